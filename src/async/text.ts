@@ -1,0 +1,6 @@
+import type { SymblClient } from '../client.js'
+
+/** The Text API. */
+export class TextApi {
+  constructor(readonly client: SymblClient) {}
+}

@@ -1,0 +1,114 @@
+import { ConfigError, SymblError } from '../errors.js'
+import { redact } from '../logger.js'
+import { jwtExpiry } from './jwt.js'
+
+/** What a token provider may return: the token alone, or the token with its lifetime in seconds. */
+export type TokenResult = string | { accessToken: string; expiresIn?: number }
+
+export interface TokenRequest {
+  /** Why a token is wanted: the first one, a renewal before expiry, or the server refused the last. */
+  reason: 'initial' | 'expiring' | 'rejected'
+  signal?: AbortSignal
+}
+
+/** The pluggable auth hook: in a browser it calls the app's own server, which holds the secret. */
+export type TokenProvider = (request: TokenRequest) => Promise<TokenResult> | TokenResult
+
+export interface TokenInfo {
+  accessToken: string
+  /** Epoch milliseconds, or undefined when neither `expiresIn` nor a JWT `exp` told us. */
+  expiresAt: number | undefined
+}
+
+/**
+ * Caches the token, renews it before it expires, and shares one provider call among every request
+ * that needs a token at the same moment (single flight).
+ */
+export class TokenSource {
+  #provider: TokenProvider
+  #now: () => number
+  #current: TokenInfo | undefined
+  #renewAt = Infinity
+  #pending: Promise<TokenInfo> | undefined
+  #rejected = false
+
+  constructor(provider: TokenProvider, now: () => number = Date.now) {
+    this.#provider = provider
+    this.#now = now
+  }
+
+  async get(signal?: AbortSignal): Promise<string> {
+    return (await this.info(signal)).accessToken
+  }
+
+  async info(signal?: AbortSignal): Promise<TokenInfo> {
+    const current = this.#current
+    if (current && !this.#expiring(current)) return current
+    this.#pending ??= this.#fetch(current ? 'expiring' : this.#rejected ? 'rejected' : 'initial').finally(() => {
+      this.#pending = undefined
+    })
+    return abortable(this.#pending, signal)
+  }
+
+  /** The cached token, if any, without fetching (used to redact it from logs). */
+  peek(): string | undefined {
+    return this.#current?.accessToken
+  }
+
+  /**
+   * Called when the server refused `token`. Only drops the cache if it still holds that token, so
+   * many requests failing with the same token cause one refresh, not one each.
+   */
+  invalidate(token: string): void {
+    if (this.#current?.accessToken === token) {
+      this.#current = undefined
+      this.#rejected = true
+    }
+  }
+
+  /** Renew when less than 10% of the lifetime (at most a minute) is left. */
+  #expiring(t: TokenInfo): boolean {
+    return t.expiresAt !== undefined && this.#now() >= this.#renewAt
+  }
+
+  async #fetch(reason: TokenRequest['reason']): Promise<TokenInfo> {
+    let result: TokenResult
+    try {
+      result = await this.#provider({ reason })
+    } catch (error) {
+      if (error instanceof SymblError) throw error
+      const text = error instanceof Error ? error.message : String(error)
+      throw new SymblError('auth', `The tokenProvider failed: ${redact(text)}. It must resolve to a token string or { accessToken, expiresIn }`, { cause: error })
+    }
+    const info = this.#toInfo(result)
+    this.#current = info
+    this.#rejected = false
+    return info
+  }
+
+  #toInfo(result: TokenResult): TokenInfo {
+    const accessToken = typeof result === 'string' ? result : result?.accessToken
+    if (typeof accessToken !== 'string' || accessToken.trim() === '') {
+      throw new ConfigError(
+        `The tokenProvider returned ${result === null ? 'null' : typeof result === 'object' ? 'an object without a non-empty accessToken' : typeof result === 'string' ? 'an empty string' : typeof result}; it must return a token string or { accessToken, expiresIn }`,
+      )
+    }
+    const expiresIn = typeof result === 'object' ? result.expiresIn : undefined
+    const now = this.#now()
+    const expiresAt =
+      typeof expiresIn === 'number' && Number.isFinite(expiresIn) && expiresIn > 0 ? now + expiresIn * 1000 : jwtExpiry(accessToken)
+    const lifetime = expiresAt === undefined ? 0 : Math.max(0, expiresAt - now)
+    this.#renewAt = expiresAt === undefined ? Infinity : expiresAt - Math.min(60_000, lifetime * 0.1)
+    return { accessToken, expiresAt }
+  }
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise
+  if (signal.aborted) return Promise.reject(signal.reason)
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}

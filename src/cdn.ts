@@ -1,0 +1,6 @@
+// The CDN <script> build: the global `Symbl` is the client class itself (`new Symbl({ tokenProvider })`),
+// with every other export hanging off it (`Symbl.SymblError`, `Symbl.Symbl`, …).
+import * as api from './browser.js'
+
+const Symbl = Object.assign(api.Symbl, api)
+export default Symbl

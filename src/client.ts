@@ -1,0 +1,114 @@
+import { TokenSource, type TokenProvider } from './auth/token-source.js'
+import { ConfigError, ValidationError } from './errors.js'
+import { HttpClient } from './http/http-client.js'
+import { normalizeRetry, type RetryOptions } from './http/retry.js'
+import { createLog, type Log, type Logger } from './logger.js'
+import type { Platform, WebSocketConstructor, WebSocketLike } from './platform.js'
+
+/** Options shared by every runtime. */
+export interface SymblOptions {
+  /** REST base URL. Default `https://api.symbl.ai`. */
+  baseUrl?: string
+  /** WebSocket base URL. Default: `baseUrl` with http→ws and https→wss. */
+  wsBaseUrl?: string
+  /** Per-request timeout in ms (false: none). Default 30 000. */
+  timeout?: number | false
+  /** Retries for failed requests: a count, or detailed options. Default 2 retries. */
+  retry?: number | RetryOptions
+  /** A `fetch` implementation to use instead of the global one. */
+  fetch?: typeof fetch
+  /** A WebSocket constructor to use instead of the runtime's. */
+  WebSocket?: WebSocketConstructor
+  /** Receives the SDK's log lines (redacted). Silent by default. */
+  logger?: Logger
+  /** The auth hook: returns a token (or `{ accessToken, expiresIn }`). */
+  tokenProvider?: TokenProvider
+  /** A ready token, for short scripts; prefer `tokenProvider`, which can renew it. */
+  accessToken?: string
+}
+
+export const DEFAULT_BASE_URL = 'https://api.symbl.ai'
+
+/**
+ * The shared plumbing every API area uses: normalised options, the HTTP client, the token source,
+ * the logger and the runtime's platform. Areas receive it in their constructor; `Symbl` is this
+ * plus the areas.
+ */
+export class SymblClient {
+  readonly baseUrl: string
+  readonly wsBaseUrl: string
+  readonly http: HttpClient
+  readonly tokens: TokenSource
+  readonly log: Log
+  readonly platform: Platform
+  readonly #WebSocket: WebSocketConstructor | undefined
+
+  constructor(options: SymblOptions, platform: Platform, fallbackProvider?: (http: HttpClient) => TokenProvider) {
+    if (options !== undefined && (typeof options !== 'object' || options === null)) {
+      throw new ValidationError('Symbl options must be an object, e.g. new Symbl({ tokenProvider })')
+    }
+    this.platform = platform
+    this.baseUrl = normalizeBase('baseUrl', options.baseUrl ?? DEFAULT_BASE_URL, ['http:', 'https:'])
+    this.wsBaseUrl = options.wsBaseUrl
+      ? normalizeBase('wsBaseUrl', options.wsBaseUrl, ['ws:', 'wss:'])
+      : this.baseUrl.replace(/^http/, 'ws')
+    const timeout = options.timeout ?? 30_000
+    if (timeout !== false && !(typeof timeout === 'number' && timeout > 0)) {
+      throw new ValidationError(`timeout must be a positive number of milliseconds or false, got ${String(timeout)}`)
+    }
+    if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new ValidationError('fetch must be a function')
+    if (options.tokenProvider !== undefined && typeof options.tokenProvider !== 'function') {
+      throw new ValidationError('tokenProvider must be a function returning a token or { accessToken, expiresIn }')
+    }
+    this.#WebSocket = options.WebSocket
+    let provider: TokenProvider | undefined = options.tokenProvider
+    if (!provider && options.accessToken !== undefined) {
+      if (typeof options.accessToken !== 'string' || !options.accessToken) throw new ValidationError('accessToken must be a non-empty string')
+      const token = options.accessToken
+      provider = () => token
+    }
+    const userFetch = options.fetch
+    const http: HttpClient = new HttpClient({
+      baseUrl: this.baseUrl,
+      timeout,
+      retry: normalizeRetry(options.retry),
+      // Looked up on each call so test interceptors that patch the global are seen.
+      fetch: userFetch ?? ((input, init) => globalThis.fetch(input, init)),
+      tokens: undefined,
+      log: () => {},
+    })
+    provider ??= fallbackProvider?.(http)
+    this.tokens = new TokenSource(provider ?? noCredentials)
+    this.log = createLog(options.logger, () => [options.accessToken, (options as { appSecret?: string }).appSecret, this.tokens.peek()])
+    http.config.tokens = this.tokens
+    http.config.log = this.log
+    this.http = http
+  }
+
+  /** Opens a WebSocket below `wsBaseUrl` with a current token. */
+  async openWebSocket(path: string, signal?: AbortSignal): Promise<WebSocketLike> {
+    const token = await this.tokens.get(signal)
+    return this.platform.openWebSocket(this.wsBaseUrl + path, token, this.#WebSocket)
+  }
+}
+
+function normalizeBase(name: string, value: unknown, protocols: string[]): string {
+  if (typeof value !== 'string') throw new ValidationError(`${name} must be a URL string`)
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new ValidationError(`${name} ${JSON.stringify(value)} is not a valid URL; use for example ${protocols[1]}//api.symbl.ai`)
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ValidationError(`${name} must start with ${protocols.join(' or ')}, got ${url.protocol}`)
+  }
+  if (url.search || url.hash) throw new ValidationError(`${name} must not have a query string or fragment`)
+  return url.toString().replace(/\/+$/, '')
+}
+
+const noCredentials: TokenProvider = () => {
+  throw new ConfigError(
+    'No token provider: pass `tokenProvider`, a function that asks your own server for a token (createTokenHandler in symbl-sdk for Node makes that endpoint), or `accessToken`',
+  )
+}

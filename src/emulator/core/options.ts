@@ -1,0 +1,110 @@
+// Coercion and validation of job options (contract 3.2). Clients disagree on encodings, so we accept
+// the union: real booleans or "true"/"false" strings (PY sends strings in JSON bodies), numbers or
+// numeric strings, lists as arrays, JSON strings (query params) or GO's unquoted `[a,b]`.
+// Wrong types get a 400 with a validator-style message (wording is our assumption, section 8).
+
+import { badRequest } from './errors.js'
+import type { ConversationOptions, CustomEntitySpec, TrackerSpec } from './types.js'
+
+export type RawOptions = Record<string, unknown>
+
+export function toBool(value: unknown, name: string): boolean | undefined {
+  if (value === undefined || value === null || value === '') return undefined
+  if (typeof value === 'boolean') return value
+  if (value === 'true' || value === 'True' || value === '1') return true
+  if (value === 'false' || value === 'False' || value === '0') return false
+  throw badRequest(`"${name}" must be a boolean`)
+}
+
+export function toNumber(value: unknown, name: string): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN
+  if (!Number.isFinite(n)) throw badRequest(`"${name}" must be a number`)
+  return n
+}
+
+export function toStr(value: unknown, name: string): string | undefined {
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'string') throw badRequest(`"${name}" must be a string`)
+  return value
+}
+
+/** Arrays, JSON-encoded arrays, or GO's `[a,b]` without quotes. */
+export function toList(value: unknown, name: string): unknown[] | undefined {
+  if (value === undefined || value === null || value === '') return undefined
+  if (Array.isArray(value)) return value
+  if (typeof value === 'string') {
+    const text = value.trim()
+    try {
+      const parsed: unknown = JSON.parse(text)
+      if (Array.isArray(parsed)) return parsed
+    } catch {
+      if (text.startsWith('[') && text.endsWith(']')) {
+        return text
+          .slice(1, -1)
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      }
+    }
+  }
+  throw badRequest(`"${name}" must be an array`)
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+function trackers(value: unknown): TrackerSpec[] {
+  const list = toList(value, 'trackers') ?? []
+  return list.map((t, i) => {
+    if (!isRecord(t) || typeof t.name !== 'string' || !t.name) throw badRequest(`"trackers[${i}].name" is required`)
+    const vocab = toList(t.vocabulary, `trackers[${i}].vocabulary`) ?? []
+    if (!vocab.every((v) => typeof v === 'string')) throw badRequest(`"trackers[${i}].vocabulary" must be an array of strings`)
+    return { name: t.name, vocabulary: vocab as string[] }
+  })
+}
+
+function entities(value: unknown): CustomEntitySpec[] {
+  const list = toList(value, 'entities') ?? []
+  return list.map((e, i) => {
+    if (!isRecord(e) || typeof e.customType !== 'string' || typeof e.text !== 'string') {
+      throw badRequest(`"entities[${i}]" must have string "customType" and "text"`)
+    }
+    return { customType: e.customType, text: e.text, value: typeof e.value === 'string' ? e.value : undefined }
+  })
+}
+
+/**
+ * Reads options from a JSON body and/or a query string. For keys present in both, the query wins
+ * (contract 3.2: diarization params may be in the query even on /url endpoints).
+ */
+export function parseOptions(body: RawOptions, query?: URLSearchParams): ConversationOptions {
+  const q = (k: string): unknown => query?.get(k) ?? undefined
+  const get = (k: string): unknown => q(k) ?? body[k]
+  const threshold = toNumber(get('confidenceThreshold'), 'confidenceThreshold') ?? 0.5
+  // DOCS22 says 0.5–1.0, DOCS21 0.0–1.0: reject only values outside 0–1 ("validate softly").
+  if (threshold < 0 || threshold > 1) throw badRequest('"confidenceThreshold" must be between 0.5 and 1.0')
+  const diarize = toBool(get('enableSpeakerDiarization'), 'enableSpeakerDiarization')
+  const speakers = toNumber(get('diarizationSpeakerCount'), 'diarizationSpeakerCount')
+  if (speakers !== undefined && (!Number.isInteger(speakers) || speakers < 1)) {
+    throw badRequest('"diarizationSpeakerCount" must be a positive integer')
+  }
+  // Not documented: the flag without a count. We treat it like a validator would (assumption).
+  if (diarize && speakers === undefined) throw badRequest('"diarizationSpeakerCount" is required when "enableSpeakerDiarization" is true')
+  const vocabulary = toList(get('customVocabulary'), 'customVocabulary') ?? []
+  return {
+    name: toStr(get('name'), 'name'),
+    webhookUrl: toStr(get('webhookUrl'), 'webhookUrl'),
+    confidenceThreshold: threshold,
+    detectPhrases: toBool(get('detectPhrases'), 'detectPhrases') ?? false,
+    detectEntities: toBool(get('detectEntities'), 'detectEntities') ?? false,
+    enableSummary: toBool(get('enableSummary'), 'enableSummary'),
+    enableAllTrackers: toBool(get('enableAllTrackers'), 'enableAllTrackers') ?? false,
+    trackers: trackers(get('trackers')),
+    // symbl_rest <= 1.0.8 called the query parameter customEntities.
+    entities: entities(get('entities') ?? get('customEntities')),
+    customVocabulary: vocabulary.map(String),
+    languageCode: toStr(get('languageCode'), 'languageCode') ?? 'en-US',
+  }
+}

@@ -1,0 +1,91 @@
+// In-memory state with a size bound: Maps keep insertion order, so the oldest conversation is the
+// first key. Evicting a conversation also forgets its jobs and cached analysis.
+
+import { numericId, uuid } from './ids.js'
+import type { Conversation, ConversationOptions, ConversationSource, Job, Speaker } from './types.js'
+
+export interface StoreOptions {
+  /** Max conversations kept (default 1000); the oldest are evicted first. */
+  maxConversations?: number
+  /** Max jobs kept (default 10 x maxConversations). */
+  maxJobs?: number
+}
+
+export class Store {
+  readonly conversations = new Map<string, Conversation>()
+  readonly jobs = new Map<string, Job>()
+  private readonly maxConversations: number
+  private readonly maxJobs: number
+  private readonly evictListeners: Array<(id: string) => void> = []
+
+  constructor(options: StoreOptions = {}) {
+    this.maxConversations = Math.max(1, options.maxConversations ?? 1000)
+    this.maxJobs = Math.max(1, options.maxJobs ?? this.maxConversations * 10)
+  }
+
+  onEvict(fn: (conversationId: string) => void): void {
+    this.evictListeners.push(fn)
+  }
+
+  createConversation(source: ConversationSource, options: ConversationOptions, startMs = Date.now()): Conversation {
+    const id = numericId()
+    const conversation: Conversation = {
+      id,
+      // Contract 3.2: the name defaults to the conversationId.
+      name: options.name ?? id,
+      type: 'meeting',
+      source,
+      createdMs: Date.now(),
+      startMs,
+      metadata: {},
+      members: [],
+      messages: [],
+      options,
+      audio: [],
+      pendingJobs: 0,
+      revision: 0,
+      speakerEvents: [],
+    }
+    this.conversations.set(id, conversation)
+    while (this.conversations.size > this.maxConversations) {
+      const oldest = this.conversations.keys().next().value as string
+      this.delete(oldest)
+    }
+    return conversation
+  }
+
+  get(id: string): Conversation | undefined {
+    return this.conversations.get(id)
+  }
+
+  delete(id: string): boolean {
+    const existed = this.conversations.delete(id)
+    if (existed) for (const fn of this.evictListeners) fn(id)
+    return existed
+  }
+
+  addJob(conversationId: string, webhookUrl?: string): Job {
+    const job: Job = { id: uuid(), conversationId, status: 'scheduled', createdMs: Date.now(), webhookUrl }
+    this.jobs.set(job.id, job)
+    while (this.jobs.size > this.maxJobs) this.jobs.delete(this.jobs.keys().next().value as string)
+    return job
+  }
+
+  /** Finds or adds a member by userId/email, then by name. */
+  member(conversation: Conversation, who: { name?: string; userId?: string; email?: string } | undefined): Speaker {
+    const userId = who?.userId ?? who?.email
+    const name = who?.name ?? userId ?? `Speaker ${conversation.members.length + 1}`
+    const found = conversation.members.find((m) => (userId ? m.userId === userId : !m.userId && m.name === name))
+    if (found) return found
+    const speaker: Speaker = { id: uuid(), name }
+    if (userId) speaker.userId = userId
+    const email = who?.email ?? (userId?.includes('@') ? userId : undefined)
+    if (email) speaker.email = email
+    conversation.members.push(speaker)
+    return speaker
+  }
+
+  touch(conversation: Conversation): void {
+    conversation.revision++
+  }
+}

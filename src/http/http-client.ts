@@ -1,0 +1,122 @@
+import ky, { HTTPError, TimeoutError as KyTimeoutError, type KyInstance, type Options as KyOptions } from 'ky'
+import { NetworkError, SymblError, TimeoutError } from '../errors.js'
+import type { Log } from '../logger.js'
+import type { TokenSource } from '../auth/token-source.js'
+import { kyRetry, type NormalizedRetry } from './retry.js'
+import { httpErrorFrom, readBody } from './http-errors.js'
+import { safeUrl, toSearchParams, type Query } from './url.js'
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
+
+export interface RequestOptions {
+  method: HttpMethod
+  /** Path below the base URL, starting with `/`, ids already validated and encoded. */
+  path: string
+  query?: Query
+  json?: unknown
+  headers?: Record<string, string>
+  signal?: AbortSignal
+  /** Whether repeating the request is harmless. Default: true for GET, PUT and DELETE, false for POST. */
+  idempotent?: boolean
+  /** Send the token. Default true; false only for the token call itself. */
+  auth?: boolean
+  timeout?: number | false
+}
+
+export interface HttpConfig {
+  baseUrl: string
+  timeout: number | false
+  retry: NormalizedRetry
+  fetch: typeof fetch
+  tokens: TokenSource | undefined
+  log: Log
+}
+
+/**
+ * The one HTTP path of the SDK: URL building, auth, retries, timeouts and error mapping. Every
+ * area module builds a `RequestOptions` and calls `request`; uploads use `authorized` and `fail`
+ * to keep the same auth and errors on their own transport.
+ */
+export class HttpClient {
+  readonly config: HttpConfig
+  #ky: KyInstance
+
+  constructor(config: HttpConfig) {
+    this.config = config
+    this.#ky = ky.create({ fetch: config.fetch, throwHttpErrors: true })
+  }
+
+  url(path: string, query?: Query): string {
+    const params = toSearchParams(query)?.toString()
+    return this.config.baseUrl + path + (params ? `?${params}` : '')
+  }
+
+  async request<T>(options: RequestOptions): Promise<T> {
+    const response = await this.send(options)
+    return (await readBody(response)) as T
+  }
+
+  /** Sends the request and returns the successful Response (body unread). */
+  async send(options: RequestOptions): Promise<Response> {
+    const url = this.url(options.path, options.query)
+    const idempotent = options.idempotent ?? options.method !== 'POST'
+    const kyOptions: KyOptions = {
+      method: options.method,
+      json: options.json,
+      signal: options.signal,
+      timeout: options.timeout ?? this.config.timeout,
+      retry: kyRetry(this.config.retry, idempotent),
+    }
+    this.config.log('debug', `${options.method} ${safeUrl(url)}`)
+    if (options.auth === false) return this.#call(url, kyOptions, options.headers)
+    return this.authorized(options.signal, (auth) => this.#call(url, kyOptions, { ...options.headers, ...auth }))
+  }
+
+  /**
+   * Runs `attempt` with auth headers. On a 401 it asks for a fresh token once and tries once more;
+   * the token source makes sure concurrent 401s lead to a single refresh.
+   */
+  async authorized<T>(signal: AbortSignal | undefined, attempt: (headers: Record<string, string>) => Promise<T>): Promise<T> {
+    const tokens = this.config.tokens
+    if (!tokens) return attempt({})
+    const token = await tokens.get(signal)
+    try {
+      return await attempt(authHeaders(token))
+    } catch (error) {
+      if (!(error instanceof SymblError && 'status' in error && error.status === 401)) throw error
+      tokens.invalidate(token)
+      this.config.log('info', 'The server refused the token; fetching a new one and retrying once')
+      return attempt(authHeaders(await tokens.get(signal)))
+    }
+  }
+
+  async #call(url: string, options: KyOptions, headers: Record<string, string> | undefined): Promise<Response> {
+    try {
+      return await this.#ky(url, { ...options, headers: { accept: 'application/json', ...headers } })
+    } catch (error) {
+      throw await this.fail(error, options.method ?? 'GET', url, options.signal ?? undefined)
+    }
+  }
+
+  /** Maps whatever a request threw to the SDK's errors (the abort reason passes through as is). */
+  async fail(error: unknown, method: string, url: string, signal?: AbortSignal): Promise<unknown> {
+    if (signal?.aborted) return signal.reason
+    if (error instanceof SymblError) return error
+    if (error instanceof HTTPError) return httpErrorFrom(error.response, method, safeUrl(url))
+    if (error instanceof KyTimeoutError) {
+      return new TimeoutError(`${method} ${safeUrl(url)} got no answer within ${this.config.timeout} ms. Raise the \`timeout\` option or check the server`)
+    }
+    if (error instanceof Error && error.name === 'AbortError') return error
+    const cause = (error as { cause?: { code?: string; message?: string } })?.cause
+    const detail = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error))
+    return new NetworkError(`Could not reach ${safeUrl(url)} (${detail}). Check \`baseUrl\` and the network`, error)
+  }
+}
+
+/**
+ * The contract documents `Authorization: Bearer` (DOCS22) and `x-api-key` (older docs; what
+ * Symbl's own JS SDK sends). Sending both works with a server that accepts either.
+ */
+export function authHeaders(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}`, 'x-api-key': token }
+}

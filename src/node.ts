@@ -1,0 +1,33 @@
+// The Node entry: the shared core plus app credentials (options, environment, symbl.conf), `ws`
+// sockets, and the token-endpoint helper for a web app's server.
+import { appTokenProvider } from './auth/app-token.js'
+import { findAppCredentials, NO_CREDENTIALS, type CredentialOptions } from './auth/credentials.js'
+import type { SymblOptions } from './client.js'
+import { ConfigError } from './errors.js'
+import { nodePlatform } from './runtime/node-platform.js'
+import { SymblBase } from './symbl.js'
+
+export * from './index.js'
+export { createTokenHandler, toNodeListener, type TokenHandler, type TokenHandlerOptions } from './auth/token-endpoint.js'
+export { findAppCredentials, type CredentialOptions } from './auth/credentials.js'
+
+export interface NodeSymblOptions extends SymblOptions, CredentialOptions {}
+
+export class Symbl extends SymblBase {
+  /** The runtime this build is for. */
+  static readonly platform = 'node'
+
+  constructor(options: NodeSymblOptions = {}) {
+    super(options, nodePlatform, (http) => {
+      const credentials = findAppCredentials(options)
+      if (!credentials) {
+        return () => {
+          throw new ConfigError(NO_CREDENTIALS)
+        }
+      }
+      return appTokenProvider(http, credentials)
+    })
+  }
+}
+
+export default Symbl

@@ -1,0 +1,16 @@
+import { ConfigError } from '../errors.js'
+import type { Platform, WebSocketConstructor, WebSocketLike } from '../platform.js'
+import { openInjected } from './open-socket.js'
+
+/**
+ * Browsers cannot set handshake headers, so the token travels as the subprotocol (what Symbl's
+ * web SDK does; the server echoes it) or, if it is not a valid subprotocol, as `access_token`.
+ */
+export const browserPlatform: Platform = {
+  name: 'browser',
+  async openWebSocket(url: string, token: string, impl: WebSocketConstructor | undefined): Promise<WebSocketLike> {
+    const WS = impl ?? (globalThis.WebSocket as unknown as WebSocketConstructor | undefined)
+    if (!WS) throw new ConfigError('This environment has no WebSocket; pass one as the `WebSocket` option')
+    return openInjected(WS, url, token)
+  },
+}

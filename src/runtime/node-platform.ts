@@ -1,0 +1,19 @@
+import type { Platform, WebSocketConstructor, WebSocketLike } from '../platform.js'
+import { openInjected } from './open-socket.js'
+
+let wsModule: Promise<WebSocketConstructor> | undefined
+
+/**
+ * Node: sockets come from `ws` (through isomorphic-ws), loaded on first use so a script that only
+ * makes REST calls never pays for it. `ws` can send the token as the `X-API-KEY` handshake header,
+ * as Symbl's Go and Python SDKs do.
+ */
+export const nodePlatform: Platform = {
+  name: 'node',
+  async openWebSocket(url: string, token: string, impl: WebSocketConstructor | undefined): Promise<WebSocketLike> {
+    if (impl) return openInjected(impl, url, token)
+    wsModule ??= import('isomorphic-ws').then((m) => (m.default ?? m) as unknown as WebSocketConstructor)
+    const WS = await wsModule
+    return new WS(url, undefined, { headers: { 'X-API-KEY': token } })
+  },
+}

@@ -1,0 +1,53 @@
+import { defineConfig } from 'vite'
+import { builtinModules } from 'node:module'
+
+// Library builds, one per `--mode`:
+//   node      ESM for Node (SDK + emulator + CLI), dependencies external
+//   node-cjs  CJS for Node; ky is bundled because it is ESM-only
+//   browser   ESM for bundlers, from src/browser.ts: no Node built-ins, no ws
+//   cdn       minified IIFE (global `Symbl`) and UMD, everything bundled
+// Types come from `tsc -p tsconfig.build.json` (see scripts/build.mjs).
+const deps = ['ky', 'isomorphic-ws', 'ws', 'eventemitter3', 'sentiment', 'compromise', /^msw(\/|$)/]
+const nodeBuiltins = [/^node:/, ...builtinModules]
+
+export default defineConfig(({ mode }) => {
+  const isBrowser = mode === 'browser' || mode === 'cdn'
+  const external =
+    mode === 'cdn' ? [] : mode === 'browser' ? ['ky', 'eventemitter3'] : mode === 'node-cjs' ? [...deps.filter((d) => d !== 'ky'), ...nodeBuiltins] : [...deps, ...nodeBuiltins]
+  const entry =
+    mode === 'cdn'
+      ? { symbl: 'src/cdn.ts' }
+      : isBrowser
+        ? { index: 'src/browser.ts' }
+        : { index: 'src/node.ts', emulator: 'src/emulator/index.ts', 'emulator-cli': 'src/emulator/cli.ts' }
+  return {
+    publicDir: false,
+    resolve: {
+      conditions: isBrowser ? ['browser', 'module', 'import', 'default'] : ['node', 'module', 'import', 'default'],
+      mainFields: isBrowser ? ['browser', 'module', 'main'] : ['module', 'main'],
+    },
+    build: {
+      target: 'es2022',
+      outDir: mode === 'cdn' ? 'dist/cdn' : mode === 'browser' ? 'dist/browser' : 'dist/node',
+      emptyOutDir: mode !== 'node-cjs', // node and node-cjs share dist/node
+      sourcemap: true,
+      minify: mode === 'cdn',
+      ssr: false,
+      lib: {
+        entry,
+        name: 'Symbl',
+        formats: mode === 'cdn' ? ['iife', 'umd'] : mode === 'node-cjs' ? ['cjs'] : ['es'],
+        fileName: (format, name) =>
+          mode === 'cdn' ? `symbl.${format}.${format === 'umd' ? 'cjs' : 'js'}` : `${name}.${format === 'cjs' ? 'cjs' : 'js'}`,
+      },
+      rolldownOptions: {
+        external,
+        platform: isBrowser ? 'browser' : 'node',
+        output: {
+          exports: mode === 'cdn' ? 'default' : 'named',
+          banner: (chunk: { name: string }) => (chunk.name === 'emulator-cli' ? '#!/usr/bin/env node' : ''),
+        },
+      },
+    },
+  }
+})

@@ -1,0 +1,66 @@
+import { defineConfig } from 'vitest/config'
+import { playwright } from '@vitest/browser-playwright'
+
+// One run, several projects: Node unit/contract/integration tests, and real headless browsers
+// (Debian's chromium and firefox-esr, driven by playwright 1.64.1 without any downloaded browser).
+const fakeAudio = process.env.FAKE_AUDIO_FILE
+const chromiumArgs = [
+  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--disable-quic', '--no-first-run',
+  '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+  ...(fakeAudio ? [`--use-file-for-fake-audio-capture=${fakeAudio}`] : []),
+]
+const firefoxPrefs = {
+  'media.navigator.streams.fake': true,
+  'media.navigator.permission.disabled': true,
+  'media.cubeb.force_mock_context': true,
+}
+const browsers = (process.env.SYMBL_TEST_BROWSERS ?? 'chromium,firefox').split(',').filter(Boolean)
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'node',
+          include: ['test/node/**/*.test.ts', 'test/emulator/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 60_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            instances: browsers.map((browser) =>
+              browser === 'firefox'
+                ? {
+                    browser: 'firefox' as const,
+                    provider: playwright({
+                      launchOptions: {
+                        channel: 'moz-firefox',
+                        executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+                        firefoxUserPrefs: firefoxPrefs,
+                      },
+                    }),
+                  }
+                : {
+                    browser: 'chromium' as const,
+                    provider: playwright({
+                      launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
+                      contextOptions: { permissions: ['microphone'] },
+                    }),
+                  },
+            ),
+          },
+        },
+      },
+    ],
+  },
+})
