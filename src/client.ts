@@ -75,7 +75,7 @@ export class SymblClient {
       // Looked up on each call so test interceptors that patch the global are seen.
       fetch: userFetch ?? ((input, init) => globalThis.fetch(input, init)),
       tokens: undefined,
-      log: () => {},
+      log: createLog(undefined, () => []),
     })
     provider ??= fallbackProvider?.(http)
     this.tokens = new TokenSource(provider ?? noCredentials)

@@ -10,16 +10,17 @@ export interface Logger {
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 
-export type Log = (level: LogLevel, message: string, meta?: Record<string, unknown>) => void
+/** Logs a redacted line; `enabled` lets hot paths skip building messages nobody reads. */
+export type Log = ((level: LogLevel, message: string, meta?: Record<string, unknown>) => void) & { enabled: boolean }
 
 export function createLog(logger: Logger | undefined, secrets: () => Array<string | undefined>): Log {
-  if (!logger) return () => {}
-  return (level, message, meta) => {
+  if (!logger) return Object.assign(() => {}, { enabled: false })
+  return Object.assign((level: LogLevel, message: string, meta?: Record<string, unknown>) => {
     const fn = logger[level]
     if (!fn) return
     const hidden = secrets()
     fn.call(logger, redact(message, hidden), meta && (JSON.parse(redact(JSON.stringify(meta), hidden)) as Record<string, unknown>))
-  }
+  }, { enabled: true })
 }
 
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g

@@ -24,6 +24,43 @@ export interface Platform {
    * header on Node, the subprotocol (or `access_token` query) in browsers.
    */
   openWebSocket(url: string, token: string, impl: WebSocketConstructor | undefined): Promise<WebSocketLike>
+  /**
+   * Turns a runtime-specific file (a path or Node stream on Node) into an upload source; resolves
+   * undefined for a value it does not know. Web types (Blob, bytes, ReadableStream) never get here.
+   */
+  openUpload?(file: unknown): Promise<UploadSource | undefined>
+  /** Sends one upload request the way the runtime can stream it and report progress. */
+  upload?(request: UploadRequest): Promise<Response>
+}
+
+export type UploadBody = Blob | Uint8Array | ReadableStream<Uint8Array>
+
+/** A file ready to upload. */
+export interface UploadSource {
+  body: UploadBody
+  /** Bytes, when known (sent as Content-Length). */
+  size?: number
+  /** A file name, used to infer the media type. */
+  name?: string
+  /** A media type the source itself declares (`File.type`). */
+  type?: string
+  /**
+   * A fresh body for another attempt (after a 401 or 429). Absent for one-shot streams, which
+   * are therefore never re-sent.
+   */
+  reopen?: () => Promise<UploadBody>
+}
+
+export interface UploadRequest {
+  url: string
+  method: 'POST' | 'PUT'
+  headers: Record<string, string>
+  body: UploadBody
+  size: number | undefined
+  signal: AbortSignal
+  /** Called with the running total of bytes handed to the network. */
+  onProgress: (sentBytes: number) => void
+  fetch: typeof fetch
 }
 
 /** RFC 6455 subprotocols must be HTTP tokens; JWTs are. */

@@ -35,6 +35,26 @@ function applyFade(x: Float32Array, m: number): void {
  * window scalloping.
  */
 export function toneAmplitude(x: ArrayLike<number>, freq: number, rate: number): number {
+  return fitTone(x, freq, rate).amplitude
+}
+
+/**
+ * Everything that is not the tone at `freq`, in dB relative to that tone: fit the tone, subtract it,
+ * take the RMS of what is left (images, aliases, noise). A single-frequency fit would leak between
+ * two strong tones, so images are measured this way.
+ */
+export function residualDb(x: ArrayLike<number>, freq: number, rate: number): number {
+  const { amplitude, a, b, dc } = fitTone(x, freq, rate)
+  const w = (2 * Math.PI * freq) / rate
+  let s = 0
+  for (let i = 0; i < x.length; i++) {
+    const e = x[i] - (a * Math.sin(w * i) + b * Math.cos(w * i) + dc)
+    s += e * e
+  }
+  return 20 * Math.log10(Math.sqrt((2 * s) / x.length) / amplitude)
+}
+
+function fitTone(x: ArrayLike<number>, freq: number, rate: number): { amplitude: number; a: number; b: number; dc: number } {
   const w = (2 * Math.PI * freq) / rate
   // Normal equations of [sin, cos, 1].
   let ss = 0, sc = 0, s1 = 0, cc = 0, c1 = 0, xs = 0, xc = 0, x1 = 0
@@ -46,8 +66,8 @@ export function toneAmplitude(x: ArrayLike<number>, freq: number, rate: number):
     ss += s * s; sc += s * c; s1 += s; cc += c * c; c1 += c
     xs += v * s; xc += v * c; x1 += v
   }
-  const [a, b] = solve3([ss, sc, s1, sc, cc, c1, s1, c1, n], [xs, xc, x1])
-  return Math.hypot(a, b)
+  const [a, b, dc] = solve3([ss, sc, s1, sc, cc, c1, s1, c1, n], [xs, xc, x1])
+  return { amplitude: Math.hypot(a, b), a, b, dc }
 }
 
 function solve3(m: number[], r: number[]): [number, number, number] {

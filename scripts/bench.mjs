@@ -1,0 +1,17 @@
+// `npm run bench`: runs every bench/*.ts script in turn (each prints its own figures).
+// `npm run bench -- size upload` runs only the named ones.
+import { spawnSync } from 'node:child_process'
+import { readdirSync } from 'node:fs'
+
+const only = process.argv.slice(2)
+const scripts = readdirSync('bench')
+  .filter((f) => f.endsWith('.ts') && !f.startsWith('_'))
+  .filter((f) => only.length === 0 || only.includes(f.replace(/\.ts$/, '')))
+  .sort()
+let failed = 0
+for (const f of scripts) {
+  console.log(`\n--- bench/${f}`)
+  const r = spawnSync('npx', ['tsx', `bench/${f}`], { stdio: 'inherit' })
+  if (r.status !== 0) failed++
+}
+process.exit(failed ? 1 : 0)

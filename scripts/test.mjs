@@ -1,0 +1,51 @@
+// `npm test`: every check the project has, with one closing line `N passed, N failed`.
+//   1. build (all four bundles + types), type check, publint --strict, attw --pack
+//   2. vitest: Node tests and the real-browser tests (Chromium, Firefox ESR) on this Node
+//   3. the Node test project again on Node 22 and 24 (the `node` package from the npm registry)
+// SYMBL_TEST_NODE_VERSIONS="" skips step 3; SYMBL_TEST_BROWSERS=chromium limits the browsers.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+
+const results = { passed: 0, failed: 0 }
+const failures = []
+mkdirSync('test-results', { recursive: true })
+
+function check(name, cmd, args, env = {}) {
+  console.log(`\n=== ${name}`)
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } })
+  if (r.status === 0) results.passed++
+  else (results.failed++, failures.push(name))
+  return r.status === 0
+}
+
+function vitest(name, args, prefix = []) {
+  const out = `test-results/vitest-${name}.json`
+  rmSync(out, { force: true })
+  console.log(`\n=== vitest (${name})`)
+  const [cmd, ...pre] = prefix.length ? prefix : ['npx']
+  const r = spawnSync(cmd, [...pre, 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${out}`, ...args], {
+    stdio: 'inherit',
+  })
+  if (!existsSync(out)) {
+    results.failed++
+    failures.push(`vitest ${name} (no report, exit ${r.status})`)
+    return
+  }
+  const report = JSON.parse(readFileSync(out, 'utf8'))
+  results.passed += report.numPassedTests
+  results.failed += report.numFailedTests
+  if (report.numFailedTests > 0 || report.numFailedTestSuites > 0) failures.push(`vitest ${name}`)
+  if (report.numFailedTestSuites > 0 && report.numFailedTests === 0) results.failed += report.numFailedTestSuites
+}
+
+check('build', 'node', ['scripts/build.mjs'])
+check('type check', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'])
+check('publint --strict', 'npx', ['publint', '--strict'])
+check('attw --pack', 'npx', ['attw', '--pack', '.'])
+vitest(`node${process.versions.node.split('.')[0]}-and-browsers`, [])
+const versions = (process.env.SYMBL_TEST_NODE_VERSIONS ?? '22,24').split(',').filter(Boolean)
+for (const v of versions) vitest(`node${v}`, ['--project', 'node'], ['npm', 'exec', '--yes', `--package=node@${v}`, '--'])
+
+if (failures.length) console.log(`\nFailed: ${failures.join('; ')}`)
+console.log(`\n${results.passed} passed, ${results.failed} failed`)
+process.exit(results.failed > 0 ? 1 : 0)

@@ -1,0 +1,79 @@
+// One uploaded file, consumed chunk by chunk: detects the format, parses WAV on the fly into the
+// speech segmenter, and keeps only a bounded head of the bytes (for magic numbers and headers).
+
+import type { AudioInfo } from '../types.js'
+import { HEAD_BYTES, detectFormat, flacDuration, mp3FrameInfo, type MediaFormat } from './format.js'
+import { SpeechSegmenter } from './segments.js'
+import { WavParser } from './wav.js'
+
+const HEAD_KEEP = 64 * 1024
+
+export class AudioIngest {
+  bytes = 0
+  format: MediaFormat | undefined
+  private head = new Uint8Array(0)
+  private wav?: WavParser
+  private readonly segmenter = new SpeechSegmenter()
+
+  push(chunk: Uint8Array): void {
+    this.bytes += chunk.length
+    let taken = 0
+    if (this.head.length < HEAD_KEEP) {
+      const take = chunk.subarray(0, HEAD_KEEP - this.head.length)
+      const merged = new Uint8Array(this.head.length + take.length)
+      merged.set(this.head)
+      merged.set(take, this.head.length)
+      this.head = merged
+      taken = take.length
+    }
+    if (this.format === undefined) {
+      if (this.head.length < HEAD_BYTES) return
+      this.format = detectFormat(this.head)
+      if (this.format === 'wav') {
+        this.wav = new WavParser()
+        this.feedWav(this.head)
+        if (taken < chunk.length) this.feedWav(chunk.subarray(taken))
+      }
+      return
+    }
+    if (this.wav) this.feedWav(chunk)
+  }
+
+  private feedWav(chunk: Uint8Array): void {
+    const samples = this.wav!.push(chunk)
+    if (samples?.length && this.wav!.format) this.segmenter.push(samples, this.wav!.format.sampleRate)
+  }
+
+  /** Call at the end of the body; returns the audio facts or an error message for a 400. */
+  finish(): { info: AudioInfo } | { error: string } {
+    if (this.format === undefined) {
+      if (this.bytes === 0) return { error: 'Request body is empty.' }
+      this.format = detectFormat(this.head)
+      if (this.format === 'wav') {
+        this.wav = new WavParser()
+        this.feedWav(this.head)
+      }
+    }
+    if (this.format === 'unknown') return { error: 'Unsupported or unrecognised media format.' }
+    const base = { format: this.format, bytes: this.bytes, speechSegments: [] as AudioInfo['speechSegments'] }
+    if (this.wav) {
+      if (this.wav.error) return { error: `Invalid WAV file: ${this.wav.error}.` }
+      if (!this.wav.format) return { error: 'Invalid WAV file: no fmt/data chunk.' }
+      this.segmenter.finish()
+      const f = this.wav.format
+      return {
+        info: { ...base, sampleRate: f.sampleRate, channels: f.channels, bitsPerSample: f.bitsPerSample, durationSeconds: this.wav.durationSeconds, durationMethod: 'exact', speechSegments: this.segmenter.segments },
+      }
+    }
+    if (this.format === 'flac') {
+      const flac = flacDuration(this.head)
+      return { info: { ...base, sampleRate: flac?.sampleRate, durationSeconds: flac?.seconds, durationMethod: flac?.seconds ? 'exact' : 'unknown' } }
+    }
+    if (this.format === 'mp3') {
+      const { audioStart, bitrate } = mp3FrameInfo(this.head)
+      const seconds = bitrate ? ((this.bytes - audioStart) * 8) / bitrate : undefined
+      return { info: { ...base, durationSeconds: seconds, durationMethod: seconds ? 'estimated' : 'unknown' } }
+    }
+    return { info: { ...base, durationMethod: 'unknown' } }
+  }
+}

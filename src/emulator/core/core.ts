@@ -1,0 +1,115 @@
+// The one core of behaviour: state, jobs, tokens, faults, analysis, sockets. Fronts (node:http+ws
+// server, msw handlers) only translate their transport to `handle()` and `openSocket()`.
+// No node: imports here, so the msw front can also run it in a browser.
+
+import { Faults } from './faults.js'
+import { handleRequest, type CoreRequest, type CoreResponse } from './http.js'
+import { Jobs } from './jobs.js'
+import { LiveStreams } from './live-registry.js'
+import { Preloads, type PreloadKey } from './preload.js'
+import { openSocket, type SocketOpenRequest, type SocketOpenResult } from './socket-routes.js'
+import { Hub } from './sockets.js'
+import { Store } from './store.js'
+import { Telephony } from './telephony.js'
+import { TokenIssuer } from './tokens.js'
+import type { Job, PreloadedMessage } from './types.js'
+
+export interface EmulatorCoreOptions {
+  /** ms spent in each of `scheduled` and `in_progress` (default 200). */
+  jobDelayMs?: number
+  /** Unfinished jobs allowed at once; beyond: 429 (default 10000). */
+  maxConcurrentJobs?: number
+  /** Conversations kept in memory; oldest evicted (default 1000). */
+  maxConversations?: number
+  /** Live streaming connections at once; beyond: handshake refused with 429 (default 1000). */
+  maxStreamingConnections?: number
+  /** JSON body limit in bytes (default 5 MiB); beyond: 413. */
+  maxJsonBytes?: number
+  /** Upload limit in bytes for audio/video files (default 1 GiB); beyond: 413. */
+  maxUploadBytes?: number
+  /** Token lifetime in seconds (default 86400). */
+  tokenLifetimeSeconds?: number
+  /** Only accept this app pair at token:generate (default: any pair). */
+  credentials?: { appId: string; appSecret: string }
+  /** Accept any non-empty token (default false: only tokens this emulator issued). */
+  acceptAnyToken?: boolean
+  /** POST job status changes to loopback `webhookUrl`s (default true). */
+  webhooks?: boolean
+}
+
+export class EmulatorCore {
+  readonly store: Store
+  readonly faults = new Faults()
+  readonly tokens: TokenIssuer
+  readonly jobs: Jobs
+  readonly preloads = new Preloads()
+  readonly hub = new Hub()
+  readonly liveStreams: LiveStreams
+  readonly telephony: Telephony
+  readonly maxJsonBytes: number
+  readonly maxUploadBytes: number
+  readonly maxStreamingConnections: number
+  /** Base URLs used in answers (eventUrl, resultWebSocketUrl, summaryUrl); set by the front. */
+  publicHttpUrl = 'http://127.0.0.1'
+  publicWsUrl = 'ws://127.0.0.1'
+  openSockets = 0
+
+  constructor(readonly options: EmulatorCoreOptions = {}) {
+    this.store = new Store({ maxConversations: options.maxConversations })
+    this.tokens = new TokenIssuer({ lifetimeSeconds: options.tokenLifetimeSeconds, credentials: options.credentials, acceptAnyToken: options.acceptAnyToken })
+    this.faults.onExpireTokens(() => this.tokens.expireAll())
+    this.jobs = new Jobs(this.store, options, (job) => this.notify(job))
+    this.liveStreams = new LiveStreams(this.store, this.preloads, this.hub, options.maxStreamingConnections ?? 1000)
+    this.telephony = new Telephony(this)
+    this.maxJsonBytes = options.maxJsonBytes ?? 5 * 1024 * 1024
+    this.maxUploadBytes = options.maxUploadBytes ?? 1024 * 1024 * 1024
+    this.maxStreamingConnections = options.maxStreamingConnections ?? 1000
+  }
+
+  /** Handle one REST request (never throws; errors become the contract's bodies). */
+  handle(request: CoreRequest): Promise<CoreResponse> {
+    return handleRequest(this, request)
+  }
+
+  /** Decide on a WebSocket handshake and, if accepted, get the handler for its frames. */
+  openSocket(request: SocketOpenRequest): SocketOpenResult {
+    return openSocket(this, request)
+  }
+
+  /**
+   * Preload what is said in an audio file, URL, streaming connection or call (the emulator has no
+   * speech recognizer). Key: a connectionId, URL, conversation name, phone number, SIP URI, or a
+   * predicate over the request.
+   */
+  preloadTranscript(key: PreloadKey, messages: PreloadedMessage[], options?: { once?: boolean }): void {
+    this.preloads.add(key, messages, options)
+  }
+
+  /** Resolves once no job is pending (handy in tests instead of polling). */
+  idle(): Promise<void> {
+    return this.jobs.idle()
+  }
+
+  /** Clears timers (telephony playback, live stream reconnect windows). */
+  dispose(): void {
+    this.liveStreams.dispose()
+    this.telephony.dispose()
+  }
+
+  private notify(job: Job): void {
+    if (!job.webhookUrl || this.options.webhooks === false) return
+    let url: URL
+    try {
+      url = new URL(job.webhookUrl)
+    } catch {
+      return
+    }
+    // Only loopback targets: an emulator must not be a way to send requests elsewhere.
+    if (!['127.0.0.1', 'localhost', '[::1]', '::1'].includes(url.hostname)) return
+    const body = JSON.stringify({ jobId: job.id, status: job.status })
+    void fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(
+      (r) => r.body?.cancel(),
+      () => undefined,
+    )
+  }
+}

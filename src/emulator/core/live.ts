@@ -1,0 +1,166 @@
+// One live streaming conversation, keyed by the client's connectionId. It outlives its sockets, so
+// a reconnect to the same id continues the same conversation (contract 6.1/6.8), and it turns audio
+// into events: preloaded lines played back at their times relative to the audio received, or
+// detected speech segments reported as unrecognised speech.
+
+import { analyse, insightContext } from './analysis/index.js'
+import { insightsOf } from './analysis/insights.js'
+import { extractTopics } from './analysis/topics.js'
+import { matchTrackers } from './analysis/trackers.js'
+import { uuid } from './ids.js'
+import { placePreloaded } from './preload.js'
+import { PcmDecoder } from './audio/pcm.js'
+import { SpeechSegmenter, type Segment } from './audio/segments.js'
+import type { Store } from './store.js'
+import { recognitionResult, speakerView, streamInsightView, streamMessageView, UNRECOGNISED_TEXT } from './views.js'
+import type { Conversation, PreloadedMessage, Speaker, StoredMessage, TrackerSpec } from './types.js'
+
+export interface LiveConfig {
+  encoding: string
+  sampleRate: number
+  insightTypes: string[]
+  sentiment: boolean
+  trackers: TrackerSpec[]
+  speaker?: { name?: string; userId?: string }
+  timezoneOffset: number
+  confidenceThreshold: number
+}
+
+type Placed = PreloadedMessage & { start: number; end: number }
+
+export class LiveStream {
+  audioSeconds = 0
+  audioBytes = 0
+  completed = false
+  private decoder?: PcmDecoder
+  private segmenter: SpeechSegmenter
+  private timed: Placed[] = []
+  private untimed: PreloadedMessage[] = []
+  private interimSent = new Set<PreloadedMessage>()
+  private sequence = 0
+  private readonly sentTopics = new Set<string>()
+  private readonly hasTimed: boolean
+
+  constructor(
+    readonly connectionId: string,
+    readonly conversation: Conversation,
+    public config: LiveConfig,
+    private readonly store: Store,
+    private readonly emit: (frame: unknown) => void,
+    preload: PreloadedMessage[] | undefined,
+  ) {
+    this.setFormat(config.encoding, config.sampleRate)
+    if (preload?.length) {
+      // Lines with times play at those times; lines without are laid on detected speech segments in order.
+      if (preload.every((p) => p.start === undefined)) this.untimed = [...preload]
+      else this.timed = placePreloaded(preload)
+    }
+    this.hasTimed = this.timed.length > 0
+    this.segmenter = this.newSegmenter()
+  }
+
+  setFormat(encoding: string, sampleRate: number): void {
+    this.config = { ...this.config, encoding, sampleRate }
+    const e = encoding.toUpperCase()
+    // LINEAR16 and MULAW can be measured; FLAC/Opus would need a decoder: their time does not advance.
+    this.decoder = e === 'LINEAR16' ? new PcmDecoder({ sampleFormat: 'int', bitsPerSample: 16, channels: 1 }) : e === 'MULAW' ? new PcmDecoder({ sampleFormat: 'mulaw', bitsPerSample: 8, channels: 1 }) : undefined
+  }
+
+  private newSegmenter(): SpeechSegmenter {
+    return new SpeechSegmenter({
+      onSpeechStart: (t) => this.speechStarted(t),
+      onSegment: (s) => this.speechEnded(s),
+    })
+  }
+
+  audio(bytes: Uint8Array): void {
+    this.audioBytes += bytes.length
+    if (!this.decoder) return
+    const samples = this.decoder.push(bytes)
+    this.segmenter.push(samples, this.config.sampleRate)
+    this.audioSeconds += samples.length / this.config.sampleRate
+    this.playTimed(false)
+  }
+
+  /** stop_request: closes an open segment and plays every timed line that started within the audio. */
+  finish(): void {
+    this.segmenter.finish()
+    this.playTimed(true)
+  }
+
+  private get user(): Record<string, string> {
+    return speakerView(this.config.speaker ? { name: this.config.speaker.name ?? this.config.speaker.userId ?? 'Speaker 1', userId: this.config.speaker.userId } : { name: 'Speaker 1' })
+  }
+
+  private playTimed(final: boolean): void {
+    while (this.timed.length) {
+      const line = this.timed[0]
+      if (this.audioSeconds >= line.end || (final && line.start < this.audioSeconds)) {
+        this.timed.shift()
+        this.commit(line, line.start, line.end)
+      } else {
+        if (this.audioSeconds >= line.start && !this.interimSent.has(line)) this.interim(line, line.start, this.audioSeconds)
+        return
+      }
+    }
+  }
+
+  private interim(line: PreloadedMessage, start: number, now: number): void {
+    this.interimSent.add(line)
+    const words = line.text.split(/\s+/)
+    const partial = words.slice(0, Math.max(1, Math.ceil(words.length / 2))).join(' ')
+    this.emit(recognitionResult(partial, false, start, now, this.lineUser(line), false))
+  }
+
+  private lineUser(line: PreloadedMessage): Record<string, string> {
+    return line.speaker ? speakerView({ name: line.speaker.name, userId: line.speaker.userId ?? line.speaker.email }) : this.user
+  }
+
+  private speechStarted(t: number): void {
+    const line = this.untimed[0]
+    if (line) this.interim(line, t, this.audioSeconds)
+    else if (!this.hasTimed) this.emit(recognitionResult(UNRECOGNISED_TEXT, false, t, this.audioSeconds, this.user, true))
+  }
+
+  private speechEnded(segment: Segment): void {
+    const line = this.untimed.shift()
+    if (line) return this.commit(line, segment.start, segment.end)
+    // With timed fixtures the fixture is the transcript; otherwise report the speech, unrecognised.
+    if (!this.hasTimed) this.commit(undefined, segment.start, segment.end)
+  }
+
+  private commit(line: PreloadedMessage | undefined, start: number, end: number): void {
+    const c = this.conversation
+    const unrecognised = !line
+    const text = line?.text ?? UNRECOGNISED_TEXT
+    const who = line?.speaker ?? this.config.speaker
+    const from: Speaker = this.store.member(c, who ? { name: who.name, userId: who.userId } : { name: 'Speaker 1' })
+    const message: StoredMessage = { id: uuid(), text, from, startMs: c.startMs + start * 1000, endMs: c.startMs + end * 1000, unrecognised, origin: line ? 'fixture' : 'audio' }
+    c.messages.push(message)
+    this.store.touch(c)
+    this.emit(recognitionResult(text, true, start, end, speakerView(from), unrecognised))
+    this.emit({ type: 'message_response', messages: [streamMessageView(c, message, { sentiment: this.config.sentiment, timezoneOffset: this.config.timezoneOffset })], sequenceNumber: this.sequence++ })
+    if (unrecognised) return
+    const insights = insightsOf(message, insightContext(c)).filter((i) => this.config.insightTypes.includes(i.type) && i.score >= this.config.confidenceThreshold)
+    if (insights.length) this.emit({ type: 'insight_response', insights: insights.map(streamInsightView), sequenceNumber: this.sequence++ })
+    const fresh = extractTopics(c.id, c.messages).filter((t) => !this.sentTopics.has(t.id))
+    if (fresh.length) {
+      for (const t of fresh) this.sentTopics.add(t.id)
+      this.emit({
+        type: 'topic_response',
+        topics: fresh.map((t) => ({ id: t.id, type: 'topic', phrases: t.text, score: t.score, rootWords: t.stems.map((s) => ({ text: s })), messageReferences: t.messageIds.map((id) => ({ id, relation: 'text instance' })), messageIndex: c.messages.length - 1 })),
+      })
+    }
+    const trackers = matchTrackers(c.id, this.config.trackers, [message], insights)
+    if (trackers.length) this.emit({ type: 'tracker_response', isFinal: true, sequenceNumber: this.sequence++, trackers })
+  }
+
+  broadcast(frame: unknown): void {
+    this.emit(frame)
+  }
+
+  /** For the Conversation API afterwards: warm the analysis cache. */
+  analyse(): void {
+    analyse(this.conversation)
+  }
+}

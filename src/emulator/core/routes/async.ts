@@ -1,0 +1,223 @@
+// Async API (contract 3): submissions and appends for audio, video, text and URLs, and job status.
+// Files are consumed as a stream (never buffered): the audio is measured and segmented while it
+// arrives, and the job publishes the result when it enters in_progress.
+
+import { AudioIngest } from '../audio/ingest.js'
+import type { EmulatorCore } from '../core.js'
+import { ApiError, badRequest, notFound, payloadTooLarge } from '../errors.js'
+import { parseOptions } from '../options.js'
+import { placePreloaded } from '../preload.js'
+import { numericId } from '../ids.js'
+import { UNRECOGNISED_TEXT } from '../views.js'
+import type { AudioInfo, Conversation, ConversationOptions, StoredMessage } from '../types.js'
+import { ok, type Route, type RouteContext } from './index.js'
+
+type Kind = 'audio' | 'video'
+
+function conversationFor(core: EmulatorCore, id: string | undefined, source: Conversation['source'], options: ConversationOptions): Conversation {
+  if (id === undefined) return core.store.createConversation(source, options)
+  const existing = core.store.get(id)
+  if (!existing) throw notFound()
+  // Appends may add trackers/entities; the first job's options stay otherwise.
+  existing.options = { ...existing.options, trackers: [...existing.options.trackers, ...options.trackers], entities: [...existing.options.entities, ...options.entities] }
+  return existing
+}
+
+/** End of the audio timeline so far (appends continue after it), in seconds. */
+const audioEnd = (c: Conversation): number => c.audio.reduce((s, a) => s + (a.durationSeconds ?? 0), 0)
+
+function publishAudio(core: EmulatorCore, c: Conversation, info: AudioInfo, offset: number, kind: Kind, url?: string): void {
+  const preload = core.preloads.find({ kind, url, name: c.name, conversationId: c.id })
+  const base = c.startMs + offset * 1000
+  const add = (text: string, start: number, end: number, speaker: { name: string; userId?: string; email?: string } | undefined, unrecognised: boolean): void => {
+    const from = core.store.member(c, speaker ?? { name: 'Speaker 1' })
+    const message: StoredMessage = { id: numericId(), text, from, startMs: base + start * 1000, endMs: base + end * 1000, origin: unrecognised ? 'audio' : 'fixture' }
+    if (unrecognised) message.unrecognised = true
+    c.messages.push(message)
+  }
+  if (preload) for (const line of placePreloaded(preload, info.speechSegments)) add(line.text, line.start, line.end, line.speaker, false)
+  else for (const s of info.speechSegments) add(UNRECOGNISED_TEXT, s.start, s.end, undefined, true)
+  c.audio.push(info)
+  core.store.touch(c)
+}
+
+async function ingest(ctx: RouteContext, limit: number): Promise<AudioInfo> {
+  const declared = ctx.headers.get('content-length')
+  if (declared && Number(declared) > limit) throw payloadTooLarge(limit)
+  const audio = new AudioIngest()
+  if (ctx.body) {
+    for await (const chunk of ctx.body) {
+      audio.push(chunk)
+      if (audio.bytes > limit) throw payloadTooLarge(limit)
+    }
+  }
+  const result = audio.finish()
+  if ('error' in result) throw badRequest(result.error)
+  return result.info
+}
+
+function fileRoute(kind: Kind, append: boolean): Route {
+  return {
+    method: append ? 'PUT' : 'POST',
+    pattern: append ? new RegExp(`^/v1/process/${kind}/(?<id>(?!url$)[^/]+)$`) : new RegExp(`^/v1/process/${kind}$`),
+    async handler(ctx) {
+      const { core } = ctx
+      const options = parseOptions({}, ctx.query)
+      core.jobs.checkCapacity() // 429 before taking the upload
+      const existing = append ? ctx.params.id : undefined
+      if (existing !== undefined && !core.store.get(existing)) throw notFound()
+      const info = await ingest(ctx, core.maxUploadBytes)
+      if (kind === 'video' && !['mp4', 'webm'].includes(info.format)) throw badRequest('Unsupported video format: expected video/mp4.')
+      const c = conversationFor(core, existing, kind, options)
+      const offset = audioEnd(c)
+      const job = core.jobs.submit(c, () => publishAudio(core, c, info, offset, kind), options.webhookUrl)
+      return ok({ conversationId: c.id, jobId: job.id }, 201)
+    },
+  }
+}
+
+const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]', '::1']
+
+async function fetchMedia(core: EmulatorCore, url: string): Promise<AudioInfo> {
+  const res = await fetch(url)
+  if (!res.ok || !res.body) throw new Error(`fetching ${url}: HTTP ${res.status}`)
+  const audio = new AudioIngest()
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    audio.push(chunk)
+    if (audio.bytes > core.maxUploadBytes) throw new Error('media too large')
+  }
+  const result = audio.finish()
+  if ('error' in result) throw new Error(result.error)
+  return result.info
+}
+
+function urlRoute(kind: Kind, append: boolean): Route {
+  return {
+    method: append ? 'PUT' : 'POST',
+    pattern: append ? new RegExp(`^/v1/process/${kind}/url/(?<id>[^/]+)$`) : new RegExp(`^/v1/process/${kind}/url$`),
+    async handler(ctx) {
+      const { core } = ctx
+      const body = await ctx.json()
+      const options = parseOptions(body, ctx.query)
+      if (typeof body.url !== 'string' || !body.url) throw badRequest('"url" is required')
+      let url: URL
+      try {
+        url = new URL(body.url)
+      } catch {
+        throw badRequest('"url" must be a valid uri')
+      }
+      if (!/^https?:$/.test(url.protocol)) throw badRequest('"url" must be a valid http(s) uri')
+      const c = conversationFor(core, append ? ctx.params.id : undefined, kind, options)
+      const job = core.jobs.submit(
+        c,
+        async () => {
+          const offset = audioEnd(c)
+          const preload = core.preloads.find({ kind, url: body.url as string, name: c.name, conversationId: c.id })
+          // Only loopback URLs are fetched (no network here); others need a preloaded transcript,
+          // otherwise the job ends `failed`, as a real server that cannot fetch the media would.
+          if (LOOPBACK.includes(url.hostname)) return publishAudio(core, c, await fetchMedia(core, url.href), offset, kind, body.url as string)
+          if (!preload) throw new Error('media URL not reachable from the emulator')
+          const placed = placePreloaded(preload)
+          const seconds = placed.length ? Math.max(...placed.map((p) => p.end)) : 0
+          publishAudio(core, c, { format: 'unknown', bytes: 0, durationSeconds: seconds, durationMethod: 'unknown', speechSegments: [] }, offset, kind, body.url as string)
+        },
+        options.webhookUrl,
+      )
+      return ok({ conversationId: c.id, jobId: job.id }, 201)
+    },
+  }
+}
+
+interface TextMessageInput {
+  text: string
+  from?: { name?: string; userId?: string; email?: string }
+  startMs?: number
+  endMs?: number
+}
+
+function parseTime(value: unknown, name: string): number | undefined {
+  if (value === undefined || value === null) return undefined
+  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN
+  if (Number.isNaN(ms)) throw badRequest(`"${name}" must be a valid ISO 8601 date`)
+  return ms
+}
+
+function parseTextMessages(body: Record<string, unknown>): TextMessageInput[] {
+  const list = body.messages
+  if (list === undefined) throw badRequest('"messages" is required')
+  if (!Array.isArray(list)) throw badRequest('"messages" must be an array')
+  if (!list.length) throw badRequest('"messages" must contain at least 1 items')
+  return list.map((m: unknown, i) => {
+    const rec = m as Record<string, unknown> | null
+    if (typeof rec !== 'object' || rec === null) throw badRequest(`"messages[${i}]" must be an object`)
+    const payload = rec.payload as Record<string, unknown> | undefined
+    if (typeof payload !== 'object' || payload === null) throw badRequest(`"messages[${i}].payload" is required`)
+    if (typeof payload.content !== 'string') throw badRequest(`"messages[${i}].payload.content" must be a string`)
+    if (!payload.content.trim()) throw badRequest(`"messages[${i}].payload.content" is not allowed to be empty`)
+    const from = rec.from as Record<string, unknown> | undefined
+    if (from !== undefined && (typeof from !== 'object' || from === null)) throw badRequest(`"messages[${i}].from" must be an object`)
+    const duration = rec.duration as Record<string, unknown> | undefined
+    if (duration !== undefined && (typeof duration !== 'object' || duration === null)) throw badRequest(`"messages[${i}].duration" must be an object`)
+    const startMs = parseTime(duration?.startTime, `messages[${i}].duration.startTime`)
+    const endMs = parseTime(duration?.endTime, `messages[${i}].duration.endTime`)
+    if (startMs !== undefined && endMs !== undefined && endMs < startMs) throw badRequest(`"messages[${i}].duration.endTime" must be after startTime`)
+    const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined)
+    return { text: payload.content.trim(), from: from ? { name: str(from.name), userId: str(from.userId), email: str(from.email) } : undefined, startMs, endMs }
+  })
+}
+
+/**
+ * Messages without times (allowed: `duration` is optional) are laid back to back after the previous
+ * one at 150 words per minute, starting at the first given time or at submission time.
+ */
+function publishText(core: EmulatorCore, c: Conversation, input: TextMessageInput[]): void {
+  const wasEmpty = c.messages.length === 0
+  let cursor = c.messages.length ? Math.max(...c.messages.map((m) => m.endMs)) : (input.find((m) => m.startMs !== undefined)?.startMs ?? c.startMs)
+  for (const m of input) {
+    const words = Math.max(1, m.text.split(/\s+/).length)
+    const startMs = m.startMs ?? cursor
+    const endMs = m.endMs ?? (m.startMs !== undefined || m.endMs === undefined ? startMs + words * 400 : startMs)
+    cursor = Math.max(cursor, endMs)
+    c.messages.push({ id: numericId(), text: m.text, from: core.store.member(c, m.from), startMs, endMs, origin: 'text' })
+  }
+  if (wasEmpty) c.startMs = Math.min(...c.messages.map((m) => m.startMs))
+  core.store.touch(c)
+}
+
+function textRoute(append: boolean): Route {
+  return {
+    method: append ? 'PUT' : 'POST',
+    pattern: append ? /^\/v1\/process\/text\/(?<id>[^/]+)$/ : /^\/v1\/process\/text$/,
+    async handler(ctx) {
+      const { core } = ctx
+      const body = await ctx.json()
+      const options = parseOptions(body, ctx.query)
+      const input = parseTextMessages(body)
+      const c = conversationFor(core, append ? ctx.params.id : undefined, 'text', options)
+      const job = core.jobs.submit(c, () => publishText(core, c, input), options.webhookUrl)
+      return ok({ conversationId: c.id, jobId: job.id }, 201)
+    },
+  }
+}
+
+export const asyncRoutes: Route[] = [
+  urlRoute('audio', false),
+  urlRoute('audio', true),
+  urlRoute('video', false),
+  urlRoute('video', true),
+  fileRoute('audio', false),
+  fileRoute('audio', true),
+  fileRoute('video', false),
+  fileRoute('video', true),
+  textRoute(false),
+  textRoute(true),
+  {
+    method: 'GET',
+    pattern: /^\/v1\/job\/(?<id>[^/]+)$/,
+    handler({ core, params }) {
+      const job = core.jobs && core.store.jobs.get(params.id)
+      if (!job) throw new ApiError(404, { message: 'The jobId is either invalid or does not exist.' })
+      return ok({ id: job.id, status: job.status })
+    },
+  },
+]
