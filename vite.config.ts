@@ -19,7 +19,7 @@ export default defineConfig(({ mode }) => {
       ? { symbl: 'src/cdn.ts' }
       : isBrowser
         ? { index: 'src/browser.ts' }
-        : { index: 'src/node.ts', emulator: 'src/emulator/index.ts', 'emulator-cli': 'src/emulator/cli.ts' }
+        : { index: 'src/node.ts', emulator: 'src/emulator/index.ts', 'emulator-msw': 'src/emulator/msw.ts', 'emulator-cli': 'src/emulator/cli.ts' }
   return {
     publicDir: false,
     resolve: {

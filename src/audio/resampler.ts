@@ -35,30 +35,32 @@ export interface ResamplerOptions {
   maxPhases?: number
 }
 
+// Fields are `declare`d and assigned in the constructor: a bundler lowering class fields for an old
+// target would otherwise add module-level helpers that the worklet copy cannot see.
 export class Resampler {
-  readonly inputRate: number
-  readonly outputRate: number
+  declare readonly inputRate: number
+  declare readonly outputRate: number
   /** Input samples spanned by the filter (a multiple of 4). */
-  readonly taps: number
+  declare readonly taps: number
   /** Reduced ratio: `up` output samples for every `down` input samples. */
-  readonly up: number
-  readonly down: number
+  declare readonly up: number
+  declare readonly down: number
   /** True when coefficients are interpolated between tables (only for unusual rate pairs). */
-  readonly interpolated: boolean
+  declare readonly interpolated: boolean
 
-  private readonly table: Float32Array
-  private readonly tableRows: number
-  private buf: Float32Array
-  private bufLen: number
+  declare private readonly table: Float32Array
+  declare private readonly tableRows: number
+  declare private buf: Float32Array
+  declare private bufLen: number
   /** Absolute input index of buf[0]. */
-  private bufStart: number
+  declare private bufStart: number
   /** Integer part of the next output's input time. */
-  private pos: number
+  declare private pos: number
   /** Fractional part of the next output's input time, in units of 1/up. */
-  private phase: number
-  private inCount: number
-  private outCount: number
-  private scratch: Float32Array
+  declare private phase: number
+  declare private inCount: number
+  declare private outCount: number
+  declare private scratch: Float32Array
 
   constructor(options: ResamplerOptions) {
     const inRate = options.inputRate

@@ -1,24 +1,54 @@
 import type { SymblClient } from '../client.js'
+import { JobError } from '../errors.js'
+import { abortable, fetchJobStatus, pollJob, type JobStatus, type WaitOptions } from '../async/job-waiter.js'
+import { ConversationsApi } from './conversations-api.js'
+import type { FormattedTranscriptParams, MemberUpdate, MessagesParams, SpeakerEventsParams, SummaryParams, TopicsParams } from './types.js'
 
 export interface ConversationIds {
   conversationId: string
   jobId?: string
 }
 
+/** Polling settings a conversation keeps for later `wait()` calls and callbacks. */
+export type ConversationWaitDefaults = Pick<WaitOptions, 'pollInterval' | 'waitTimeout'>
+
+type Callbacks = { complete?: (conversation: Conversation) => void; error?: (error: unknown, conversation: Conversation) => void }
+
+interface Loop {
+  promise: Promise<void>
+  controller: AbortController
+  users: number
+}
+
 /**
- * One conversation: its ids and every Conversation API call for it. Returned by the Async API,
- * by a streaming connection's `stop()`, and by telephony.
+ * One conversation: its ids, its job (when it came from the Async API) and every Conversation API
+ * call for it. Returned by the Async API, by a streaming connection's `stop()`, and by telephony.
+ *
+ * Job waiting: `wait()` resolves when the job completes; `onComplete`/`onError` fire once when it
+ * ends, also when registered after the end. Polling starts on the first `wait()` or callback and
+ * is shared by all of them; it stops when the job ends, on timeout, or when every `wait()` caller
+ * aborted and no callback is registered.
  */
 export class Conversation {
   readonly conversationId: string
   readonly jobId: string | undefined
+  #api: ConversationsApi
+  #defaults: ConversationWaitDefaults
+  #status: JobStatus | undefined
+  #final: { error?: unknown } | undefined
+  #loop: Loop | undefined
+  #callbacks: Callbacks[] = []
+  #listeners = new Set<(status: JobStatus) => void>()
 
   constructor(
     readonly client: SymblClient,
     ids: ConversationIds,
+    defaults: ConversationWaitDefaults = {},
   ) {
     this.conversationId = ids.conversationId
     this.jobId = ids.jobId
+    this.#defaults = defaults
+    this.#api = new ConversationsApi(client)
   }
 
   /** Python SDK parity. */
@@ -29,5 +59,164 @@ export class Conversation {
   /** Python SDK parity. */
   getJobId(): string | undefined {
     return this.jobId
+  }
+
+  /** The last job status seen (undefined before the first status call, or without a job). */
+  get status(): JobStatus | undefined {
+    return this.#status
+  }
+
+  /** Asks the server for the job status now (Python's `get_job_status`, but fresh). */
+  async getJobStatus(signal?: AbortSignal): Promise<JobStatus | undefined> {
+    if (!this.jobId) return undefined
+    const status = await fetchJobStatus(this.client, this.jobId, signal)
+    this.#report(status)
+    return status
+  }
+
+  /** Calls `listener` with each new job status; returns a function that unsubscribes. */
+  onStatus(listener: (status: JobStatus) => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  /**
+   * Resolves with this conversation once the job is `completed`; rejects with a `JobError`
+   * ('job_failed' or 'job_timeout'), an HTTP error of the status call, or the abort reason.
+   * A conversation without a job (streaming, telephony) resolves at once.
+   */
+  async wait(options: WaitOptions = {}): Promise<this> {
+    if (!this.jobId) return this
+    if (this.#final) {
+      if (this.#final.error) throw this.#final.error
+      return this
+    }
+    options.signal?.throwIfAborted()
+    const listener = options.onStatus
+    if (listener) this.#listeners.add(listener)
+    const loop = this.#start(options)
+    loop.users++
+    try {
+      await abortable(loop.promise, options.signal)
+      return this
+    } finally {
+      if (listener) this.#listeners.delete(listener)
+      if (--loop.users === 0 && this.#callbacks.length === 0) loop.controller.abort(options.signal?.reason)
+    }
+  }
+
+  /** Calls `fn` once the job has completed (at once if it already has). Python parity. */
+  onComplete(fn: (conversation: Conversation) => void): this {
+    return this.#register({ complete: fn })
+  }
+
+  /** Calls `fn` if waiting ends in an error: the job failed, timed out, or its status could not be read. */
+  onError(fn: (error: unknown, conversation: Conversation) => void): this {
+    return this.#register({ error: fn })
+  }
+
+  #register(callbacks: Callbacks): this {
+    if (this.#final || !this.jobId) {
+      const error = this.#final?.error
+      queueMicrotask(() => this.#fire(callbacks, error))
+      return this
+    }
+    this.#callbacks.push(callbacks)
+    this.#start({})
+    return this
+  }
+
+  #start(options: WaitOptions): Loop {
+    if (this.#loop) return this.#loop
+    const controller = new AbortController()
+    const ids = { jobId: this.jobId!, conversationId: this.conversationId }
+    const settings = { ...this.#defaults, ...options, signal: controller.signal, onStatus: undefined }
+    const loop: Loop = { controller, users: 0, promise: pollJob(this.client, ids, settings, (s) => this.#report(s)) }
+    this.#loop = loop
+    loop.promise.then(
+      () => this.#end(loop, undefined),
+      (error: unknown) => {
+        if (!controller.signal.aborted) this.#end(loop, error)
+        else if (this.#loop === loop) this.#loop = undefined
+      },
+    )
+    return loop
+  }
+
+  #end(loop: Loop, error: unknown): void {
+    if (this.#loop === loop) this.#loop = undefined
+    // Completed and failed are final; a timeout or a failing status call is not (a later wait() polls again).
+    if (!error || (error instanceof JobError && error.code === 'job_failed')) this.#final = { error }
+    const callbacks = this.#callbacks
+    this.#callbacks = []
+    for (const c of callbacks) this.#fire(c, error)
+  }
+
+  #fire(callbacks: Callbacks, error: unknown): void {
+    try {
+      if (error) callbacks.error?.(error, this)
+      else callbacks.complete?.(this)
+    } catch (thrown) {
+      this.client.log('error', `A job callback threw: ${String(thrown)}`, { conversationId: this.conversationId })
+    }
+  }
+
+  #report(status: JobStatus): void {
+    if (status === this.#status) return
+    this.#status = status
+    for (const listener of this.#listeners) {
+      try {
+        listener(status)
+      } catch (thrown) {
+        this.client.log('error', `A job status listener threw: ${String(thrown)}`, { conversationId: this.conversationId })
+      }
+    }
+  }
+
+  // The Conversation API for this conversation (see ConversationsApi for each call).
+  getConversation() {
+    return this.#api.getConversation(this.conversationId)
+  }
+  getMessages(params?: MessagesParams) {
+    return this.#api.getMessages(this.conversationId, params)
+  }
+  getMembers() {
+    return this.#api.getMembers(this.conversationId)
+  }
+  getQuestions() {
+    return this.#api.getQuestions(this.conversationId)
+  }
+  getActionItems() {
+    return this.#api.getActionItems(this.conversationId)
+  }
+  getFollowUps() {
+    return this.#api.getFollowUps(this.conversationId)
+  }
+  getTopics(params?: TopicsParams) {
+    return this.#api.getTopics(this.conversationId, params)
+  }
+  getEntities() {
+    return this.#api.getEntities(this.conversationId)
+  }
+  getTrackers() {
+    return this.#api.getTrackers(this.conversationId)
+  }
+  getAnalytics() {
+    return this.#api.getAnalytics(this.conversationId)
+  }
+  getSummary(params?: SummaryParams) {
+    return this.#api.getSummary(this.conversationId, params)
+  }
+  getFormattedTranscript(params: FormattedTranscriptParams) {
+    return this.#api.getFormattedTranscript(this.conversationId, params)
+  }
+  putMembers(memberId: string, params: MemberUpdate) {
+    return this.#api.putMembers(this.conversationId, memberId, params)
+  }
+  putSpeakersEvents(params: SpeakerEventsParams) {
+    return this.#api.putSpeakersEvents(this.conversationId, params)
+  }
+  delete() {
+    return this.#api.delete(this.conversationId)
   }
 }

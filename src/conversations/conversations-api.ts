@@ -1,6 +1,136 @@
 import type { SymblClient } from '../client.js'
+import { HttpError, NotFoundError, ValidationError } from '../errors.js'
+import type { HttpMethod } from '../http/http-client.js'
+import { describe, pathId, type Query } from '../http/url.js'
+import type {
+  ActionItemsResponse,
+  AnalyticsResponse,
+  ConversationInfo,
+  EntitiesResponse,
+  FollowUpsResponse,
+  FormattedTranscriptParams,
+  MemberUpdate,
+  MembersResponse,
+  MessageResponse,
+  MessagesParams,
+  MessagesResponse,
+  QuestionsResponse,
+  SpeakerEventsParams,
+  SummaryParams,
+  SummaryResponse,
+  TopicsParams,
+  TopicsResponse,
+  TrackersResponse,
+  TranscriptResponse,
+} from './types.js'
 
-/** The Conversation API. */
+/** The Conversation API: every call takes the conversationId first (Python's `symbl.Conversations`). */
 export class ConversationsApi {
   constructor(readonly client: SymblClient) {}
+
+  /** The one request path of this area: validates and encodes the id, checks the params object. */
+  async #call<T>(method: HttpMethod, conversationId: string, suffix = '', query?: object, json?: unknown, idempotent?: boolean): Promise<T> {
+    const path = `/v1/conversations/${pathId('conversationId', conversationId)}${suffix}`
+    if (query !== undefined && (typeof query !== 'object' || query === null || Array.isArray(query))) {
+      throw new ValidationError(`params must be an object such as { sentiment: true }, got ${describe(query)}`)
+    }
+    return this.client.http.request<T>({ method, path, query: query as Query, json, idempotent })
+  }
+
+  getConversation(conversationId: string): Promise<ConversationInfo> {
+    return this.#call('GET', conversationId)
+  }
+
+  /** The transcript; `{ sentiment: true }` adds polarity, `{ verbose: true }` word timings. */
+  getMessages(conversationId: string, params?: MessagesParams): Promise<MessagesResponse> {
+    return this.#call('GET', conversationId, '/messages', params)
+  }
+
+  getMembers(conversationId: string): Promise<MembersResponse> {
+    return this.#call('GET', conversationId, '/members')
+  }
+
+  getQuestions(conversationId: string): Promise<QuestionsResponse> {
+    return this.#call('GET', conversationId, '/questions')
+  }
+
+  getActionItems(conversationId: string): Promise<ActionItemsResponse> {
+    return this.#call('GET', conversationId, '/action-items')
+  }
+
+  getFollowUps(conversationId: string): Promise<FollowUpsResponse> {
+    return this.#call('GET', conversationId, '/follow-ups')
+  }
+
+  async getTopics(conversationId: string, params?: TopicsParams): Promise<TopicsResponse> {
+    if (params?.sentiment && params.parentRefs) {
+      throw new ValidationError('getTopics: `sentiment` and `parentRefs` cannot be combined (Symbl refuses it); make two calls')
+    }
+    return this.#call('GET', conversationId, '/topics', params)
+  }
+
+  /** Needs a job submitted with `detectEntities: true`. */
+  getEntities(conversationId: string): Promise<EntitiesResponse> {
+    return this.#call('GET', conversationId, '/entities')
+  }
+
+  /** `/trackers-detected` (DOCS22), not the deprecated `/trackers` that Python calls. */
+  getTrackers(conversationId: string): Promise<TrackersResponse> {
+    return this.#call('GET', conversationId, '/trackers-detected')
+  }
+
+  getAnalytics(conversationId: string): Promise<AnalyticsResponse> {
+    return this.#call('GET', conversationId, '/analytics')
+  }
+
+  /** Beta; needs `enableSummary: true` on the job. A NotFoundError while the job is still running. */
+  getSummary(conversationId: string, params?: SummaryParams): Promise<SummaryResponse> {
+    return this.#call('GET', conversationId, '/summary', params)
+  }
+
+  /** The transcript as Markdown or SRT. A read, so it is retried like one even though it is a POST. */
+  async getFormattedTranscript(conversationId: string, params: FormattedTranscriptParams): Promise<TranscriptResponse> {
+    const type = params?.contentType
+    if (type !== 'text/markdown' && type !== 'text/srt') {
+      throw new ValidationError(`getFormattedTranscript needs contentType 'text/markdown' or 'text/srt', got ${describe(type)}`)
+    }
+    if (type === 'text/srt' && params.phrases) throw new ValidationError('getFormattedTranscript: `phrases` highlighting works with text/markdown only')
+    return this.#call('POST', conversationId, '/transcript', undefined, params, true)
+  }
+
+  /** Renames a member (or sets its email); the change reaches every message and insight. */
+  async putMembers(conversationId: string, memberId: string, params: MemberUpdate): Promise<MessageResponse> {
+    const id = pathId('memberId', memberId)
+    if (typeof params?.name !== 'string' || !params.name) throw new ValidationError(`putMembers needs params.name, a non-empty string, got ${describe(params?.name)}`)
+    if (params.id !== undefined && params.id !== memberId) throw new ValidationError(`putMembers: params.id ${JSON.stringify(params.id)} differs from memberId ${JSON.stringify(memberId)}`)
+    return this.#call('PUT', conversationId, `/members/${id}`, undefined, { ...params, id: memberId })
+  }
+
+  /** Attributes speech to speakers after the fact (contract 4.5). */
+  async putSpeakersEvents(conversationId: string, params: SpeakerEventsParams): Promise<MessageResponse> {
+    const events = params?.speakerEvents
+    if (!Array.isArray(events) || events.length === 0) throw new ValidationError('putSpeakersEvents needs params.speakerEvents, a non-empty array')
+    for (const [i, e] of events.entries()) {
+      const nanos = e?.offset?.nanos
+      if ((e?.type !== 'started_speaking' && e?.type !== 'stopped_speaking') || !e.user || !(e.offset?.seconds >= 0) || !(nanos >= 0 && nanos <= 999_999_999)) {
+        throw new ValidationError(
+          `speakerEvents[${i}] must be { type: 'started_speaking' | 'stopped_speaking', user, offset: { seconds >= 0, nanos 0–999999999 } }`,
+        )
+      }
+    }
+    return this.#call('PUT', conversationId, '/speakers', undefined, params)
+  }
+
+  /** Deletes the conversation and everything derived from it. */
+  async delete(conversationId: string): Promise<MessageResponse> {
+    try {
+      return await this.#call<MessageResponse>('DELETE', conversationId)
+    } catch (error) {
+      // The status for an unknown id is not documented (contract 4.15); its text is. Report it as not found.
+      if (error instanceof HttpError && !(error instanceof NotFoundError) && error.status === 400 && /invalid or does not exist/.test(error.serverMessage ?? '')) {
+        throw new NotFoundError({ status: error.status, method: error.method, url: error.url, body: error.body })
+      }
+      throw error
+    }
+  }
 }

@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js'
 import type { Platform, WebSocketConstructor, WebSocketLike } from '../platform.js'
+import { browserUpload } from '../async/upload-browser.js'
 import { openInjected } from './open-socket.js'
 
 /**
@@ -13,4 +14,5 @@ export const browserPlatform: Platform = {
     if (!WS) throw new ConfigError('This environment has no WebSocket; pass one as the `WebSocket` option')
     return openInjected(WS, url, token)
   },
+  upload: browserUpload,
 }

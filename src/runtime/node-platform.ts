@@ -1,4 +1,5 @@
 import type { Platform, WebSocketConstructor, WebSocketLike } from '../platform.js'
+import { fetchUpload } from '../async/upload-fetch.js'
 import { openInjected } from './open-socket.js'
 
 let wsModule: Promise<WebSocketConstructor> | undefined
@@ -16,4 +17,9 @@ export const nodePlatform: Platform = {
     const WS = await wsModule
     return new WS(url, undefined, { headers: { 'X-API-KEY': token } })
   },
+  // Paths and Node streams; node:fs is loaded on the first upload only.
+  async openUpload(file) {
+    return (await import('../async/upload-node.js')).openNodeUpload(file)
+  },
+  upload: fetchUpload,
 }

@@ -55,7 +55,17 @@ function nlpEntities(text: string): Found[] {
   return out
 }
 
-export function extractEntities(messages: StoredMessage[], custom: CustomEntitySpec[]): Entity[] {
+/** Names of the conversation's members are people even when compromise does not know the name. */
+function memberMentions(text: string, people: string[]): Found[] {
+  const out: Found[] = []
+  for (const name of people) {
+    const re = new RegExp(`\\b${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'g')
+    for (let m = re.exec(text); m; m = re.exec(text)) out.push({ type: 'person', value: name, text: m[0], offset: m.index })
+  }
+  return out
+}
+
+export function extractEntities(messages: StoredMessage[], custom: CustomEntitySpec[], people: string[] = []): Entity[] {
   const byKey = new Map<string, Entity>()
   const add = (f: Found, message: StoredMessage): void => {
     const key = `${f.type}|${f.customType ?? ''}|${f.value.toLowerCase()}`
@@ -67,7 +77,9 @@ export function extractEntities(messages: StoredMessage[], custom: CustomEntityS
   }
   for (const message of messages) {
     if (message.unrecognised) continue
-    for (const f of nlpEntities(message.text)) add(f, message)
+    const found = nlpEntities(message.text)
+    for (const f of memberMentions(message.text, people)) if (!found.some((g) => g.type === 'person' && g.offset === f.offset)) found.push(f)
+    for (const f of found) add(f, message)
     for (const d of findDates(message.text, message.startMs)) add({ type: 'date', value: d.value, text: d.text, offset: d.offset }, message)
     const lower = message.text.toLowerCase()
     for (const c of custom) {

@@ -53,7 +53,7 @@ export function analyse(conversation: Conversation): Analysis {
     trackers,
     analytics: computeAnalytics(messages, conversation.members),
     // compromise is the slowest part: entities only run when asked for.
-    entities: () => (entities ??= extractEntities(messages, conversation.options.entities)),
+    entities: () => (entities ??= extractEntities(messages, conversation.options.entities, [...new Set(conversation.members.flatMap((m) => [m.name, m.name.split(/\s+/)[0]]))].filter((n) => /^[A-Z]/.test(n)))),
     summary: () => (summary ??= summarize(conversation.id, messages, topics, insights)),
   }
   cache.set(conversation, { revision: conversation.revision, analysis })

@@ -69,8 +69,8 @@ function fileRoute(kind: Kind, append: boolean): Route {
       const info = await ingest(ctx, core.maxUploadBytes)
       if (kind === 'video' && !['mp4', 'webm'].includes(info.format)) throw badRequest('Unsupported video format: expected video/mp4.')
       const c = conversationFor(core, existing, kind, options)
-      const offset = audioEnd(c)
-      const job = core.jobs.submit(c, () => publishAudio(core, c, info, offset, kind), options.webhookUrl)
+      // The offset is read when the job runs: earlier appends of this conversation have run by then.
+      const job = core.jobs.submit(c, () => publishAudio(core, c, info, audioEnd(c), kind), options.webhookUrl)
       return ok({ conversationId: c.id, jobId: job.id }, 201)
     },
   }

@@ -1,0 +1,121 @@
+import type { SymblClient } from '../client.js'
+import { HttpError, JobError, NetworkError, SymblError, TimeoutError, ValidationError } from '../errors.js'
+import { pathId } from '../http/url.js'
+
+/** Contract 3.4. Unknown values are passed on as they come. */
+export type JobStatus = 'scheduled' | 'in_progress' | 'completed' | 'failed'
+
+export interface JobStatusResponse {
+  id: string
+  status: JobStatus
+}
+
+export interface PollInterval {
+  /** First delay between status calls. Default 1000 ms. */
+  initialMs?: number
+  /** Longest delay. Default 10 000 ms. */
+  maxMs?: number
+  /** Growth per poll. Default 1.5. */
+  factor?: number
+}
+
+export interface WaitOptions {
+  /** Stops waiting (and polling, once nobody else waits) with the signal's reason. */
+  signal?: AbortSignal
+  pollInterval?: PollInterval
+  /**
+   * Gives up with a `JobError` (code `job_timeout`) after this many ms; `false` waits forever.
+   * Default 1 hour: not documented by Symbl; recordings may last 4 h, and jobs usually take a
+   * fraction of their length, so an hour means something is wrong rather than slow.
+   */
+  waitTimeout?: number | false
+  /** Called with each new job status (for progress displays). */
+  onStatus?: (status: JobStatus) => void
+}
+
+const DEFAULT_TIMEOUT = 3_600_000
+// Consecutive failed status calls (each already retried by the HTTP client) tolerated before giving up.
+const MAX_STATUS_FAILURES = 5
+
+/** One `GET /v1/job/{jobId}`. */
+export async function fetchJobStatus(client: SymblClient, jobId: string, signal?: AbortSignal): Promise<JobStatus> {
+  const body = await client.http.request<Partial<JobStatusResponse> | undefined>({ method: 'GET', path: `/v1/job/${pathId('jobId', jobId)}`, signal })
+  if (typeof body?.status !== 'string') throw new SymblError('http', `GET /v1/job/${jobId} answered without a status: ${JSON.stringify(body)?.slice(0, 100)}`)
+  return body.status
+}
+
+/**
+ * Polls the job until it completes (resolves), fails (rejects with `JobError` 'job_failed'), the
+ * time runs out ('job_timeout') or `signal` aborts. Delays start short and grow, because most
+ * jobs take seconds to minutes; transient failures of the status call are tolerated.
+ */
+export async function pollJob(
+  client: SymblClient,
+  ids: { jobId: string; conversationId: string },
+  options: WaitOptions,
+  report: (status: JobStatus) => void,
+): Promise<void> {
+  const { signal } = options
+  const { initialMs = 1000, maxMs = 10_000, factor = 1.5 } = options.pollInterval ?? {}
+  if (!(initialMs > 0 && maxMs >= initialMs && factor >= 1)) {
+    throw new ValidationError('pollInterval needs initialMs > 0, maxMs >= initialMs and factor >= 1')
+  }
+  const timeout = options.waitTimeout ?? DEFAULT_TIMEOUT
+  if (timeout !== false && !(timeout > 0)) throw new ValidationError('waitTimeout must be a positive number of milliseconds or false')
+  const deadline = timeout === false ? Infinity : Date.now() + timeout
+  let delay = initialMs
+  let failures = 0
+  let last = 'unknown'
+  for (;;) {
+    try {
+      const status = await fetchJobStatus(client, ids.jobId, signal)
+      failures = 0
+      last = status
+      report(status)
+      if (status === 'completed') return
+      if (status === 'failed') {
+        throw new JobError('job_failed', `Job ${ids.jobId} of conversation ${ids.conversationId} failed. Symbl gives no reason; check the media (format, length, reachable URL) and submit it again`, { ...ids, status })
+      }
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason
+      if (!isTransient(error) || ++failures > MAX_STATUS_FAILURES) throw error
+      client.log('warn', `Job status call failed (${failures}/${MAX_STATUS_FAILURES}), polling on`, { jobId: ids.jobId, error: String(error) })
+    }
+    const left = deadline - Date.now()
+    if (left <= 0) {
+      throw new JobError(
+        'job_timeout',
+        `Job ${ids.jobId} of conversation ${ids.conversationId} did not finish within ${timeout} ms (last status: ${last}). It may still finish: call conversation.wait() again, or raise \`waitTimeout\``,
+        { ...ids, status: last },
+      )
+    }
+    await sleep(Math.min(delay, left), signal)
+    delay = Math.min(delay * factor, maxMs)
+  }
+}
+
+function isTransient(error: unknown): boolean {
+  if (error instanceof NetworkError || error instanceof TimeoutError) return true
+  return error instanceof HttpError && (error.status >= 500 || error.status === 408 || error.status === 429)
+}
+
+/** Waits `ms`; an abort rejects at once and clears the timer (so Node can exit). */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason)
+    const onAbort = () => (clearTimeout(timer), reject(signal!.reason))
+    const timer = setTimeout(() => (signal?.removeEventListener('abort', onAbort), resolve()), ms)
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+/** Settles with `promise`, or rejects with the abort reason as soon as `signal` aborts. */
+export function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise
+  if (signal.aborted) return Promise.reject(signal.reason)
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}

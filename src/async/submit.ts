@@ -1,0 +1,89 @@
+import type { SymblClient } from '../client.js'
+import { SymblError, ValidationError } from '../errors.js'
+import type { HttpMethod } from '../http/http-client.js'
+import { describe, pathId, type Query } from '../http/url.js'
+import { Conversation } from '../conversations/conversation.js'
+import { contentTypeFor, type MediaKind } from './content-type.js'
+import type { WaitOptions } from './job-waiter.js'
+import type { JobReference } from './parameters.js'
+import { openSource, upload, type UploadInput, type UploadProgress } from './upload.js'
+
+/** Options of every submit and append call. */
+export interface SubmitOptions<P> extends WaitOptions {
+  /** Options of contract table 3.2. */
+  parameters?: P
+  /**
+   * true (default, as in Python): resolve once the job has completed. false: resolve right after
+   * submission; then use `conversation.wait()`, `onComplete`/`onError` or `onStatus`.
+   */
+  wait?: boolean
+}
+
+export interface FileSubmitOptions<P> extends SubmitOptions<P> {
+  /** The media type; inferred from the file name or `File.type` when absent. */
+  contentType?: string
+  /** Called as the upload advances. */
+  onUploadProgress?: (progress: UploadProgress) => void
+  /** The byte length of a stream input, if you know it (sent as Content-Length). */
+  size?: number
+}
+
+export function checkOptions(options: unknown): void {
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+    throw new ValidationError(`options must be an object such as { wait: false }, got ${describe(options)}`)
+  }
+  const o = (options ?? {}) as Record<string, unknown>
+  if (o.wait !== undefined && typeof o.wait !== 'boolean') throw new ValidationError(`options.wait must be true or false, got ${describe(o.wait)}`)
+  if (o.parameters !== undefined && (typeof o.parameters !== 'object' || o.parameters === null || Array.isArray(o.parameters))) {
+    throw new ValidationError(`options.parameters must be an object of Async API options, got ${describe(o.parameters)}`)
+  }
+}
+
+/** `/v1/process/{kind}`, plus `/{conversationId}` for an append (`append` true: the id is required). */
+export function processPath(kind: string, append = false, conversationId?: unknown): string {
+  return `/v1/process/${kind}${append ? `/${pathId('conversationId', conversationId)}` : ''}`
+}
+
+/** Sends a JSON submission (URL and text endpoints). */
+export async function submitJson(client: SymblClient, method: HttpMethod, path: string, body: object, options: SubmitOptions<unknown> = {}, query?: Query): Promise<Conversation> {
+  // Not idempotent: a repeat could create a second job (the HTTP client retries only on 429).
+  const reference = await client.http.request<JobReference>({ method, path, query, json: body, signal: options.signal, idempotent: false })
+  return finish(client, reference, options)
+}
+
+/** Uploads a file (file endpoints): options go in the query string. */
+export async function submitFile(
+  client: SymblClient,
+  kind: MediaKind,
+  method: 'POST' | 'PUT',
+  path: string,
+  file: UploadInput,
+  options: FileSubmitOptions<object> = {},
+): Promise<Conversation> {
+  checkOptions(options)
+  const source = await openSource(client, file, options.size)
+  const contentType = contentTypeFor(kind, options.contentType, source.name, source.type)
+  const reference = await upload<JobReference>(client, {
+    method,
+    path,
+    query: options.parameters as Query | undefined,
+    source,
+    contentType,
+    signal: options.signal,
+    onUploadProgress: options.onUploadProgress,
+  })
+  return finish(client, reference, options)
+}
+
+async function finish(client: SymblClient, reference: JobReference | undefined, options: SubmitOptions<unknown>): Promise<Conversation> {
+  if (typeof reference?.conversationId !== 'string' || typeof reference.jobId !== 'string') {
+    throw new SymblError('http', `The submission was accepted but the answer lacks conversationId or jobId: ${JSON.stringify(reference)?.slice(0, 200)}`)
+  }
+  client.log('info', `Job ${reference.jobId} for conversation ${reference.conversationId} submitted`)
+  const conversation = new Conversation(client, reference, { pollInterval: options.pollInterval, waitTimeout: options.waitTimeout })
+  if (options.wait === false) {
+    if (options.onStatus) conversation.onStatus(options.onStatus)
+    return conversation
+  }
+  return conversation.wait(options)
+}

@@ -1,0 +1,278 @@
+// Browser microphone capture: getUserMedia -> MediaStreamAudioSourceNode -> AudioWorkletNode that
+// resamples to the target rate and posts LINEAR16 chunks. Browser only (no Node built-ins).
+//
+// The AudioContext runs at the microphone track's own rate (or the device default when the browser
+// does not report one), never at the target rate: Firefox up to 140 refuses to connect a microphone
+// to a context of another rate, and Chromium would add its own, worse, resampling.
+
+import { ValidationError } from '../errors.js'
+import { MicrophoneError } from './errors.js'
+import { validateTargetRate } from './linear16.js'
+import { addProcessorModule, createProcessorNode } from './worklet-source.js'
+import type { ControlMessage, ProcessorMessage } from './worklet-processor.js'
+
+export interface MicrophoneOptions {
+  /** A device from navigator.mediaDevices.enumerateDevices(); default: the system default input. */
+  deviceId?: string
+  /**
+   * Extra audio constraints, merged over the defaults. echoCancellation, noiseSuppression and
+   * autoGainControl default to ON: for a person talking into a laptop they help recognition (less
+   * echo of the far end, steadier level). Pass them as false for raw audio (music, measurements,
+   * tests, or when the input is already processed).
+   */
+  constraints?: MediaTrackConstraints
+  /** Chunk duration in ms, 20–100 (default 20). Chunks never exceed 8192 bytes (the API's frame limit). */
+  chunkMs?: number
+  /** Output rate in Hz, 8000–48000 (default 16000). */
+  targetSampleRate?: number
+  /** URL of a hosted copy of processorSource(), for sites whose CSP forbids blob: worklets. */
+  workletUrl?: string
+  /** Receives each chunk: Int16 LE mono PCM at targetSampleRate (an ArrayBuffer you own). */
+  onChunk(pcm: ArrayBuffer): void
+  /** RMS level (0–1) of each chunk, for a meter. */
+  onLevel?(rms: number): void
+  /**
+   * Called once when capture ends: with a MicrophoneError (reason 'device-lost') when the device
+   * went away, or with no argument after stop().
+   */
+  onEnded?(error?: MicrophoneError): void
+}
+
+export interface MicrophoneHandle {
+  /** The device in use. */
+  readonly device: { deviceId: string; label: string }
+  readonly track: MediaStreamTrack
+  readonly context: AudioContext
+  /** Capture rate (the context's) and output rate. */
+  readonly sampleRate: number
+  readonly targetSampleRate: number
+  /** Latest RMS level (0–1). */
+  readonly level: number
+  readonly muted: boolean
+  /** False once stopped or ended. */
+  readonly active: boolean
+  /** Sends silence instead of the microphone (chunks keep flowing, so the stream timing holds). */
+  mute(): void
+  unmute(): void
+  /** Flushes the last partial chunk, stops the tracks and closes the context. Idempotent. */
+  stop(): Promise<void>
+}
+
+const MAX_CHUNK_SAMPLES = 4096
+
+export async function captureMicrophone(options: MicrophoneOptions): Promise<MicrophoneHandle> {
+  const targetSampleRate = validateTargetRate(options.targetSampleRate ?? 16000)
+  const chunkMs = options.chunkMs ?? 20
+  if (!(chunkMs >= 20 && chunkMs <= 100)) throw new ValidationError(`chunkMs must be from 20 to 100 ms (got ${chunkMs})`)
+  if (typeof options.onChunk !== 'function') throw new ValidationError('onChunk must be a function')
+  const chunkSamples = Math.min(MAX_CHUNK_SAMPLES, Math.round((chunkMs * targetSampleRate) / 1000))
+
+  checkSupport() // before getUserMedia, so an unusable browser does not ask for permission first
+  const stream = await openStream(options)
+  const track = stream.getAudioTracks()[0]
+  let context: AudioContext | undefined
+  try {
+    if (!track) throw new MicrophoneError('no-device', 'The microphone stream has no audio track')
+    context = createContext(track)
+    // Autoplay policies may start a context suspended until a user gesture; do not wait for it.
+    if (context.state === 'suspended') context.resume().catch(() => {})
+    try {
+      await addProcessorModule(context, options.workletUrl)
+    } catch (err) {
+      throw new MicrophoneError(
+        'worklet-unavailable',
+        `The audio processor could not be loaded${options.workletUrl ? ` from ${options.workletUrl}` : ' from a blob: URL (a Content-Security-Policy may forbid it; host processorSource() and pass workletUrl)'}: ${String(err)}`,
+        err,
+      )
+    }
+    let source: MediaStreamAudioSourceNode
+    try {
+      source = context.createMediaStreamSource(stream)
+    } catch (err) {
+      // Old Firefox refuses a context whose rate differs from the track's: retry at the default rate.
+      if (!(err instanceof DOMException && err.name === 'NotSupportedError')) throw err
+      await context.close()
+      context = new AudioContext()
+      await addProcessorModule(context, options.workletUrl)
+      source = context.createMediaStreamSource(stream)
+    }
+    let node: AudioWorkletNode
+    try {
+      node = createProcessorNode(context, { targetSampleRate, chunkSamples })
+    } catch (err) {
+      // Chromium resolves addModule() even when the module throws; the node then does not exist.
+      throw new MicrophoneError('worklet-unavailable', `The audio processor did not register: ${String(err)}`, err)
+    }
+    source.connect(node)
+    node.connect(context.destination) // outputs silence; keeps the node pulled in every browser
+    return startSession({ options, stream, track, context, source, node, targetSampleRate })
+  } catch (err) {
+    stream.getTracks().forEach((t) => t.stop())
+    await context?.close().catch(() => {})
+    throw err
+  }
+}
+
+function checkSupport(): void {
+  if (globalThis.isSecureContext === false) {
+    throw new MicrophoneError('insecure-context', 'Microphone capture needs a secure context (https:// or http://localhost)')
+  }
+  if (typeof AudioContext === 'undefined' || typeof AudioWorkletNode === 'undefined' || !('audioWorklet' in AudioContext.prototype)) {
+    throw new MicrophoneError('worklet-unavailable', 'This browser has no AudioWorklet (it needs Chrome 66+, Firefox 76+ or Safari 14.1+)')
+  }
+  if (!navigator.mediaDevices?.getUserMedia) {
+    throw new MicrophoneError('no-device', 'This browser offers no microphone access (navigator.mediaDevices.getUserMedia is missing)')
+  }
+}
+
+async function openStream(options: MicrophoneOptions): Promise<MediaStream> {
+  const audio: MediaTrackConstraints = {
+    echoCancellation: true,
+    noiseSuppression: true,
+    autoGainControl: true,
+    channelCount: { ideal: 1 },
+    ...(options.deviceId ? { deviceId: { exact: options.deviceId } } : {}),
+    ...options.constraints,
+  }
+  try {
+    return await navigator.mediaDevices.getUserMedia({ audio, video: false })
+  } catch (err) {
+    throw toMicrophoneError(err, options.deviceId)
+  }
+}
+
+function toMicrophoneError(err: unknown, deviceId?: string): MicrophoneError {
+  const name = err instanceof Error || err instanceof DOMException ? err.name : ''
+  switch (name) {
+    case 'NotAllowedError':
+    case 'PermissionDeniedError':
+    case 'SecurityError':
+      return new MicrophoneError('permission-denied', 'Microphone permission was denied (by the user, a browser setting or a permissions policy)', err)
+    case 'NotFoundError':
+    case 'DevicesNotFoundError':
+    case 'OverconstrainedError':
+      return new MicrophoneError('no-device', deviceId ? `Microphone ${deviceId} was not found` : 'No microphone was found', err)
+    case 'NotReadableError':
+    case 'AbortError':
+      return new MicrophoneError('no-device', 'The microphone could not be opened (in use by another application, or a hardware error)', err)
+    default:
+      return new MicrophoneError('no-device', `The microphone could not be opened: ${String(err)}`, err)
+  }
+}
+
+function createContext(track: MediaStreamTrack): AudioContext {
+  const rate = track.getSettings().sampleRate
+  if (rate) {
+    try {
+      return new AudioContext({ sampleRate: rate })
+    } catch {
+      // A rate the browser's context does not support: fall back to the device default.
+    }
+  }
+  return new AudioContext()
+}
+
+interface Session {
+  options: MicrophoneOptions
+  stream: MediaStream
+  track: MediaStreamTrack
+  context: AudioContext
+  source: MediaStreamAudioSourceNode
+  node: AudioWorkletNode
+  targetSampleRate: number
+}
+
+function startSession(s: Session): MicrophoneHandle {
+  let level = 0
+  let muted = false
+  let active = true
+  let stopping: Promise<void> | undefined
+  let onStopped: (() => void) | undefined
+  const send = (m: ControlMessage) => s.node.port.postMessage(m)
+
+  s.node.port.onmessage = (event: MessageEvent<ProcessorMessage>) => {
+    const m = event.data
+    if (m.type === 'chunk') {
+      if (!active) return
+      level = m.rms
+      s.options.onLevel?.(m.rms)
+      s.options.onChunk(m.pcm)
+    } else if (m.type === 'stopped') {
+      onStopped?.()
+    } else if (m.type === 'error') {
+      void end(new MicrophoneError('worklet-unavailable', `The audio processor failed: ${m.message}`))
+    }
+  }
+
+  async function release(): Promise<void> {
+    s.track.removeEventListener('ended', onTrackEnded)
+    if (s.track.onended === handler) s.track.onended = appHandler
+    s.node.port.onmessage = null
+    s.node.port.close()
+    s.source.disconnect()
+    s.node.disconnect()
+    s.stream.getTracks().forEach((t) => t.stop())
+    if (s.context.state !== 'closed') await s.context.close().catch(() => {})
+  }
+
+  // Ends capture once, whatever comes first: stop(), the device going away, a processor error.
+  function end(error?: MicrophoneError, flush = false): Promise<void> {
+    if (stopping) return stopping
+    stopping = (async () => {
+      if (flush) {
+        // Let the processor post its last partial chunk; do not wait long if the context is stalled.
+        await new Promise<void>((resolve) => {
+          onStopped = resolve
+          send({ type: 'stop' })
+          setTimeout(resolve, 250)
+        })
+      }
+      active = false
+      await release()
+      s.options.onEnded?.(error)
+    })()
+    return stopping
+  }
+
+  function onTrackEnded(): void {
+    void end(new MicrophoneError('device-lost', `The microphone "${s.track.label}" stopped delivering audio (unplugged or revoked)`))
+  }
+  // Both forms: Firefox 153 delivers track events to the `onended` handler but, in our tests, not
+  // to addEventListener listeners. The app's own onended handler, if any, is kept and still called.
+  const appHandler = s.track.onended
+  const handler = function (this: MediaStreamTrack, ev: Event) {
+    appHandler?.call(this, ev)
+    onTrackEnded()
+  }
+  s.track.onended = handler
+  s.track.addEventListener('ended', onTrackEnded)
+
+  const settings = s.track.getSettings()
+  return {
+    device: { deviceId: settings.deviceId ?? '', label: s.track.label },
+    track: s.track,
+    context: s.context,
+    sampleRate: s.context.sampleRate,
+    targetSampleRate: s.targetSampleRate,
+    get level() {
+      return level
+    },
+    get muted() {
+      return muted
+    },
+    get active() {
+      return active
+    },
+    mute() {
+      muted = true
+      send({ type: 'mute', muted: true })
+    },
+    unmute() {
+      muted = false
+      send({ type: 'mute', muted: false })
+    },
+    stop() {
+      return end(undefined, true)
+    },
+  }
+}

@@ -1,0 +1,58 @@
+// `symbl-emulator --port 8787 [--host 127.0.0.1] [--job-delay ms]`: runs the emulator until
+// SIGINT/SIGTERM, then closes sockets and the server cleanly.
+
+import { parseArgs } from 'node:util'
+import { startEmulator } from './server.js'
+
+const HELP = `Usage: symbl-emulator [--port 8787] [--host 127.0.0.1] [--job-delay ms] [--max-jobs n] [--app-id id --app-secret secret]
+
+Local emulator of the Symbl.ai API (REST + WebSocket). Any appId/appSecret pair is accepted unless
+--app-id/--app-secret restrict it.`
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '8787' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'job-delay': { type: 'string' },
+      'max-jobs': { type: 'string' },
+      'app-id': { type: 'string' },
+      'app-secret': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+  if (values.help) {
+    console.log(HELP)
+    return
+  }
+  const port = Number(values.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port ${values.port}`)
+  const jobDelayMs = values['job-delay'] !== undefined ? Number(values['job-delay']) : undefined
+  if (jobDelayMs !== undefined && !(jobDelayMs >= 0)) throw new Error(`invalid --job-delay ${values['job-delay']}`)
+  const credentials = values['app-id'] && values['app-secret'] ? { appId: values['app-id'], appSecret: values['app-secret'] } : undefined
+  const emulator = await startEmulator({
+    port,
+    host: values.host,
+    jobDelayMs,
+    maxConcurrentJobs: values['max-jobs'] ? Number(values['max-jobs']) : undefined,
+    credentials,
+  })
+  console.log(`Symbl emulator listening on ${emulator.url} (WebSocket ${emulator.wsUrl})`)
+  let closing = false
+  const shutdown = (signal: string): void => {
+    if (closing) return
+    closing = true
+    console.log(`${signal}: closing the emulator`)
+    emulator.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
+  }
+  process.on('SIGINT', () => shutdown('SIGINT'))
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+}
+
+main().catch((e: unknown) => {
+  console.error(`symbl-emulator: ${e instanceof Error ? e.message : String(e)}`)
+  process.exit(1)
+})

@@ -1,0 +1,150 @@
+// Conversation API (contract 4). Analysis is computed on demand from the stored messages and cached
+// per revision. Before the job completes, data is partial (what is published so far) and summary is 404.
+
+import { analyse } from '../analysis/index.js'
+import { averageSentiment, sentimentOf } from '../analysis/sentiment.js'
+import { parentOf } from '../analysis/topics.js'
+import { formatTranscript } from '../analysis/transcript.js'
+import type { EmulatorCore } from '../core.js'
+import { ApiError, badRequest, notFound } from '../errors.js'
+import { toBool, toNumber } from '../options.js'
+import type { Conversation } from '../types.js'
+import { conversationView, insightView, messageView, speakerView } from '../views.js'
+import { ok, type Route, type RouteContext } from './index.js'
+
+const P = '^/v1/conversations/(?<id>[^/]+)'
+
+function conv(ctx: RouteContext): Conversation {
+  const c = ctx.core.store.get(ctx.params.id)
+  if (!c) throw notFound()
+  return c
+}
+
+const flag = (ctx: RouteContext, name: string): boolean => toBool(ctx.query.get(name) ?? undefined, name) ?? false
+
+function get(path: string, handler: (c: Conversation, ctx: RouteContext) => unknown): Route {
+  return { method: 'GET', pattern: new RegExp(`${P}${path}$`), handler: (ctx) => ok(handler(conv(ctx), ctx)) }
+}
+
+function listConversations(core: EmulatorCore, query: URLSearchParams): unknown {
+  const limit = toNumber(query.get('limit') ?? undefined, 'limit') ?? 20
+  const offset = toNumber(query.get('offset') ?? undefined, 'offset') ?? 0
+  const order = query.get('order') ?? 'desc'
+  if (order !== 'asc' && order !== 'desc') throw badRequest('"order" must be one of [asc, desc]')
+  if (limit < 0 || offset < 0) throw badRequest('"limit" and "offset" must be positive')
+  const all = [...core.store.conversations.values()].sort((a, b) => (order === 'asc' ? a.startMs - b.startMs : b.startMs - a.startMs))
+  return { conversations: all.slice(offset, offset + limit).map(conversationView) }
+}
+
+export const conversationRoutes: Route[] = [
+  { method: 'GET', pattern: /^\/v1\/conversations$/, handler: ({ core, query }) => ok(listConversations(core, query)) },
+  get('', (c) => conversationView(c)),
+  {
+    method: 'PUT',
+    pattern: new RegExp(`${P}$`),
+    async handler(ctx) {
+      const c = conv(ctx)
+      const body = await ctx.json()
+      if (typeof body.metadata !== 'object' || body.metadata === null || Array.isArray(body.metadata)) throw badRequest('"metadata" must be an object')
+      c.metadata = body.metadata as Record<string, unknown>
+      return ok({ id: c.id, metadata: c.metadata })
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: new RegExp(`${P}$`),
+    handler(ctx) {
+      if (!ctx.core.store.delete(ctx.params.id)) throw notFound()
+      return ok({ message: 'successfully deleted the conversation' })
+    },
+  },
+  get('/messages', (c, ctx) => {
+    const a = c.options.detectPhrases ? analyse(c) : undefined
+    return { messages: c.messages.map((m) => messageView(c, m, { verbose: flag(ctx, 'verbose'), sentiment: flag(ctx, 'sentiment'), phrases: a?.insights })) }
+  }),
+  get('/members', (c) => ({ members: c.members.map(speakerView) })),
+  {
+    method: 'PUT',
+    pattern: new RegExp(`${P}/members/(?<memberId>[^/]+)$`),
+    async handler(ctx) {
+      const c = conv(ctx)
+      const body = await ctx.json()
+      if (typeof body.id !== 'string' || !body.id) throw badRequest('"id" is required')
+      if (typeof body.name !== 'string' || !body.name) throw badRequest('"name" is required')
+      if (body.email !== undefined && typeof body.email !== 'string') throw badRequest('"email" must be a string')
+      const member = c.members.find((m) => m.id === ctx.params.memberId)
+      if (!member) throw new ApiError(404, { message: `Member with id: ${ctx.params.memberId} does not exist in conversationId: ${c.id}` })
+      member.name = body.name
+      if (typeof body.email === 'string') member.email = body.email
+      ctx.core.store.touch(c)
+      return ok({ message: `Member with id: ${member.id} for conversationId: ${c.id} updated successfully! The update should be reflected in all messages and insights along with this conversation` })
+    },
+  },
+  {
+    method: 'PUT',
+    pattern: new RegExp(`${P}/speakers$`),
+    async handler(ctx) {
+      const c = conv(ctx)
+      const body = await ctx.json()
+      if (!Array.isArray(body.speakerEvents)) throw badRequest('"speakerEvents" must be an array')
+      for (const [i, e] of (body.speakerEvents as unknown[]).entries()) {
+        const ev = e as Record<string, unknown> | null
+        if (!ev || !['started_speaking', 'stopped_speaking'].includes(ev.type as string)) throw badRequest(`"speakerEvents[${i}].type" must be one of [started_speaking, stopped_speaking]`)
+      }
+      c.speakerEvents.push(...(body.speakerEvents as unknown[]))
+      return ok({ message: `Speaker events associated for conversationId: ${c.id} successfully! The update should be reflected in all messages and insights along with this conversation` })
+    },
+  },
+  get('/questions', (c) => ({ questions: analyse(c).insights.filter((i) => i.type === 'question').map(insightView) })),
+  get('/action-items', (c) => ({ actionItems: analyse(c).insights.filter((i) => i.type === 'action_item').map(insightView) })),
+  get('/follow-ups', (c) => ({ followUps: analyse(c).insights.filter((i) => i.type === 'follow_up').map(insightView) })),
+  get('/insights', (c) => ({ insights: analyse(c).insights.map(insightView) })),
+  get('/topics', (c, ctx) => {
+    const topics = analyse(c).topics
+    const withSentiment = flag(ctx, 'sentiment')
+    const withParents = flag(ctx, 'parentRefs')
+    return {
+      topics: topics.map((t) => ({
+        id: t.id,
+        text: t.text,
+        type: 'topic',
+        score: t.score,
+        messageIds: t.messageIds,
+        ...(withSentiment ? { sentiment: averageSentiment(c.messages.filter((m) => t.messageIds.includes(m.id)).map((m) => sentimentOf(m.text))) } : {}),
+        ...(withParents ? { parentRefs: ((p) => (p ? [{ type: 'topic', text: p.text }] : []))(parentOf(t, topics)) } : {}),
+      })),
+    }
+  }),
+  // Contract 4.10: entities require detectEntities=true; otherwise an empty list.
+  get('/entities', (c) => ({ entities: c.options.detectEntities ? analyse(c).entities() : [] })),
+  // Both paths (contract 9): the PY SDK calls /trackers, DOCS22 documents /trackers-detected. Bare array.
+  get('/trackers-detected', (c) => analyse(c).trackers),
+  get('/trackers', (c) => analyse(c).trackers),
+  get('/analytics', (c) => analyse(c).analytics),
+  get('/summary', (c) => {
+    if (c.pendingJobs > 0) throw notFound('Summary is not available until the job is completed.')
+    return { summary: analyse(c).summary() }
+  }),
+  {
+    method: 'POST',
+    pattern: new RegExp(`${P}/transcript$`),
+    async handler(ctx) {
+      const c = conv(ctx)
+      const body = await ctx.json()
+      const contentType = body.contentType
+      if (contentType !== 'text/markdown' && contentType !== 'text/srt') throw badRequest('"contentType" must be one of [text/markdown, text/srt]')
+      const phrases = (body.phrases ?? {}) as Record<string, unknown>
+      const highlightAll = toBool(phrases.highlightAllKeyPhrases, 'highlightAllKeyPhrases') ?? false
+      const highlightInsights = toBool(phrases.highlightOnlyInsightKeyPhrases, 'highlightOnlyInsightKeyPhrases') ?? false
+      const a = highlightAll || highlightInsights ? analyse(c) : undefined
+      const highlight = [...(highlightInsights || highlightAll ? (a?.insights.flatMap((i) => i.phrases.map((p) => p.text)) ?? []) : []), ...(highlightAll ? (a?.topics.map((t) => t.text) ?? []) : [])]
+      const payload = formatTranscript(c.messages, c.startMs, {
+        contentType,
+        createParagraphs: toBool(body.createParagraphs, 'createParagraphs'),
+        showSpeakerSeparation: toBool(body.showSpeakerSeparation, 'showSpeakerSeparation'),
+        highlight,
+      })
+      return ok({ transcript: { payload, contentType } })
+    },
+  },
+]

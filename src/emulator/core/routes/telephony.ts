@@ -1,0 +1,61 @@
+// Telephony endpoints (contract 5): connect/stop on one path, and speaker events on the eventUrl.
+
+import { ApiError, badRequest } from '../errors.js'
+import { parseOptions } from '../options.js'
+import { ok, type Route } from './index.js'
+
+type Json = Record<string, unknown>
+const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
+const SPEAKER_EVENTS = ['started_speaking', 'stopped_speaking', 'joined', 'left', 'stopped']
+const connectionNotFound = (id: string): ApiError => new ApiError(404, { message: `The connectionId ${id} is either invalid or does not exist.` })
+
+export const telephonyRoutes: Route[] = [
+  {
+    method: 'POST',
+    pattern: /^\/v1\/endpoint:connect$/,
+    async handler({ core, json }) {
+      const body = await json()
+      const urls = (id: string): Json => ({ eventUrl: `${core.publicHttpUrl}/v1/event/${id}`, resultWebSocketUrl: `${core.publicWsUrl}/events/${id}` })
+      if (body.operation === 'stop') {
+        if (typeof body.connectionId !== 'string') throw badRequest('"connectionId" is required')
+        const call = core.telephony.stop(body.connectionId)
+        if (!call) throw connectionNotFound(body.connectionId)
+        const organizer = call.conversation.members[0]
+        return ok({
+          connectionId: call.connectionId,
+          conversationId: call.conversation.id,
+          summaryInfo: organizer ? [{ user: { ...organizer, role: 'organizer' }, url: `${core.publicHttpUrl}/meeting/${call.conversation.id}` }] : [],
+          ...urls(call.connectionId),
+        })
+      }
+      if (body.operation !== 'start') throw badRequest('"operation" must be one of [start, stop]')
+      const endpoint = body.endpoint
+      if (!isRecord(endpoint)) throw badRequest('"endpoint" is required')
+      if (endpoint.type !== 'pstn' && endpoint.type !== 'sip') throw badRequest('"endpoint.type" must be one of [pstn, sip]')
+      if (endpoint.type === 'pstn' && (typeof endpoint.phoneNumber !== 'string' || !endpoint.phoneNumber)) throw badRequest('"endpoint.phoneNumber" is required')
+      if (endpoint.type === 'sip' && (typeof endpoint.uri !== 'string' || !endpoint.uri)) throw badRequest('"endpoint.uri" is required')
+      if (body.languages !== undefined && !Array.isArray(body.languages)) throw badRequest('"languages" must be an array')
+      const session = isRecord(body.data) && isRecord(body.data.session) ? body.data.session : {}
+      const name = typeof session.name === 'string' ? session.name : undefined
+      core.jobs.checkCapacity()
+      const conversation = core.store.createConversation('telephony', parseOptions({ name }))
+      const call = core.telephony.start(conversation, { phoneNumber: endpoint.phoneNumber as string | undefined, uri: endpoint.uri as string | undefined, name })
+      return ok({ ...urls(call.connectionId), connectionId: call.connectionId, conversationId: conversation.id }, 201)
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/v1\/event\/(?<id>[^/]+)$/,
+    async handler({ core, params, json }) {
+      const call = core.telephony.calls.get(params.id)
+      if (!call) throw connectionNotFound(params.id)
+      const body = await json()
+      if (body.topic !== undefined && body.topic !== 'speaker') throw badRequest('"topic" must be [speaker]')
+      if (!SPEAKER_EVENTS.includes(body.type as string)) throw badRequest(`"type" must be one of [${SPEAKER_EVENTS.join(', ')}]`)
+      call.speakerEvents.push(body)
+      call.conversation.speakerEvents.push(body)
+      // Response body not documented: we answer 200 with a short message.
+      return ok({ message: 'Speaker event received.' })
+    },
+  },
+]

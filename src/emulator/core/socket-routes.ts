@@ -1,0 +1,108 @@
+// WebSocket handshakes: which path, which token, which faults. Accepts the token as
+// ?access_token=, X-API-KEY header, Authorization: Bearer, or as the offered subprotocol, which is
+// then echoed back exactly (contract 2.2 / 6.8).
+
+import type { EmulatorCore } from './core.js'
+import { TOKEN_FAILED } from './errors.js'
+import type { HeaderBag } from './http.js'
+import { FrameSender, type SocketHandler, type SocketSink } from './sockets.js'
+import { StreamingSocket } from './streaming.js'
+
+export interface SocketOpenRequest {
+  url: URL
+  headers: HeaderBag
+  /** Subprotocols offered by the client, in order. */
+  protocols: string[]
+}
+
+export type SocketOpenResult =
+  | { ok: false; status: number; message: string }
+  | { ok: true; protocol?: string; kind: 'streaming' | 'subscribe' | 'events'; attach(sink: SocketSink): SocketHandler }
+
+const STREAMING = /^\/v1\/(?:streaming|realtime\/insights)\/(?<id>[^/]+)\/?$/
+const SUBSCRIBE = /^\/(?:v1|session)\/subscribe\/(?<id>[^/]+)\/?$/
+const EVENTS = /^\/events\/(?<id>[^/]+)\/?$/
+
+export function openSocket(core: EmulatorCore, req: SocketOpenRequest): SocketOpenResult {
+  const path = req.url.pathname
+  const refused = core.faults.takeHandshakeRefusal(path)
+  if (refused !== undefined) return { ok: false, status: refused, message: 'Handshake refused (injected fault).' }
+  const streaming = STREAMING.exec(path)
+  const subscribe = SUBSCRIBE.exec(path)
+  const events = EVENTS.exec(path)
+  const id = decodeURIComponent((streaming ?? subscribe ?? events)?.groups?.id ?? '')
+  if (!id) return { ok: false, status: 404, message: `No socket route for ${path}.` }
+  const bearer = req.headers.get('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1]
+  const candidates = [req.url.searchParams.get('access_token'), req.headers.get('x-api-key'), bearer]
+  const protocolToken = req.protocols.find((p) => core.tokens.isValid(p))
+  if (!protocolToken && !candidates.some((t) => core.tokens.isValid(t))) return { ok: false, status: 401, message: TOKEN_FAILED }
+  const protocol = protocolToken ?? req.protocols[0]
+  const sender = (sink: SocketSink): FrameSender => new FrameSender(sink, () => core.faults.takeMalformed(path))
+
+  if (streaming) {
+    // Concurrency limit (contract 6.1 FAQ); the refusal status is not documented: 429 like the REST limit.
+    if (core.openSockets >= core.maxStreamingConnections) return { ok: false, status: 429, message: 'Too many concurrent streaming connections.' }
+    const drop = core.faults.takeDrop(path)
+    return {
+      ok: true,
+      protocol,
+      kind: 'streaming',
+      attach(sink) {
+        core.openSockets++
+        const handler = new StreamingSocket(core, id, sender(sink), drop)
+        let closed = false
+        return {
+          onText: (t) => handler.onText(t),
+          onBinary: (b) => handler.onBinary(b),
+          onClose: () => {
+            if (closed) return
+            closed = true
+            core.openSockets--
+            handler.onClose()
+          },
+        }
+      },
+    }
+  }
+  if (subscribe) {
+    return {
+      ok: true,
+      protocol,
+      kind: 'subscribe',
+      attach(sink) {
+        const out = sender(sink)
+        const remove = core.hub.add(id, out)
+        return {
+          // Listen-only: no client messages are documented besides the keep-alive.
+          onText: (t) => (t === '__PING__' ? out.raw('__PONG__') : undefined),
+          onBinary: () => undefined,
+          onClose: remove,
+        }
+      },
+    }
+  }
+  const call = core.telephony.calls.get(id)
+  if (!call) return { ok: false, status: 404, message: `The connectionId ${id} is either invalid or does not exist.` }
+  return {
+    ok: true,
+    protocol,
+    kind: 'events',
+    attach(sink) {
+      const out = sender(sink)
+      return {
+        onText(t) {
+          if (t === '__PING__') return out.raw('__PONG__')
+          try {
+            const event = JSON.parse(t) as unknown
+            call.speakerEvents.push(event)
+            call.conversation.speakerEvents.push(event)
+          } catch {
+            out.json({ type: 'message', message: { type: 'error', message: 'Invalid JSON', details: 'Speaker events must be JSON.' } })
+          }
+        },
+        onBinary: () => undefined,
+        onClose: () => undefined,
+      }
+    },
+  }
+}

@@ -1,0 +1,188 @@
+// Real HTTP + WebSocket front on loopback: node:http for REST (bodies streamed into the core, never
+// buffered here) and `ws` in noServer mode so handshakes can be refused (401, faults) before the
+// upgrade and the offered subprotocol echoed back exactly.
+
+import { STATUS_CODES, createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type RawData, type WebSocket } from 'ws'
+import { EmulatorCore, type EmulatorCoreOptions } from './core/core.js'
+import type { Faults } from './core/faults.js'
+import type { HeaderBag } from './core/http.js'
+
+export interface EmulatorOptions extends EmulatorCoreOptions {
+  /** Port on the host; 0 (default) picks a free one. */
+  port?: number
+  /** Interface to bind (default 127.0.0.1). */
+  host?: string
+  /** Use an existing core (e.g. shared with msw handlers). */
+  core?: EmulatorCore
+}
+
+export interface RunningEmulator {
+  /** e.g. http://127.0.0.1:8787 */
+  url: string
+  /** e.g. ws://127.0.0.1:8787 */
+  wsUrl: string
+  port: number
+  core: EmulatorCore
+  faults: Faults
+  close(): Promise<void>
+}
+
+function headerBag(req: IncomingMessage): HeaderBag {
+  return {
+    get(name) {
+      const v = req.headers[name.toLowerCase()]
+      return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v
+    },
+  }
+}
+
+/**
+ * The request body as chunks, without the destroy-on-break of `for await (req)`: if the core stops
+ * early (413, validation), the rest is drained by `resume()` so the answer can still be sent.
+ */
+function bodyChunks(req: IncomingMessage): AsyncIterable<Uint8Array> {
+  return {
+    [Symbol.asyncIterator]() {
+      const queue: Buffer[] = []
+      let done = false
+      let failure: Error | undefined
+      let wake: (() => void) | undefined
+      const onData = (c: Buffer): void => {
+        queue.push(c)
+        req.pause()
+        wake?.()
+      }
+      const onEnd = (): void => {
+        done = true
+        wake?.()
+      }
+      const onError = (e: Error): void => {
+        failure = e
+        wake?.()
+      }
+      req.on('data', onData).on('end', onEnd).on('error', onError)
+      const cleanup = (): void => {
+        req.off('data', onData).off('end', onEnd).off('error', onError)
+        req.resume()
+      }
+      return {
+        async next(): Promise<IteratorResult<Uint8Array>> {
+          while (!queue.length && !done && !failure) {
+            req.resume()
+            await new Promise<void>((r) => (wake = r))
+            wake = undefined
+          }
+          if (queue.length) return { value: queue.shift()!, done: false }
+          cleanup()
+          if (failure) throw failure
+          return { value: undefined, done: true }
+        },
+        async return(): Promise<IteratorResult<Uint8Array>> {
+          cleanup()
+          return { value: undefined, done: true }
+        },
+      }
+    },
+  }
+}
+
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-headers': 'authorization, x-api-key, content-type',
+  'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const core = options.core ?? new EmulatorCore(options)
+  const host = options.host ?? '127.0.0.1'
+  const base = (): string => `http://${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`
+
+  const onRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // The demo runs in a browser on another origin: answer CORS preflights.
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, CORS).end()
+      return
+    }
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
+    const answer = await core.handle({ method: req.method ?? 'GET', url: new URL(req.url ?? '/', base()), headers: headerBag(req), body: hasBody ? bodyChunks(req) : null })
+    const payload = JSON.stringify(answer.body ?? {})
+    const early = !req.readableEnded && hasBody
+    res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...CORS, ...(early ? { connection: 'close' } : {}) })
+    res.end(payload)
+    if (early) req.resume()
+  }
+
+  const server = createServer((req, res) => {
+    onRequest(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ message: 'Internal emulator error.' }))
+    })
+  })
+  const chosenProtocol = new WeakMap<IncomingMessage, string | undefined>()
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 1024 * 1024,
+    // Echo exactly the protocol the core picked (the token, when sent as a subprotocol).
+    handleProtocols: (_offered, req) => chosenProtocol.get(req) ?? false,
+  })
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => undefined)
+    const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean)
+    const result = core.openSocket({ url: new URL(req.url ?? '/', base()), headers: headerBag(req), protocols })
+    if (!result.ok) {
+      const body = JSON.stringify({ message: result.message })
+      socket.end(`HTTP/1.1 ${result.status} ${STATUS_CODES[result.status] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`)
+      return
+    }
+    chosenProtocol.set(req, result.protocol)
+    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      const handler = result.attach({
+        send: (text) => ws.readyState === ws.OPEN && ws.send(text),
+        close: (code, reason) => ws.close(code, reason),
+        terminate: () => ws.terminate(),
+      })
+      ws.on('message', (data: RawData, isBinary: boolean) => {
+        const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)
+        try {
+          if (isBinary) handler.onBinary(bytes)
+          else handler.onText(bytes.toString('utf8'))
+        } catch {
+          // A handler bug must not take the process down; the client just gets no answer.
+        }
+      })
+      ws.on('close', () => handler.onClose())
+      ws.on('error', () => undefined)
+    })
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, host, () => resolve())
+  })
+  const port = (server.address() as AddressInfo).port
+  const url = base()
+  const wsUrl = url.replace(/^http/, 'ws')
+  core.publicHttpUrl = url
+  core.publicWsUrl = wsUrl
+
+  return {
+    url,
+    wsUrl,
+    port,
+    core,
+    faults: core.faults,
+    async close() {
+      for (const client of wss.clients) client.terminate()
+      wss.close()
+      core.dispose()
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+    },
+  }
+}

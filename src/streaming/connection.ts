@@ -1,0 +1,549 @@
+// One real-time conversation over a WebSocket (contract 6): start, audio with backpressure, live
+// events, modify, stop, and reconnection that loses no audio.
+//
+// Lifecycle: a *session* is one socket. A session is "ready" once the server has started the
+// conversation (`recognition_started` or `started_listening`, with the conversation id known);
+// audio flows only to a ready session. When a ready session's socket is lost without a
+// `stop_request` (any close code but 1000, or a keep-alive timeout), the connection re-queues the
+// audio it sent recently (the resend tail: nothing acknowledges audio), opens a new session with the
+// same connection id after a backoff delay, sends `start_request` again and carries on.
+//
+// Time base: a new session is a new audio stream for the server, whose result times (`timeOffset`,
+// word `startTime`/`endTime`, message `duration`) count from that session's first byte. The SDK does
+// not rewrite the server's fields (their shapes and units vary and are partly undocumented); it adds
+// `audioOffsetMs` to every frame it emits: where the current session's first byte sits in the
+// connection's whole audio. `audioOffsetMs + (a time in the frame)` is monotonic across reconnects.
+// It is 0 until the first reconnect. Captions of a resent tail are heard twice, once per session.
+import type { SymblClient } from '../client.js'
+import { Conversation } from '../conversations/conversation.js'
+import { ConnectionError, SymblError, TimeoutError, ValidationError } from '../errors.js'
+import { redact } from '../logger.js'
+import type { WebSocketLike } from '../platform.js'
+import { AudioNotDeliveredError, MalformedFrameError, type UndeliveredAudio } from './errors.js'
+import { bytesPerSecond, errorFromFrame, modifyRequest, parseFrame, startRequest, STOP_REQUEST, toBytes, type AudioFormat, type Frame } from './frames.js'
+import { KeepAlive, keepAlivePolicy, type KeepAlivePolicy } from './keepalive.js'
+import { checkFormat, checkOptions } from './options.js'
+import { backoffDelay, reconnectPolicy, type ReconnectPolicy } from './reconnect.js'
+import { ReplayEmitter } from './replay-emitter.js'
+import { ResendTail } from './resend-tail.js'
+import { payload, SendQueue } from './send-queue.js'
+import type { AudioEncoding, ConnectionState, MessageFrame, StreamingEvents, StreamingOptions, StreamingStats } from './types.js'
+
+const OPEN = 1
+/** After `conversation_completed`, how long to wait for `recognition_stopped` or the server's close. */
+const CLOSE_GRACE_MS = 2000
+
+interface Session {
+  ws: WebSocketLike
+  token: string
+  opened: boolean
+  started: boolean
+  ready: boolean
+  closed: boolean
+  stopSent: boolean
+  /** The last `error` event's message (a refused `ws` handshake says "Unexpected server response: 401"). */
+  error?: string
+  keepAlive: KeepAlive
+  /** Set while the session is starting: settles its start with success or an error. */
+  settle?: (error?: unknown) => void
+}
+
+interface Deferred<T> {
+  promise: Promise<T>
+  resolve: (value: T) => void
+  reject: (error: unknown) => void
+}
+
+function deferred<T>(): Deferred<T> & { timer?: ReturnType<typeof setTimeout> } {
+  let resolve!: (value: T) => void
+  let reject!: (error: unknown) => void
+  const promise = new Promise<T>((a, b) => {
+    resolve = a
+    reject = b
+  })
+  return { promise, resolve, reject }
+}
+
+export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
+  /** The id chosen for this connection (rejoins use it; the Subscribe API takes it too). */
+  readonly connectionId: string
+  /** Known once the server has started the conversation (always, after `startConnection` resolves). */
+  conversationId: string | undefined
+  /** Where the current server session starts in the connection's audio, in ms (see the file comment). */
+  audioOffsetMs = 0
+  #state: ConnectionState = 'connecting'
+  readonly #client: SymblClient
+  readonly #options: StreamingOptions
+  #format: AudioFormat
+  readonly #queue: SendQueue
+  readonly #tail: ResendTail
+  readonly #reconnect: ReconnectPolicy
+  readonly #keepAlive: KeepAlivePolicy
+  readonly #highWater: number
+  #session: Session | undefined
+  #stats = { sentBytes: 0, resentBytes: 0, reconnects: 0 }
+  #pumpTimer: ReturnType<typeof setTimeout> | undefined
+  #wake: (() => void) | undefined
+  #grace: ReturnType<typeof setTimeout> | undefined
+  #stopRequested = false
+  #completed = false
+  #recognitionStopped = false
+  #stop: (Deferred<Conversation> & { timer?: ReturnType<typeof setTimeout> }) | undefined
+  #modifies: Array<{ resolve: () => void; reject: (e: unknown) => void; timer: ReturnType<typeof setTimeout> }> = []
+  #failure: SymblError | undefined
+  #conversation: Conversation | undefined
+
+  /** Use `symbl.streaming.startConnection(options)`, which validates, connects and waits for the start. */
+  constructor(client: SymblClient, options: StreamingOptions = {}) {
+    super()
+    const { id, format } = checkOptions(options)
+    this.#client = client
+    this.#options = options
+    this.connectionId = id
+    this.#format = format
+    this.#reconnect = reconnectPolicy(options.reconnect)
+    this.#keepAlive = keepAlivePolicy(options.keepAlive)
+    this.#highWater = options.highWaterMark ?? 256 * 1024
+    this.#queue = new SendQueue(this.#bound(), options.onQueueFull ?? 'wait')
+    this.#tail = new ResendTail(options.resendTailMs ?? 2000, this.#bound())
+    if (options.events) this.subscribe(options.events)
+  }
+
+  get state(): ConnectionState {
+    return this.#state
+  }
+
+  /** The conversation being recorded (Conversation API calls), once its id is known. */
+  get conversation(): Conversation | undefined {
+    if (!this.conversationId) return undefined
+    if (this.#conversation?.conversationId !== this.conversationId) {
+      this.#conversation = new Conversation(this.#client, { conversationId: this.conversationId })
+    }
+    return this.#conversation
+  }
+
+  /** The audio format in effect for what `sendAudio` receives now. */
+  get format(): Readonly<AudioFormat> {
+    return this.#format
+  }
+
+  /** Audio waiting to be sent (queued, plus what `wait`-policy calls still hold), in seconds. */
+  get bufferedSeconds(): number {
+    return (this.#queue.bytes + this.#queue.waitingBytes) / bytesPerSecond(this.#format)
+  }
+
+  get stats(): StreamingStats {
+    return { ...this.#stats, droppedBytes: this.#queue.droppedBytes, maxQueuedBytes: this.#queue.maxBytes }
+  }
+
+  /** Python SDK parity. */
+  getConversationId(): string | undefined {
+    return this.conversationId
+  }
+
+  /**
+   * Queues audio (raw bytes in the connection's format; LINEAR16 is 16-bit little-endian mono) and
+   * sends it in frames of at most 8192 bytes as fast as the socket takes it. The bytes are copied,
+   * so the buffer may be reused at once. The promise settles per `onQueueFull`: with `wait` (the
+   * default) it resolves when the audio is in the queue, so `await`ing each call keeps at most
+   * `maxQueueSeconds` buffered; `drop-oldest` resolves at once; `error` rejects with
+   * `QueueFullError` when it does not fit. While the socket is down (reconnecting), audio waits
+   * in the same queue and goes out, in order, after the reconnect.
+   */
+  sendAudio(audio: ArrayBuffer | ArrayBufferView): Promise<void> {
+    if (this.#stopRequested || this.#state === 'closed') {
+      return Promise.reject(this.#failure ?? new ConnectionError(`sendAudio was called after ${this.#stopRequested ? 'stop()' : 'the connection closed'}`))
+    }
+    let bytes: Uint8Array
+    try {
+      bytes = toBytes(audio, this.#format)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    if (!bytes.length) return Promise.resolve()
+    const queued = this.#queue.offer(bytes, this.#format)
+    this.#pump()
+    return queued
+  }
+
+  /** Resolves once every byte given to `sendAudio` so far has been handed to the socket (or rejects if the connection fails first). */
+  drain(): Promise<void> {
+    if (this.#state === 'closed' && this.#failure) return Promise.reject(this.#failure)
+    return this.#queue.drained()
+  }
+
+  /**
+   * Changes the audio format mid-stream (`modify_request`), in order with the audio: what
+   * `sendAudio` receives after this call is taken to be in the new format. Resolves on the server's
+   * `session_modified`; rejects with a `TimeoutError` after `stopTimeoutMs` without it.
+   */
+  modify(change: { sampleRateHertz?: number; encoding?: AudioEncoding }): Promise<void> {
+    if (this.#stopRequested || this.#state === 'closed') return Promise.reject(new ConnectionError('modify was called after stop() or close'))
+    if (!change || typeof change !== 'object' || (change.sampleRateHertz === undefined && change.encoding === undefined)) {
+      return Promise.reject(new ValidationError('modify takes { sampleRateHertz, encoding } with at least one of them'))
+    }
+    const format = { encoding: change.encoding ?? this.#format.encoding, sampleRateHertz: change.sampleRateHertz ?? this.#format.sampleRateHertz }
+    try {
+      checkFormat(format, 'modify')
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    const done = new Promise<void>((resolve, reject) => {
+      const ms = this.#options.stopTimeoutMs ?? 30_000
+      const timer = setTimeout(() => {
+        this.#modifies = this.#modifies.filter((m) => m.timer !== timer)
+        reject(new TimeoutError(`The server did not confirm modify_request (session_modified) within ${ms} ms`))
+      }, ms)
+      this.#modifies.push({ resolve, reject, timer })
+    })
+    this.#queue.offerText(modifyRequest(format), this.#format)
+    this.#format = format
+    this.#queue.limit = this.#tail.capBytes = this.#bound()
+    this.#pump()
+    return done
+  }
+
+  /**
+   * Sends the queued audio, then a JSON `stop_request`; resolves with the conversation once the
+   * server has sent `conversation_completed` (and `recognition_stopped` or its close, in either
+   * order), or closed the socket normally, and the socket is closed. Rejects after `stopTimeoutMs`,
+   * or if the connection fails (then the error tells how much audio was not delivered).
+   */
+  stop(): Promise<Conversation> {
+    if (this.#stop) return this.#stop.promise
+    if (this.#state === 'closed') return Promise.reject(this.#failure ?? new ConnectionError('stop() was called after the connection closed'))
+    this.#stopRequested = true
+    if (this.#state !== 'reconnecting') this.#state = 'stopping'
+    const stop = (this.#stop = deferred<Conversation>())
+    const ms = this.#options.stopTimeoutMs ?? 30_000
+    stop.timer = setTimeout(() => {
+      if (this.#completed) return this.#finish(1000, 'stopped')
+      const audio = this.#undelivered()
+      const message = `stop() timed out after ${ms} ms without conversation_completed`
+      this.#end(1000, 'stop timed out', audio.undeliveredBytes || audio.unconfirmedBytes ? new AudioNotDeliveredError(message, audio) : new TimeoutError(message))
+    }, ms)
+    this.#pump()
+    return stop.promise
+  }
+
+  /** Closes at once without `stop_request` (the server keeps the conversation for `noConnectionTimeout`). Queued audio is discarded. */
+  close(): void {
+    this.#end(1000, 'closed by the app', new ConnectionError('The connection was closed by the app'), false)
+  }
+
+  /** @internal Called by `StreamingApi.startConnection`. */
+  async start(): Promise<this> {
+    const signal = this.#options.signal
+    const onAbort = () => this.#end(1000, 'aborted', signal!.reason, false)
+    if (signal?.aborted) throw signal.reason
+    signal?.addEventListener('abort', onAbort, { once: true })
+    try {
+      try {
+        await this.#open()
+      } catch (error) {
+        // One retry with a fresh token when the first was refused (it may have expired): the same rule as for REST.
+        if (!(error instanceof ConnectionError && (error.details as { status?: number } | undefined)?.status === 401) || this.#state === 'closed') throw error
+        await this.#open()
+      }
+    } catch (error) {
+      this.#end(1000, 'start failed', undefined, false)
+      throw signal?.aborted ? signal.reason : (this.#failure ?? error)
+    }
+    if (this.#state === 'connecting') this.#state = 'open'
+    return this
+  }
+
+  /** Opens a session and resolves once the server has started the conversation on it. */
+  async #open(): Promise<void> {
+    const client = this.#client
+    const signal = this.#options.signal
+    // The token source caches, so this is the token `openWebSocket` sends; kept to invalidate it on a 401.
+    const token = await client.tokens.get(signal)
+    const ws = await client.openWebSocket(`/v1/realtime/insights/${this.connectionId}`, signal)
+    if (this.#state === 'closed') {
+      quietClose(ws, 1000)
+      throw this.#failure ?? new ConnectionError('The connection was closed while opening')
+    }
+    ws.binaryType = 'arraybuffer'
+    const startMs = this.#options.startTimeoutMs ?? 15_000
+    return new Promise<void>((resolve, reject) => {
+      const session: Session = {
+        ws,
+        token,
+        opened: false,
+        started: false,
+        ready: false,
+        closed: false,
+        stopSent: false,
+        keepAlive: new KeepAlive(this.#keepAlive, (text) => ws.send(text), () => this.#drop(session, 3006, 'no answer to keep-alive')),
+      }
+      const timer = setTimeout(() => {
+        session.settle?.(new TimeoutError(`The streaming server did not start the conversation within ${startMs} ms`))
+      }, startMs)
+      session.settle = (error) => {
+        clearTimeout(timer)
+        session.settle = undefined
+        if (error === undefined) return resolve()
+        this.#drop(session, 1000, 'start failed')
+        reject(error)
+      }
+      this.#session = session
+      ws.onopen = () => {
+        session.opened = true
+        // Only now: the Python SDK sends start_request before the socket is open.
+        ws.send(startRequest(this.#options, this.#queue.peek()?.format ?? this.#format))
+        session.keepAlive.start()
+        this.deliver('open')
+      }
+      ws.onerror = (event) => {
+        const e = event as { message?: unknown; error?: { message?: unknown } }
+        session.error = String(e?.message ?? e?.error?.message ?? 'socket error')
+      }
+      ws.onclose = (event) => this.#closed(session, event?.code ?? 1006, event?.reason ?? '')
+      ws.onmessage = (event) => this.#frame(session, event.data)
+    })
+  }
+
+  #frame(session: Session, data: unknown): void {
+    if (session.closed) return
+    session.keepAlive.seen()
+    const parsed = parseFrame(data)
+    if (parsed.kind === 'pong') return
+    if (parsed.kind === 'bad') {
+      this.#client.log('warn', parsed.error.message)
+      this.deliver('error', parsed.error)
+      return
+    }
+    const frame = parsed.frame
+    frame.audioOffsetMs = this.audioOffsetMs
+    if (frame.type === 'error') return this.#serverError(session, frame)
+    if (frame.type !== 'message') {
+      // Known result types and any other type (delivered under its own name, as the Python SDK does).
+      this.deliver(frame.type as 'message_response', frame as never)
+      return
+    }
+    const m = frame.message as MessageFrame['message']
+    if (!m || typeof m !== 'object' || typeof m.type !== 'string') {
+      this.deliver('error', new MalformedFrameError('The server sent a `message` frame without a string `message.type`; ignored', JSON.stringify(frame).slice(0, 200)))
+      return
+    }
+    if (m.type === 'error') return this.#serverError(session, m)
+    const id = m.data?.conversationId ?? m.conversationId
+    if (typeof id === 'string' && id && (m.type === 'conversation_created' || m.type === 'recognition_started' || m.type === 'conversation_completed')) {
+      this.#setConversationId(id)
+    }
+    if (m.type === 'recognition_started' || m.type === 'started_listening') session.started = true
+    if (m.type === 'conversation_completed') this.#completed = true
+    if (m.type === 'recognition_stopped') this.#recognitionStopped = true
+    if (m.type === 'session_modified') {
+      const waiter = this.#modifies.shift()
+      if (waiter) {
+        clearTimeout(waiter.timer)
+        waiter.resolve()
+      }
+    }
+    if (!session.ready && session.started && this.conversationId) this.#ready(session)
+    this.deliver('message', frame as MessageFrame)
+    if (this.#completed && this.#stop) {
+      if (this.#recognitionStopped) this.#finish(1000, 'stopped')
+      else this.#grace ??= setTimeout(() => this.#finish(1000, 'stopped'), CLOSE_GRACE_MS)
+    }
+  }
+
+  #setConversationId(id: string): void {
+    if (this.conversationId && this.conversationId !== id) {
+      // The server lost the conversation while the socket was down and started a new one.
+      this.deliver('error', new ConnectionError(`The server continued in a new conversation ${id} after a reconnect; results before it are in ${this.conversationId}`))
+    }
+    this.conversationId = id
+  }
+
+  #serverError(session: Session, body: Record<string, unknown>): void {
+    const error = errorFromFrame(body)
+    if (session.settle) return session.settle(error)
+    this.#client.log('warn', error.message)
+    this.deliver('error', error)
+  }
+
+  #ready(session: Session): void {
+    session.ready = true
+    this.audioOffsetMs = this.#queue.peek()?.startMs ?? this.#queue.positionMs
+    session.settle?.()
+    this.#pump()
+  }
+
+  /** Hands queued frames to the socket while it is not over its high-water mark; then sends the stop if asked. */
+  #pump = (): void => {
+    clearTimeout(this.#pumpTimer)
+    this.#pumpTimer = undefined
+    const session = this.#session
+    if (!session?.ready || session.closed || session.ws.readyState !== OPEN) return
+    const { ws } = session
+    const queue = this.#queue
+    const now = Date.now()
+    for (;;) {
+      while (queue.length && ws.bufferedAmount <= this.#highWater) {
+        const item = queue.shift()!
+        ws.send(payload(item))
+        this.#stats.sentBytes += item.len
+        item.sentAt = now
+        this.#tail.add(item, now)
+      }
+      queue.admit()
+      if (!queue.length) break
+      if (ws.bufferedAmount > this.#highWater) {
+        // WebSockets have no 'drain' event: look again shortly.
+        this.#pumpTimer = setTimeout(this.#pump, 2)
+        return
+      }
+    }
+    if (this.#stopRequested && !session.stopSent && !queue.waitingBytes) {
+      session.stopSent = true
+      ws.send(STOP_REQUEST)
+    }
+  }
+
+  /** Abandons a session: closes its socket without waiting for the close handshake (a half-open peer never answers it). */
+  #drop(session: Session, code: number, reason: string): void {
+    quietClose(session.ws, code, reason)
+    this.#closed(session, code, reason)
+  }
+
+  #closed(session: Session, code: number, reason: string): void {
+    if (session.closed) return
+    session.closed = true
+    session.keepAlive.stop()
+    const { ws } = session
+    ws.onopen = ws.onmessage = ws.onclose = null
+    // `ws` throws on an 'error' event with no listener: keep a no-op one.
+    ws.onerror = () => {}
+    if (this.#session === session) this.#session = undefined
+    if (session.settle) return session.settle(this.#startError(session, code, reason))
+    if (this.#state === 'closed') return
+    if (this.#stopRequested && (this.#completed || (session.stopSent && code === 1000))) return this.#finish(code, reason)
+    if (code === 1000) {
+      // A normal close that the app did not ask for: the server ended the conversation (idle, limit).
+      const audio = this.#undelivered()
+      this.#end(code, reason, audio.undeliveredBytes ? new AudioNotDeliveredError(`The server closed the connection (code 1000${reason ? `: ${reason}` : ''})`, audio, { closeCode: code }) : undefined)
+      return
+    }
+    void this.#reconnectLoop(code, reason || session.error || 'connection lost')
+  }
+
+  async #reconnectLoop(code: number, reason: string): Promise<void> {
+    if (this.#state !== 'stopping') this.#state = 'reconnecting'
+    const tail = this.#tail.take()
+    const resentBytes = tail.reduce((n, item) => n + item.len, 0)
+    this.#stats.resentBytes += resentBytes
+    this.#queue.requeue(tail)
+    let cause: unknown
+    for (let attempt = 1; attempt <= this.#reconnect.maxAttempts; attempt++) {
+      const delayMs = backoffDelay(this.#reconnect, attempt)
+      this.#client.log('info', `Streaming socket lost (${code}: ${reason}); reconnecting in ${delayMs} ms (attempt ${attempt})`)
+      this.deliver('reconnecting', { attempt, delayMs, closeCode: code, reason })
+      await new Promise<void>((wake) => {
+        this.#wake = wake
+        setTimeout(wake, delayMs)
+      })
+      if ((this.#state as ConnectionState) === 'closed') return
+      try {
+        await this.#open()
+        this.#stats.reconnects++
+        if (this.#state === 'reconnecting') this.#state = this.#stopRequested ? 'stopping' : 'open'
+        this.deliver('reconnected', { attempt, resentBytes, audioOffsetMs: this.audioOffsetMs })
+        return
+      } catch (error) {
+        if ((this.#state as ConnectionState) === 'closed') return
+        cause = error
+        code = (error as ConnectionError).closeCode ?? code
+        reason = error instanceof Error ? error.message : String(error)
+      }
+    }
+    const attempts = this.#reconnect.maxAttempts
+    this.#end(
+      code,
+      reason,
+      new AudioNotDeliveredError(
+        attempts ? `The streaming connection was lost and ${attempts} reconnection attempts failed (last: ${reason})` : `The streaming connection was lost (${code}: ${reason}) and reconnection is off`,
+        this.#undelivered(),
+        { closeCode: code, cause },
+      ),
+    )
+  }
+
+  /** Turns how a starting session ended into an error that says why. */
+  #startError(session: Session, code: number, reason: string): ConnectionError {
+    const status = Number(/Unexpected server response: (\d{3})/.exec(session.error ?? '')?.[1]) || undefined
+    // Browsers show a refused handshake only as close 1006; it may have been the token, so fetch a new one next time.
+    if (status === 401 || (!session.opened && !status && this.#client.platform.name === 'browser')) this.#client.tokens.invalidate(session.token)
+    if (status) {
+      const hint = status === 401 || status === 403 ? ': the token was not accepted. Check what your tokenProvider returns' : ''
+      return new ConnectionError(`The streaming server refused the WebSocket handshake with HTTP ${status}${hint}`, { closeCode: code, details: { status } })
+    }
+    if (!session.opened) {
+      return new ConnectionError(`Could not open the streaming socket (${redact(session.error ?? `closed with code ${code}`)}). Check wsBaseUrl, the network and the token`, { closeCode: code })
+    }
+    return new ConnectionError(`The server closed the socket (code ${code}${reason ? `: ${redact(reason)}` : ''}) before starting the conversation`, { closeCode: code })
+  }
+
+  #undelivered(): UndeliveredAudio {
+    const rate = bytesPerSecond(this.#format)
+    const resent = this.#queue.sentBytes()
+    const undeliveredBytes = this.#queue.bytes - resent + this.#queue.waitingBytes + this.#queue.droppedBytes
+    const unconfirmedBytes = resent + this.#tail.bytes
+    return { undeliveredBytes, undeliveredMs: (undeliveredBytes * 1000) / rate, unconfirmedBytes, unconfirmedMs: (unconfirmedBytes * 1000) / rate }
+  }
+
+  /** A completed stop: close cleanly and resolve with the conversation. */
+  #finish(code: number, reason: string): void {
+    if (this.#state === 'closed' || !this.#stop) return
+    this.#end(code, reason)
+  }
+
+  /**
+   * Ends the connection. Without `error` it is a completed stop; with one, everything waiting is
+   * rejected with it and (when `emit`) it is emitted as `error`.
+   */
+  #end(code: number, reason: string, error?: unknown, emit = true): void {
+    if (this.#state === 'closed') return
+    this.#state = 'closed'
+    clearTimeout(this.#pumpTimer)
+    clearTimeout(this.#stop?.timer)
+    clearTimeout(this.#grace)
+    this.#wake?.()
+    const session = this.#session
+    if (session) {
+      if (session.settle) session.settle(error ?? new ConnectionError('The connection was closed while starting'))
+      else this.#drop(session, 1000, reason)
+    }
+    const failure = error instanceof SymblError ? error : error === undefined ? undefined : new ConnectionError(String(redact(String((error as Error)?.message ?? error))), { cause: error })
+    this.#failure = failure
+    const fail = failure ?? new ConnectionError('The connection is closed')
+    this.#queue.fail(error ?? fail)
+    for (const m of this.#modifies.splice(0)) {
+      clearTimeout(m.timer)
+      m.reject(error ?? fail)
+    }
+    if (this.#stop) {
+      if (error === undefined) this.#stop.resolve(this.conversation!)
+      else this.#stop.reject(error)
+    }
+    if (error !== undefined && emit) this.deliver('error', fail)
+    this.deliver('close', { code, reason })
+  }
+
+  #bound(): number {
+    return Math.ceil((this.#options.maxQueueSeconds ?? 10) * bytesPerSecond(this.#format))
+  }
+}
+
+function quietClose(ws: WebSocketLike, code: number, reason?: string): void {
+  ws.onerror = () => {}
+  try {
+    ws.close(code, reason)
+  } catch {
+    // Closing a socket that is still connecting may throw in some implementations.
+  }
+}
+
+export type { Frame }

@@ -1,0 +1,76 @@
+import { EventEmitter } from 'eventemitter3'
+import { ValidationError } from '../errors.js'
+
+/** Most events kept per name while nobody listens. */
+const KEPT = 256
+
+type Names<E extends object> = EventEmitter.EventNames<E>
+
+/**
+ * An eventemitter3 emitter that keeps what is emitted while an event has no listener (the last 256
+ * per name) and delivers it, in order, to the first listener of that name, in a microtask so every
+ * listener added in the same tick gets it. A socket delivers frames whenever they come and the app
+ * subscribes a moment later: the conversation id and the first captions must not be lost (the
+ * Python SDK drops them). eventemitter3 never throws for an `error` nobody listens to.
+ */
+export class ReplayEmitter<E extends object> extends EventEmitter<E> {
+  #kept = new Map<PropertyKey, unknown[][]>()
+
+  protected deliver<T extends Names<E>>(event: T, ...args: EventEmitter.EventArgs<E, T>): void {
+    const kept = this.#kept.get(event)
+    if (kept || this.listenerCount(event) === 0) {
+      if (kept) kept.push(args)
+      else this.#kept.set(event, [args])
+      if (kept && kept.length > KEPT) kept.shift()
+      if (this.listenerCount(event) > 0) this.#replay(event)
+      return
+    }
+    this.emit(event, ...args)
+  }
+
+  override on<T extends Names<E>>(event: T, fn: EventEmitter.EventListener<E, T>, context?: unknown): this {
+    super.on(event, fn, context)
+    this.listened(event)
+    return this
+  }
+
+  override once<T extends Names<E>>(event: T, fn: EventEmitter.EventListener<E, T>, context?: unknown): this {
+    super.once(event, fn, context)
+    this.listened(event)
+    return this
+  }
+
+  override addListener<T extends Names<E>>(event: T, fn: EventEmitter.EventListener<E, T>, context?: unknown): this {
+    return this.on(event, fn, context)
+  }
+
+  /** Python SDK style: `subscribe({ message: fn, error: fn2 })`. */
+  subscribe(handlers: { [K in Names<E>]?: EventEmitter.EventListener<E, K> }): this {
+    if (!handlers || typeof handlers !== 'object') throw new ValidationError('subscribe takes an object of { eventName: callback }')
+    for (const [name, fn] of Object.entries(handlers)) {
+      if (typeof fn !== 'function') throw new ValidationError(`subscribe: the handler for ${name} must be a function`)
+      this.on(name as Names<E>, fn as EventEmitter.EventListener<E, Names<E>>)
+    }
+    return this
+  }
+
+  protected listened(event: Names<E>): void {
+    if (this.#kept.has(event)) this.#replay(event)
+  }
+
+  #scheduled = new Set<PropertyKey>()
+
+  #replay(event: Names<E>): void {
+    if (this.#scheduled.has(event)) return
+    this.#scheduled.add(event)
+    queueMicrotask(() => {
+      this.#scheduled.delete(event)
+      const kept = this.#kept.get(event) ?? []
+      while (kept.length && this.listenerCount(event) > 0) {
+        ;(this.emit as (e: unknown, ...a: unknown[]) => boolean)(event, ...kept.shift()!)
+      }
+      // A `once` listener may have taken one: keep the rest for the next listener.
+      if (!kept.length) this.#kept.delete(event)
+    })
+  }
+}

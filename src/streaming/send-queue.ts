@@ -1,0 +1,209 @@
+// The bounded queue between `sendAudio` and the socket. It holds audio (and the rare control frame
+// that must keep its place among the audio, like `modify_request`) while the socket is busy or
+// down, applies the app's policy when full, and tells waiting senders when there is room again.
+import { QueueFullError } from './errors.js'
+import { bytesPerSecond, isRawPcm, type AudioFormat } from './frames.js'
+import type { QueueFullPolicy } from './types.js'
+
+/** Largest audio frame the server takes (contract 6.3). */
+export const MAX_FRAME = 8192
+
+export interface QueueItem {
+  /** Audio frame storage (filled up to `len`) or a text frame. */
+  data: Uint8Array | string
+  /** Audio bytes in `data` (0 for text). */
+  len: number
+  /** Audio: its format. Text: the format in effect when the wire reaches it. */
+  format: AudioFormat
+  /** Where the item starts in the connection's audio timeline, in ms. */
+  startMs: number
+  /** When it was handed to a socket (epoch ms), 0 before that. */
+  sentAt: number
+}
+
+interface Waiter {
+  data: Uint8Array | string
+  format: AudioFormat
+  resolve: () => void
+  reject: (error: unknown) => void
+}
+
+export function payload(item: QueueItem): Uint8Array | string {
+  return typeof item.data === 'string' ? item.data : item.data.subarray(0, item.len)
+}
+
+export function durationMs(item: QueueItem): number {
+  return (item.len * 1000) / bytesPerSecond(item.format)
+}
+
+export class SendQueue {
+  /** Audio bytes queued. */
+  bytes = 0
+  maxBytes = 0
+  droppedBytes = 0
+  /** The bound, in bytes; the connection recomputes it when the format changes. */
+  limit: number
+  #items: QueueItem[] = []
+  #head = 0
+  #waiters: Waiter[] = []
+  #drained: Array<{ resolve: () => void; reject: (e: unknown) => void }> = []
+  #positionMs = 0
+
+  constructor(
+    limit: number,
+    readonly policy: QueueFullPolicy,
+  ) {
+    this.limit = limit
+  }
+
+  get length(): number {
+    return this.#items.length - this.#head
+  }
+
+  /** Position of the next audio byte in the connection's timeline (ms). */
+  get positionMs(): number {
+    return this.#positionMs
+  }
+
+  /** Bytes waiting in `sendAudio` calls that did not fit yet (`wait` policy). */
+  get waitingBytes(): number {
+    let n = 0
+    for (const w of this.#waiters) if (typeof w.data !== 'string') n += w.data.length
+    return n
+  }
+
+  /** Queued audio bytes that were sent before (a requeued resend tail). */
+  sentBytes(): number {
+    let n = 0
+    for (let i = this.#head; i < this.#items.length; i++) if (this.#items[i].sentAt) n += this.#items[i].len
+    return n
+  }
+
+  peek(): QueueItem | undefined {
+    return this.#items[this.#head]
+  }
+
+  shift(): QueueItem | undefined {
+    if (this.#head >= this.#items.length) return undefined
+    const item = this.#items[this.#head]
+    this.#items[this.#head++] = undefined as unknown as QueueItem
+    // Compact now and then instead of Array#shift, which is O(n) per call.
+    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head)
+      this.#head = 0
+    }
+    this.bytes -= item.len
+    return item
+  }
+
+  /** Puts already-sent items back in front (the resend tail after a reconnect). */
+  requeue(items: QueueItem[]): void {
+    if (!items.length) return
+    this.#items = items.concat(this.#items.slice(this.#head))
+    this.#head = 0
+    for (const item of items) this.bytes += item.len
+    this.maxBytes = Math.max(this.maxBytes, this.bytes)
+  }
+
+  /** Queues audio (copied: the caller may reuse its buffer) under the policy. */
+  offer(bytes: Uint8Array, format: AudioFormat): Promise<void> {
+    if (this.#waiters.length || this.bytes + bytes.length > this.limit) {
+      if (this.policy === 'error') {
+        return Promise.reject(
+          new QueueFullError(
+            `The send queue is full (${this.bytes} bytes queued, bound ${this.limit}); wait for connection.drain() or raise maxQueueSeconds`,
+          ),
+        )
+      }
+      if (this.policy === 'wait') {
+        return new Promise((resolve, reject) => {
+          this.#waiters.push({ data: bytes.slice(), format, resolve, reject })
+          this.admit()
+        })
+      }
+      this.#push(bytes, format)
+      while (this.bytes > this.limit && this.length > 1 && typeof this.peek()!.data !== 'string') {
+        this.droppedBytes += this.shift()!.len
+      }
+      return Promise.resolve()
+    }
+    this.#push(bytes, format)
+    return Promise.resolve()
+  }
+
+  /** Queues a control frame behind everything given before it. */
+  offerText(text: string, format: AudioFormat): void {
+    if (this.#waiters.length) this.#waiters.push({ data: text, format, resolve: () => {}, reject: () => {} })
+    else this.#pushItem({ data: text, len: 0, format, startMs: this.#positionMs, sentAt: 0 })
+  }
+
+  /** Moves waiting audio in as room frees up, in order; then settles `drained()` if all is out. */
+  admit(): void {
+    while (this.#waiters.length) {
+      const w = this.#waiters[0]
+      const room = this.limit - this.bytes
+      if (typeof w.data === 'string') {
+        this.#pushItem({ data: w.data, len: 0, format: w.format, startMs: this.#positionMs, sentAt: 0 })
+      } else if (w.data.length <= room || (this.bytes === 0 && !isRawPcm(w.format))) {
+        this.#push(w.data, w.format)
+      } else if (room > 0 && isRawPcm(w.format)) {
+        // Raw PCM may be cut anywhere: take what fits, so the queue never exceeds its bound.
+        this.#push(w.data.subarray(0, room), w.format)
+        w.data = w.data.subarray(room)
+        break
+      } else {
+        break
+      }
+      this.#waiters.shift()
+      w.resolve()
+    }
+    if (this.length === 0 && !this.#waiters.length) {
+      for (const d of this.#drained.splice(0)) d.resolve()
+    }
+  }
+
+  /** Resolves once everything queued has been handed to a socket. */
+  drained(): Promise<void> {
+    if (this.length === 0 && !this.#waiters.length) return Promise.resolve()
+    return new Promise((resolve, reject) => this.#drained.push({ resolve, reject }))
+  }
+
+  /** Rejects every waiting sender; the queued items are returned for accounting. */
+  fail(error: unknown): void {
+    for (const w of this.#waiters.splice(0)) w.reject(error)
+    for (const d of this.#drained.splice(0)) d.reject(error)
+  }
+
+  /** Splits into frames of at most 8192 bytes. Raw PCM is appended to the last queued frame when it
+   * has room, so a backlog of small chunks (a microphone's 10 ms blocks) goes out in full frames. */
+  #push(bytes: Uint8Array, format: AudioFormat): void {
+    const pcm = isRawPcm(format)
+    const rate = bytesPerSecond(format)
+    let off = 0
+    while (off < bytes.length) {
+      const last = this.#items[this.#items.length - 1]
+      if (pcm && this.length > 0 && last && last.format === format && last.len > 0 && last.len < last.data.length) {
+        const buf = last.data as Uint8Array
+        const n = Math.min(buf.length - last.len, bytes.length - off)
+        buf.set(bytes.subarray(off, off + n), last.len)
+        last.len += n
+        this.bytes += n
+        off += n
+      } else {
+        const n = Math.min(MAX_FRAME, bytes.length - off)
+        // An empty queue will send this at once: no need for spare room.
+        const buf = new Uint8Array(pcm && this.length > 0 ? MAX_FRAME : n)
+        buf.set(bytes.subarray(off, off + n))
+        this.#pushItem({ data: buf, len: n, format, startMs: this.#positionMs + (off * 1000) / rate, sentAt: 0 })
+        this.bytes += n
+        off += n
+      }
+    }
+    this.#positionMs += (bytes.length * 1000) / rate
+    this.maxBytes = Math.max(this.maxBytes, this.bytes)
+  }
+
+  #pushItem(item: QueueItem): void {
+    this.#items.push(item)
+  }
+}

@@ -1,0 +1,248 @@
+// Public types of the Streaming API: the options of `startConnection`, the frames the server sends
+// (contract 6.5; only attested fields are typed, the rest passes through) and the typed events.
+import type { SymblError } from '../errors.js'
+
+export type AudioEncoding = 'LINEAR16' | 'FLAC' | 'MULAW' | 'Opus' | 'OPUS'
+
+export interface SpeechRecognition {
+  /** Default `LINEAR16` (raw signed 16-bit little-endian mono PCM). */
+  encoding?: AudioEncoding
+  /** Default 16000. */
+  sampleRateHertz?: number
+}
+
+/** `start_request.config` (contract 6.2). Unknown keys are sent as given. */
+export interface StreamingConfig {
+  confidenceThreshold?: number
+  languageCode?: string
+  timezoneOffset?: number
+  meetingTitle?: string
+  sentiment?: boolean
+  detectEntities?: boolean
+  trackers?: { interimResults?: boolean; enableAllTrackers?: boolean }
+  speechRecognition?: SpeechRecognition
+  [key: string]: unknown
+}
+
+export interface Speaker {
+  userId?: string
+  name?: string
+}
+
+export interface TrackerDefinition {
+  name: string
+  vocabulary: string[]
+}
+
+export interface ReconnectOptions {
+  /** Failed attempts in a row before the connection gives up. Default 8. */
+  maxAttempts?: number
+  /** Delay before the first attempt, doubled each time, with jitter. Default 500 ms. */
+  initialDelayMs?: number
+  /** Cap on one delay. Default 10 s. */
+  maxDelayMs?: number
+}
+
+export interface KeepAliveOptions {
+  /** How often `__PING__` is sent. Default 30 500 ms (what Symbl's JS SDK does). */
+  intervalMs?: number
+  /** How long without any frame from the server after a ping before the socket counts as dead. Default 30 000 ms. */
+  timeoutMs?: number
+}
+
+/** What `sendAudio` does when its queue is full (it holds at most `maxQueueSeconds` of audio). */
+export type QueueFullPolicy = 'wait' | 'drop-oldest' | 'error'
+
+export interface StreamingOptions {
+  /** The connection id (`^[a-zA-Z0-9-]{6,64}$`); a UUID is generated when absent. Reusing one rejoins that conversation. */
+  id?: string
+  speaker?: Speaker
+  insightTypes?: string[]
+  config?: StreamingConfig
+  trackers?: TrackerDefinition[]
+  customVocabulary?: string[]
+  /** Seconds (0–1800) the server keeps the conversation open for a reconnect after an unexpected drop. */
+  noConnectionTimeout?: number
+  disconnectOnStopRequest?: boolean
+  disconnectOnStopRequestTimeout?: number
+  /** Aborts the start; aborting later closes the connection at once (no `stop_request`). */
+  signal?: AbortSignal
+  /** Listeners added before the socket opens (so even `open` is seen). Same shape as `subscribe`. */
+  events?: StreamingSubscription
+
+  /** Time allowed for the server to start the conversation, per attempt. Default 15 000 ms. */
+  startTimeoutMs?: number
+  /** Time allowed to `stop()` (flush, `stop_request`, `conversation_completed`) and to `modify()`. Default 30 000 ms. */
+  stopTimeoutMs?: number
+  /** Bound of the send queue, in seconds of audio at the current format. Default 10. Audio sent while the socket is down waits here. */
+  maxQueueSeconds?: number
+  /** What `sendAudio` does when the queue is full: `wait` (default: its promise resolves once the audio fits),
+   * `drop-oldest` (never waits; the oldest queued audio is dropped and counted in `stats.droppedBytes`),
+   * `error` (rejects with `QueueFullError`, nothing is queued). */
+  onQueueFull?: QueueFullPolicy
+  /** Audio re-sent after a reconnect because nothing acknowledges audio: whatever was handed to the socket in the
+   * last `resendTailMs` of wall-clock time, and at least the last `resendTailMs` of audio (capped at
+   * `maxQueueSeconds` of audio). Default 2000; 0 disables. */
+  resendTailMs?: number
+  /** Automatic reconnection after an unexpected drop; `false` disables it. */
+  reconnect?: ReconnectOptions | false
+  /** Keep-alive that detects idle and half-open sockets; `false` disables it. */
+  keepAlive?: KeepAliveOptions | false
+  /** Bytes the socket may buffer before `sendAudio`'s queue stops handing it more. Default 256 KiB. */
+  highWaterMark?: number
+}
+
+/** Added by the SDK to every frame it emits (not on the wire). See `StreamingConnection.audioOffsetMs`. */
+export interface SdkFields {
+  audioOffsetMs: number
+}
+
+export interface WordTime {
+  seconds: string
+  nanos: string
+}
+
+export interface RecognitionWord {
+  word: string
+  startTime?: WordTime
+  endTime?: WordTime
+  [key: string]: unknown
+}
+
+export interface StreamingUser {
+  id?: string
+  userId?: string
+  name?: string
+}
+
+/** The wrapped lifecycle/caption frame: `{ type: 'message', message: { type, ... } }`. */
+export interface MessageFrame extends SdkFields {
+  type: 'message'
+  message: {
+    type: 'conversation_created' | 'started_listening' | 'recognition_started' | 'recognition_result' | 'recognition_stopped' | 'conversation_completed' | 'session_modified' | (string & {})
+    isFinal?: boolean
+    data?: { conversationId?: string; [key: string]: unknown }
+    conversationId?: string
+    summaryUrl?: string
+    payload?: { raw?: { alternatives?: Array<{ words?: RecognitionWord[]; transcript?: string; confidence?: number }> } }
+    punctuated?: { transcript?: string }
+    user?: StreamingUser
+    [key: string]: unknown
+  }
+  timeOffset?: number
+  [key: string]: unknown
+}
+
+export interface StreamingMessage {
+  id: string
+  from?: StreamingUser
+  payload: { content: string; contentType?: string }
+  channel?: { id: string }
+  metadata?: { words?: string; [key: string]: unknown }
+  dismissed?: boolean
+  duration?: { startTime?: string; endTime?: string; timeOffset?: number; duration?: number }
+  sentiment?: { polarity: { score: number }; suggested?: string }
+  [key: string]: unknown
+}
+
+export interface MessageResponseFrame extends SdkFields {
+  type: 'message_response'
+  messages: StreamingMessage[]
+  sequenceNumber?: number
+  [key: string]: unknown
+}
+
+export interface StreamingInsight {
+  id?: string
+  type: string
+  text?: string
+  confidence?: number
+  payload?: { content: string; contentType?: string }
+  from?: StreamingUser
+  assignee?: StreamingUser
+  [key: string]: unknown
+}
+
+export interface InsightResponseFrame extends SdkFields {
+  type: 'insight_response'
+  insights: StreamingInsight[]
+  sequenceNumber?: number
+  [key: string]: unknown
+}
+
+export interface TopicResponseFrame extends SdkFields {
+  type: 'topic_response'
+  topics: Array<{ id?: string; type?: string; phrases: string; score?: number; [key: string]: unknown }>
+  [key: string]: unknown
+}
+
+export interface TrackerResponseFrame extends SdkFields {
+  type: 'tracker_response'
+  isFinal?: boolean
+  sequenceNumber?: number
+  trackers: Array<{ id?: string; name: string; matches: Array<{ type: string; value: string; [key: string]: unknown }> }>
+  [key: string]: unknown
+}
+
+export interface EntityResponseFrame extends SdkFields {
+  type: 'entity_response'
+  entities: Array<Record<string, unknown>>
+  sequenceNumber?: number
+  [key: string]: unknown
+}
+
+export interface CloseInfo {
+  code: number
+  reason: string
+}
+
+export interface ReconnectingInfo {
+  /** 1 for the first attempt after a drop. */
+  attempt: number
+  delayMs: number
+  /** Why: the close code of the lost socket, or the error of the failed attempt. */
+  closeCode?: number
+  reason: string
+}
+
+export interface ReconnectedInfo {
+  attempt: number
+  /** Bytes of audio sent before the drop and sent again (the resend tail). */
+  resentBytes: number
+  /** Where the new server session starts in the connection's audio (see `audioOffsetMs`). */
+  audioOffsetMs: number
+}
+
+/** Events of a streaming connection, with the Python SDK's wire names. */
+export interface StreamingEvents {
+  /** Lifecycle frames and live captions (`recognition_result`, `isFinal`). */
+  message: (frame: MessageFrame) => void
+  message_response: (frame: MessageResponseFrame) => void
+  insight_response: (frame: InsightResponseFrame) => void
+  topic_response: (frame: TopicResponseFrame) => void
+  tracker_response: (frame: TrackerResponseFrame) => void
+  entity_response: (frame: EntityResponseFrame) => void
+  /** Server error frames (both forms), malformed frames, and the final failure. Never thrown. */
+  error: (error: SymblError) => void
+  /** A socket opened (once per session: again after each reconnect). */
+  open: () => void
+  close: (info: CloseInfo) => void
+  reconnecting: (info: ReconnectingInfo) => void
+  reconnected: (info: ReconnectedInfo) => void
+}
+
+/** `connection.subscribe({...})`: a callback per event name, as in the Python SDK. */
+export type StreamingSubscription = { [K in keyof StreamingEvents]?: StreamingEvents[K] }
+
+export interface StreamingStats {
+  /** Audio bytes handed to the socket, resent tails included. */
+  sentBytes: number
+  resentBytes: number
+  /** Audio dropped by the `drop-oldest` policy. */
+  droppedBytes: number
+  /** Highest number of audio bytes ever waiting in the queue. */
+  maxQueuedBytes: number
+  reconnects: number
+}
+
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'stopping' | 'closed'

@@ -1,0 +1,250 @@
+// The real AudioWorklet in real Chromium and Firefox: quality through an OfflineAudioContext, then
+// captureMicrophone against the browsers' fake microphones.
+
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { MicrophoneError } from '../../src/audio/errors.js'
+import { captureMicrophone, type MicrophoneHandle, type MicrophoneOptions } from '../../src/audio/microphone.js'
+import { floatToInt16LE } from '../../src/audio/pcm.js'
+import { Resampler } from '../../src/audio/resampler.js'
+import { addProcessorModule, createProcessorNode, processorSource } from '../../src/audio/worklet-source.js'
+import { ValidationError } from '../../src/errors.js'
+import { dbFullScale, dominantFrequency, rms, tone, toneAmplitude } from '../node/audio-measure.js'
+
+const isFirefox = navigator.userAgent.includes('Firefox')
+
+/**
+ * Renders `signal` through the processor in an OfflineAudioContext at `rate` and returns what it
+ * produced, read from the tap output (channel 0 = sample, channel 1 = "sample here" mask): the
+ * rendered buffer is complete when startRendering() resolves, port messages may not be.
+ */
+async function renderThroughWorklet(rate: number, signal: Float32Array, targetSampleRate = 16000): Promise<Float32Array> {
+  // Whole render quanta, so the tap output of the last quantum is inside the rendered buffer.
+  const length = Math.ceil(signal.length / 128) * 128
+  const ctx = new OfflineAudioContext({ numberOfChannels: 2, length, sampleRate: rate })
+  await addProcessorModule(ctx)
+  const buffer = ctx.createBuffer(1, signal.length, rate)
+  buffer.copyToChannel(signal, 0)
+  const src = ctx.createBufferSource()
+  src.buffer = buffer
+  const node = createProcessorNode(ctx, { targetSampleRate, chunkSamples: 320, tap: true })
+  src.connect(node)
+  node.connect(ctx.destination)
+  src.start()
+  const rendered = await ctx.startRendering()
+  const data = rendered.getChannelData(0)
+  const mask = rendered.getChannelData(1)
+  const out: number[] = []
+  for (let i = 0; i < data.length; i++) if (mask[i] === 1) out.push(data[i])
+  return Float32Array.from(out)
+}
+
+describe('AudioWorklet processor in an OfflineAudioContext', () => {
+  for (const rate of [44100, 48000]) {
+    it(`${rate} Hz: bit-identical to the Node path; flat to 7 kHz; aliases >= 80 dB down`, async () => {
+      // Same code, same numbers: the browser output equals Resampler + floatToInt16LE run here.
+      const probe = tone(1000, rate, 0.25, 0.5)
+      const got = await renderThroughWorklet(rate, probe)
+      // The context renders whole 128-frame quanta: the processor sees the probe plus zeros.
+      const padded = new Float32Array(Math.ceil(probe.length / 128) * 128)
+      padded.set(probe)
+      const expected = floatToInt16LE(new Resampler({ inputRate: rate, outputRate: 16000 }).process(padded).slice())
+      expect(got.length).toBe(expected.length)
+      expect(got).toEqual(Float32Array.from(expected, (v) => v / 32768))
+
+      for (const f of [1000, 4000, 7000]) {
+        const y = await renderThroughWorklet(rate, tone(f, rate, 0.25, 0.5))
+        const gain = 20 * Math.log10(toneAmplitude(y.subarray(400, 3600), f, 16000) / 0.5)
+        expect(Math.abs(gain), `${f} Hz`).toBeLessThan(0.1)
+      }
+      for (const f of [9000, 9500, 11000, 14000, 17000, 20000, rate / 2 - 200]) {
+        const y = await renderThroughWorklet(rate, tone(f, rate, 0.25, 1))
+        expect(dbFullScale(y.subarray(400, 3600)), `${f} Hz`).toBeLessThan(-80)
+      }
+    })
+  }
+})
+
+// ---- Microphone ----
+
+const RAW: MediaTrackConstraints = { echoCancellation: false, noiseSuppression: false, autoGainControl: false }
+const handles: MicrophoneHandle[] = []
+afterEach(async () => {
+  vi.restoreAllMocks()
+  await Promise.all(handles.splice(0).map((h) => h.stop()))
+})
+
+interface Capture {
+  handle: MicrophoneHandle
+  chunks: ArrayBuffer[]
+  levels: number[]
+  ended: (MicrophoneError | undefined)[]
+}
+
+async function capture(extra: Partial<MicrophoneOptions> = {}): Promise<Capture> {
+  const c = { chunks: [] as ArrayBuffer[], levels: [] as number[], ended: [] as (MicrophoneError | undefined)[] }
+  const handle = await captureMicrophone({
+    constraints: RAW,
+    onChunk: (b) => c.chunks.push(b),
+    onLevel: (l) => c.levels.push(l),
+    onEnded: (e) => c.ended.push(e),
+    ...extra,
+  })
+  handles.push(handle)
+  return { ...c, handle }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const samplesOf = (chunks: ArrayBuffer[]) => chunks.flatMap((b) => Array.from(new Int16Array(b), (v) => v / 32768))
+
+async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
+  const t0 = performance.now()
+  while (!cond()) {
+    if (performance.now() - t0 > ms) throw new Error('timed out waiting')
+    await sleep(20)
+  }
+}
+
+describe('captureMicrophone (fake device)', () => {
+  it('delivers 20 ms chunks of 16 kHz LINEAR16 with the fake signal, a level, and the device', async () => {
+    const c = await capture()
+    expect(c.handle.targetSampleRate).toBe(16000)
+    expect(c.handle.device.label).not.toBe('')
+    await waitFor(() => c.chunks.length >= 60)
+    expect(c.chunks.every((b) => b.byteLength === 640)).toBe(true)
+    // The output rate follows the capture clock: samples vs. the context's time.
+    const t0 = c.handle.context.currentTime
+    const n0 = c.chunks.length
+    await sleep(1000)
+    const rate = ((c.chunks.length - n0) * 320) / (c.handle.context.currentTime - t0)
+    expect(Math.abs(rate - 16000) / 16000).toBeLessThan(0.1)
+
+    const all = samplesOf(c.chunks)
+    expect(Math.max(...c.levels)).toBeGreaterThan(0.01)
+    expect(c.handle.level).toBeGreaterThanOrEqual(0)
+    if (isFirefox) {
+      // Firefox's fake microphone: a steady 1 kHz sine at amplitude 0.1.
+      const tail = all.slice(-8000)
+      expect(Math.abs(dominantFrequency(tail, 16000, 100, 7000, 10) - 1000)).toBeLessThanOrEqual(10)
+      expect(rms(tail)).toBeGreaterThan(0.05)
+    } else {
+      // Chromium's default fake device beeps; its beeps must survive resampling with their pitch.
+      const loud = all.slice(all.findIndex((v) => Math.abs(v) > 0.02))
+      expect(loud.length).toBeGreaterThan(320)
+      const f = dominantFrequency(loud.slice(0, 4000), 16000, 100, 7000, 10)
+      expect(f).toBeGreaterThan(100)
+    }
+  })
+
+  it('mute sends zeros, unmute restores the signal', async () => {
+    const c = await capture()
+    await waitFor(() => c.chunks.length >= 10)
+    c.handle.mute()
+    expect(c.handle.muted).toBe(true)
+    await sleep(200) // chunks already in flight still carry sound
+    const from = c.chunks.length
+    await sleep(400)
+    const muted = samplesOf(c.chunks.slice(from))
+    expect(muted.length).toBeGreaterThan(3200)
+    expect(muted.every((v) => v === 0)).toBe(true)
+    c.handle.unmute()
+    await waitFor(() => c.levels.slice(from).some((l) => l > 0.01))
+  })
+
+  it('stop() releases the microphone and the context; nothing arrives afterwards; 5 cycles leak nothing', async () => {
+    const created = vi.spyOn(URL, 'createObjectURL')
+    const revoked = vi.spyOn(URL, 'revokeObjectURL')
+    for (let i = 0; i < 5; i++) {
+      const c = await capture()
+      await waitFor(() => c.chunks.length >= 3)
+      await c.handle.stop()
+      expect(c.handle.track.readyState).toBe('ended')
+      expect(c.handle.context.state).toBe('closed')
+      expect(c.handle.active).toBe(false)
+      expect(c.ended).toEqual([undefined])
+      const n = c.chunks.length
+      await sleep(100)
+      expect(c.chunks.length).toBe(n)
+      await c.handle.stop() // idempotent
+    }
+    expect(created).toHaveBeenCalledTimes(5)
+    expect(revoked.mock.calls.map((c) => c[0])).toEqual(created.mock.results.map((r) => r.value))
+  })
+
+  it('a device that goes away ends the capture with a device-lost error and releases everything', async () => {
+    const c = await capture()
+    await waitFor(() => c.chunks.length >= 3)
+    c.handle.track.dispatchEvent(new Event('ended'))
+    await waitFor(() => c.ended.length > 0)
+    expect(c.ended[0]).toBeInstanceOf(MicrophoneError)
+    expect(c.ended[0]?.reason).toBe('device-lost')
+    expect(c.handle.active).toBe(false)
+    expect(c.handle.track.readyState).toBe('ended')
+    expect(c.handle.context.state).toBe('closed')
+  })
+
+  it('loads the processor from workletUrl when given', async () => {
+    const url = URL.createObjectURL(new Blob([processorSource()], { type: 'text/javascript' }))
+    const created = vi.spyOn(URL, 'createObjectURL')
+    const c = await capture({ workletUrl: url })
+    await waitFor(() => c.chunks.length >= 3)
+    expect(created).not.toHaveBeenCalled()
+    URL.revokeObjectURL(url)
+  })
+})
+
+describe('captureMicrophone errors', () => {
+  const opts = { onChunk: () => {} }
+  const reasonOf = async (p: Promise<unknown>) => {
+    const err = await p.then(() => undefined, (e: unknown) => e)
+    expect(err).toBeInstanceOf(MicrophoneError)
+    return (err as MicrophoneError).reason
+  }
+
+  it('permission denied and no device', async () => {
+    const gum = vi.spyOn(navigator.mediaDevices, 'getUserMedia')
+    gum.mockRejectedValueOnce(new DOMException('Permission denied', 'NotAllowedError'))
+    expect(await reasonOf(captureMicrophone(opts))).toBe('permission-denied')
+    gum.mockRejectedValueOnce(new DOMException('Requested device not found', 'NotFoundError'))
+    expect(await reasonOf(captureMicrophone(opts))).toBe('no-device')
+    gum.mockRestore()
+    expect(await reasonOf(captureMicrophone({ ...opts, deviceId: 'no-such-device' }))).toBe('no-device')
+  })
+
+  it('AudioWorklet unavailable, before asking for the microphone', async () => {
+    const gum = vi.spyOn(navigator.mediaDevices, 'getUserMedia')
+    vi.stubGlobal('AudioWorkletNode', undefined)
+    try {
+      expect(await reasonOf(captureMicrophone(opts))).toBe('worklet-unavailable')
+    } finally {
+      vi.unstubAllGlobals()
+    }
+    expect(gum).not.toHaveBeenCalled()
+  })
+
+  it('a worklet that cannot load (blocked URL) is worklet-unavailable, and the microphone is released', async () => {
+    const tracks: MediaStreamTrack[] = []
+    const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices)
+    vi.spyOn(navigator.mediaDevices, 'getUserMedia').mockImplementation(async (c) => {
+      const s = await real(c)
+      tracks.push(...s.getTracks())
+      return s
+    })
+    expect(await reasonOf(captureMicrophone({ ...opts, workletUrl: '/no/such/processor.js' }))).toBe('worklet-unavailable')
+    expect(tracks.length).toBe(1)
+    expect(tracks[0].readyState).toBe('ended')
+  })
+
+  it('insecure context', async () => {
+    vi.stubGlobal('isSecureContext', false)
+    try {
+      expect(await reasonOf(captureMicrophone(opts))).toBe('insecure-context')
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
+  it('bad options are ValidationErrors', async () => {
+    await expect(captureMicrophone({ ...opts, chunkMs: 10 })).rejects.toThrow(ValidationError)
+    await expect(captureMicrophone({ ...opts, targetSampleRate: 96000 })).rejects.toThrow(ValidationError)
+  })
+})
