@@ -7,7 +7,7 @@
 
 import { ValidationError } from '../errors.js'
 import { MicrophoneError } from './errors.js'
-import { validateTargetRate } from './linear16.js'
+import { chunkSamplesFor, validateTargetRate } from './linear16.js'
 import { addProcessorModule, createProcessorNode } from './worklet-source.js'
 import type { ControlMessage, ProcessorMessage } from './worklet-processor.js'
 
@@ -58,14 +58,12 @@ export interface MicrophoneHandle {
   stop(): Promise<void>
 }
 
-const MAX_CHUNK_SAMPLES = 4096
-
 export async function captureMicrophone(options: MicrophoneOptions): Promise<MicrophoneHandle> {
   const targetSampleRate = validateTargetRate(options.targetSampleRate ?? 16000)
   const chunkMs = options.chunkMs ?? 20
   if (!(chunkMs >= 20 && chunkMs <= 100)) throw new ValidationError(`chunkMs must be from 20 to 100 ms (got ${chunkMs})`)
   if (typeof options.onChunk !== 'function') throw new ValidationError('onChunk must be a function')
-  const chunkSamples = Math.min(MAX_CHUNK_SAMPLES, Math.round((chunkMs * targetSampleRate) / 1000))
+  const chunkSamples = chunkSamplesFor(chunkMs, targetSampleRate) // at most 4096 samples = 8192 bytes
 
   checkSupport() // before getUserMedia, so an unusable browser does not ask for permission first
   const stream = await openStream(options)

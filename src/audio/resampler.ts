@@ -134,7 +134,7 @@ export class Resampler {
         row[i] = 2 * cutoff * sinc * w
         sum += row[i]
       }
-      // Unit gain at DC for every phase, so silence-with-offset never picks up phase modulation.
+      // Exactly unit gain at DC on every phase: a DC offset passes without phase-dependent ripple.
       for (let i = 0; i < taps; i++) table[r * taps + i] = row[i] / sum
     }
     this.table = table
@@ -242,14 +242,15 @@ export class Resampler {
     const rows = this.tableRows
     const interpolated = this.interpolated
     const symmetric = up === 1
+    const bufStart = this.bufStart
     // Output at pos needs x[pos - half + 1 .. pos + half].
-    const lastPos = this.bufStart + this.bufLen - 1 - half
+    const lastPos = bufStart + this.bufLen - 1 - half
     let pos = this.pos
     let phase = this.phase
     let n = start
     let made = 0
     while (pos <= lastPos && made < limit) {
-      const base = pos - half + 1 - this.bufStart
+      const base = pos - half + 1 - bufStart
       let acc: number
       if (symmetric) {
         // Integer ratio: the single row is symmetric about tap half - 1 (the last tap is 0), so

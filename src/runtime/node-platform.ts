@@ -1,5 +1,4 @@
 import type { Platform, WebSocketConstructor, WebSocketLike } from '../platform.js'
-import { fetchUpload } from '../async/upload-fetch.js'
 import { openInjected } from './open-socket.js'
 
 let wsModule: Promise<WebSocketConstructor> | undefined
@@ -17,9 +16,11 @@ export const nodePlatform: Platform = {
     const WS = await wsModule
     return new WS(url, undefined, { headers: { 'X-API-KEY': token } })
   },
-  // Paths and Node streams; node:fs is loaded on the first upload only.
+  // Paths, Node streams and the node:http upload transport, loaded on the first upload only.
   async openUpload(file) {
     return (await import('../async/upload-node.js')).openNodeUpload(file)
   },
-  upload: fetchUpload,
+  async upload(request) {
+    return (await import('../async/upload-node.js')).httpUpload(request)
+  },
 }

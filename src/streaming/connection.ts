@@ -220,7 +220,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       if (this.#completed) return this.#finish(1000, 'stopped')
       const audio = this.#undelivered()
       const message = `stop() timed out after ${ms} ms without conversation_completed`
-      this.#end(1000, 'stop timed out', audio.undeliveredBytes || audio.unconfirmedBytes ? new AudioNotDeliveredError(message, audio) : new TimeoutError(message))
+      this.#end(1000, 'stop timed out', audio.undeliveredBytes ? new AudioNotDeliveredError(message, audio) : new TimeoutError(message))
     }, ms)
     this.#pump()
     return stop.promise

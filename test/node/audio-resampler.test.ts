@@ -155,6 +155,18 @@ describe('Resampler streaming', () => {
   })
 })
 
+describe('Resampler speed (smoke check; bench/resampler.ts has the real figure)', () => {
+  it('runs 48 kHz -> 16 kHz far faster than real time', () => {
+    const x = noise(48000 * 10)
+    const r = new Resampler({ inputRate: 48000, outputRate: 16000 })
+    r.process(x.subarray(0, 48000)) // warm-up
+    const t0 = performance.now()
+    r.process(x)
+    // Loose on purpose: shared CI cores. A regression to per-sample allocation or a naive design shows here.
+    expect((10 * 1000) / (performance.now() - t0)).toBeGreaterThan(100)
+  })
+})
+
 describe('Float32 -> Int16 LE', () => {
   it('scales by 32768, rounds, clamps, maps NaN to 0', () => {
     const x = Float32Array.from([-1, 1, 0, 0.5, -0.5, 1.5, -1.5, NaN, 1 / 32768, -1 / 32768, 32767 / 32768, 0.99999])

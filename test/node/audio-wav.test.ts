@@ -230,6 +230,34 @@ describe('openWav streaming', () => {
   })
 })
 
+describe('openWav on a long stream', () => {
+  it('works incrementally: output flows while the source is still being read', async () => {
+    // A 3-minute 48 kHz stereo WAV produced lazily in 64 KiB pieces (never held whole).
+    const seconds = 180
+    const frameBytes = 4
+    const dataBytes = 48000 * seconds * frameBytes
+    const header = makeWav({ rate: 48000, channels: 2, samples: [] }).slice(0, 44)
+    new DataView(header.buffer).setUint32(40, dataBytes, true)
+    let produced = 0
+    const piece = new Uint8Array(65536)
+    new Int16Array(piece.buffer).forEach((_, i, a) => (a[i] = Math.round(8000 * Math.sin(i / 20))))
+    async function* source() {
+      yield header
+      for (; produced < dataBytes; produced += piece.length) yield piece.subarray(0, Math.min(piece.length, dataBytes - produced))
+    }
+    const wav = await openWav(source())
+    expect(wav.info.durationSeconds).toBe(seconds)
+    let samples = 0
+    let producedAtFirstChunk = -1
+    for await (const chunk of wav.linear16({ chunkMs: 100 })) {
+      if (producedAtFirstChunk < 0) producedAtFirstChunk = produced
+      samples += chunk.length / 2
+    }
+    expect(producedAtFirstChunk).toBeLessThan(4 * piece.length)
+    expect(samples).toBe(16000 * seconds)
+  })
+})
+
 describe('WAV errors', () => {
   it('not a WAV', async () => {
     expect(await reason(() => decodeWav(new TextEncoder().encode('hello world, not audio')))).toBe('not-wav')

@@ -248,7 +248,7 @@ describe('upload progress', () => {
 describe('server answers', () => {
   const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
     const hits: Seen[] = []
-    server.use(http.post(`${BASE}/v1/process/audio`, async ({ request }) => (hits.push(await capture(request)), HttpResponse.json(body, { status, headers }))))
+    server.use(http.post(`${BASE}/v1/process/audio`, async ({ request }) => (hits.push(await capture(request)), HttpResponse.json(body as never, { status, headers }))))
     return hits
   }
 

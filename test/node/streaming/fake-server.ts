@@ -359,23 +359,27 @@ export class CounterCheck {
     if (i < data.length) this.#carry = data[i]
   }
 
+  #problem(text: string): void {
+    if (this.problems.length < 20) this.problems.push(text)
+  }
+
   #sample(v: number): void {
     if (this.#fresh) {
       this.#fresh = false
       const back = (((this.next - v) % 65536) + 65536) % 65536
       if (back > this.maxBackSamples) {
-        this.problems.push(`session starts ${65536 - back} samples after the last one received (a gap) at ${this.next}`)
+        this.#problem(`session starts ${65536 - back} samples after the last one received (a gap) at ${this.next}`)
         this.cursor = this.next + (65536 - back)
       } else {
         this.cursor = this.next - back
       }
     } else if ((this.cursor & 0xffff) !== v) {
-      this.problems.push(`sample ${this.cursor}: expected ${this.cursor & 0xffff}, got ${v}`)
+      this.#problem(`sample ${this.cursor}: expected ${this.cursor & 0xffff}, got ${v}`)
       this.cursor = this.next + ((((v - this.next) % 65536) + 65536) % 65536)
     }
     if (this.cursor < this.next) this.duplicates++
     else if (this.cursor > this.next) {
-      this.problems.push(`gap of ${this.cursor - this.next} samples at ${this.next}`)
+      this.#problem(`gap of ${this.cursor - this.next} samples at ${this.next}`)
       this.next = this.cursor + 1
     } else this.next++
     this.cursor++

@@ -1,0 +1,42 @@
+// The page's one SDK client. The page never sees the app secret: tokens come from the demo
+// server's `/symbl-token`, made with the SDK's createTokenHandler; `/demo-config` says which API.
+import { Symbl } from 'symbl-sdk'
+
+export interface DemoConfig {
+  baseUrl: string
+  mode: 'emulator' | 'symbl'
+  liveIdPrefix: string
+}
+
+export async function loadConfig(): Promise<DemoConfig> {
+  let response: Response
+  try {
+    response = await fetch('/demo-config')
+  } catch {
+    throw new Error('The demo server could not be reached. Start it with `npm run demo`.')
+  }
+  if (!response.ok) throw new Error(`The demo server answered ${response.status} for /demo-config. Restart it with \`npm run demo\`.`)
+  return (await response.json()) as DemoConfig
+}
+
+export function createClient(config: DemoConfig): Symbl {
+  return new Symbl({
+    baseUrl: config.baseUrl,
+    tokenProvider: async () => {
+      let response: Response
+      try {
+        response = await fetch('/symbl-token')
+      } catch {
+        throw new Error('The demo server (token endpoint) could not be reached. Is `npm run demo` still running?')
+      }
+      if (!response.ok) {
+        throw new Error(
+          config.mode === 'emulator'
+            ? 'The demo server could not get a token: the local emulator seems to be down. Restart `npm run demo`.'
+            : 'The demo server could not get a token from Symbl. Check SYMBL_APP_ID / SYMBL_APP_SECRET and the server log.',
+        )
+      }
+      return (await response.json()) as { accessToken: string; expiresIn?: number }
+    },
+  })
+}

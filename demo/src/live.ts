@@ -1,0 +1,248 @@
+// The Live screen: microphone → Streaming API, with live captions, the finalised transcript by
+// speaker, insights, topics and tracker hits as they arrive, and the connection state.
+import type { Conversation, Symbl } from 'symbl-sdk'
+import type { MessageFrame, StreamingConnection } from './sdk-types.js'
+import type { DemoConfig } from './client.js'
+import { startMicrophone, type MicHandle } from './microphone.js'
+import { $, clearError, fillList, formatSeconds, h, showError } from './ui.js'
+
+export const DEMO_TRACKERS = [
+  { name: 'Pricing', vocabulary: ['price', 'pricing', 'discount', 'invoice', 'cost'] },
+  { name: 'Scheduling', vocabulary: ['schedule a meeting', 'tomorrow', 'next week', 'Friday'] },
+]
+
+const INSIGHT_LABEL: Record<string, string> = { question: 'Question', action_item: 'Action item', follow_up: 'Follow-up' }
+
+export interface LiveScreen {
+  /** Stops streaming if it is on (leaving the page). */
+  stop(): Promise<void>
+}
+
+export function setupLive(symbl: Symbl, config: DemoConfig, errors: HTMLElement, setState: (state: string, text: string) => void, onConversation: (c: Conversation) => void): LiveScreen {
+  const form = $<HTMLFormElement>('#live-controls')
+  const device = $<HTMLSelectElement>('#device')
+  const startButton = $<HTMLButtonElement>('#live-start')
+  const stopButton = $<HTMLButtonElement>('#live-stop')
+  const muteButton = $<HTMLButtonElement>('#live-mute')
+  const meter = $('#level')
+  const fill = $('.meter-fill', meter)
+  const caption = $('#caption')
+  const transcript = $('#live-transcript')
+  const insights = $('#live-insights')
+  const topics = $('#live-topics')
+  const trackers = $('#live-trackers')
+  const result = $('#live-result')
+
+  if (config.mode === 'emulator') {
+    const note = $('#live-note')
+    note.hidden = false
+    note.replaceChildren(
+      h('strong', {}, 'Emulator playback. '),
+      'The local emulator has no speech recognizer: your microphone audio is really streamed and timed, but the captions are a short preloaded script that plays as audio arrives.',
+    )
+  }
+
+  let connection: StreamingConnection | undefined
+  let mic: MicHandle | undefined
+  let frame = 0
+  let busy = false
+  const seenTopics = new Set<string>()
+  const trackerHits = new Map<string, Set<string>>()
+
+  async function listDevices(): Promise<void> {
+    if (!navigator.mediaDevices?.enumerateDevices) return
+    const chosen = device.value
+    const inputs = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'audioinput' && d.deviceId && d.deviceId !== 'default')
+    device.replaceChildren(
+      h('option', { value: '' }, 'System default'),
+      ...inputs.map((d, i) => h('option', { value: d.deviceId }, d.label || `Microphone ${i + 1} (name shown after permission)`)),
+    )
+    device.value = inputs.some((d) => d.deviceId === chosen) ? chosen : ''
+  }
+  void listDevices().catch(() => {})
+  navigator.mediaDevices?.addEventListener?.('devicechange', () => void listDevices().catch(() => {}))
+
+  function setLevel(rms: number): void {
+    // −60 dBFS … 0 dBFS → 0 … 100 %
+    const db = rms > 0 ? 20 * Math.log10(rms) : -100
+    const pct = Math.round(Math.max(0, Math.min(100, ((db + 60) / 60) * 100)))
+    fill.style.width = `${pct}%`
+    meter.setAttribute('aria-valuenow', String(pct))
+    meter.setAttribute('aria-valuetext', pct === 0 ? 'silent' : `${pct} percent`)
+  }
+
+  function meterLoop(): void {
+    setLevel(mic && !mic.muted ? mic.level : 0)
+    frame = requestAnimationFrame(meterLoop)
+  }
+
+  function controls(running: boolean): void {
+    startButton.disabled = running || busy
+    device.disabled = running || busy
+    stopButton.disabled = !running || busy
+    muteButton.disabled = !running || busy
+  }
+
+  function reset(): void {
+    caption.replaceChildren(h('span', { class: 'muted' }, 'Listening…'))
+    fillList(transcript, [], 'Finalised sentences appear here, by speaker.')
+    fillList(insights, [], 'Questions, action items and follow-ups appear here.')
+    fillList(topics, [], 'None yet.')
+    fillList(trackers, [], 'None yet.')
+    seenTopics.clear()
+    trackerHits.clear()
+    result.replaceChildren()
+  }
+
+  function append(list: HTMLElement, item: HTMLElement): void {
+    list.querySelector(':scope > .empty')?.remove()
+    list.append(item)
+  }
+
+  function onMessage(frameIn: MessageFrame): void {
+    const m = frameIn.message
+    if (m.type !== 'recognition_result') return
+    const text = m.punctuated?.transcript ?? m.payload?.raw?.alternatives?.[0]?.transcript ?? ''
+    const who = m.user?.name
+    caption.replaceChildren(...(who ? [h('span', { class: 'who' }, `${who}: `)] : []), h('span', { class: m.isFinal ? 'final' : 'interim' }, text))
+    caption.dataset.final = String(Boolean(m.isFinal))
+  }
+
+  function subscribe(c: StreamingConnection): void {
+    c.on('message', onMessage)
+    c.on('message_response', (f) => {
+      for (const msg of f.messages) {
+        const start = msg.duration?.timeOffset
+        append(
+          transcript,
+          h(
+            'li',
+            {},
+            h('span', { class: 'who' }, msg.from?.name ?? 'Speaker'),
+            start !== undefined ? h('span', { class: 'time' }, formatSeconds(start)) : null,
+            h('span', { class: 'text' }, msg.payload.content),
+          ),
+        )
+      }
+    })
+    c.on('insight_response', (f) => {
+      for (const i of f.insights) {
+        const text = i.payload?.content ?? i.text ?? ''
+        append(insights, h('li', { 'data-type': i.type }, h('span', { class: `tag tag-${i.type}` }, INSIGHT_LABEL[i.type] ?? i.type), ` ${text}`))
+      }
+    })
+    c.on('topic_response', (f) => {
+      for (const t of f.topics) {
+        const phrase = t.phrases
+        if (!phrase || seenTopics.has(phrase.toLowerCase())) continue
+        seenTopics.add(phrase.toLowerCase())
+        append(topics, h('li', {}, phrase))
+      }
+    })
+    c.on('tracker_response', (f) => {
+      for (const t of f.trackers) {
+        const values = trackerHits.get(t.name) ?? new Set<string>()
+        for (const m of t.matches) values.add(m.value)
+        trackerHits.set(t.name, values)
+      }
+      fillList(
+        trackers,
+        [...trackerHits].map(([name, values]) => h('li', {}, h('span', { class: 'tag' }, name), ` ${[...values].map((v) => `“${v}”`).join(', ')}`)),
+        'None yet.',
+      )
+    })
+    c.on('open', () => setState('open', 'Connected'))
+    c.on('reconnecting', (info) => setState('reconnecting', `Reconnecting (attempt ${info.attempt})…`))
+    c.on('reconnected', () => setState('open', 'Connected (reconnected)'))
+    c.on('close', (info) => setState('closed', info.code === 1000 ? 'Closed' : `Closed (code ${info.code})`))
+    c.on('error', (error) => showError(errors, 'Streaming', error))
+  }
+
+  async function start(): Promise<void> {
+    if (busy || connection) return
+    clearError(errors)
+    busy = true
+    controls(true)
+    reset()
+    setState('connecting', 'Connecting…')
+    try {
+      const c = await symbl.streaming.startConnection({
+        id: `${config.liveIdPrefix}${crypto.randomUUID()}`,
+        speaker: { userId: 'you@example.com', name: 'You' },
+        insightTypes: ['question', 'action_item', 'follow_up'],
+        config: { meetingTitle: 'symbl-sdk demo (live)', sentiment: true, trackers: { interimResults: false } },
+        trackers: DEMO_TRACKERS,
+      })
+      connection = c
+      subscribe(c)
+      setState(c.state, c.state === 'open' ? 'Connected' : c.state)
+      try {
+        mic = await startMicrophone(c, {
+          deviceId: device.value || undefined,
+          onEnded: (error) => {
+            if (error) showError(errors, 'Microphone', error)
+            void stop()
+          },
+        })
+      } catch (error) {
+        c.close()
+        connection = undefined
+        throw error
+      }
+      document.body.dataset.micSource = 'viaSdk' in mic && mic.viaSdk ? 'sdk' : 'demo-fallback'
+      void listDevices().catch(() => {}) // labels are readable now
+      cancelAnimationFrame(frame)
+      meterLoop()
+      busy = false
+      controls(true)
+    } catch (error) {
+      busy = false
+      controls(false)
+      setState('closed', 'Not connected')
+      showError(errors, 'Could not start streaming', error)
+    }
+  }
+
+  async function stop(): Promise<void> {
+    const c = connection
+    if (!c || busy) return
+    busy = true
+    controls(true)
+    setState('stopping', 'Stopping…')
+    try {
+      await mic?.stop()
+      const conversation = await c.stop()
+      result.replaceChildren(`Stopped. Conversation ${conversation.conversationId} is saved. `)
+      const open = h('button', { type: 'button', class: 'link' }, 'Show its full analysis')
+      open.addEventListener('click', () => onConversation(conversation))
+      result.append(open)
+    } catch (error) {
+      showError(errors, 'Stopping', error)
+    } finally {
+      mic = undefined
+      connection = undefined
+      cancelAnimationFrame(frame)
+      setLevel(0)
+      muteButton.setAttribute('aria-pressed', 'false')
+      muteButton.textContent = 'Mute'
+      busy = false
+      controls(false)
+      if (c.state === 'closed') setState('closed', 'Stopped')
+    }
+  }
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault()
+    void start()
+  })
+  stopButton.addEventListener('click', () => void stop())
+  muteButton.addEventListener('click', () => {
+    if (!mic) return
+    if (mic.muted) mic.unmute()
+    else mic.mute()
+    muteButton.setAttribute('aria-pressed', String(mic.muted))
+    muteButton.textContent = mic.muted ? 'Unmute' : 'Mute'
+  })
+
+  return { stop }
+}

@@ -1,0 +1,77 @@
+// The Node upload transport against a real local HTTP server (no msw): a multi-chunk file must
+// arrive intact (the file reader reuses its buffers), with Content-Length, and progress must end
+// at the file size.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { createServer, type IncomingHttpHeaders } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createHash } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Symbl } from '../../../src/node.js'
+import { AuthError } from '../../../src/errors.js'
+
+const size = 3 * 1024 * 1024 + 12345 // 13 chunks of 256 KiB, the last one partial
+const content = Uint8Array.from({ length: size }, (_, i) => (i * 31 + (i >> 10)) & 0xff)
+const digest = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
+let dir: string
+let base: string
+let close: () => void
+const received: Array<{ method?: string; url?: string; headers: IncomingHttpHeaders; digest: string; length: number }> = []
+let answer = (_n: number) => ({ status: 201, body: { conversationId: '1', jobId: 'j' } })
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'symbl-real-'))
+  await writeFile(join(dir, 'big.wav'), content)
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      const body = Buffer.concat(chunks)
+      received.push({ method: req.method, url: req.url, headers: req.headers, digest: digest(body), length: body.length })
+      const { status, body: json } = answer(received.length)
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json))
+    })
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`
+  close = () => server.close()
+})
+afterAll(async () => {
+  close()
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('Node upload transport on a real socket', () => {
+  it('streams a multi-chunk file from a path intact, with Content-Length and progress to the end', async () => {
+    received.length = 0
+    const progress: number[] = []
+    const symbl = new Symbl({ baseUrl: base, accessToken: 't' })
+    const conversation = await symbl.audio.processFile(join(dir, 'big.wav'), { wait: false, parameters: { name: 'big' }, onUploadProgress: (p) => progress.push(p.sentBytes) })
+    expect(conversation.conversationId).toBe('1')
+    expect(received).toHaveLength(1)
+    expect(received[0]).toMatchObject({ method: 'POST', url: '/v1/process/audio?name=big', length: size, digest: digest(content) })
+    expect(received[0].headers).toMatchObject({ 'content-length': String(size), 'content-type': 'audio/wav', authorization: 'Bearer t' })
+    expect(progress.length).toBe(Math.ceil(size / (256 * 1024)))
+    expect(progress.at(-1)).toBe(size)
+  })
+
+  it('re-reads the file from the start when a 401 makes it send again', async () => {
+    received.length = 0
+    answer = (n) => (n === 1 ? { status: 401, body: { message: 'Token validation failed for provided token.' } as never } : { status: 201, body: { conversationId: '2', jobId: 'j' } })
+    let n = 0
+    const symbl = new Symbl({ baseUrl: base, tokenProvider: () => `tok-${++n}` })
+    const conversation = await symbl.audio.processFile(join(dir, 'big.wav'), { wait: false })
+    expect(conversation.conversationId).toBe('2')
+    expect(received.at(-1)).toMatchObject({ length: size, digest: digest(content) })
+    expect(received.at(-1)!.headers.authorization).toBe('Bearer tok-2')
+  })
+
+  it('sends a Buffer without copying it and a refused token ends in an AuthError', async () => {
+    received.length = 0
+    answer = () => ({ status: 401, body: { message: 'Token validation failed for provided token.' } as never })
+    const symbl = new Symbl({ baseUrl: base, accessToken: 't' })
+    await expect(symbl.audio.processFile(Buffer.from(content), { contentType: 'audio/wav' })).rejects.toBeInstanceOf(AuthError)
+    expect(received.length).toBe(2)
+    expect(received[1]).toMatchObject({ length: size, digest: digest(content) })
+  })
+})
