@@ -42,7 +42,7 @@ export async function startMicrophone(connection: StreamingConnection, options: 
       stop: () => handle.stop(),
     }
   }
-  return { ...(await fallbackCapture(connection, options)), viaSdk: false }
+  return fallbackCapture(connection, options)
 }
 
 // ---- Fallback (see the file comment) ----
@@ -51,7 +51,7 @@ const TAP = `registerProcessor('demo-tap', class extends AudioWorkletProcessor {
   process(inputs) { const ch = inputs[0] && inputs[0][0]; if (ch) this.port.postMessage(ch.slice(0)); return true }
 })`
 
-async function fallbackCapture(connection: StreamingConnection, options: MicOptions): Promise<MicHandle> {
+async function fallbackCapture(connection: StreamingConnection, options: MicOptions): Promise<MicHandle & { viaSdk: boolean }> {
   const stream = await navigator.mediaDevices.getUserMedia({
     audio: { ...(options.deviceId ? { deviceId: { exact: options.deviceId } } : {}), echoCancellation: true, noiseSuppression: true, channelCount: { ideal: 1 } },
   })
@@ -107,6 +107,7 @@ async function fallbackCapture(connection: StreamingConnection, options: MicOpti
     if (active) options.onEnded?.(new Error('The microphone stopped (unplugged or permission revoked).'))
   })
   return {
+    viaSdk: false,
     get level() {
       return level
     },

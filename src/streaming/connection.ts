@@ -105,7 +105,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     this.#keepAlive = keepAlivePolicy(options.keepAlive)
     this.#highWater = options.highWaterMark ?? 256 * 1024
     this.#queue = new SendQueue(this.#bound(), options.onQueueFull ?? 'wait')
-    this.#tail = new ResendTail(options.resendTailMs ?? 2000, this.#bound())
+    this.#tail = new ResendTail(options.resendTailMs ?? 2000, options.maxResendBytes ?? 8 * 1024 * 1024)
     if (options.events) this.subscribe(options.events)
   }
 
@@ -198,7 +198,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     })
     this.#queue.offerText(modifyRequest(format), this.#format)
     this.#format = format
-    this.#queue.limit = this.#tail.capBytes = this.#bound()
+    this.#queue.limit = this.#bound()
     this.#pump()
     return done
   }

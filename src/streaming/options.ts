@@ -54,7 +54,7 @@ export function checkOptions(options: StreamingOptions): { id: string; format: A
   if (options.disconnectOnStopRequest !== undefined && typeof options.disconnectOnStopRequest !== 'boolean') {
     throw new ValidationError('disconnectOnStopRequest must be a boolean')
   }
-  for (const key of ['startTimeoutMs', 'stopTimeoutMs', 'maxQueueSeconds', 'highWaterMark'] as const) {
+  for (const key of ['startTimeoutMs', 'stopTimeoutMs', 'maxQueueSeconds', 'highWaterMark', 'maxResendBytes'] as const) {
     const v = options[key]
     if (v !== undefined && !(typeof v === 'number' && v > 0 && v < Infinity)) throw new ValidationError(`${key} must be a positive number, got ${describe(v)}`)
   }

@@ -16,7 +16,7 @@ export class ResendTail {
    */
   constructor(
     readonly tailMs: number,
-    public capBytes: number,
+    readonly capBytes: number,
   ) {}
 
   add(item: QueueItem, now: number): void {

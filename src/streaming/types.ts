@@ -81,9 +81,12 @@ export interface StreamingOptions {
    * `error` (rejects with `QueueFullError`, nothing is queued). */
   onQueueFull?: QueueFullPolicy
   /** Audio re-sent after a reconnect because nothing acknowledges audio: whatever was handed to the socket in the
-   * last `resendTailMs` of wall-clock time, and at least the last `resendTailMs` of audio (capped at
-   * `maxQueueSeconds` of audio). Default 2000; 0 disables. */
+   * last `resendTailMs` of wall-clock time (what can still be in socket and network buffers, however fast the audio
+   * is sent) and at least the last `resendTailMs` of audio. Default 2000; 0 disables. */
   resendTailMs?: number
+  /** Memory cap of the resend tail. Sending much faster than real time fills it (2 s of a fast upload is many MB);
+   * audio in flight beyond it could be lost in a drop. Default 8 MiB. */
+  maxResendBytes?: number
   /** Automatic reconnection after an unexpected drop; `false` disables it. */
   reconnect?: ReconnectOptions | false
   /** Keep-alive that detects idle and half-open sockets; `false` disables it. */

@@ -45,7 +45,7 @@ export interface Behaviour {
   closeAfterStop: boolean
   /** Send a recognition_result each time a session has received this many more audio bytes (0: never). */
   captionEveryBytes: number
-  /** Bytes per ms of the audio, for caption times (default 16 kHz LINEAR16: 32). */
+  /** Bytes per ms of the audio, for caption times (default 16 kHz LINEAR16: 32). The counter words are 4 bytes. */
   bytesPerMs: number
   /** Feed audio to the counter check (default true). */
   checkCounter: boolean
@@ -201,7 +201,7 @@ export class FakeServer {
               message: { type: 'recognition_result', isFinal: true, payload: { raw: { alternatives: [{ transcript: 'tick' }] } }, punctuated: { transcript: 'tick' } },
               timeOffset,
               // Test only: where this point sits in the whole counter stream, in ms.
-              absoluteMs: b.checkCounter ? Math.round(((conv.check.cursor * 2) / b.bytesPerMs)) : undefined,
+              absoluteMs: b.checkCounter ? (conv.check.cursor * 4) / b.bytesPerMs : undefined,
             }),
           )
         }
@@ -318,68 +318,59 @@ export class FakeServer {
   }
 }
 
-/** Int16 little-endian samples counting up (wrapping at 65536): gaps and reordering are detectable. */
-export function counterAudio(firstSample: number, samples: number): Buffer {
-  const buf = Buffer.alloc(samples * 2)
-  for (let i = 0; i < samples; i++) buf.writeUInt16LE((firstSample + i) & 0xffff, i * 2)
+/**
+ * Test audio that makes gaps detectable: 32-bit little-endian words counting up (two 16-bit PCM
+ * samples each), so every position in the stream is unambiguous.
+ */
+export function counterAudio(firstWord: number, words: number): Buffer {
+  const buf = Buffer.alloc(words * 4)
+  for (let i = 0; i < words; i++) buf.writeUInt32LE(firstWord + i, i * 4)
   return buf
 }
 
 /**
- * Checks a counter stream received over several sessions: within a session samples must follow each
- * other; a new session may start earlier than where the last one stopped (the resent tail, at most
- * `maxBackSamples` back: counted as duplicates), never later (a gap).
+ * Checks a counter stream received over several sessions: within a session words must follow each
+ * other; a new session may start earlier than where the last one stopped (the resent tail: counted
+ * as duplicates), never later (a gap).
  */
 export class CounterCheck {
-  /** Absolute index of the next sample never received before. */
+  /** Index of the next word never received before. */
   next = 0
   duplicates = 0
   readonly problems: string[] = []
-  /** Absolute index of the next sample expected in the current session. */
+  /** Index of the next word expected in the current session. */
   cursor = 0
   #fresh = true
-  #carry: number | undefined
-
-  constructor(readonly maxBackSamples = 40_000) {}
+  #carry: Buffer = Buffer.alloc(0)
 
   newSession(): void {
     this.#fresh = true
-    this.#carry = undefined
+    this.#carry = Buffer.alloc(0)
     this.cursor = this.next
   }
 
   feed(data: Buffer): void {
-    let i = 0
-    if (this.#carry !== undefined && data.length) {
-      this.#sample(this.#carry | (data[0] << 8))
-      this.#carry = undefined
-      i = 1
-    }
-    for (; i + 1 < data.length; i += 2) this.#sample(data[i] | (data[i + 1] << 8))
-    if (i < data.length) this.#carry = data[i]
+    const buf = this.#carry.length ? Buffer.concat([this.#carry, data]) : data
+    const whole = buf.length - (buf.length % 4)
+    for (let i = 0; i < whole; i += 4) this.#word(buf.readUInt32LE(i))
+    this.#carry = Buffer.from(buf.subarray(whole))
   }
 
   #problem(text: string): void {
     if (this.problems.length < 20) this.problems.push(text)
   }
 
-  #sample(v: number): void {
+  #word(v: number): void {
     if (this.#fresh) {
       this.#fresh = false
-      const back = (((this.next - v) % 65536) + 65536) % 65536
-      if (back > this.maxBackSamples) {
-        this.#problem(`session starts ${65536 - back} samples after the last one received (a gap) at ${this.next}`)
-        this.cursor = this.next + (65536 - back)
-      } else {
-        this.cursor = this.next - back
-      }
-    } else if ((this.cursor & 0xffff) !== v) {
-      this.#problem(`sample ${this.cursor}: expected ${this.cursor & 0xffff}, got ${v}`)
-      this.cursor = this.next + ((((v - this.next) % 65536) + 65536) % 65536)
+      this.cursor = v
+    } else if (v !== this.cursor) {
+      this.#problem(`word ${this.cursor}: got ${v}`)
+      this.cursor = v
     }
     if (this.cursor < this.next) this.duplicates++
     else if (this.cursor > this.next) {
-      this.#problem(`gap of ${this.cursor - this.next} samples at ${this.next}`)
+      this.#problem(`gap of ${this.cursor - this.next} words at ${this.next}`)
       this.next = this.cursor + 1
     } else this.next++
     this.cursor++
