@@ -6,7 +6,7 @@
 //   npm run demo -- --port 0 --emulator-port 0     # free ports (tests)
 //
 // Flags (or env): --port (DEMO_PORT, 5173), --emulator-port (EMULATOR_PORT, 8787),
-// --server-port (DEMO_SERVER_PORT, 0 = free), --host (DEMO_HOST, 127.0.0.1).
+// --server-port (DEMO_SERVER_PORT, 0 = free), --host (DEMO_HOST, 127.0.0.1), --no-watch (no hot reload).
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
@@ -33,11 +33,12 @@ async function main(): Promise<void> {
       'emulator-port': { type: 'string' },
       'server-port': { type: 'string' },
       host: { type: 'string' },
+      'no-watch': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   })
   if (values.help) {
-    console.log('Usage: npm run demo -- [--port 5173] [--emulator-port 8787] [--server-port 0] [--host 127.0.0.1]')
+    console.log('Usage: npm run demo -- [--port 5173] [--emulator-port 8787] [--server-port 0] [--host 127.0.0.1] [--no-watch]')
     return
   }
   const env = process.env
@@ -45,6 +46,8 @@ async function main(): Promise<void> {
   const pagePort = port(values.port ?? env.DEMO_PORT, 5173, '--port')
   const emulatorPort = port(values['emulator-port'] ?? env.EMULATOR_PORT, 8787, '--emulator-port')
   const serverPort = port(values['server-port'] ?? env.DEMO_SERVER_PORT, 0, '--server-port')
+  // --no-watch: no file watching and no hot reload (tests; a page must not reload in the middle of a stream).
+  const watch = !values['no-watch']
 
   const closers: Array<() => Promise<unknown>> = []
   let closing = false
@@ -93,7 +96,7 @@ async function main(): Promise<void> {
       logLevel: 'warn',
       clearScreen: false,
       cacheDir: resolve(root, 'node_modules/.vite-demo'),
-      server: { port: pagePort, host, strictPort: pagePort !== 0, proxy },
+      server: { port: pagePort, host, strictPort: pagePort !== 0, proxy, ...(watch ? {} : { hmr: false, watch: null }) },
       // The page imports the SDK by its package name, as an app would; here it is the browser entry's source.
       resolve: { alias: { 'symbl-sdk': resolve(root, 'src/browser.ts') } },
       optimizeDeps: { entries: ['index.html'], include: ['ky', 'eventemitter3'] },

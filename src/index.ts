@@ -21,3 +21,16 @@ export type * from './conversations/types.js'
 export { speakerSentiment, type SpeakerSentiment, type SentimentPoint } from './conversations/sentiment-series.js'
 export { StreamingApi } from './streaming/streaming-api.js'
 export { TelephonyApi } from './telephony/telephony-api.js'
+export { StreamingConnection } from './streaming/connection.js'
+export { MalformedFrameError, QueueFullError, AudioNotDeliveredError, type UndeliveredAudio } from './streaming/errors.js'
+export type {
+  StreamingOptions, StreamingEvents, StreamingSubscription, StreamingConfig, StreamingSpeaker, StreamingTracker, SpeechRecognition,
+  AudioEncoding, ReconnectOptions, KeepAliveOptions, QueueFullPolicy, MessageFrame, MessageResponseFrame, InsightResponseFrame,
+  TopicResponseFrame, TrackerResponseFrame, EntityResponseFrame, StreamingMessage, StreamingInsight, StreamingStats,
+  ConnectionState as StreamingState, CloseInfo, ReconnectingInfo, ReconnectedInfo,
+} from './streaming/types.js'
+export { TelephonyConnection } from './telephony/telephony-connection.js'
+export type {
+  PstnOptions, SipOptions, SipAudioConfig, TelephonyAction, TelephonySpeakerEvent, TelephonyStartResponse, TelephonyStopResponse,
+  TelephonyEvents, TelephonySubscription, TranscriptResponseFrame,
+} from './telephony/types.js'

@@ -30,6 +30,7 @@ export function showError(region: HTMLElement, what: string, error: unknown): vo
   const p = h('p', {}, h('strong', {}, `${what}: `), explain(error))
   region.replaceChildren(p, closeButton(region))
   region.hidden = false
+  region.scrollIntoView({ block: 'nearest', behavior: 'smooth' })
 }
 
 export function clearError(region: HTMLElement): void {

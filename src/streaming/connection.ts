@@ -20,7 +20,7 @@ import { ConnectionError, SymblError, TimeoutError, ValidationError } from '../e
 import { redact } from '../logger.js'
 import type { WebSocketLike } from '../platform.js'
 import { AudioNotDeliveredError, MalformedFrameError, type UndeliveredAudio } from './errors.js'
-import { bytesPerSecond, errorFromFrame, modifyRequest, parseFrame, startRequest, STOP_REQUEST, toBytes, type AudioFormat, type Frame } from './frames.js'
+import { bytesPerSecond, errorFromFrame, modifyRequest, parseFrame, PING, startRequest, STOP_REQUEST, toBytes, type AudioFormat, type Frame } from './frames.js'
 import { KeepAlive, keepAlivePolicy, type KeepAlivePolicy } from './keepalive.js'
 import { checkFormat, checkOptions } from './options.js'
 import { backoffDelay, reconnectPolicy, type ReconnectPolicy } from './reconnect.js'
@@ -41,6 +41,8 @@ interface Session {
   ready: boolean
   closed: boolean
   stopSent: boolean
+  /** Tail positions of the pings not answered yet, oldest first (see resend-tail.ts). */
+  pings: number[]
   /** The last `error` event's message (a refused `ws` handshake says "Unexpected server response: 401"). */
   error?: string
   keepAlive: KeepAlive
@@ -105,7 +107,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     this.#keepAlive = keepAlivePolicy(options.keepAlive)
     this.#highWater = options.highWaterMark ?? 256 * 1024
     this.#queue = new SendQueue(this.#bound(), options.onQueueFull ?? 'wait')
-    this.#tail = new ResendTail(options.resendTailMs ?? 2000, options.maxResendBytes ?? 8 * 1024 * 1024)
+    this.#tail = new ResendTail(options.resendTailMs ?? 2000, options.maxResendBytes ?? 8 * 1024 * 1024, this.#keepAlive !== undefined)
     if (options.events) this.subscribe(options.events)
   }
 
@@ -237,6 +239,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     const onAbort = () => this.#end(1000, 'aborted', signal!.reason, false)
     if (signal?.aborted) throw signal.reason
     signal?.addEventListener('abort', onAbort, { once: true })
+    this.once('close', () => signal?.removeEventListener('abort', onAbort))
     try {
       try {
         await this.#open()
@@ -275,7 +278,8 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
         ready: false,
         closed: false,
         stopSent: false,
-        keepAlive: new KeepAlive(this.#keepAlive, (text) => ws.send(text), () => this.#drop(session, 3006, 'no answer to keep-alive')),
+        pings: [],
+        keepAlive: new KeepAlive(this.#keepAlive, () => this.#ping(session), () => this.#drop(session, 3006, 'no answer to keep-alive')),
       }
       const timer = setTimeout(() => {
         session.settle?.(new TimeoutError(`The streaming server did not start the conversation within ${startMs} ms`))
@@ -308,7 +312,11 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     if (session.closed) return
     session.keepAlive.seen()
     const parsed = parseFrame(data)
-    if (parsed.kind === 'pong') return
+    if (parsed.kind === 'pong') {
+      const mark = session.pings.shift()
+      if (mark !== undefined) this.#tail.acknowledge(mark)
+      return
+    }
     if (parsed.kind === 'bad') {
       this.#client.log('warn', parsed.error.message)
       this.deliver('error', parsed.error)
@@ -397,10 +405,17 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
         return
       }
     }
+    // Ask for an acknowledgement once `resendTailMs` of audio is unacknowledged (one ping in flight at a time).
+    if (this.#tail.acks && !session.pings.length && this.#tail.unackedMs >= this.#tail.tailMs) this.#ping(session)
     if (this.#stopRequested && !session.stopSent && !queue.waitingBytes) {
       session.stopSent = true
       ws.send(STOP_REQUEST)
     }
+  }
+
+  #ping(session: Session): void {
+    session.ws.send(PING)
+    session.pings.push(this.#tail.mark())
   }
 
   /** Abandons a session: closes its socket without waiting for the close handshake (a half-open peer never answers it). */
@@ -432,7 +447,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
 
   async #reconnectLoop(code: number, reason: string): Promise<void> {
     if (this.#state !== 'stopping') this.#state = 'reconnecting'
-    const tail = this.#tail.take()
+    const tail = this.#tail.take(Date.now())
     const resentBytes = tail.reduce((n, item) => n + item.len, 0)
     this.#stats.resentBytes += resentBytes
     this.#queue.requeue(tail)

@@ -2,7 +2,6 @@
 // a long time. Symbl's servers answer `__PING__` with `__PONG__` (contract 6.8): send one every
 // interval and give up on the socket if nothing at all arrives within the timeout after it.
 import { ValidationError } from '../errors.js'
-import { PING } from './frames.js'
 import type { KeepAliveOptions } from './types.js'
 
 export type KeepAlivePolicy = Required<KeepAliveOptions> | undefined
@@ -27,7 +26,7 @@ export class KeepAlive {
 
   constructor(
     readonly policy: KeepAlivePolicy,
-    readonly send: (text: string) => void,
+    readonly ping: () => void,
     readonly onDead: () => void,
   ) {}
 
@@ -36,7 +35,7 @@ export class KeepAlive {
     if (!policy || this.#interval) return
     this.#interval = setInterval(() => {
       try {
-        this.send(PING)
+        this.ping()
       } catch {
         // A socket that cannot send is handled by its close event.
       }

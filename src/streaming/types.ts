@@ -24,12 +24,12 @@ export interface StreamingConfig {
   [key: string]: unknown
 }
 
-export interface Speaker {
+export interface StreamingSpeaker {
   userId?: string
   name?: string
 }
 
-export interface TrackerDefinition {
+export interface StreamingTracker {
   name: string
   vocabulary: string[]
 }
@@ -56,10 +56,10 @@ export type QueueFullPolicy = 'wait' | 'drop-oldest' | 'error'
 export interface StreamingOptions {
   /** The connection id (`^[a-zA-Z0-9-]{6,64}$`); a UUID is generated when absent. Reusing one rejoins that conversation. */
   id?: string
-  speaker?: Speaker
+  speaker?: StreamingSpeaker
   insightTypes?: string[]
   config?: StreamingConfig
-  trackers?: TrackerDefinition[]
+  trackers?: StreamingTracker[]
   customVocabulary?: string[]
   /** Seconds (0–1800) the server keeps the conversation open for a reconnect after an unexpected drop. */
   noConnectionTimeout?: number
@@ -80,9 +80,11 @@ export interface StreamingOptions {
    * `drop-oldest` (never waits; the oldest queued audio is dropped and counted in `stats.droppedBytes`),
    * `error` (rejects with `QueueFullError`, nothing is queued). */
   onQueueFull?: QueueFullPolicy
-  /** Audio re-sent after a reconnect because nothing acknowledges audio: whatever was handed to the socket in the
-   * last `resendTailMs` of wall-clock time (what can still be in socket and network buffers, however fast the audio
-   * is sent) and at least the last `resendTailMs` of audio. Default 2000; 0 disables. */
+  /** Audio re-sent after a reconnect, because the protocol never acknowledges audio. With keep-alive on, each
+   * `__PONG__` acknowledges what was sent before its ping (a ping goes out whenever `resendTailMs` of audio is
+   * unacknowledged), and the tail is all unacknowledged audio plus `resendTailMs` before it. With keep-alive off:
+   * what was sent in the last `resendTailMs` of wall-clock time, and at least the last `resendTailMs` of audio.
+   * Default 2000; 0 disables. */
   resendTailMs?: number
   /** Memory cap of the resend tail. Sending much faster than real time fills it (2 s of a fast upload is many MB);
    * audio in flight beyond it could be lost in a drop. Default 8 MiB. */
@@ -148,12 +150,14 @@ export interface StreamingMessage {
   [key: string]: unknown
 }
 
-export interface MessageResponseFrame extends SdkFields {
+/** The wire frame; the SDK's events carry `MessageResponseFrame` (this plus `audioOffsetMs`). */
+export interface MessageResponse {
   type: 'message_response'
   messages: StreamingMessage[]
   sequenceNumber?: number
   [key: string]: unknown
 }
+export type MessageResponseFrame = MessageResponse & SdkFields
 
 export interface StreamingInsight {
   id?: string
@@ -166,33 +170,41 @@ export interface StreamingInsight {
   [key: string]: unknown
 }
 
-export interface InsightResponseFrame extends SdkFields {
+/** The wire frame; the SDK's events carry `InsightResponseFrame` (this plus `audioOffsetMs`). */
+export interface InsightResponse {
   type: 'insight_response'
   insights: StreamingInsight[]
   sequenceNumber?: number
   [key: string]: unknown
 }
+export type InsightResponseFrame = InsightResponse & SdkFields
 
-export interface TopicResponseFrame extends SdkFields {
+/** The wire frame; the SDK's events carry `TopicResponseFrame` (this plus `audioOffsetMs`). */
+export interface TopicResponse {
   type: 'topic_response'
   topics: Array<{ id?: string; type?: string; phrases: string; score?: number; [key: string]: unknown }>
   [key: string]: unknown
 }
+export type TopicResponseFrame = TopicResponse & SdkFields
 
-export interface TrackerResponseFrame extends SdkFields {
+/** The wire frame; the SDK's events carry `TrackerResponseFrame` (this plus `audioOffsetMs`). */
+export interface TrackerResponse {
   type: 'tracker_response'
   isFinal?: boolean
   sequenceNumber?: number
   trackers: Array<{ id?: string; name: string; matches: Array<{ type: string; value: string; [key: string]: unknown }> }>
   [key: string]: unknown
 }
+export type TrackerResponseFrame = TrackerResponse & SdkFields
 
-export interface EntityResponseFrame extends SdkFields {
+/** The wire frame; the SDK's events carry `EntityResponseFrame` (this plus `audioOffsetMs`). */
+export interface EntityResponse {
   type: 'entity_response'
   entities: Array<Record<string, unknown>>
   sequenceNumber?: number
   [key: string]: unknown
 }
+export type EntityResponseFrame = EntityResponse & SdkFields
 
 export interface CloseInfo {
   code: number

@@ -1,6 +1,97 @@
 import type { SymblClient } from '../client.js'
+import { ConnectionError, ValidationError } from '../errors.js'
+import { describe, pathId } from '../http/url.js'
+import type { KeepAliveOptions, ReconnectOptions } from '../streaming/types.js'
+import { TelephonyConnection } from './telephony-connection.js'
+import type { PstnOptions, SipOptions, TelephonySpeakerEvent, TelephonyStartResponse, TelephonyStopResponse } from './types.js'
 
-/** The Telephony API. */
+const CONNECT = '/v1/endpoint:connect'
+const SPEAKER_EVENTS = ['started_speaking', 'stopped_speaking', 'joined', 'left']
+
+/** The Telephony API (contract 5): have Symbl dial a phone number or a SIP URI and listen to the call. */
 export class TelephonyApi {
+  /** Options for the subscribe sockets of the calls started here. */
+  socketOptions: { reconnect?: ReconnectOptions | false; keepAlive?: KeepAliveOptions | false } = {}
+
   constructor(readonly client: SymblClient) {}
+
+  /** Dials a phone number (`POST /v1/endpoint:connect`, `endpoint.type: 'pstn'`). */
+  async startPstn(options: PstnOptions): Promise<TelephonyConnection> {
+    check(options, 'startPstn', '{ phoneNumber: "14082924837" }')
+    const { phoneNumber, dtmf } = options
+    if (typeof phoneNumber !== 'string' || !/^\+?[1-9]\d{5,14}$/.test(phoneNumber)) {
+      throw new ValidationError(`phoneNumber must be an E.164 number (6 to 15 digits, optional leading +), e.g. "14082924837", got ${describe(phoneNumber)}`)
+    }
+    if (dtmf !== undefined && (typeof dtmf !== 'string' || !/^[0-9A-Da-d*#,wW]*$/.test(dtmf))) {
+      throw new ValidationError(`dtmf must be a string of keypad keys (0-9 * # A-D) and , for a 500 ms pause, got ${describe(dtmf)}`)
+    }
+    return this.#start({ type: 'pstn', phoneNumber, dtmf }, options)
+  }
+
+  /** Joins over SIP (`endpoint.type: 'sip'`). */
+  async startSip(options: SipOptions): Promise<TelephonyConnection> {
+    check(options, 'startSip', '{ uri: "sip:555@example.com" }')
+    const { uri, audioConfig } = options
+    if (typeof uri !== 'string' || !/^sips?:[^\s]+$/i.test(uri)) {
+      throw new ValidationError(`uri must be a SIP URI like "sip:555@your_sip_domain", got ${describe(uri)}`)
+    }
+    if (audioConfig !== undefined) {
+      if (!audioConfig || typeof audioConfig !== 'object' || Array.isArray(audioConfig)) throw new ValidationError('audioConfig must be an object like { encoding: "PCMU", sampleRate: 16000 }')
+      const rate = audioConfig.sampleRate
+      if (rate !== undefined && !(Number.isInteger(rate) && rate > 0)) throw new ValidationError(`audioConfig.sampleRate must be a whole number of Hz, got ${describe(rate)}`)
+      if (audioConfig.encoding !== undefined && typeof audioConfig.encoding !== 'string') throw new ValidationError('audioConfig.encoding must be a string such as "PCMU" or "OPUS"')
+    }
+    return this.#start({ type: 'sip', uri, audioConfig }, options)
+  }
+
+  /** Ends a call (`operation: 'stop'`); resolves with the server's answer (`summaryInfo` and ids). */
+  async stop(connectionId: string, signal?: AbortSignal): Promise<TelephonyStopResponse> {
+    pathId('connectionId', connectionId)
+    return this.client.http.request<TelephonyStopResponse>({ method: 'POST', path: CONNECT, json: { operation: 'stop', connectionId }, signal })
+  }
+
+  /** Contract 5.3: `POST /v1/event/{connectionId}`. */
+  async pushSpeakerEvent(connectionId: string, event: TelephonySpeakerEvent): Promise<unknown> {
+    const id = pathId('connectionId', connectionId)
+    if (!event || typeof event !== 'object' || !SPEAKER_EVENTS.includes(event.type)) {
+      throw new ValidationError(`a speaker event needs type ${SPEAKER_EVENTS.join(', ')}, got ${describe(event?.type)}`)
+    }
+    if (!event.user || typeof event.user !== 'object') throw new ValidationError('a speaker event needs user: { userId, name }')
+    if (event.timestamp !== undefined && Number.isNaN(Date.parse(event.timestamp))) throw new ValidationError(`timestamp must be an ISO date, got ${describe(event.timestamp)}`)
+    return this.client.http.request<unknown>({
+      method: 'POST',
+      path: `/v1/event/${id}`,
+      json: { topic: 'speaker', type: event.type, user: event.user, timestamp: event.timestamp ?? new Date().toISOString() },
+    })
+  }
+
+  async #start(endpoint: Record<string, unknown>, options: PstnOptions | SipOptions): Promise<TelephonyConnection> {
+    const { actions = [], data, languages, timezone, signal } = options
+    const list = Array.isArray(actions) ? actions : [actions]
+    for (const a of list) {
+      if (!a || typeof a !== 'object' || !['start', 'stop'].includes(a.invokeOn) || typeof a.name !== 'string') {
+        throw new ValidationError('each action must be like { invokeOn: "stop", name: "sendSummaryEmail", parameters: { emails: ["a@example.com"] } }')
+      }
+    }
+    if (data !== undefined && (!data || typeof data !== 'object' || Array.isArray(data))) throw new ValidationError('data must be an object like { session: { name: "My meeting" } }')
+    const langs = typeof languages === 'string' ? [languages] : languages
+    if (langs !== undefined && !(Array.isArray(langs) && langs.every((l) => typeof l === 'string' && l))) {
+      throw new ValidationError(`languages must be a list of language codes like ["en-US"], got ${describe(languages)}`)
+    }
+    if (timezone !== undefined && (typeof timezone !== 'string' || !timezone)) throw new ValidationError(`timezone must be an IANA name like "US/Pacific", got ${describe(timezone)}`)
+    const response = await this.client.http.request<TelephonyStartResponse>({
+      method: 'POST',
+      path: CONNECT,
+      json: { operation: 'start', endpoint, actions: list, data, languages: langs, timezone },
+      signal,
+    })
+    if (!response || typeof response.connectionId !== 'string') {
+      throw new ConnectionError('The telephony start answer has no connectionId', { details: response })
+    }
+    return new TelephonyConnection(this.client, this, response, this.socketOptions)
+  }
+}
+
+function check(options: unknown, method: string, example: string): void {
+  if (!options || typeof options !== 'object') throw new ValidationError(`${method} takes an options object, e.g. ${example}`)
 }

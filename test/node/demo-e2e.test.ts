@@ -49,7 +49,7 @@ function startDemo(): Promise<{ child: ChildProcess; url: string; output: () => 
   const env = { ...process.env }
   delete env.SYMBL_APP_ID
   delete env.SYMBL_APP_SECRET
-  const child = spawn(process.execPath, ['--import', 'tsx', 'demo/start.ts', '--port', '0', '--emulator-port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', 'demo/start.ts', '--port', '0', '--emulator-port', '0', '--no-watch'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error(`the demo printed no URL within 30 s:\n${out}`)), 30_000)
@@ -139,6 +139,7 @@ describe.skipIf(!hasChromium)('the demo web app in headless Chromium', () => {
     // Narrow screen: the same results reflow.
     await page.setViewportSize({ width: 390, height: 844 })
     await page.screenshot({ path: join(OUT, 'recorded-mobile.png'), fullPage: true })
+    await page.locator('#chart').screenshot({ path: join(OUT, 'sentiment-chart-mobile.png') })
     await page.setViewportSize({ width: 1280, height: 900 })
 
     // A file that is not audio: a plain-words error, no request.
@@ -170,9 +171,9 @@ describe.skipIf(!hasChromium)('the demo web app in headless Chromium', () => {
       return max
     })
     expect(Math.max(level, peak), 'the level meter moves').toBeGreaterThan(0)
+    await page.screenshot({ path: join(OUT, 'live-streaming.png'), fullPage: true })
     await page.getByRole('button', { name: 'Mute' }).click()
     expect(await page.getByRole('button', { name: 'Unmute' }).getAttribute('aria-pressed')).toBe('true')
-    await page.screenshot({ path: join(OUT, 'live-streaming.png'), fullPage: true })
 
     await page.getByRole('button', { name: 'Stop' }).click()
     await expect.poll(() => text(page.locator('#live-result')), { timeout: 20_000 }).toMatch(/Conversation \S+ is saved/)
@@ -191,8 +192,10 @@ describe.skipIf(!hasChromium)('the demo web app in headless Chromium', () => {
     // No module script of its own (vite's dev client is the only one).
     expect(await page.evaluate(() => [...document.querySelectorAll('script[type="module"]')].map((s) => s.getAttribute('src')).filter((src) => src !== '/@vite/client'))).toEqual([])
     await page.getByRole('button', { name: /Analyse/ }).click()
-    await page.waitForSelector('body[data-done="true"]', { timeout: 15_000 })
-    await expect.poll(() => text(page.locator('#out'))).toContain('Question: Can you send me the report by Friday?')
+    await page.waitForSelector('body[data-done="true"], #error:not([hidden])', { timeout: 15_000 })
+    expect(await page.locator('#error').isHidden(), await page.locator('#error').textContent() ?? '').toBe(true)
+    await expect.poll(() => text(page.locator('#out'))).toContain('Question: What time works for the design review?')
+    await expect.poll(() => text(page.locator('#out'))).toContain('Action item:')
     await expect.poll(() => text(page.locator('#series'))).toContain('"speaker": "Ana"')
     await page.screenshot({ path: join(OUT, 'cdn.png'), fullPage: true })
     await page.close()

@@ -1,0 +1,86 @@
+import type { SymblClient } from '../client.js'
+import { Conversation } from '../conversations/conversation.js'
+import type { Frame } from '../streaming/frames.js'
+import { ReplayEmitter } from '../streaming/replay-emitter.js'
+import type { KeepAliveOptions, ReconnectOptions } from '../streaming/types.js'
+import { Subscription } from './subscription.js'
+import type { TelephonySpeakerEvent, TelephonyEvents, TelephonyStartResponse, TelephonyStopResponse } from './types.js'
+
+/** What the connection needs from `TelephonyApi` (kept as an interface so neither module imports the other's class). */
+export interface TelephonyCalls {
+  stop(connectionId: string): Promise<TelephonyStopResponse>
+  pushSpeakerEvent(connectionId: string, event: TelephonySpeakerEvent): Promise<unknown>
+}
+
+/**
+ * A call started by `startPstn`/`startSip`. Live events come over the subscribe socket, which is
+ * opened in the background when the first listener is added (nothing waits for it); frames for an
+ * event nobody listens to yet are kept for its first listener.
+ */
+export class TelephonyConnection extends ReplayEmitter<TelephonyEvents> {
+  readonly connectionId: string
+  readonly conversationId: string | undefined
+  readonly eventUrl: string | undefined
+  readonly resultWebSocketUrl: string | undefined
+  /** The raw start response. */
+  readonly response: TelephonyStartResponse
+  readonly #client: SymblClient
+  readonly #calls: TelephonyCalls
+  #subscription: Subscription | undefined
+  #stopped: Promise<TelephonyStopResponse> | undefined
+  #conversation: Conversation | undefined
+
+  constructor(
+    client: SymblClient,
+    calls: TelephonyCalls,
+    response: TelephonyStartResponse,
+    readonly options: { reconnect?: ReconnectOptions | false; keepAlive?: KeepAliveOptions | false } = {},
+  ) {
+    super()
+    this.#client = client
+    this.#calls = calls
+    this.response = response
+    this.connectionId = response.connectionId
+    this.conversationId = response.conversationId
+    this.eventUrl = response.eventUrl
+    this.resultWebSocketUrl = response.resultWebSocketUrl
+  }
+
+  get conversation(): Conversation | undefined {
+    if (!this.conversationId) return undefined
+    return (this.#conversation ??= new Conversation(this.#client, { conversationId: this.conversationId }))
+  }
+
+  /** Python SDK parity. */
+  getConversationId(): string | undefined {
+    return this.conversationId
+  }
+
+  /** Contract 5.3: `started_speaking`, `stopped_speaking`, `joined` or `left` for a participant. */
+  pushSpeakerEvent(event: TelephonySpeakerEvent): Promise<unknown> {
+    return this.#calls.pushSpeakerEvent(this.connectionId, event)
+  }
+
+  /** Ends the call (once; later calls return the same promise) and closes the subscription. */
+  stop(): Promise<TelephonyStopResponse> {
+    this.#subscription?.close()
+    return (this.#stopped ??= this.#calls.stop(this.connectionId))
+  }
+
+  protected override listened(event: keyof TelephonyEvents): void {
+    super.listened(event)
+    if (this.#subscription || this.#stopped) return
+    this.#subscription = new Subscription(
+      this.#client,
+      `/session/subscribe/${encodeURIComponent(this.connectionId)}`,
+      {
+        frame: (frame: Frame) => this.deliver(frame.type as 'transcript_response', frame as never),
+        error: (error) => this.deliver('error', error),
+        open: () => this.deliver('open'),
+        close: (code, reason) => this.deliver('close', { code, reason }),
+      },
+      this.options,
+    )
+    this.#subscription.open()
+  }
+}

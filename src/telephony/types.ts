@@ -1,0 +1,86 @@
+// Public types of the Telephony API (contract 5).
+import type { SymblError } from '../errors.js'
+import type { InsightResponse, MessageResponse, TopicResponse } from '../streaming/types.js'
+
+export interface TelephonyAction {
+  invokeOn: 'start' | 'stop'
+  name: string
+  parameters?: Record<string, unknown>
+}
+
+interface CommonOptions {
+  /** One action or a list; always sent as a list. */
+  actions?: TelephonyAction | TelephonyAction[]
+  /** E.g. `{ session: { name: 'My meeting' } }`. */
+  data?: Record<string, unknown>
+  /** BCP-47 codes, e.g. `['en-US']` (a single string is accepted); the first one is used. */
+  languages?: string | string[]
+  /** IANA time zone, e.g. `'US/Pacific'`. */
+  timezone?: string
+  signal?: AbortSignal
+}
+
+export interface PstnOptions extends CommonOptions {
+  /** The number to dial, E.164 digits with or without the leading `+`, e.g. `'14082924837'`. */
+  phoneNumber: string
+  /** Keys to press after the call connects; `,` is a 500 ms pause, e.g. `',,85123456789#,,123456#'`. */
+  dtmf?: string
+}
+
+export interface SipAudioConfig {
+  encoding?: string
+  sampleRate?: number
+  sampleSize?: string | number
+  payloadType?: number
+}
+
+export interface SipOptions extends CommonOptions {
+  /** E.g. `'sip:555@your_sip_domain'`. */
+  uri: string
+  audioConfig?: SipAudioConfig
+}
+
+export interface TelephonySpeakerEvent {
+  type: 'started_speaking' | 'stopped_speaking' | 'joined' | 'left'
+  user: { userId?: string; name?: string; [key: string]: unknown }
+  /** ISO time; now when absent. */
+  timestamp?: string
+}
+
+/** The answer to a start (contract 5.1). */
+export interface TelephonyStartResponse {
+  connectionId: string
+  conversationId?: string
+  eventUrl?: string
+  resultWebSocketUrl?: string
+  [key: string]: unknown
+}
+
+/** The answer to a stop (contract 5.2). */
+export interface TelephonyStopResponse {
+  connectionId: string
+  conversationId?: string
+  summaryInfo?: Array<{ user?: Record<string, unknown>; url?: string }>
+  [key: string]: unknown
+}
+
+export interface TranscriptResponseFrame {
+  type: 'transcript_response'
+  isFinal?: boolean
+  payload: { content: string; [key: string]: unknown }
+  [key: string]: unknown
+}
+
+/** Live events of a call, received over `/session/subscribe/{connectionId}`. */
+export interface TelephonyEvents {
+  transcript_response: (frame: TranscriptResponseFrame) => void
+  message_response: (frame: MessageResponse) => void
+  insight_response: (frame: InsightResponse) => void
+  topic_response: (frame: TopicResponse) => void
+  /** Malformed frames, server error frames, and a subscription that could not be (re)opened. Never thrown. */
+  error: (error: SymblError) => void
+  open: () => void
+  close: (info: { code: number; reason: string }) => void
+}
+
+export type TelephonySubscription = { [K in keyof TelephonyEvents]?: TelephonyEvents[K] }
