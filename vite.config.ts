@@ -14,7 +14,7 @@ export default defineConfig(({ mode }) => {
   const isBrowser = mode === 'browser' || mode === 'cdn'
   const external =
     mode === 'cdn' ? [] : mode === 'browser' ? ['ky', 'eventemitter3'] : mode === 'node-cjs' ? [...deps.filter((d) => d !== 'ky'), ...nodeBuiltins] : [...deps, ...nodeBuiltins]
-  const entry =
+  const entry: Record<string, string> =
     mode === 'cdn'
       ? { symbl: 'src/cdn.ts' }
       : isBrowser

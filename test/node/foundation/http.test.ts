@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { AuthError, HttpError, NetworkError, NotFoundError, RateLimitError, TimeoutError } from '../../../src/errors.js'
 import { Symbl } from '../../../src/node.js'
 import { fakeJwt } from '../helpers.js'
+import type { TokenRequest } from '../../../src/auth/token-source.js'
 
 const BASE = 'https://api.symbl.test'
 const server = setupServer()
@@ -111,7 +112,7 @@ describe('401 handling', () => {
   })
 
   it('works with a tokenProvider and refreshes through it after a 401', async () => {
-    const provider = vi.fn(async () => ({ accessToken: fakeJwt({ n: provider.mock.calls.length }), expiresIn: 3600 }))
+    const provider = vi.fn(async (_r: TokenRequest) => ({ accessToken: fakeJwt({ n: provider.mock.calls.length }), expiresIn: 3600 }))
     let first = true
     server.use(
       http.delete(`${BASE}/v1/conversations/:id`, () => {

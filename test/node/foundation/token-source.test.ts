@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { TokenSource } from '../../../src/auth/token-source.js'
+import { TokenSource, type TokenRequest } from '../../../src/auth/token-source.js'
 import { ConfigError, SymblError } from '../../../src/errors.js'
 import { fakeJwt } from '../helpers.js'
 
@@ -7,7 +7,7 @@ describe('TokenSource', () => {
   it('caches a token until shortly before expiresIn runs out, then renews it', async () => {
     let now = 1_000_000
     let n = 0
-    const provider = vi.fn(() => ({ accessToken: `t${++n}`, expiresIn: 100 }))
+    const provider = vi.fn((_r: TokenRequest) => ({ accessToken: `t${++n}`, expiresIn: 100 }))
     const source = new TokenSource(provider, () => now)
     expect(await source.get()).toBe('t1')
     now += 80_000
@@ -15,7 +15,7 @@ describe('TokenSource', () => {
     now += 11_000 // within the last 10% of the lifetime
     expect(await source.get()).toBe('t2')
     expect(provider).toHaveBeenCalledTimes(2)
-    expect(provider.mock.calls[1][0].reason).toBe('expiring')
+    expect(provider.mock.calls[1]![0].reason).toBe('expiring')
   })
 
   it('reads the JWT exp claim when the provider returns a bare string', async () => {
@@ -50,7 +50,7 @@ describe('TokenSource', () => {
 
   it('invalidates only the token that was refused, so concurrent 401s refresh once', async () => {
     let n = 0
-    const provider = vi.fn(() => `tok-${++n}`)
+    const provider = vi.fn((_r: TokenRequest) => `tok-${++n}`)
     const source = new TokenSource(provider)
     await source.get()
     source.invalidate('tok-1')
@@ -58,7 +58,7 @@ describe('TokenSource', () => {
     source.invalidate('tok-1') // a late 401 for the old token must not drop the new one
     expect(await source.get()).toBe(fresh)
     expect(provider).toHaveBeenCalledTimes(2)
-    expect(provider.mock.calls[1][0].reason).toBe('rejected')
+    expect(provider.mock.calls[1]![0].reason).toBe('rejected')
   })
 
   it.each([[''], [null], [42], [{}], [{ accessToken: '' }]])('rejects a provider result of %j with a ConfigError', async (bad) => {
