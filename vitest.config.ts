@@ -30,10 +30,14 @@ export default defineConfig({
         },
       },
       {
+        // Pre-bundled up front: discovered mid-run, vite would reload the page under a running test.
+        optimizeDeps: { include: ['eventemitter3', 'ky'] },
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           testTimeout: 60_000,
+          // A streaming server in Node that records what the browsers send (its URL is `inject`ed).
+          globalSetup: ['test/browser/global-setup.ts'],
           browser: {
             enabled: true,
             headless: true,

@@ -29,6 +29,16 @@ export type {
   TopicResponseFrame, TrackerResponseFrame, EntityResponseFrame, StreamingMessage, StreamingInsight, StreamingStats,
   ConnectionState as StreamingState, CloseInfo, ReconnectingInfo, ReconnectedInfo,
 } from './streaming/types.js'
+export type { SendAudioOptions, SendAudioStreamOptions, SendAudioFromMicOptions, SendAudioSummary, AudioByteSource } from './streaming/audio-input.js'
+// Audio: resampling and LINEAR16 conversion, WAV and raw PCM readers (both runtimes). Microphone
+// capture is browser-only: captureMicrophone and processorSource come from the browser entry.
+export { Resampler, type ResamplerOptions } from './audio/resampler.js'
+export { floatToInt16LE, int16ToFloat32, type SampleFormat } from './audio/pcm.js'
+export { Linear16Encoder, type Linear16Options } from './audio/linear16.js'
+export { openWav, decodeWav, WavDecoder, type WavInfo, type WavStream } from './audio/wav.js'
+export { pcmToLinear16, type PcmStreamOptions, type ByteSource } from './audio/pcm-stream.js'
+export { MicrophoneError, AudioFormatError, type MicrophoneErrorReason, type AudioFormatErrorReason } from './audio/errors.js'
+export type { MicrophoneOptions, MicrophoneHandle } from './audio/microphone.js'
 export { TelephonyConnection } from './telephony/telephony-connection.js'
 export type {
   PstnOptions, SipOptions, SipAudioConfig, TelephonyAction, TelephonySpeakerEvent, TelephonyStartResponse, TelephonyStopResponse,

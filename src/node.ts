@@ -8,7 +8,7 @@ import { nodePlatform } from './runtime/node-platform.js'
 import { SymblBase } from './symbl.js'
 
 export * from './index.js'
-export { createTokenHandler, toNodeListener, type TokenHandler, type TokenHandlerOptions } from './auth/token-endpoint.js'
+export { createTokenHandler, toNodeListener, REJECTED_TOKEN_HEADER, type TokenHandler, type TokenHandlerOptions } from './auth/token-endpoint.js'
 export { findAppCredentials, type CredentialOptions } from './auth/credentials.js'
 
 export interface NodeSymblOptions extends SymblOptions, CredentialOptions {}

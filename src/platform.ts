@@ -1,5 +1,6 @@
 // The few things that differ between Node and browsers, as an interface the core receives from
 // the entry point (src/node.ts or src/browser.ts). The core never imports a runtime module itself.
+import type { MicrophoneHandle, MicrophoneOptions } from './audio/microphone.js'
 
 /** The subset of the WHATWG WebSocket that the SDK uses; `ws` and browsers both provide it. */
 export interface WebSocketLike {
@@ -31,6 +32,13 @@ export interface Platform {
   openUpload?(file: unknown): Promise<UploadSource | undefined>
   /** Sends one upload request the way the runtime can stream it and report progress. */
   upload?(request: UploadRequest): Promise<Response>
+  /** Browsers: microphone capture (src/audio/microphone.ts, loaded on first use). */
+  captureMicrophone?(options: MicrophoneOptions): Promise<MicrophoneHandle>
+  /**
+   * Node: the bytes of a file, read on demand. Checks the path first: a missing file, a directory
+   * or an unreadable file rejects with a ValidationError before anything is read.
+   */
+  readFile?(path: string): Promise<AsyncIterable<Uint8Array>>
 }
 
 export type UploadBody = Blob | Uint8Array | ReadableStream<Uint8Array>

@@ -1,9 +1,7 @@
 // The Live screen: microphone → Streaming API, with live captions, the finalised transcript by
 // speaker, insights, topics and tracker hits as they arrive, and the connection state.
-import type { Conversation, Symbl } from 'symbl-sdk'
-import type { MessageFrame, StreamingConnection } from './sdk-types.js'
+import type { Conversation, MessageFrame, MicrophoneHandle, StreamingConnection, Symbl } from 'symbl-sdk'
 import type { DemoConfig } from './client.js'
-import { startMicrophone, type MicHandle } from './microphone.js'
 import { $, clearError, fillList, formatSeconds, h, showError } from './ui.js'
 
 export const DEMO_TRACKERS = [
@@ -43,7 +41,7 @@ export function setupLive(symbl: Symbl, config: DemoConfig, errors: HTMLElement,
   }
 
   let connection: StreamingConnection | undefined
-  let mic: MicHandle | undefined
+  let mic: MicrophoneHandle | undefined
   let frame = 0
   let busy = false
   const seenTopics = new Set<string>()
@@ -155,7 +153,8 @@ export function setupLive(symbl: Symbl, config: DemoConfig, errors: HTMLElement,
     c.on('reconnecting', (info) => setState('reconnecting', `Reconnecting (attempt ${info.attempt})…`))
     c.on('reconnected', () => setState('open', 'Connected (reconnected)'))
     c.on('close', (info) => setState('closed', info.code === 1000 ? 'Closed' : `Closed (code ${info.code})`))
-    c.on('error', (error) => showError(errors, 'Streaming', error))
+    // Includes the microphone's own failures (a device unplugged: code 'microphone', reason 'device-lost').
+    c.on('error', (error) => showError(errors, error.code === 'microphone' ? 'Microphone' : 'Streaming', error))
   }
 
   async function start(): Promise<void> {
@@ -177,11 +176,14 @@ export function setupLive(symbl: Symbl, config: DemoConfig, errors: HTMLElement,
       subscribe(c)
       setState(c.state, c.state === 'open' ? 'Connected' : c.state)
       try {
-        mic = await startMicrophone(c, {
+        // The SDK captures the microphone (AudioWorklet, resampled to the connection's 16 kHz) and
+        // streams it; `c.stop()` stops the microphone first.
+        mic = await c.sendAudioFromMic({
           deviceId: device.value || undefined,
+          chunkMs: 100,
+          // A lost device is also an `error` event (shown above); end the session with what was said.
           onEnded: (error) => {
-            if (error) showError(errors, 'Microphone', error)
-            void stop()
+            if (error) void stop()
           },
         })
       } catch (error) {
@@ -189,7 +191,7 @@ export function setupLive(symbl: Symbl, config: DemoConfig, errors: HTMLElement,
         connection = undefined
         throw error
       }
-      document.body.dataset.micSource = 'viaSdk' in mic && mic.viaSdk ? 'sdk' : 'demo-fallback'
+      document.body.dataset.micSource = 'sdk'
       void listDevices().catch(() => {}) // labels are readable now
       cancelAnimationFrame(frame)
       meterLoop()
@@ -210,8 +212,7 @@ export function setupLive(symbl: Symbl, config: DemoConfig, errors: HTMLElement,
     controls(true)
     setState('stopping', 'Stopping…')
     try {
-      await mic?.stop()
-      const conversation = await c.stop()
+      const conversation = await c.stop() // stops the microphone first
       result.replaceChildren(`Stopped. Conversation ${conversation.conversationId} is saved. `)
       const open = h('button', { type: 'button', class: 'link' }, 'Show its full analysis')
       open.addEventListener('click', () => onConversation(conversation))

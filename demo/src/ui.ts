@@ -56,10 +56,6 @@ export function explain(error: unknown): string {
     if (error.code === 'auth') return 'The API refused the token. Check SYMBL_APP_ID and SYMBL_APP_SECRET on the demo server.'
     return error.message
   }
-  if (error instanceof DOMException && (error.name === 'NotAllowedError' || error.name === 'SecurityError')) {
-    return 'The browser did not allow the microphone. Allow it in the address bar (the camera/microphone icon) and try again.'
-  }
-  if (error instanceof DOMException && error.name === 'NotFoundError') return 'No microphone was found. Plug one in and press Start again.'
   if (error instanceof TypeError && /fetch|network|load failed/i.test(error.message)) {
     return 'The demo server could not be reached. Is `npm run demo` still running?'
   }

@@ -16,11 +16,15 @@ export interface TokenHandlerOptions extends CredentialOptions, Pick<SymblOption
 
 export type TokenHandler = (request: Request) => Promise<Response>
 
+/** The request header through which a browser reports the token Symbl refused (see `TokenRequest.rejectedToken`). */
+export const REJECTED_TOKEN_HEADER = 'x-symbl-rejected-token'
+
 /**
  * Makes the token endpoint a web app's own server exposes to its browser code, so the app secret
  * stays on the server. A fetch-style `Request → Response` handler (works with Hono, Next.js route
  * handlers, Deno-style servers); `toNodeListener` adapts it to `node:http`. The browser side is
- * `tokenProvider: () => fetch('/symbl-token').then((r) => r.json())`.
+ * `tokenProvider: ({ rejectedToken }) => fetch('/symbl-token', { headers: rejectedToken ? { 'x-symbl-rejected-token': rejectedToken } : {} }).then((r) => r.json())`
+ * (passing the refused token on lets the endpoint replace a token Symbl no longer accepts).
  */
 export function createTokenHandler(options: TokenHandlerOptions = {}): TokenHandler {
   const credentials = findAppCredentials(options)
@@ -31,6 +35,12 @@ export function createTokenHandler(options: TokenHandlerOptions = {}): TokenHand
       return json(405, { message: 'Use GET or POST' }, { allow: 'GET, POST' })
     }
     if (options.authorize && !(await options.authorize(request))) return json(403, { message: 'Not allowed' })
+    // The browser says Symbl refused the token it got from here (revoked, or expired early): drop
+    // it from the cache so a new one is fetched. Without this the endpoint kept serving the refused
+    // token until its own renewal time (up to a day). `invalidate` only drops an exact match, so a
+    // made-up value cannot force token calls.
+    const rejected = request.headers.get(REJECTED_TOKEN_HEADER)
+    if (rejected) client.tokens.invalidate(rejected)
     try {
       const info = await client.tokens.info(request.signal)
       const expiresIn = info.expiresAt === undefined ? undefined : Math.max(0, Math.floor((info.expiresAt - Date.now()) / 1000))

@@ -8,7 +8,14 @@ export type TokenResult = string | { accessToken: string; expiresIn?: number }
 export interface TokenRequest {
   /** Why a token is wanted: the first one, a renewal before expiry, or the server refused the last. */
   reason: 'initial' | 'expiring' | 'rejected'
-  signal?: AbortSignal
+  /**
+   * With reason 'rejected': the token the server refused. A provider backed by the app's own token
+   * endpoint should pass it on (`createTokenHandler` reads the `x-symbl-rejected-token` header), or
+   * the endpoint, which caches its token, would hand out the same refused token again.
+   */
+  rejectedToken?: string
+  // No AbortSignal here on purpose: one provider call serves every waiting request (single flight),
+  // so one caller giving up must not cancel it for the others; each caller stops waiting on its own.
 }
 
 /** The pluggable auth hook: in a browser it calls the app's own server, which holds the secret. */
@@ -30,7 +37,7 @@ export class TokenSource {
   #current: TokenInfo | undefined
   #renewAt = Infinity
   #pending: Promise<TokenInfo> | undefined
-  #rejected = false
+  #rejected: string | undefined
 
   constructor(provider: TokenProvider, now: () => number = Date.now) {
     this.#provider = provider
@@ -44,7 +51,7 @@ export class TokenSource {
   async info(signal?: AbortSignal): Promise<TokenInfo> {
     const current = this.#current
     if (current && !this.#expiring(current)) return current
-    this.#pending ??= this.#fetch(current ? 'expiring' : this.#rejected ? 'rejected' : 'initial').finally(() => {
+    this.#pending ??= this.#fetch(current ? 'expiring' : this.#rejected !== undefined ? 'rejected' : 'initial').finally(() => {
       this.#pending = undefined
     })
     return abortable(this.#pending, signal)
@@ -62,7 +69,7 @@ export class TokenSource {
   invalidate(token: string): void {
     if (this.#current?.accessToken === token) {
       this.#current = undefined
-      this.#rejected = true
+      this.#rejected = token
     }
   }
 
@@ -74,7 +81,7 @@ export class TokenSource {
   async #fetch(reason: TokenRequest['reason']): Promise<TokenInfo> {
     let result: TokenResult
     try {
-      result = await this.#provider({ reason })
+      result = await this.#provider(reason === 'rejected' ? { reason, rejectedToken: this.#rejected } : { reason })
     } catch (error) {
       if (error instanceof SymblError) throw error
       const text = error instanceof Error ? error.message : String(error)
@@ -82,7 +89,7 @@ export class TokenSource {
     }
     const info = this.#toInfo(result)
     this.#current = info
-    this.#rejected = false
+    this.#rejected = undefined
     return info
   }
 

@@ -2,6 +2,7 @@ import { ConfigError } from '../errors.js'
 import type { Platform, WebSocketConstructor, WebSocketLike } from '../platform.js'
 import { browserUpload } from '../async/upload-browser.js'
 import { openInjected } from './open-socket.js'
+import { captureMicrophone } from '../audio/load-microphone.js'
 
 /**
  * Browsers cannot set handshake headers, so the token travels as the subprotocol (what Symbl's
@@ -15,4 +16,6 @@ export const browserPlatform: Platform = {
     return openInjected(WS, url, token)
   },
   upload: browserUpload,
+  // Loaded on first use (load-microphone.ts), so an app that never opens the microphone does not ship it.
+  captureMicrophone,
 }

@@ -23,4 +23,8 @@ export const nodePlatform: Platform = {
   async upload(request) {
     return (await import('../async/upload-node.js')).httpUpload(request)
   },
+  // Files for sendAudioFromFile, loaded on first use. No captureMicrophone: Node has no microphone API.
+  async readFile(path) {
+    return (await import('./node-files.js')).readFileChunks(path)
+  },
 }

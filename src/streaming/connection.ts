@@ -14,9 +14,10 @@
 // `audioOffsetMs` to every frame it emits: where the current session's first byte sits in the
 // connection's whole audio. `audioOffsetMs + (a time in the frame)` is monotonic across reconnects.
 // It is 0 until the first reconnect. Captions of a resent tail are heard twice, once per session.
+import type { MicrophoneHandle } from '../audio/microphone.js'
 import type { SymblClient } from '../client.js'
 import { Conversation } from '../conversations/conversation.js'
-import { ConnectionError, SymblError, TimeoutError, ValidationError } from '../errors.js'
+import { ConfigError, ConnectionError, SymblError, TimeoutError, ValidationError } from '../errors.js'
 import { redact } from '../logger.js'
 import type { WebSocketLike } from '../platform.js'
 import { AudioNotDeliveredError, MalformedFrameError, type UndeliveredAudio } from './errors.js'
@@ -26,6 +27,7 @@ import { checkFormat, checkOptions } from './options.js'
 import { backoffDelay, reconnectPolicy, type ReconnectPolicy } from './reconnect.js'
 import { ReplayEmitter } from './replay-emitter.js'
 import { ResendTail } from './resend-tail.js'
+import type { AudioByteSource, SendAudioFromMicOptions, SendAudioOptions, SendAudioStreamOptions, SendAudioSummary } from './audio-input.js'
 import { payload, SendQueue } from './send-queue.js'
 import type { AudioEncoding, ConnectionState, MessageFrame, StreamingEvents, StreamingOptions, StreamingStats } from './types.js'
 
@@ -91,9 +93,13 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   #completed = false
   #recognitionStopped = false
   #stop: (Deferred<Conversation> & { timer?: ReturnType<typeof setTimeout> }) | undefined
-  #modifies: Array<{ resolve: () => void; reject: (e: unknown) => void; timer: ReturnType<typeof setTimeout> }> = []
+  #modifies: Array<{ resolve: () => void; reject: (e: unknown) => void; timer: ReturnType<typeof setTimeout>; previous?: AudioFormat; format?: AudioFormat }> = []
   #failure: SymblError | undefined
   #conversation: Conversation | undefined
+  /** The microphone feeding this connection (at most one), and whether one is being opened. */
+  #mic: MicrophoneHandle | undefined
+  #micOpening = false
+  #micStopping: Promise<void> | undefined
 
   /** Use `symbl.streaming.startConnection(options)`, which validates, connects and waits for the start. */
   constructor(client: SymblClient, options: StreamingOptions = {}) {
@@ -177,7 +183,8 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   /**
    * Changes the audio format mid-stream (`modify_request`), in order with the audio: what
    * `sendAudio` receives after this call is taken to be in the new format. Resolves on the server's
-   * `session_modified`; rejects with a `TimeoutError` after `stopTimeoutMs` without it.
+   * `session_modified`; rejects with the server's error (a `ConnectionError`, the format staying as
+   * it was) if it refuses the change, and with a `TimeoutError` after `stopTimeoutMs` without an answer.
    */
   modify(change: { sampleRateHertz?: number; encoding?: AudioEncoding }): Promise<void> {
     if (this.#stopRequested || this.#state === 'closed') return Promise.reject(new ConnectionError('modify was called after stop() or close'))
@@ -196,7 +203,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
         this.#modifies = this.#modifies.filter((m) => m.timer !== timer)
         reject(new TimeoutError(`The server did not confirm modify_request (session_modified) within ${ms} ms`))
       }, ms)
-      this.#modifies.push({ resolve, reject, timer })
+      this.#modifies.push({ resolve, reject, timer, previous: this.#format, format })
     })
     this.#queue.offerText(modifyRequest(format), this.#format)
     this.#format = format
@@ -213,6 +220,14 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
    */
   stop(): Promise<Conversation> {
     if (this.#stop) return this.#stop.promise
+    if (this.#mic && this.#state !== 'closed') {
+      // The microphone first: its last partial chunk must reach the queue before stop_request.
+      const mic = this.#mic
+      this.#micStopping ??= mic.stop().then(() => {
+        if (this.#mic === mic) this.#mic = undefined
+      })
+      return this.#micStopping.then(() => this.stop())
+    }
     if (this.#state === 'closed') return Promise.reject(this.#failure ?? new ConnectionError('stop() was called after the connection closed'))
     this.#stopRequested = true
     if (this.#state !== 'reconnecting') this.#state = 'stopping'
@@ -226,6 +241,102 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     }, ms)
     this.#pump()
     return stop.promise
+  }
+
+  /**
+   * Browsers: captures the microphone and streams it (getUserMedia → AudioWorklet → LINEAR16 at the
+   * connection's `sampleRateHertz` → `sendAudio`). Resolves with the capture's handle (`stop()`,
+   * `mute()`/`unmute()`, `device`, `level`) once audio flows. `stop()`/`close()` of the connection
+   * stop the microphone first. If the device goes away, capture ends, the connection emits an
+   * `error` event with a `MicrophoneError` (reason `device-lost`) and stays open: call this again
+   * with another device. A failed `sendAudio` is emitted as `error` too, never thrown.
+   * On Node it rejects with a `ConfigError` (use `sendAudioFromFile` or `sendAudioStream`).
+   */
+  async sendAudioFromMic(options: SendAudioFromMicOptions = {}): Promise<MicrophoneHandle> {
+    const platform = this.#client.platform
+    if (!platform.captureMicrophone) {
+      throw new ConfigError('sendAudioFromMic needs a browser microphone. On Node, send a WAV file with sendAudioFromFile(path) or raw PCM with sendAudioStream(source, { sampleRate })')
+    }
+    if (!options || typeof options !== 'object') throw new ValidationError('sendAudioFromMic takes an options object, e.g. { deviceId }')
+    this.#checkCanSend('sendAudioFromMic')
+    const { encoding, sampleRateHertz } = this.#format
+    if (encoding !== 'LINEAR16') {
+      throw new ValidationError(`sendAudioFromMic sends LINEAR16 audio, but this connection was started with encoding ${encoding}: start it with config.speechRecognition.encoding 'LINEAR16' (the default)`)
+    }
+    if (this.#mic || this.#micOpening) throw new ValidationError('A microphone is already streaming to this connection: stop its handle first')
+    this.#micOpening = true
+    let handle: MicrophoneHandle
+    try {
+      handle = await platform.captureMicrophone({
+        ...options,
+        targetSampleRate: sampleRateHertz,
+        // Chunks are fresh ArrayBuffers: straight to sendAudio, whose failure becomes an `error` event.
+        onChunk: (pcm) => {
+          if (this.#stopRequested || this.#state === 'closed') return
+          this.sendAudio(pcm).catch((error: unknown) => {
+            if (this.#stopRequested || this.#state === 'closed') return // the close itself reports why
+            this.deliver('error', error instanceof SymblError ? error : new ConnectionError(String(error), { cause: error }))
+          })
+        },
+        onEnded: (error) => {
+          if (this.#mic === handle) this.#mic = undefined
+          if (error) this.deliver('error', error)
+          options.onEnded?.(error)
+        },
+      })
+    } finally {
+      this.#micOpening = false
+    }
+    // The app may have stopped or closed the connection while the browser asked for permission.
+    if (this.#stopRequested || this.#state === 'closed') {
+      await handle.stop()
+      throw new ConnectionError('The connection was stopped or closed while the microphone was opening')
+    }
+    if (handle.active) this.#mic = handle
+    return handle
+  }
+
+  /**
+   * Node: streams a WAV file (PCM 8/16/24/32-bit or float, any rate, mono or stereo mixed down),
+   * resampled to the connection's rate, at real time (`realtime: true`) or as fast as the
+   * connection's backpressure allows (the default). Resolves once all of it is in the send queue,
+   * with what was sent. Bad files reject with an `AudioFormatError` (not a WAV, compressed, empty,
+   * truncated), a bad path with a `ValidationError`. In browsers it rejects with a `ConfigError`.
+   */
+  async sendAudioFromFile(path: string, options: SendAudioOptions = {}): Promise<SendAudioSummary> {
+    const platform = this.#client.platform
+    if (!platform.readFile) {
+      throw new ConfigError('sendAudioFromFile reads a file path, which a browser cannot: use sendAudioFromMic() for the microphone, or sendAudioStream(source, { sampleRate }) for PCM bytes')
+    }
+    this.#checkCanSend('sendAudioFromFile')
+    const { sendWavFile } = await import('./audio-input.js')
+    return sendWavFile(this, (p) => platform.readFile!(p), path, options)
+  }
+
+  /**
+   * Streams raw PCM from any source of bytes (a Node Readable, a web ReadableStream, an async
+   * generator, a buffer) in the given format, resampled to the connection's LINEAR16 rate. Same
+   * pacing, abort and summary as `sendAudioFromFile`. Both runtimes.
+   */
+  async sendAudioStream(source: AudioByteSource, options: SendAudioStreamOptions): Promise<SendAudioSummary> {
+    this.#checkCanSend('sendAudioStream')
+    const { sendPcmStream } = await import('./audio-input.js')
+    return sendPcmStream(this, source, options)
+  }
+
+  #checkCanSend(method: string): void {
+    if (this.#stopRequested || this.#state === 'closed') {
+      throw this.#failure ?? new ConnectionError(`${method} was called after ${this.#stopRequested ? 'stop()' : 'the connection closed'}`)
+    }
+  }
+
+  /** Releases the microphone at once (a close does not wait for its last chunk). */
+  #releaseMic(): void {
+    const mic = this.#mic
+    this.#mic = undefined
+    if (!mic) return
+    mic.track.stop()
+    void mic.stop()
   }
 
   /** Closes at once without `stop_request` (the server keeps the conversation for `noConnectionTimeout`). Queued audio is discarded. */
@@ -370,6 +481,19 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     const error = errorFromFrame(body)
     if (session.settle) return session.settle(error)
     this.#client.log('warn', error.message)
+    // The server answers a modify_request it refuses with an error frame instead of session_modified
+    // (frames carry no request id; the SDK sends nothing else that draws an error once started).
+    // Reject the waiting modify() at once instead of after stopTimeoutMs, and go back to the format
+    // the server still uses, so later audio and a reconnect's start_request are not declared wrong.
+    const refused = this.#modifies.shift()
+    if (refused) {
+      clearTimeout(refused.timer)
+      if (refused.previous && this.#format === refused.format) {
+        this.#format = refused.previous
+        this.#queue.limit = this.#bound()
+      }
+      refused.reject(error)
+    }
     this.deliver('error', error)
   }
 
@@ -522,6 +646,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   #end(code: number, reason: string, error?: unknown, emit = true): void {
     if (this.#state === 'closed') return
     this.#state = 'closed'
+    this.#releaseMic()
     clearTimeout(this.#pumpTimer)
     clearTimeout(this.#stop?.timer)
     clearTimeout(this.#grace)

@@ -59,6 +59,9 @@ describe('TokenSource', () => {
     expect(await source.get()).toBe(fresh)
     expect(provider).toHaveBeenCalledTimes(2)
     expect(provider.mock.calls[1]![0].reason).toBe('rejected')
+    // The refused token is passed on (a token endpoint needs it to replace its cached token).
+    expect(provider.mock.calls[1]![0].rejectedToken).toBe('tok-1')
+    expect(provider.mock.calls[0]![0].rejectedToken).toBeUndefined()
   })
 
   it.each([[''], [null], [42], [{}], [{ accessToken: '' }]])('rejects a provider result of %j with a ConfigError', async (bad) => {

@@ -61,7 +61,7 @@ export function speechPcm(seconds: number, bursts: Array<[number, number]>, samp
   return out
 }
 
-export function wav(samples: Int16Array, sampleRate = 16000): Uint8Array {
+export function wav(samples: Int16Array, sampleRate = 16000): Uint8Array<ArrayBuffer> {
   const data = samples.byteLength
   const buf = new ArrayBuffer(44 + data)
   const v = new DataView(buf)
@@ -88,10 +88,10 @@ export const TWO_BURSTS: Array<[number, number]> = [
   [0.3, 1.3],
   [1.9, 2.7],
 ]
-export const twoBurstWav = (): Uint8Array => wav(speechPcm(3, TWO_BURSTS))
+export const twoBurstWav = (): Uint8Array<ArrayBuffer> => wav(speechPcm(3, TWO_BURSTS))
 
 /** A minimal ISO-BMFF header (`ftyp` box, then an empty `mdat`), which is all the emulator checks for mp4. */
-export function mp4Bytes(extra = 2048): Uint8Array {
+export function mp4Bytes(extra = 2048): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(32 + extra)
   const v = new DataView(out.buffer)
   const str = (at: number, s: string): void => [...s].forEach((c, i) => (out[at + i] = c.charCodeAt(0)))

@@ -9,7 +9,7 @@ import { parseOptions } from '../options.js'
 import { placePreloaded } from '../preload.js'
 import { numericId } from '../ids.js'
 import { UNRECOGNISED_TEXT } from '../views.js'
-import type { AudioInfo, Conversation, ConversationOptions, StoredMessage } from '../types.js'
+import type { AudioInfo, Conversation, ConversationOptions, PreloadedMessage, StoredMessage } from '../types.js'
 import { ok, type Route, type RouteContext } from './index.js'
 
 type Kind = 'audio' | 'video'
@@ -26,8 +26,9 @@ function conversationFor(core: EmulatorCore, id: string | undefined, source: Con
 /** End of the audio timeline so far (appends continue after it), in seconds. */
 const audioEnd = (c: Conversation): number => c.audio.reduce((s, a) => s + (a.durationSeconds ?? 0), 0)
 
-function publishAudio(core: EmulatorCore, c: Conversation, info: AudioInfo, offset: number, kind: Kind, url?: string): void {
-  const preload = core.preloads.find({ kind, url, name: c.name, conversationId: c.id })
+function publishAudio(core: EmulatorCore, c: Conversation, info: AudioInfo, offset: number, kind: Kind, url?: string, found?: PreloadedMessage[]): void {
+  // `found`: a preload the caller already looked up (a `once` rule is consumed by the lookup, so it must happen only once).
+  const preload = found ?? core.preloads.find({ kind, url, name: c.name, conversationId: c.id })
   const base = c.startMs + offset * 1000
   const add = (text: string, start: number, end: number, speaker: { name: string; userId?: string; email?: string } | undefined, unrecognised: boolean): void => {
     const from = core.store.member(c, speaker ?? { name: 'Speaker 1' })
@@ -112,14 +113,16 @@ function urlRoute(kind: Kind, append: boolean): Route {
         c,
         async () => {
           const offset = audioEnd(c)
-          const preload = core.preloads.find({ kind, url: body.url as string, name: c.name, conversationId: c.id })
           // Only loopback URLs are fetched (no network here); others need a preloaded transcript,
           // otherwise the job ends `failed`, as a real server that cannot fetch the media would.
+          // (The preload is looked up once, after the fetch: looking it up before as well consumed
+          // a `once` preload, and the fetched media then got no transcript.)
           if (LOOPBACK.includes(url.hostname)) return publishAudio(core, c, await fetchMedia(core, url.href), offset, kind, body.url as string)
+          const preload = core.preloads.find({ kind, url: body.url as string, name: c.name, conversationId: c.id })
           if (!preload) throw new Error('media URL not reachable from the emulator')
           const placed = placePreloaded(preload)
           const seconds = placed.length ? Math.max(...placed.map((p) => p.end)) : 0
-          publishAudio(core, c, { format: 'unknown', bytes: 0, durationSeconds: seconds, durationMethod: 'unknown', speechSegments: [] }, offset, kind, body.url as string)
+          publishAudio(core, c, { format: 'unknown', bytes: 0, durationSeconds: seconds, durationMethod: 'unknown', speechSegments: [] }, offset, kind, body.url as string, preload)
         },
         options.webhookUrl,
       )
