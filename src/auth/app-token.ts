@@ -18,7 +18,7 @@ interface TokenResponse {
  * read. Node only: a browser must never hold the app secret.
  */
 export function appTokenProvider(http: HttpClient, credentials: AppCredentials): TokenProvider {
-  return async ({ signal }) => {
+  return async () => {
     let body: TokenResponse
     try {
       body = await http.request<TokenResponse>({
@@ -27,7 +27,7 @@ export function appTokenProvider(http: HttpClient, credentials: AppCredentials):
         json: { type: 'application', appId: credentials.appId, appSecret: credentials.appSecret },
         auth: false,
         idempotent: true,
-        signal,
+
       })
     } catch (error) {
       if (error instanceof AuthError) {
