@@ -24,7 +24,7 @@ export interface ReceivedStats {
   loudBlocks: number
   zeroBlocks: number
   blocks: number
-  /** Over the longest run of loud blocks (at most 0.5 s of it): its length, pitch, level. */
+  /** Over the longest stretch of sound without a dropout (at most 0.5 s of it): its length, pitch, level. */
   longestLoudMs: number
   dominantHz: number
   amplitude: number
@@ -43,24 +43,36 @@ export function analyse(pcm: Buffer, rate: number): Pick<ReceivedStats, 'loudBlo
   const block = Math.round(rate / 50)
   let loudBlocks = 0
   let zeroBlocks = 0
-  let run = 0
-  let best = { start: 0, length: 0 }
   const blocks = Math.floor(x.length / block)
   for (let b = 0; b < blocks; b++) {
     const part = x.subarray(b * block, (b + 1) * block)
-    const loud = rms(part) > 0.01
+    if (rms(part) > 0.01) loudBlocks++
     if (part.every((v) => v === 0)) zeroBlocks++
-    if (loud) loudBlocks++
-    run = loud ? run + 1 : 0
-    if (run > best.length) best = { start: b - run + 1, length: run }
   }
-  const stretch = x.subarray(best.start * block, (best.start + Math.min(best.length, 25)) * block)
+  // Stretches of sound: what lies between runs of 8+ exact zeros (capture dropouts, or the silence
+  // between Chromium's beeps). A window across a dropout would measure the click, not the tone.
+  let best = { start: 0, length: 0 }
+  const consider = (start: number, end: number) => {
+    if (end - start > best.length && rms(x.subarray(start, end)) > 0.01) best = { start, length: end - start }
+  }
+  let start = 0
+  let zeros = 0
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] === 0) {
+      if (++zeros === 8) consider(start, i - 7)
+    } else {
+      if (zeros >= 8) start = i
+      zeros = 0
+    }
+  }
+  consider(start, zeros >= 8 ? x.length - zeros : x.length)
+  const stretch = x.subarray(best.start, best.start + Math.min(best.length, Math.round(rate / 2)))
   const dominantHz = stretch.length ? dominantFrequency(stretch, rate, 100, Math.min(7000, rate / 2 - 100), 5) : 0
   return {
     loudBlocks,
     zeroBlocks,
     blocks,
-    longestLoudMs: best.length * 20,
+    longestLoudMs: (best.length * 1000) / rate,
     dominantHz,
     amplitude: stretch.length ? toneAmplitude(stretch, dominantHz, rate) : 0,
     rms: rms(stretch),

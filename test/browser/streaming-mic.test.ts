@@ -2,7 +2,7 @@
 // streaming connection → the Node streaming server of global-setup.ts, which reports what it
 // received. Firefox's fake microphone is a steady 1 kHz sine at amplitude 0.1; Chromium's default
 // fake device beeps at 400 Hz (or plays FAKE_AUDIO_FILE). Chromium's fake capture also drops short
-// stretches to zeros at random, so the server measures the longest stretch of sound, not the whole.
+// stretches to zeros at random, so the server measures the longest stretch between dropouts.
 import { afterEach, describe, expect, inject, it, vi } from 'vitest'
 // The real CDN file, built by `npm run build` (npm test builds first).
 import cdnUrl from '../../dist/cdn/symbl.iife.js?url'
@@ -49,7 +49,7 @@ async function receive(c: StreamingConnection, seconds: number): Promise<void> {
 /** What the fake microphone plays, as the server measured it. */
 function expectFakeMicrophone(s: ReceivedStats, rate: number): void {
   expect(s.sampleRateHertz).toBe(rate)
-  expect(s.longestLoudMs).toBeGreaterThanOrEqual(20)
+  expect(s.longestLoudMs).toBeGreaterThanOrEqual(10)
   if (isFirefox) {
     expect(s.longestLoudMs).toBeGreaterThanOrEqual(500)
     expect(Math.abs(s.dominantHz - 1000)).toBeLessThanOrEqual(5)
