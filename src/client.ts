@@ -1,5 +1,6 @@
 import { TokenSource, type TokenProvider } from './auth/token-source.js'
 import { ConfigError, ValidationError } from './errors.js'
+import { invalid } from './http/check.js'
 import { HttpClient } from './http/http-client.js'
 import { normalizeRetry, type RetryOptions } from './http/retry.js'
 import { createLog, type Log, type Logger } from './logger.js'
@@ -54,7 +55,7 @@ export class SymblClient {
       : this.baseUrl.replace(/^http/, 'ws')
     const timeout = options.timeout ?? 30_000
     if (timeout !== false && !(typeof timeout === 'number' && timeout > 0)) {
-      throw new ValidationError(`timeout must be a positive number of milliseconds or false, got ${String(timeout)}`)
+      invalid('timeout', 'a positive number of milliseconds or false', timeout)
     }
     if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new ValidationError('fetch must be a function')
     if (options.tokenProvider !== undefined && typeof options.tokenProvider !== 'function') {

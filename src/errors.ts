@@ -59,7 +59,7 @@ export class HttpError extends SymblError {
   constructor(details: HttpErrorDetails, hint?: string, code: SymblErrorCode = 'http') {
     const serverMessage = messageOf(details.body)
     const what = `${details.method} ${details.url} failed with HTTP ${details.status}`
-    super(code, [what + (serverMessage ? `: ${serverMessage}` : ''), hint].filter(Boolean).join('. '))
+    super(code, what + (serverMessage ? `: ${serverMessage}` : '') + (hint ? `. ${hint}` : ''))
     this.status = details.status
     this.method = details.method
     this.url = details.url

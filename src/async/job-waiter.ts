@@ -2,6 +2,9 @@ import type { SymblClient } from '../client.js'
 import { HttpError, JobError, NetworkError, SymblError, TimeoutError, ValidationError } from '../errors.js'
 import { pathId } from '../http/url.js'
 
+// Shared with the token source, which every bundle has anyway.
+export { abortable } from '../auth/token-source.js'
+
 /** Contract 3.4. Unknown values are passed on as they come. */
 export type JobStatus = 'scheduled' | 'in_progress' | 'completed' | 'failed'
 
@@ -106,16 +109,5 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const onAbort = () => (clearTimeout(timer), reject(signal!.reason))
     const timer = setTimeout(() => (signal?.removeEventListener('abort', onAbort), resolve()), ms)
     signal?.addEventListener('abort', onAbort, { once: true })
-  })
-}
-
-/** Settles with `promise`, or rejects with the abort reason as soon as `signal` aborts. */
-export function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise
-  if (signal.aborted) return Promise.reject(signal.reason)
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
   })
 }

@@ -1,6 +1,7 @@
 import type { SymblClient } from '../client.js'
 import { ValidationError } from '../errors.js'
-import { describe, type Query } from '../http/url.js'
+import { invalid } from '../http/check.js'
+import type { Query } from '../http/url.js'
 import type { Conversation } from '../conversations/conversation.js'
 import type { MediaKind } from './content-type.js'
 import type { MediaParameters, UrlPayload } from './parameters.js'
@@ -47,7 +48,7 @@ export class MediaApi {
     if (typeof payload === 'string') throw new ValidationError(`payload must be an object such as { url: ${JSON.stringify(payload)} }`)
     const body = { ...options.parameters, ...payload }
     if (typeof body.url !== 'string' || !/^https?:\/\//i.test(body.url)) {
-      throw new ValidationError(`payload.url is required and must be a public http(s) URL of the ${this.kind}, got ${describe(body.url)}`)
+      invalid('payload.url is required and', `a public http(s) URL of the ${this.kind}`, body.url)
     }
     const query: Query = {}
     for (const key of DIARIZATION) query[key] = body[key]

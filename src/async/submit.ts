@@ -1,7 +1,8 @@
 import type { SymblClient } from '../client.js'
-import { SymblError, ValidationError } from '../errors.js'
+import { SymblError } from '../errors.js'
+import { invalid, optionalObject } from '../http/check.js'
 import type { HttpMethod } from '../http/http-client.js'
-import { describe, pathId, type Query } from '../http/url.js'
+import { pathId, type Query } from '../http/url.js'
 import { Conversation } from '../conversations/conversation.js'
 import { contentTypeFor, type MediaKind } from './content-type.js'
 import type { WaitOptions } from './job-waiter.js'
@@ -29,14 +30,10 @@ export interface FileSubmitOptions<P> extends SubmitOptions<P> {
 }
 
 export function checkOptions(options: unknown): void {
-  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-    throw new ValidationError(`options must be an object such as { wait: false }, got ${describe(options)}`)
-  }
+  optionalObject('options', '{ wait: false }', options)
   const o = (options ?? {}) as Record<string, unknown>
-  if (o.wait !== undefined && typeof o.wait !== 'boolean') throw new ValidationError(`options.wait must be true or false, got ${describe(o.wait)}`)
-  if (o.parameters !== undefined && (typeof o.parameters !== 'object' || o.parameters === null || Array.isArray(o.parameters))) {
-    throw new ValidationError(`options.parameters must be an object of Async API options, got ${describe(o.parameters)}`)
-  }
+  if (o.wait !== undefined && typeof o.wait !== 'boolean') invalid('options.wait', 'true or false', o.wait)
+  optionalObject('options.parameters', '{ detectPhrases: true }', o.parameters)
 }
 
 /** `/v1/process/{kind}`, plus `/{conversationId}` for an append (`append` true: the id is required). */

@@ -1,7 +1,7 @@
 import type { SymblClient } from '../client.js'
 import type { Conversation } from '../conversations/conversation.js'
 import { ValidationError } from '../errors.js'
-import { describe } from '../http/url.js'
+import { invalid } from '../http/check.js'
 import type { TextParameters, TextPayload } from './parameters.js'
 import { checkOptions, processPath, submitJson, type SubmitOptions } from './submit.js'
 
@@ -25,10 +25,10 @@ export class TextApi {
 
 function body(payload: TextPayload, options: TextOptions | undefined): TextPayload {
   checkOptions(options)
-  if (typeof payload !== 'object' || payload === null) throw new ValidationError(`payload must be an object { messages: [...] }, got ${describe(payload)}`)
+  if (typeof payload !== 'object' || payload === null) invalid('payload', 'an object { messages: [...] }', payload)
   const messages: unknown = payload.messages
   if (!Array.isArray(messages) || messages.length === 0) {
-    throw new ValidationError(`payload.messages must be a non-empty array of { payload: { content }, from?, duration? }, got ${describe(messages)}`)
+    invalid('payload.messages', 'a non-empty array of { payload: { content }, from?, duration? }', messages)
   }
   messages.forEach((m: TextPayload['messages'][number], i) => {
     if (typeof m?.payload?.content !== 'string' || m.payload.content.trim() === '') {

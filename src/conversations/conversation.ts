@@ -1,8 +1,7 @@
 import type { SymblClient } from '../client.js'
 import { JobError } from '../errors.js'
 import { abortable, fetchJobStatus, pollJob, type JobStatus, type WaitOptions } from '../async/job-waiter.js'
-import { ConversationsApi } from './conversations-api.js'
-import type { FormattedTranscriptParams, MemberUpdate, MessagesParams, SpeakerEventsParams, SummaryParams, TopicsParams } from './types.js'
+import { ConversationsApi, type BoundConversationCalls } from './conversations-api.js'
 
 export interface ConversationIds {
   conversationId: string
@@ -173,50 +172,22 @@ export class Conversation {
     }
   }
 
-  // The Conversation API for this conversation (see ConversationsApi for each call).
-  getConversation() {
-    return this.#api.getConversation(this.conversationId)
-  }
-  getMessages(params?: MessagesParams) {
-    return this.#api.getMessages(this.conversationId, params)
-  }
-  getMembers() {
-    return this.#api.getMembers(this.conversationId)
-  }
-  getQuestions() {
-    return this.#api.getQuestions(this.conversationId)
-  }
-  getActionItems() {
-    return this.#api.getActionItems(this.conversationId)
-  }
-  getFollowUps() {
-    return this.#api.getFollowUps(this.conversationId)
-  }
-  getTopics(params?: TopicsParams) {
-    return this.#api.getTopics(this.conversationId, params)
-  }
-  getEntities() {
-    return this.#api.getEntities(this.conversationId)
-  }
-  getTrackers() {
-    return this.#api.getTrackers(this.conversationId)
-  }
-  getAnalytics() {
-    return this.#api.getAnalytics(this.conversationId)
-  }
-  getSummary(params?: SummaryParams) {
-    return this.#api.getSummary(this.conversationId, params)
-  }
-  getFormattedTranscript(params: FormattedTranscriptParams) {
-    return this.#api.getFormattedTranscript(this.conversationId, params)
-  }
-  putMembers(memberId: string, params: MemberUpdate) {
-    return this.#api.putMembers(this.conversationId, memberId, params)
-  }
-  putSpeakersEvents(params: SpeakerEventsParams) {
-    return this.#api.putSpeakersEvents(this.conversationId, params)
-  }
-  delete() {
-    return this.#api.delete(this.conversationId)
+  // The Conversation API for this conversation: every ConversationsApi method, with this id as its
+  // first argument (typed by BoundConversationCalls). Non-enumerable, like written-out methods.
+  static {
+    for (const name of Object.getOwnPropertyNames(ConversationsApi.prototype)) {
+      if (name !== 'constructor') {
+        Object.defineProperty(this.prototype, name, {
+          configurable: true,
+          writable: true,
+          value(this: Conversation, ...args: unknown[]) {
+            return (this.#api as any)[name](this.conversationId, ...args)
+          },
+        })
+      }
+    }
   }
 }
+
+/** Conversation API calls for this conversation: `getMessages()`, `getTopics()`, `putMembers()`, `delete()` and the rest. */
+export interface Conversation extends BoundConversationCalls {}

@@ -1,7 +1,8 @@
 import type { SymblClient } from '../client.js'
 import { HttpError, NotFoundError, ValidationError } from '../errors.js'
 import type { HttpMethod } from '../http/http-client.js'
-import { describe, pathId, type Query } from '../http/url.js'
+import { describe, invalid, optionalObject } from '../http/check.js'
+import { pathId, type Query } from '../http/url.js'
 import type {
   ActionItemsResponse,
   AnalyticsResponse,
@@ -24,16 +25,18 @@ import type {
   TranscriptResponse,
 } from './types.js'
 
-/** The Conversation API: every call takes the conversationId first (Python's `symbl.Conversations`). */
+/**
+ * The Conversation API: every call takes the conversationId first (Python's `symbl.Conversations`).
+ * `Conversation` has the same methods with its own id filled in (generated from this class, see
+ * BoundConversationCalls), so each call is written, and shipped to browsers, once.
+ */
 export class ConversationsApi {
   constructor(readonly client: SymblClient) {}
 
   /** The one request path of this area: validates and encodes the id, checks the params object. */
   async #call<T>(method: HttpMethod, conversationId: string, suffix = '', query?: object, json?: unknown, idempotent?: boolean): Promise<T> {
     const path = `/v1/conversations/${pathId('conversationId', conversationId)}${suffix}`
-    if (query !== undefined && (typeof query !== 'object' || query === null || Array.isArray(query))) {
-      throw new ValidationError(`params must be an object such as { sentiment: true }, got ${describe(query)}`)
-    }
+    optionalObject('params', '{ sentiment: true }', query)
     return this.client.http.request<T>({ method, path, query: query as Query, json, idempotent })
   }
 
@@ -101,7 +104,7 @@ export class ConversationsApi {
   /** Renames a member (or sets its email); the change reaches every message and insight. */
   async putMembers(conversationId: string, memberId: string, params: MemberUpdate): Promise<MessageResponse> {
     const id = pathId('memberId', memberId)
-    if (typeof params?.name !== 'string' || !params.name) throw new ValidationError(`putMembers needs params.name, a non-empty string, got ${describe(params?.name)}`)
+    if (typeof params?.name !== 'string' || !params.name) invalid('putMembers: params.name', 'a non-empty string', params?.name)
     if (params.id !== undefined && params.id !== memberId) throw new ValidationError(`putMembers: params.id ${JSON.stringify(params.id)} differs from memberId ${JSON.stringify(memberId)}`)
     return this.#call('PUT', conversationId, `/members/${id}`, undefined, { ...params, id: memberId })
   }
@@ -133,4 +136,9 @@ export class ConversationsApi {
       throw error
     }
   }
+}
+
+/** The Conversation API calls for one conversation: the conversationId is already known. */
+export type BoundConversationCalls = {
+  [K in Exclude<keyof ConversationsApi, 'client'>]: ConversationsApi[K] extends (conversationId: string, ...args: infer A) => infer R ? (...args: A) => R : never
 }

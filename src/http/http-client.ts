@@ -65,8 +65,7 @@ export class HttpClient {
   async send(options: RequestOptions): Promise<Response> {
     const url = this.url(options.path, options.query)
     const instance = options.idempotent ?? options.method !== 'POST' ? this.#idempotent : this.#once
-    const kyOptions: KyOptions = { method: options.method, json: options.json, signal: options.signal }
-    if (options.timeout !== undefined) kyOptions.timeout = options.timeout
+    const kyOptions: KyOptions = { method: options.method, json: options.json, signal: options.signal, timeout: options.timeout ?? this.config.timeout }
     if (this.config.log.enabled) this.config.log('debug', `${options.method} ${safeUrl(url)}`)
     if (options.auth === false) return this.#call(instance, url, kyOptions, options.headers)
     return this.authorized(options.signal, (auth) => this.#call(instance, url, kyOptions, { ...options.headers, ...auth }))

@@ -34,7 +34,8 @@ const RETRY_STATUSES = [408, 429, 500, 502, 503, 504]
 export function kyRetry(policy: NormalizedRetry, idempotent: boolean): KyRetryOptions {
   return {
     limit: policy.limit,
-    methods: ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'],
+    // Every method the SDK sends (ky leaves POST out by default); which ones may repeat is decided below.
+    methods: ['get', 'put', 'post', 'delete'],
     statusCodes: RETRY_STATUSES,
     afterStatusCodes: [429, 503],
     maxRetryAfter: policy.maxRetryAfterMs,

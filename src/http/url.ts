@@ -1,4 +1,7 @@
 import { ValidationError } from '../errors.js'
+import { describe, invalid } from './check.js'
+
+export { describe }
 
 export type QueryValue = string | number | boolean | null | undefined | readonly unknown[] | Record<string, unknown>
 export type Query = Record<string, QueryValue>
@@ -25,21 +28,12 @@ export function pathId(name: string, value: unknown): string {
   if (typeof value === 'number') {
     throw new ValidationError(`${name} must be a string, got the number ${value}: Symbl ids can exceed JavaScript's safe integer range, so pass them as strings`)
   }
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new ValidationError(`${name} is required and must be a non-empty string, got ${describe(value)}`)
-  }
+  if (typeof value !== 'string' || value.trim() === '') invalid(`${name} is required and`, 'a non-empty string', value)
   if (value.length > 256) throw new ValidationError(`${name} is ${value.length} characters long; ids are at most 256`)
   if (value === '.' || value === '..' || /[\u0000-\u001f]/.test(value)) {
     throw new ValidationError(`${name} ${JSON.stringify(value)} is not a valid id`)
   }
   return encodeURIComponent(value)
-}
-
-export function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'string') return value === '' ? 'an empty string' : `the string ${JSON.stringify(value.slice(0, 40))}`
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`
 }
 
 /** Removes secret-looking query parameters so a URL can go into an error message. */

@@ -42,18 +42,7 @@ export class Subscription {
     if (this.#closed) return
     this.#closed = true
     clearTimeout(this.#timer)
-    this.#keepAlive.stop()
-    const ws = this.#ws
-    this.#ws = undefined
-    if (ws) {
-      ws.onclose = ws.onmessage = null
-      ws.onerror = () => {}
-      try {
-        ws.close(1000)
-      } catch {
-        // still connecting
-      }
-    }
+    this.#drop(1000)
     this.on.close(1000, 'closed')
   }
 
@@ -98,19 +87,24 @@ export class Subscription {
     }
   }
 
-  #lost(code: number, reason: string): void {
+  /** Detaches from the socket (its late events are ignored), closes it with `code`, stops the keep-alive. */
+  #drop(code: number): void {
     const ws = this.#ws
+    this.#ws = undefined
+    this.#keepAlive.stop()
     if (ws) {
       ws.onclose = ws.onmessage = null
       ws.onerror = () => {}
       try {
-        ws.close(code === 3006 ? 3006 : 1000)
+        ws.close(code)
       } catch {
-        // already closing
+        // still connecting, or already closing
       }
     }
-    this.#ws = undefined
-    this.#keepAlive.stop()
+  }
+
+  #lost(code: number, reason: string): void {
+    this.#drop(code === 3006 ? 3006 : 1000)
     if (this.#closed) return
     // The server ends the subscription with 1000 when the call ends.
     if (code === 1000) {

@@ -1,6 +1,7 @@
 import type { SymblClient } from '../client.js'
 import { ConnectionError, ValidationError } from '../errors.js'
-import { describe, pathId } from '../http/url.js'
+import { describe, invalid, isObject } from '../http/check.js'
+import { pathId } from '../http/url.js'
 import type { KeepAliveOptions, ReconnectOptions } from '../streaming/types.js'
 import { TelephonyConnection } from './telephony-connection.js'
 import type { PstnOptions, SipOptions, TelephonySpeakerEvent, TelephonyStartResponse, TelephonyStopResponse } from './types.js'
@@ -20,10 +21,10 @@ export class TelephonyApi {
     check(options, 'startPstn', '{ phoneNumber: "14082924837" }')
     const { phoneNumber, dtmf } = options
     if (typeof phoneNumber !== 'string' || !/^\+?[1-9]\d{5,14}$/.test(phoneNumber)) {
-      throw new ValidationError(`phoneNumber must be an E.164 number (6 to 15 digits, optional leading +), e.g. "14082924837", got ${describe(phoneNumber)}`)
+      invalid('phoneNumber', 'an E.164 number (6 to 15 digits, optional leading +), e.g. "14082924837"', phoneNumber)
     }
     if (dtmf !== undefined && (typeof dtmf !== 'string' || !/^[0-9A-Da-d*#,wW]*$/.test(dtmf))) {
-      throw new ValidationError(`dtmf must be a string of keypad keys (0-9 * # A-D) and , for a 500 ms pause, got ${describe(dtmf)}`)
+      invalid('dtmf', 'a string of keypad keys (0-9 * # A-D) and , for a 500 ms pause', dtmf)
     }
     return this.#start({ type: 'pstn', phoneNumber, dtmf }, options)
   }
@@ -32,13 +33,11 @@ export class TelephonyApi {
   async startSip(options: SipOptions): Promise<TelephonyConnection> {
     check(options, 'startSip', '{ uri: "sip:555@example.com" }')
     const { uri, audioConfig } = options
-    if (typeof uri !== 'string' || !/^sips?:[^\s]+$/i.test(uri)) {
-      throw new ValidationError(`uri must be a SIP URI like "sip:555@your_sip_domain", got ${describe(uri)}`)
-    }
+    if (typeof uri !== 'string' || !/^sips?:[^\s]+$/i.test(uri)) invalid('uri', 'a SIP URI like "sip:555@your_sip_domain"', uri)
     if (audioConfig !== undefined) {
-      if (!audioConfig || typeof audioConfig !== 'object' || Array.isArray(audioConfig)) throw new ValidationError('audioConfig must be an object like { encoding: "PCMU", sampleRate: 16000 }')
+      if (!isObject(audioConfig)) invalid('audioConfig', 'an object like { encoding: "PCMU", sampleRate: 16000 }', audioConfig)
       const rate = audioConfig.sampleRate
-      if (rate !== undefined && !(Number.isInteger(rate) && rate > 0)) throw new ValidationError(`audioConfig.sampleRate must be a whole number of Hz, got ${describe(rate)}`)
+      if (rate !== undefined && !(Number.isInteger(rate) && rate > 0)) invalid('audioConfig.sampleRate', 'a whole number of Hz', rate)
       if (audioConfig.encoding !== undefined && typeof audioConfig.encoding !== 'string') throw new ValidationError('audioConfig.encoding must be a string such as "PCMU" or "OPUS"')
     }
     return this.#start({ type: 'sip', uri, audioConfig }, options)
@@ -57,7 +56,7 @@ export class TelephonyApi {
       throw new ValidationError(`a speaker event needs type ${SPEAKER_EVENTS.join(', ')}, got ${describe(event?.type)}`)
     }
     if (!event.user || typeof event.user !== 'object') throw new ValidationError('a speaker event needs user: { userId, name }')
-    if (event.timestamp !== undefined && Number.isNaN(Date.parse(event.timestamp))) throw new ValidationError(`timestamp must be an ISO date, got ${describe(event.timestamp)}`)
+    if (event.timestamp !== undefined && Number.isNaN(Date.parse(event.timestamp))) invalid('timestamp', 'an ISO date', event.timestamp)
     return this.client.http.request<unknown>({
       method: 'POST',
       path: `/v1/event/${id}`,
@@ -73,12 +72,12 @@ export class TelephonyApi {
         throw new ValidationError('each action must be like { invokeOn: "stop", name: "sendSummaryEmail", parameters: { emails: ["a@example.com"] } }')
       }
     }
-    if (data !== undefined && (!data || typeof data !== 'object' || Array.isArray(data))) throw new ValidationError('data must be an object like { session: { name: "My meeting" } }')
+    if (data !== undefined && !isObject(data)) invalid('data', 'an object like { session: { name: "My meeting" } }', data)
     const langs = typeof languages === 'string' ? [languages] : languages
     if (langs !== undefined && !(Array.isArray(langs) && langs.every((l) => typeof l === 'string' && l))) {
-      throw new ValidationError(`languages must be a list of language codes like ["en-US"], got ${describe(languages)}`)
+      invalid('languages', 'a list of language codes like ["en-US"]', languages)
     }
-    if (timezone !== undefined && (typeof timezone !== 'string' || !timezone)) throw new ValidationError(`timezone must be an IANA name like "US/Pacific", got ${describe(timezone)}`)
+    if (timezone !== undefined && (typeof timezone !== 'string' || !timezone)) invalid('timezone', 'an IANA name like "US/Pacific"', timezone)
     const response = await this.client.http.request<TelephonyStartResponse>({
       method: 'POST',
       path: CONNECT,
