@@ -174,6 +174,8 @@ export class Conversation {
 
   // The Conversation API for this conversation: every ConversationsApi method, with this id as its
   // first argument (typed by BoundConversationCalls). Non-enumerable, like written-out methods.
+  // Generated rather than written out so each call exists once; this relies on every public
+  // ConversationsApi method taking the conversationId first (BoundConversationCalls says so too).
   static {
     for (const name of Object.getOwnPropertyNames(ConversationsApi.prototype)) {
       if (name !== 'constructor') {

@@ -99,6 +99,8 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   /** The microphone feeding this connection (at most one), and whether one is being opened. */
   #mic: MicrophoneHandle | undefined
   #micOpening = false
+  /** File and stream senders in progress: they resample to the rate they started with. */
+  #sources = 0
   #micStopping: Promise<void> | undefined
 
   /** Use `symbl.streaming.startConnection(options)`, which validates, connects and waits for the start. */
@@ -196,6 +198,13 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       checkFormat(format, 'modify')
     } catch (error) {
       return Promise.reject(error)
+    }
+    if (format.sampleRateHertz !== this.#format.sampleRateHertz && (this.#mic || this.#micOpening || this.#sources > 0)) {
+      // The microphone and file/stream senders resample to the rate they started with; changing
+      // the declared rate under them would mislabel their audio.
+      return Promise.reject(
+        new ValidationError(`Audio is being sent at ${this.#format.sampleRateHertz} Hz by sendAudioFromMic/sendAudioFromFile/sendAudioStream: stop it before modify() changes the rate, then start it again`),
+      )
     }
     const done = new Promise<void>((resolve, reject) => {
       const ms = this.#options.stopTimeoutMs ?? 30_000
@@ -310,7 +319,12 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     }
     this.#checkCanSend('sendAudioFromFile')
     const { sendWavFile } = await import('./audio-input.js')
-    return sendWavFile(this, (p) => platform.readFile!(p), path, options)
+    this.#sources++
+    try {
+      return await sendWavFile(this, (p) => platform.readFile!(p), path, options)
+    } finally {
+      this.#sources--
+    }
   }
 
   /**
@@ -321,7 +335,12 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   async sendAudioStream(source: AudioByteSource, options: SendAudioStreamOptions): Promise<SendAudioSummary> {
     this.#checkCanSend('sendAudioStream')
     const { sendPcmStream } = await import('./audio-input.js')
-    return sendPcmStream(this, source, options)
+    this.#sources++
+    try {
+      return await sendPcmStream(this, source, options)
+    } finally {
+      this.#sources--
+    }
   }
 
   #checkCanSend(method: string): void {

@@ -262,6 +262,26 @@ describe('sendAudioStream', () => {
     expect(measure(bytes, 16000).freq).toBe(1000)
   })
 
+  it('modify() refuses a new rate while a stream is being sent at the old one, and allows it afterwards', async () => {
+    const c = await connect()
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    async function* slow() {
+      yield new Uint8Array(3200)
+      await gate
+      yield new Uint8Array(3200)
+    }
+    const sending = c.sendAudioStream(slow(), { sampleRate: 16000 })
+    await new Promise((r) => setTimeout(r, 20))
+    await expect(c.modify({ sampleRateHertz: 8000 })).rejects.toThrow(ValidationError)
+    await expect(c.modify({ sampleRateHertz: 8000 })).rejects.toThrow(/stop it before modify\(\) changes the rate/)
+    expect(c.format.sampleRateHertz).toBe(16000)
+    release()
+    await sending
+    expect(c.format.sampleRateHertz).toBe(16000)
+    c.close()
+  })
+
   it('from an async generator of f32le at 44.1 kHz in odd-sized pieces (frames straddle them)', async () => {
     const pcm = encodePcm(interleavedTone(1000, 44100, 0.5, 0.25), 'f32le')
     async function* pieces() {
