@@ -22,10 +22,12 @@ export async function loadConfig(): Promise<DemoConfig> {
 export function createClient(config: DemoConfig): Symbl {
   return new Symbl({
     baseUrl: config.baseUrl,
-    tokenProvider: async () => {
+    // After Symbl refused a token, say which one: the token endpoint caches its token and would
+    // otherwise hand out the same refused one again.
+    tokenProvider: async ({ rejectedToken }) => {
       let response: Response
       try {
-        response = await fetch('/symbl-token')
+        response = await fetch('/symbl-token', { headers: rejectedToken ? { 'x-symbl-rejected-token': rejectedToken } : {} })
       } catch {
         throw new Error('The demo server (token endpoint) could not be reached. Is `npm run demo` still running?')
       }
