@@ -17,16 +17,19 @@ export type SymblErrorCode =
   | 'microphone'
 
 export class SymblError extends Error {
+  // Every class names itself in a field rather than using `new.target.name`: minifiers rename
+  // classes, and an error called "t" in a user's console would help nobody.
+  override name = 'SymblError'
   readonly code: SymblErrorCode
   constructor(code: SymblErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options)
-    this.name = new.target.name
     this.code = code
   }
 }
 
 /** A bad argument: the message names the argument and what it should be. */
 export class ValidationError extends SymblError {
+  override name = 'ValidationError'
   constructor(message: string) {
     super('validation', message)
   }
@@ -34,6 +37,7 @@ export class ValidationError extends SymblError {
 
 /** Missing or unusable configuration, such as no credentials or an app secret in a browser. */
 export class ConfigError extends SymblError {
+  override name = 'ConfigError'
   constructor(message: string) {
     super('config', message)
   }
@@ -50,6 +54,7 @@ export interface HttpErrorDetails {
 
 /** The server answered with a non-2xx status. Subclasses name the common cases. */
 export class HttpError extends SymblError {
+  override name = 'HttpError'
   readonly status: number
   readonly method: string
   readonly url: string
@@ -70,6 +75,7 @@ export class HttpError extends SymblError {
 
 /** 401 or 403: the token or the app credentials were refused. */
 export class AuthError extends HttpError {
+  override name = 'AuthError'
   constructor(details: HttpErrorDetails, hint = 'Check the app id and secret, or what your tokenProvider returns') {
     super(details, hint, 'auth')
   }
@@ -77,6 +83,7 @@ export class AuthError extends HttpError {
 
 /** 404: the conversation, job or connection does not exist (or is not ready, for the summary). */
 export class NotFoundError extends HttpError {
+  override name = 'NotFoundError'
   constructor(details: HttpErrorDetails) {
     super(details, 'Check the id; results of a job that has not completed may not exist yet', 'not_found')
   }
@@ -84,12 +91,14 @@ export class NotFoundError extends HttpError {
 
 /** 429: Symbl limits concurrent jobs and connections per account. */
 export class RateLimitError extends HttpError {
+  override name = 'RateLimitError'
   constructor(details: HttpErrorDetails) {
     super(details, 'Too many concurrent jobs or connections: wait for some to finish, or raise the account limit', 'rate_limit')
   }
 }
 
 export class TimeoutError extends SymblError {
+  override name = 'TimeoutError'
   constructor(message: string) {
     super('timeout', message)
   }
@@ -97,12 +106,14 @@ export class TimeoutError extends SymblError {
 
 /** The request never got an HTTP answer (DNS, refused connection, reset, CORS in a browser). */
 export class NetworkError extends SymblError {
+  override name = 'NetworkError'
   constructor(message: string, cause?: unknown) {
     super('network', message, { cause })
   }
 }
 
 export class JobError extends SymblError {
+  override name = 'JobError'
   readonly jobId: string
   readonly conversationId: string
   readonly status: string
@@ -116,6 +127,7 @@ export class JobError extends SymblError {
 
 /** A streaming or telephony socket failed: refused handshake, error frame, lost connection. */
 export class ConnectionError extends SymblError {
+  override name = 'ConnectionError'
   readonly closeCode: number | undefined
   readonly details: unknown
   constructor(message: string, extra: { closeCode?: number; details?: unknown; cause?: unknown } = {}) {

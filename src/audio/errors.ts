@@ -12,6 +12,7 @@ export type MicrophoneErrorReason =
 
 /** Microphone capture failed or ended; `reason` says why. `code` is always 'microphone'. */
 export class MicrophoneError extends SymblError {
+  override name = 'MicrophoneError'
   readonly reason: MicrophoneErrorReason
   constructor(reason: MicrophoneErrorReason, message: string, cause?: unknown) {
     super('microphone', message, { cause })
@@ -29,6 +30,7 @@ export type AudioFormatErrorReason =
 
 /** A WAV file or raw PCM stream that cannot be decoded; `reason` says why. `code` is 'validation'. */
 export class AudioFormatError extends ValidationError {
+  override name = 'AudioFormatError'
   readonly reason: AudioFormatErrorReason
   constructor(reason: AudioFormatErrorReason, message: string) {
     super(message)

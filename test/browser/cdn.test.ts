@@ -37,6 +37,9 @@ describe('the CDN <script> bundle', () => {
       error = e
     }
     expect(error).toBeInstanceOf(Symbl.ConfigError)
+    // The minified bundle renames classes; errors must still carry their real names.
+    expect((error as Error).name).toBe('ConfigError')
+    expect(new Symbl.ValidationError('x').name).toBe('ValidationError')
     expect(error).toBeInstanceOf(Symbl.SymblError)
     expect(String((error as Error).message)).toMatch(/tokenProvider/)
   })
