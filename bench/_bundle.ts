@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { build, type Rollup } from 'vite'
 
-export async function minGzipSize(code: string): Promise<{ min: number; gzip: number }> {
+/** Bundles `code` (an app's entry; `symbl-sdk` means this repo's browser entry) and returns every chunk. */
+export async function bundleChunks(code: string): Promise<Rollup.OutputChunk[]> {
   // Inside the project so bare imports resolve from its node_modules.
   mkdirSync('node_modules/.cache', { recursive: true })
   const dir = mkdtempSync(join('node_modules/.cache', 'symbl-size-'))
@@ -18,7 +19,12 @@ export async function minGzipSize(code: string): Promise<{ min: number; gzip: nu
     resolve: { conditions: ['browser', 'module', 'import', 'default'], mainFields: ['browser', 'module', 'main'] },
     build: { write: false, minify: true, lib: { entry, formats: ['es'], fileName: 'out' }, rolldownOptions: { platform: 'browser' } },
   })) as Rollup.RollupOutput[]
-  const js = out.flatMap((o) => o.output).map((c) => ('code' in c ? c.code : '')).join('\n')
+  return out.flatMap((o) => o.output).filter((c): c is Rollup.OutputChunk => c.type === 'chunk')
+}
+
+/** Size of everything the snippet can load (all chunks, lazily loaded ones included), min+gzip. */
+export async function minGzipSize(code: string): Promise<{ min: number; gzip: number }> {
+  const js = (await bundleChunks(code)).map((c) => c.code).join('\n')
   return { min: js.length, gzip: gzipSync(js, { level: 9 }).length }
 }
 

@@ -3,26 +3,13 @@
 // converters of sendAudioStream, are loaded on first use (dynamic imports), so the figures say what
 // the page loads up front and what comes when the microphone starts.
 // Run: npx tsx bench/mic-size.ts
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { build, type Rollup } from 'vite'
-import { kb } from './_bundle.js'
+import type { Rollup } from 'vite'
+import { bundleChunks, kb } from './_bundle.js'
 
 /** Bundles `code` as an app would (browser conditions, minified, dependencies included), per chunk. */
 async function chunks(code: string): Promise<Array<{ name: string; upfront: boolean; gzip: number; min: number }>> {
-  mkdirSync('node_modules/.cache', { recursive: true })
-  const dir = mkdtempSync(join('node_modules/.cache', 'symbl-mic-size-'))
-  const entry = resolve(dir, 'entry.ts')
-  writeFileSync(entry, code.replaceAll('symbl-sdk', resolve('src/browser.ts')))
-  const out = (await build({
-    configFile: false,
-    logLevel: 'silent',
-    publicDir: false,
-    resolve: { conditions: ['browser', 'module', 'import', 'default'], mainFields: ['browser', 'module', 'main'] },
-    build: { write: false, minify: true, lib: { entry, formats: ['es'], fileName: 'out' }, rolldownOptions: { platform: 'browser' } },
-  })) as Rollup.RollupOutput[]
-  const all = out.flatMap((o) => o.output).filter((c): c is Rollup.OutputChunk => c.type === 'chunk')
+  const all = await bundleChunks(code)
   // Up front: the entry and what it imports statically, transitively; the rest is behind import().
   const upfront = new Set<string>()
   const visit = (name: string) => {
