@@ -1,13 +1,15 @@
 // `symbl-emulator --port 8787 [--host 127.0.0.1] [--job-delay ms]`: runs the emulator until
 // SIGINT/SIGTERM, then closes sockets and the server cleanly.
 
+import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { startEmulator } from './server.js'
 
-const HELP = `Usage: symbl-emulator [--port 8787] [--host 127.0.0.1] [--job-delay ms] [--max-jobs n] [--app-id id --app-secret secret]
+const HELP = `Usage: symbl-emulator [--port 8787] [--host 127.0.0.1] [--job-delay ms] [--max-jobs n] [--app-id id --app-secret secret] [--account-trackers file.json]
 
 Local emulator of the Symbl.ai API (REST + WebSocket). Any appId/appSecret pair is accepted unless
---app-id/--app-secret restrict it.`
+--app-id/--app-secret restrict it. --account-trackers: a JSON file with [{"name", "vocabulary": [...]}],
+the account's trackers used by jobs and streams that set enableAllTrackers.`
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -18,6 +20,7 @@ async function main(): Promise<void> {
       'max-jobs': { type: 'string' },
       'app-id': { type: 'string' },
       'app-secret': { type: 'string' },
+      'account-trackers': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -30,7 +33,9 @@ async function main(): Promise<void> {
   const jobDelayMs = values['job-delay'] !== undefined ? Number(values['job-delay']) : undefined
   if (jobDelayMs !== undefined && !(jobDelayMs >= 0)) throw new Error(`invalid --job-delay ${values['job-delay']}`)
   const credentials = values['app-id'] && values['app-secret'] ? { appId: values['app-id'], appSecret: values['app-secret'] } : undefined
+  const accountTrackers = values['account-trackers'] ? (JSON.parse(readFileSync(values['account-trackers'], 'utf8')) as Array<{ name: string; vocabulary: string[] }>) : undefined
   const emulator = await startEmulator({
+    accountTrackers,
     port,
     host: values.host,
     jobDelayMs,

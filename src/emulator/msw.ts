@@ -1,7 +1,9 @@
 // msw front: the same core behind `http` handlers (Node and browser), plus `ws.link` handlers for
 // the sockets where msw can intercept them (the global WebSocket: browsers, Node 22+, or Node 20
 // with a polyfilled global; see toolchain notes §4). msw cannot refuse a handshake, so a refused
-// socket is opened and closed at once with code 4000 + HTTP status (4401, 4429, 4503...).
+// socket never opens and is closed with code 4000 + HTTP status (4401, 4404, 4429, 4503...).
+// msw's socket reports the first offered subprotocol as `protocol`; the core accepts the token in
+// any position, so JS 1.4.10 / WEB (the token as the only subprotocol) see it echoed as on the server.
 
 import { http, HttpResponse, ws, type HttpHandler, type WebSocketHandler } from 'msw'
 import type { EmulatorCore } from './core/core.js'
@@ -26,8 +28,6 @@ async function* chunks(stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8A
   }
 }
 
-const SOCKET_PATHS = ['/v1/streaming/:id', '/v1/realtime/insights/:id', '/v1/subscribe/:id', '/session/subscribe/:id', '/events/:id']
-
 export function createEmulatorHandlers(core: EmulatorCore, options: EmulatorHandlerOptions = {}): Array<HttpHandler | WebSocketHandler> {
   const baseUrl = (options.baseUrl ?? 'https://api.symbl.ai').replace(/\/+$/, '')
   const wsBase = (options.wsUrl ?? baseUrl.replace(/^http/, 'ws')).replace(/\/+$/, '')
@@ -37,36 +37,49 @@ export function createEmulatorHandlers(core: EmulatorCore, options: EmulatorHand
   const rest = http.all(`${baseUrl}/*`, async ({ request }) => {
     if (request.method === 'OPTIONS') return new HttpResponse(null, { status: 204 })
     const answer = await core.handle({ method: request.method, url: new URL(request.url), headers: request.headers, body: request.body ? chunks(request.body) : null })
+    if (answer.contentType !== undefined && typeof answer.body === 'string') return new HttpResponse(answer.body, { status: answer.status, headers: { 'content-type': answer.contentType } })
     return HttpResponse.json(answer.body as Record<string, unknown>, { status: answer.status })
   })
 
-  const sockets = SOCKET_PATHS.map((path) =>
-    ws.link(`${wsBase}${path}`).addEventListener('connection', ({ client }) => {
-      // The offered subprotocol (the token, for JS 1.4.10 / WEB clients), as the interceptor exposes it.
-      const protocol = (client as unknown as { socket?: { protocol?: string } }).socket?.protocol
-      const result = core.openSocket({ url: new URL(client.url), headers: new Headers(), protocols: protocol ? [protocol] : [] })
+  // One link for every socket path of the host (each link and each open connection adds a listener on
+  // msw's BroadcastChannel); the core routes the path and refuses unknown ones (closed with 4404).
+  const sockets = [
+    ws.link(`${wsBase}/*`).addEventListener('connection', ({ client, info }) => {
+      // The offered subprotocols (the token, for JS 1.4.10 / WEB clients). `info.protocols` is what
+      // the client passed; `client.socket.protocol` is still empty while this listener runs.
+      const offered = info.protocols
+      const protocols = typeof offered === 'string' ? [offered] : Array.isArray(offered) ? offered.map(String) : []
+      const result = core.openSocket({ url: new URL(client.url), headers: new Headers(), protocols })
       if (!result.ok) {
+        // Close reasons are limited to 123 bytes.
         client.close(4000 + result.status, result.message.slice(0, 120))
         return
       }
+      // Frames the interceptor delivers in a later microtask; a close issued right after sending must
+      // not overtake them (the interceptor drops sends once the socket is CLOSING), so closes are queued too.
       const handler = result.attach({
         send: (text) => client.send(text),
-        close: (code, reason) => client.close(code, reason),
-        terminate: () => client.close(4006, 'dropped'),
+        close: (code, reason) => queueMicrotask(() => client.close(code, reason)),
+        // An abrupt drop: no further frames; 1006 as a real dropped connection gives.
+        terminate: () => client.close(1006, ''),
       })
-      // Keep frame order even when binary data arrives as Blob (async to read).
+      // Keep frame order even when binary data arrives as Blob (async to read); the close is queued
+      // behind the frames so that audio sent just before closing is still processed.
       let queue = Promise.resolve()
+      const enqueue = (fn: () => void | Promise<void>): void => {
+        queue = queue.then(fn).catch(() => undefined) // a handler bug must not stall later frames
+      }
       client.addEventListener('message', (event) => {
         const data: unknown = event.data
-        queue = queue.then(async () => {
+        enqueue(async () => {
           if (typeof data === 'string') handler.onText(data)
           else if (data instanceof ArrayBuffer) handler.onBinary(new Uint8Array(data))
           else if (ArrayBuffer.isView(data)) handler.onBinary(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
           else if (data instanceof Blob) handler.onBinary(new Uint8Array(await data.arrayBuffer()))
         })
       })
-      client.addEventListener('close', () => handler.onClose())
+      client.addEventListener('close', () => enqueue(() => handler.onClose()))
     }),
-  )
+  ]
   return [rest, ...sockets]
 }

@@ -108,9 +108,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
     const answer = await core.handle({ method: req.method ?? 'GET', url: new URL(req.url ?? '/', base()), headers: headerBag(req), body: hasBody ? bodyChunks(req) : null })
-    const payload = JSON.stringify(answer.body ?? {})
+    const raw = answer.contentType !== undefined && typeof answer.body === 'string'
+    const payload = raw ? (answer.body as string) : JSON.stringify(answer.body ?? {})
     const early = !req.readableEnded && hasBody
-    res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...CORS, ...(early ? { connection: 'close' } : {}) })
+    res.writeHead(answer.status, { 'content-type': raw ? answer.contentType! : 'application/json', 'content-length': Buffer.byteLength(payload), ...CORS, ...(early ? { connection: 'close' } : {}) })
     res.end(payload)
     if (early) req.resume()
   }

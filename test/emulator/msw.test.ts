@@ -24,6 +24,10 @@ it('serves the API in-process through msw handlers, with faults', async () => {
   await core.idle()
   const questions = (await (await fetch(`${base}/v1/conversations/${conversationId}/questions`, { headers })).json()) as { questions: Array<{ text: string }> }
   expect(questions.questions.map((q) => q.text)).toEqual(['Is this working?'])
+  // The loopback pages (summaryUrl, insights UI) come through msw too, as HTML.
+  const page = await fetch(`${base}/meeting/${conversationId}`)
+  expect(page.headers.get('content-type')).toMatch(/^text\/html/)
+  expect(await page.text()).toContain('Is this working?')
   core.faults.failNext({ path: '/v1/conversations/*', status: 500 })
   expect((await fetch(`${base}/v1/conversations/${conversationId}`, { headers })).status).toBe(500)
   expect((await fetch(`${base}/v1/conversations/${conversationId}`, { headers: {} })).status).toBe(401)

@@ -161,5 +161,9 @@ describe('emulator telephony', () => {
     expect(emu.core.store.get(conversationId)!.speakerEvents).toHaveLength(2)
     events.ws.close()
     expect((await api(emu, tok, 'POST', '/v1/endpoint:connect', { operation: 'start', endpoint: { type: 'sip' } })).status).toBe(400)
+    const pstn = { operation: 'start', endpoint: { type: 'pstn', phoneNumber: '15550009999' } }
+    expect((await api(emu, tok, 'POST', '/v1/endpoint:connect', { ...pstn, languages: [{ code: 'es-US' }], actions: [{ invokeOn: 'stop', name: 'sendSummaryEmail', parameters: { emails: ['a@example.com'] } }] })).status).toBe(201)
+    expect((await api(emu, tok, 'POST', '/v1/endpoint:connect', { ...pstn, languages: [5] })).body.message).toMatch(/languages\[0\]/)
+    expect((await api(emu, tok, 'POST', '/v1/endpoint:connect', { ...pstn, actions: [{ invokeOn: 'later', name: 'x' }] })).body.message).toMatch(/invokeOn/)
   })
 })

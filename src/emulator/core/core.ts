@@ -12,7 +12,7 @@ import { Hub } from './sockets.js'
 import { Store } from './store.js'
 import { Telephony } from './telephony.js'
 import { TokenIssuer } from './tokens.js'
-import type { Job, PreloadedMessage } from './types.js'
+import type { Job, PreloadedMessage, TrackerSpec } from './types.js'
 
 export interface EmulatorCoreOptions {
   /** ms spent in each of `scheduled` and `in_progress` (default 200). */
@@ -35,6 +35,11 @@ export interface EmulatorCoreOptions {
   acceptAnyToken?: boolean
   /** POST job status changes to loopback `webhookUrl`s (default true). */
   webhooks?: boolean
+  /**
+   * The account's trackers (normally managed with the Management API), used when a job or a
+   * streaming start_request sets `enableAllTrackers`. Default none.
+   */
+  accountTrackers?: TrackerSpec[]
 }
 
 export class EmulatorCore {
@@ -53,6 +58,9 @@ export class EmulatorCore {
   publicHttpUrl = 'http://127.0.0.1'
   publicWsUrl = 'ws://127.0.0.1'
   openSockets = 0
+  /** The account's trackers for `enableAllTrackers` (from the option; may be replaced by tests). */
+  accountTrackers: TrackerSpec[]
+  private readonly webhookChains = new Map<string, Promise<void>>()
 
   constructor(readonly options: EmulatorCoreOptions = {}) {
     this.store = new Store({ maxConversations: options.maxConversations })
@@ -64,6 +72,19 @@ export class EmulatorCore {
     this.maxJsonBytes = options.maxJsonBytes ?? 5 * 1024 * 1024
     this.maxUploadBytes = options.maxUploadBytes ?? 1024 * 1024 * 1024
     this.maxStreamingConnections = options.maxStreamingConnections ?? 1000
+    this.accountTrackers = validateTrackers(options.accountTrackers ?? [])
+  }
+
+  /** The request's trackers, plus the account's when `enableAllTrackers` is set (the request's win on a name clash). */
+  trackersFor(requested: TrackerSpec[], enableAll: boolean): TrackerSpec[] {
+    if (!enableAll) return requested
+    const names = new Set(requested.map((t) => t.name))
+    return [...requested, ...validateTrackers(this.accountTrackers).filter((t) => !names.has(t.name))]
+  }
+
+  /** Whether a streaming session or telephony call of this conversation is still running. */
+  isLive(conversationId: string): boolean {
+    return this.liveStreams.hasLive(conversationId) || [...this.telephony.calls.values()].some((c) => !c.stopped && c.conversation.id === conversationId)
   }
 
   /** Handle one REST request (never throws; errors become the contract's bodies). */
@@ -107,9 +128,32 @@ export class EmulatorCore {
     // Only loopback targets: an emulator must not be a way to send requests elsewhere.
     if (!['127.0.0.1', 'localhost', '[::1]', '::1'].includes(url.hostname)) return
     const body = JSON.stringify({ jobId: job.id, status: job.status })
-    void fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(
-      (r) => r.body?.cancel(),
-      () => undefined,
-    )
+    // One job's POSTs go out one after the other, so the receiver sees the statuses in order; a
+    // receiver that hangs is given up on after 5 s.
+    const previous = this.webhookChains.get(job.id) ?? Promise.resolve()
+    const post = async (): Promise<void> => {
+      try {
+        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(5000) })
+        await res.body?.cancel()
+      } catch {
+        // Delivery failures are ignored (no retries are documented).
+      }
+    }
+    const next = previous.then(post)
+    this.webhookChains.set(job.id, next)
+    void next.then(() => {
+      if (this.webhookChains.get(job.id) === next) this.webhookChains.delete(job.id)
+    })
   }
+}
+
+function validateTrackers(list: unknown): TrackerSpec[] {
+  if (!Array.isArray(list)) throw new TypeError('accountTrackers must be an array of {name, vocabulary}')
+  return list.map((t: unknown, i) => {
+    const rec = t as { name?: unknown; vocabulary?: unknown } | null
+    if (!rec || typeof rec.name !== 'string' || !rec.name || !Array.isArray(rec.vocabulary) || !rec.vocabulary.every((v) => typeof v === 'string')) {
+      throw new TypeError(`accountTrackers[${i}] must be {name: string, vocabulary: string[]}`)
+    }
+    return { name: rec.name, vocabulary: [...(rec.vocabulary as string[])] }
+  })
 }

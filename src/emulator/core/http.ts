@@ -20,8 +20,10 @@ export interface CoreRequest {
 
 export interface CoreResponse {
   status: number
-  /** JSON-serialisable body. */
+  /** JSON-serialisable body; a string when `contentType` is set. */
   body: unknown
+  /** Set for the few non-JSON answers (the HTML pages behind summary/insights URLs); JSON otherwise. */
+  contentType?: string
 }
 
 function defaultBody(status: number, core: EmulatorCore): Record<string, unknown> {

@@ -43,6 +43,7 @@ export class Jobs {
   submit(conversation: Conversation, work: () => Promise<void> | void, webhookUrl?: string): Job {
     this.checkCapacity()
     const job = this.store.addJob(conversation.id, webhookUrl)
+    conversation.lastJobId = job.id
     this.active++
     conversation.pendingJobs++
     this.onChange(job)

@@ -31,6 +31,12 @@ export class LiveStreams {
     return this.entries.get(connectionId)?.live
   }
 
+  /** Whether a stream of this conversation has not completed yet. */
+  hasLive(conversationId: string): boolean {
+    for (const entry of this.entries.values()) if (entry.live.conversation.id === conversationId && !entry.live.completed) return true
+    return false
+  }
+
   attach(connectionId: string, sender: FrameSender, config: LiveConfig, name: string | undefined, noConnectionTimeout: number | undefined): LiveStream {
     const existing = this.entries.get(connectionId)
     if (existing && !existing.live.completed && this.store.get(existing.live.conversation.id)) {
@@ -39,6 +45,9 @@ export class LiveStreams {
       existing.senders.add(sender)
       existing.live.config = { ...config }
       existing.live.setFormat(config.encoding, config.sampleRate)
+      const names = new Set(config.trackers.map((t) => t.name))
+      const c = existing.live.conversation
+      c.options = { ...c.options, trackers: [...c.options.trackers.filter((t) => !names.has(t.name)), ...config.trackers] }
       this.timeouts.set(connectionId, noConnectionTimeout)
       return existing.live
     }
@@ -47,7 +56,7 @@ export class LiveStreams {
       confidenceThreshold: config.confidenceThreshold,
       detectPhrases: false,
       detectEntities: true,
-      enableAllTrackers: false,
+      enableAllTrackers: config.enableAllTrackers,
       trackers: config.trackers,
       entities: [],
       customVocabulary: [],
@@ -75,6 +84,17 @@ export class LiveStreams {
     const seconds = this.timeouts.get(connectionId) ?? 600
     entry.timer = setTimeout(() => this.complete(connectionId, false), seconds * 1000)
     ;(entry.timer as { unref?: () => void }).unref?.()
+  }
+
+  /**
+   * A socket kept open after stop_request (disconnectOnStopRequest:false) closed, by the client or
+   * the disconnectOnStopRequestTimeout: without another socket on the id, the conversation is final.
+   */
+  releaseStopped(connectionId: string, sender: FrameSender): void {
+    const entry = this.entries.get(connectionId)
+    if (!entry) return
+    entry.senders.delete(sender)
+    if (!entry.senders.size) this.complete(connectionId, false)
   }
 
   /** Finalises the stream. `keep`: disconnectOnStopRequest:false, the conversation can restart. */

@@ -3,7 +3,9 @@
 // into events: preloaded lines played back at their times relative to the audio received, or
 // detected speech segments reported as unrecognised speech.
 
-import { analyse, insightContext } from './analysis/index.js'
+import { analyse, insightContext, memberNames } from './analysis/index.js'
+import { extractEntities } from './analysis/entities.js'
+import { averageSentiment, sentimentOf } from './analysis/sentiment.js'
 import { insightsOf } from './analysis/insights.js'
 import { extractTopics } from './analysis/topics.js'
 import { matchTrackers } from './analysis/trackers.js'
@@ -12,6 +14,7 @@ import { placePreloaded } from './preload.js'
 import { PcmDecoder } from './audio/pcm.js'
 import { SpeechSegmenter, type Segment } from './audio/segments.js'
 import type { Store } from './store.js'
+import { iso } from './time.js'
 import { recognitionResult, speakerView, streamInsightView, streamMessageView, UNRECOGNISED_TEXT } from './views.js'
 import type { Conversation, PreloadedMessage, Speaker, StoredMessage, TrackerSpec } from './types.js'
 
@@ -21,6 +24,12 @@ export interface LiveConfig {
   insightTypes: string[]
   sentiment: boolean
   trackers: TrackerSpec[]
+  /** config.trackers.enableAllTrackers: the account's trackers are in `trackers`. */
+  enableAllTrackers: boolean
+  /** config.trackers.interimResults: tracker matches on interim results (isFinal:false). */
+  interimTrackers: boolean
+  /** config.detectEntities: entity_response frames (GO shape). */
+  detectEntities: boolean
   speaker?: { name?: string; userId?: string }
   timezoneOffset: number
   confidenceThreshold: number
@@ -37,6 +46,8 @@ export class LiveStream {
   private timed: Placed[] = []
   private untimed: PreloadedMessage[] = []
   private interimSent = new Set<PreloadedMessage>()
+  /** Message ids given to lines at their interim result, so interim tracker refs match the final message. */
+  private readonly lineIds = new Map<PreloadedMessage, string>()
   private sequence = 0
   private readonly sentTopics = new Set<string>()
   private readonly hasTimed: boolean
@@ -110,6 +121,14 @@ export class LiveStream {
     const words = line.text.split(/\s+/)
     const partial = words.slice(0, Math.max(1, Math.ceil(words.length / 2))).join(' ')
     this.emit(recognitionResult(partial, false, start, now, this.lineUser(line), false))
+    if (!this.config.interimTrackers || !this.config.trackers.length) return
+    // Interim tracker matches: only on what the interim result says so far; the final message repeats them with isFinal:true.
+    const id = uuid()
+    this.lineIds.set(line, id)
+    const c = this.conversation
+    const pending: StoredMessage = { id, text: partial, from: this.store.member(c, line.speaker ?? this.config.speaker ?? { name: 'Speaker 1' }), startMs: c.startMs + start * 1000, endMs: c.startMs + now * 1000, origin: 'fixture' }
+    const trackers = matchTrackers(c.id, this.config.trackers, [pending], [])
+    if (trackers.length) this.emit({ type: 'tracker_response', isFinal: false, sequenceNumber: this.sequence++, trackers })
   }
 
   private lineUser(line: PreloadedMessage): Record<string, string> {
@@ -135,7 +154,7 @@ export class LiveStream {
     const text = line?.text ?? UNRECOGNISED_TEXT
     const who = line?.speaker ?? this.config.speaker
     const from: Speaker = this.store.member(c, who ? { name: who.name, userId: who.userId } : { name: 'Speaker 1' })
-    const message: StoredMessage = { id: uuid(), text, from, startMs: c.startMs + start * 1000, endMs: c.startMs + end * 1000, unrecognised, origin: line ? 'fixture' : 'audio' }
+    const message: StoredMessage = { id: (line && this.lineIds.get(line)) ?? uuid(), text, from, startMs: c.startMs + start * 1000, endMs: c.startMs + end * 1000, unrecognised, origin: line ? 'fixture' : 'audio' }
     c.messages.push(message)
     this.store.touch(c)
     this.emit(recognitionResult(text, true, start, end, speakerView(from), unrecognised))
@@ -148,11 +167,42 @@ export class LiveStream {
       for (const t of fresh) this.sentTopics.add(t.id)
       this.emit({
         type: 'topic_response',
-        topics: fresh.map((t) => ({ id: t.id, type: 'topic', phrases: t.text, score: t.score, rootWords: t.stems.map((s) => ({ text: s })), messageReferences: t.messageIds.map((id) => ({ id, relation: 'text instance' })), messageIndex: c.messages.length - 1 })),
+        topics: fresh.map((t) => ({
+          id: t.id,
+          type: 'topic',
+          phrases: t.text,
+          score: t.score,
+          rootWords: t.stems.map((s) => ({ text: s })),
+          messageReferences: t.messageIds.map((id) => ({ id, relation: 'text instance' })),
+          messageIndex: c.messages.length - 1,
+          ...(this.config.sentiment ? { sentiment: averageSentiment(c.messages.filter((m) => t.messageIds.includes(m.id)).map((m) => sentimentOf(m.text))) } : {}),
+        })),
       })
     }
     const trackers = matchTrackers(c.id, this.config.trackers, [message], insights)
     if (trackers.length) this.emit({ type: 'tracker_response', isFinal: true, sequenceNumber: this.sequence++, trackers })
+    if (this.config.detectEntities) this.entities(message)
+  }
+
+  /**
+   * entity_response (GO's shape, contract 6.5) for one final message, from the same entity analysis
+   * as the REST entities endpoint: one item per type/subType/category, one match per detected value.
+   */
+  private entities(message: StoredMessage): void {
+    const c = this.conversation
+    const found = extractEntities([message], c.options.entities, memberNames(c))
+    if (!found.length) return
+    const groups = new Map<string, { type: string; subType?: string; category?: string; matches: Array<{ detectedValue: string; messageRefs: unknown[] }> }>()
+    for (const e of found) {
+      const key = `${e.type}|${e.subType ?? ''}|${e.customType ?? ''}`
+      const group = groups.get(key) ?? { type: e.type, ...(e.subType ? { subType: e.subType } : {}), ...(e.customType ? { category: e.customType } : {}), matches: [] }
+      groups.set(key, group)
+      group.matches.push({
+        detectedValue: e.value,
+        messageRefs: e.messageRefs.map((r) => ({ id: r.id, startTime: iso(message.startMs), endTime: iso(message.endMs), text: r.text, offset: r.offset })),
+      })
+    }
+    this.emit({ type: 'entity_response', entities: [...groups.values()], sequenceNumber: this.sequence++ })
   }
 
   broadcast(frame: unknown): void {

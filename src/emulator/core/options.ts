@@ -51,6 +51,15 @@ export function toList(value: unknown, name: string): unknown[] | undefined {
   throw badRequest(`"${name}" must be an array`)
 }
 
+/** A JSON value from a query parameter; undefined stays, unparsable text is returned as is (then rejected by type). */
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
@@ -93,7 +102,27 @@ export function parseOptions(body: RawOptions, query?: URLSearchParams): Convers
   // Not documented: the flag without a count. We treat it like a validator would (assumption).
   if (diarize && speakers === undefined) throw badRequest('"diarizationSpeakerCount" is required when "enableSpeakerDiarization" is true')
   const vocabulary = toList(get('customVocabulary'), 'customVocabulary') ?? []
+  const mode = toStr(get('mode'), 'mode')
+  if (mode !== undefined && mode !== 'phone' && mode !== 'default') throw badRequest('"mode" must be one of [phone, default]')
+  const perChannel = toBool(get('enableSeparateRecognitionPerChannel'), 'enableSeparateRecognitionPerChannel')
+  const channels = toList(get('channelMetadata'), 'channelMetadata')
+  channels?.forEach((ch, i) => {
+    if (!isRecord(ch) || toNumber(ch.channel, `channelMetadata[${i}].channel`) === undefined) throw badRequest(`"channelMetadata[${i}].channel" is required`)
+    if (!isRecord(ch.speaker)) throw badRequest(`"channelMetadata[${i}].speaker" must be an object`)
+  })
+  if (channels?.length && !perChannel) throw badRequest('"channelMetadata" is only allowed with "enableSeparateRecognitionPerChannel": true')
+  const featuresRaw = get('features')
+  const features = typeof featuresRaw === 'string' ? safeJson(featuresRaw) : featuresRaw
+  if (features !== undefined && !isRecord(features)) throw badRequest('"features" must be an object')
+  const featureList = features ? toList(features.featureList, 'features.featureList') : undefined
+  if (featureList && !featureList.every((f) => typeof f === 'string')) throw badRequest('"features.featureList" must be an array of strings')
+  const metadataRaw = get('metadata')
+  const metadata = typeof metadataRaw === 'string' ? safeJson(metadataRaw) : metadataRaw
+  if (metadata !== undefined && !isRecord(metadata)) throw badRequest('"metadata" must be an object')
   return {
+    features: featureList as string[] | undefined,
+    metadata: metadata as Record<string, unknown> | undefined,
+    conversationType: toStr(get('conversationType'), 'conversationType'),
     name: toStr(get('name'), 'name'),
     webhookUrl: toStr(get('webhookUrl'), 'webhookUrl'),
     confidenceThreshold: threshold,

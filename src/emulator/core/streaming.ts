@@ -25,6 +25,11 @@ export class StreamingSocket implements SocketHandler {
   private dropAfter?: number
   private received = 0
   private disconnectOnStop = true
+  /** disconnectOnStopRequestTimeout (s): how long a stopped socket kept open waits for a new start_request. */
+  private stopTimeout = 1800
+  private stopTimer?: ReturnType<typeof setTimeout>
+  /** Stopped with disconnectOnStopRequest:false and not restarted yet. */
+  private keptAfterStop = false
 
   constructor(
     private readonly core: EmulatorCore,
@@ -67,6 +72,11 @@ export class StreamingSocket implements SocketHandler {
   }
 
   onClose(): void {
+    this.clearStopTimer()
+    if (this.keptAfterStop) {
+      this.keptAfterStop = false
+      this.core.liveStreams.releaseStopped(this.connectionId, this.out)
+    }
     if (this.live && !this.stopped) this.core.liveStreams.detach(this.connectionId, this.out)
     this.live = undefined
   }
@@ -78,6 +88,8 @@ export class StreamingSocket implements SocketHandler {
 
   private start(request: Json): void {
     if (this.live && !this.stopped) return // repeated start_request on a started socket: ignored
+    this.clearStopTimer()
+    this.keptAfterStop = false
     const config = this.parseConfig(request)
     this.disconnectOnStop = toBool(request.disconnectOnStopRequest, 'disconnectOnStopRequest') ?? true
     const preloadName = typeof (request.config as Json | undefined)?.meetingTitle === 'string' ? ((request.config as Json).meetingTitle as string) : typeof request.meetingTitle === 'string' ? request.meetingTitle : undefined
@@ -102,7 +114,18 @@ export class StreamingSocket implements SocketHandler {
     })
     live.broadcast({ type: 'message', message: { type: 'recognition_stopped' } })
     if (this.disconnectOnStop) this.out.close(1000, 'stop_request')
-    else this.live = undefined // the socket stays; a new start_request continues the conversation
+    else {
+      // The socket stays; a new start_request continues the conversation, within the timeout.
+      this.live = undefined
+      this.keptAfterStop = true
+      this.stopTimer = setTimeout(() => this.out.close(1000, 'disconnectOnStopRequestTimeout'), this.stopTimeout * 1000)
+      ;(this.stopTimer as { unref?: () => void }).unref?.()
+    }
+  }
+
+  private clearStopTimer(): void {
+    if (this.stopTimer) clearTimeout(this.stopTimer)
+    this.stopTimer = undefined
   }
 
   private modify(request: Json): void {
@@ -129,8 +152,19 @@ export class StreamingSocket implements SocketHandler {
     const sampleRate = toNumber(sr.sampleRateHertz, 'sampleRateHertz') ?? 16000
     this.validateAudio(encoding, sampleRate)
     const trackersCfg = isRecord(config.trackers) ? config.trackers : {}
-    const trackers = (toList(request.trackers, 'trackers') ?? []).filter(isRecord).map((t) => ({ name: String(t.name), vocabulary: (toList(t.vocabulary, 'vocabulary') ?? []).map(String) })) as TrackerSpec[]
-    void trackersCfg
+    const enableAllTrackers = toBool(trackersCfg.enableAllTrackers, 'config.trackers.enableAllTrackers') ?? false
+    const requested = (toList(request.trackers, 'trackers') ?? []).map((t, i) => {
+      if (!isRecord(t) || typeof t.name !== 'string' || !t.name) throw new Error(`"trackers[${i}].name" is required`)
+      return { name: t.name, vocabulary: (toList(t.vocabulary, `trackers[${i}].vocabulary`) ?? []).map(String) }
+    }) as TrackerSpec[]
+    const trackers = this.core.trackersFor(requested, enableAllTrackers)
+    const timeout = (name: string, value: unknown): number | undefined => {
+      const n = toNumber(value, name)
+      if (n !== undefined && (n < 0 || n > 1800)) throw new Error(`"${name}" must be between 0 and 1800`)
+      return n
+    }
+    timeout('noConnectionTimeout', request.noConnectionTimeout)
+    this.stopTimeout = timeout('disconnectOnStopRequestTimeout', request.disconnectOnStopRequestTimeout) ?? 1800
     const speaker = isRecord(request.speaker) ? { name: typeof request.speaker.name === 'string' ? request.speaker.name : undefined, userId: typeof request.speaker.userId === 'string' ? request.speaker.userId : undefined } : undefined
     return {
       encoding,
@@ -138,6 +172,9 @@ export class StreamingSocket implements SocketHandler {
       insightTypes: (toList(request.insightTypes, 'insightTypes') ?? []).map(String),
       sentiment: toBool(config.sentiment, 'sentiment') ?? false,
       trackers,
+      enableAllTrackers,
+      interimTrackers: toBool(trackersCfg.interimResults, 'config.trackers.interimResults') ?? false,
+      detectEntities: toBool(config.detectEntities, 'config.detectEntities') ?? false,
       speaker,
       timezoneOffset: toNumber(config.timezoneOffset, 'timezoneOffset') ?? 0,
       confidenceThreshold: toNumber(config.confidenceThreshold, 'confidenceThreshold') ?? 0.5,

@@ -32,17 +32,25 @@ export class TokenIssuer {
     this.now = options.now ?? Date.now
   }
 
-  /** Returns null for a rejected credential pair (401). */
-  issue(appId: string, appSecret: string): { accessToken: string; expiresIn: number } | null {
+  /** Whether this app pair is accepted (any pair unless `credentials` is set). */
+  accepts(appId: string, appSecret: string): boolean {
     const required = this.options.credentials
-    if (required && (required.appId !== appId || required.appSecret !== appSecret)) return null
+    return !required || (required.appId === appId && required.appSecret === appSecret)
+  }
+
+  /**
+   * Returns null for a rejected credential pair (401). `fresh` (token:refresh) always issues a new
+   * token with the full lifetime; earlier tokens of the app stay valid until they expire.
+   */
+  issue(appId: string, appSecret: string, options: { fresh?: boolean } = {}): { accessToken: string; expiresIn: number } | null {
+    if (!this.accepts(appId, appSecret)) return null
     const now = this.now()
     const cached = this.byApp.get(appId)
     // Contract 2.1: asking again before expiry returns the same token with the remaining seconds.
-    if (cached && cached.expMs > now) {
+    if (cached && cached.expMs > now && !options.fresh) {
       return { accessToken: cached.token, expiresIn: Math.max(1, Math.floor((cached.expMs - now) / 1000)) }
     }
-    if (cached) this.byToken.delete(cached.token)
+    if (cached && cached.expMs <= now) this.byToken.delete(cached.token)
     const iat = Math.floor(now / 1000)
     const exp = iat + this.lifetime
     const header = encodeJsonSegment({ alg: 'RS256', typ: 'JWT', kid: 'symbl-emulator' })
@@ -79,12 +87,16 @@ export class TokenIssuer {
     for (const issued of this.byToken.values()) issued.expMs = Math.min(issued.expMs, now - 1)
   }
 
-  /** Revoke (undocumented DELETE /oauth2/token:revoke). */
-  revoke(appId: string): void {
-    const cached = this.byApp.get(appId)
-    if (!cached) return
+  /** Revoke (undocumented DELETE /oauth2/token:revoke): every token of the app stops working. Returns how many. */
+  revoke(appId: string): number {
     this.byApp.delete(appId)
-    this.byToken.delete(cached.token)
+    let count = 0
+    for (const [token, issued] of this.byToken) {
+      if (issued.appId !== appId) continue
+      this.byToken.delete(token)
+      count++
+    }
+    return count
   }
 
   private prune(now: number): void {

@@ -35,6 +35,10 @@ export interface ConversationOptions {
   languageCode: string
   /** Streaming only: which insight types to emit live. */
   insightTypes?: string[]
+  /** Newer (PY/GO 2024) submission fields, kept as given. */
+  features?: string[]
+  metadata?: Record<string, unknown>
+  conversationType?: string
 }
 
 export interface TrackerSpec {
@@ -80,6 +84,8 @@ export interface Conversation {
   pendingJobs: number
   /** Bumped on every change; invalidates the cached analysis. */
   revision: number
+  /** The latest job submitted for this conversation (call score / insights status). */
+  lastJobId?: string
   speakerEvents: unknown[]
 }
 

@@ -3,6 +3,7 @@
 
 import type { Conversation, Speaker, StoredMessage } from '../types.js'
 import { computeAnalytics, type Analytics } from './analytics.js'
+import { callScore, type CallScore } from './callscore.js'
 import { extractEntities, type Entity } from './entities.js'
 import { insightsOf, type Insight, type InsightContext } from './insights.js'
 import { summarize, type SummaryItem } from './summary.js'
@@ -16,6 +17,7 @@ export interface Analysis {
   analytics: Analytics
   entities: () => Entity[]
   summary: () => SummaryItem[]
+  callScore: () => CallScore
 }
 
 const cache = new WeakMap<Conversation, { revision: number; analysis: Analysis }>()
@@ -36,6 +38,11 @@ export function insightContext(conversation: Conversation): InsightContext {
   }
 }
 
+/** Members' full and first names (capitalised ones): mentions of them are person entities. */
+export function memberNames(conversation: Conversation): string[] {
+  return [...new Set(conversation.members.flatMap((m) => [m.name, m.name.split(/\s+/)[0]]))].filter((n) => /^[A-Z]/.test(n))
+}
+
 export function analyse(conversation: Conversation): Analysis {
   const hit = cache.get(conversation)
   if (hit && hit.revision === conversation.revision) return hit.analysis
@@ -47,15 +54,23 @@ export function analyse(conversation: Conversation): Analysis {
   const trackers = matchTrackers(conversation.id, conversation.options.trackers, messages, insights)
   let entities: Entity[] | undefined
   let summary: SummaryItem[] | undefined
+  let score: CallScore | undefined
+  const analytics = computeAnalytics(messages, conversation.members)
   const analysis: Analysis = {
     insights,
     topics,
     trackers,
-    analytics: computeAnalytics(messages, conversation.members),
+    analytics,
     // compromise is the slowest part: entities only run when asked for.
-    entities: () => (entities ??= extractEntities(messages, conversation.options.entities, [...new Set(conversation.members.flatMap((m) => [m.name, m.name.split(/\s+/)[0]]))].filter((n) => /^[A-Z]/.test(n)))),
+    entities: () => (entities ??= extractEntities(messages, conversation.options.entities, memberNames(conversation))),
     summary: () => (summary ??= summarize(conversation.id, messages, topics, insights)),
+    callScore: () => (score ??= callScore(conversation, analytics, insights)),
   }
   cache.set(conversation, { revision: conversation.revision, analysis })
   return analysis
+}
+
+/** `refresh=true` (topics, summary): drop the cached analysis so it is computed again. */
+export function invalidateAnalysis(conversation: Conversation): void {
+  cache.delete(conversation)
 }

@@ -15,11 +15,24 @@ import { ok, type Route, type RouteContext } from './index.js'
 type Kind = 'audio' | 'video'
 
 function conversationFor(core: EmulatorCore, id: string | undefined, source: Conversation['source'], options: ConversationOptions): Conversation {
-  if (id === undefined) return core.store.createConversation(source, options)
+  // enableAllTrackers: the account's trackers (emulator option `accountTrackers`) join the request's.
+  const requested = { ...options, trackers: core.trackersFor(options.trackers, options.enableAllTrackers) }
+  if (id === undefined) {
+    const c = core.store.createConversation(source, requested)
+    if (options.metadata) c.metadata = { ...options.metadata }
+    return c
+  }
   const existing = core.store.get(id)
   if (!existing) throw notFound()
-  // Appends may add trackers/entities; the first job's options stay otherwise.
-  existing.options = { ...existing.options, trackers: [...existing.options.trackers, ...options.trackers], entities: [...existing.options.entities, ...options.entities] }
+  // Appends may add trackers/entities/metadata; the first job's options stay otherwise.
+  const names = new Set(requested.trackers.map((t) => t.name))
+  existing.options = {
+    ...existing.options,
+    enableAllTrackers: existing.options.enableAllTrackers || options.enableAllTrackers,
+    trackers: [...existing.options.trackers.filter((t) => !names.has(t.name)), ...requested.trackers],
+    entities: [...existing.options.entities, ...options.entities],
+  }
+  if (options.metadata) existing.metadata = { ...existing.metadata, ...options.metadata }
   return existing
 }
 

@@ -1,20 +1,40 @@
-// Token endpoints (contract 2.1). refresh/revoke are undocumented but exist in generated clients.
+// Token endpoints (contract 2.1). refresh/revoke exist only in generated clients (undocumented):
+// refresh takes the app pair (and an optional `refreshToken`, ignored: no refresh tokens are
+// issued) and always answers a new token with the full lifetime; revoke takes the app pair and
+// invalidates every token of that app (requests with them then get 401).
 
 import { badRequest, unauthorized } from '../errors.js'
-import type { Route } from './index.js'
+import type { Route, RouteContext } from './index.js'
+
+async function appPair(ctx: RouteContext): Promise<{ body: Record<string, unknown>; appId: string; appSecret: string }> {
+  const body = await ctx.json()
+  if (typeof body.appId !== 'string' || !body.appId) throw badRequest('"appId" is required')
+  if (typeof body.appSecret !== 'string' || !body.appSecret) throw badRequest('"appSecret" is required')
+  return { body, appId: body.appId, appSecret: body.appSecret }
+}
 
 export const authRoutes: Route[] = [
   {
     method: 'POST',
-    pattern: /^\/oauth2\/token:(generate|refresh)$/,
+    pattern: /^\/oauth2\/token:generate$/,
     public: true,
-    async handler({ core, json }) {
-      const body = await json()
+    async handler(ctx) {
+      const { body, appId, appSecret } = await appPair(ctx)
       const type = body.type ?? 'application'
       if (type !== 'application' && type !== 'password') throw badRequest('"type" must be one of [application, password]')
-      if (typeof body.appId !== 'string' || !body.appId) throw badRequest('"appId" is required')
-      if (typeof body.appSecret !== 'string' || !body.appSecret) throw badRequest('"appSecret" is required')
-      const token = core.tokens.issue(body.appId, body.appSecret)
+      const token = ctx.core.tokens.issue(appId, appSecret)
+      if (!token) throw unauthorized('Invalid appId or appSecret.')
+      return { status: 200, body: token }
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/oauth2\/token:refresh$/,
+    public: true,
+    async handler(ctx) {
+      const { body, appId, appSecret } = await appPair(ctx)
+      if (body.refreshToken !== undefined && typeof body.refreshToken !== 'string') throw badRequest('"refreshToken" must be a string')
+      const token = ctx.core.tokens.issue(appId, appSecret, { fresh: true })
       if (!token) throw unauthorized('Invalid appId or appSecret.')
       return { status: 200, body: token }
     },
@@ -23,10 +43,10 @@ export const authRoutes: Route[] = [
     method: 'DELETE',
     pattern: /^\/oauth2\/token:revoke$/,
     public: true,
-    async handler({ core, json }) {
-      const body = await json()
-      if (typeof body.appId !== 'string') throw badRequest('"appId" is required')
-      core.tokens.revoke(body.appId)
+    async handler(ctx) {
+      const { appId, appSecret } = await appPair(ctx)
+      if (!ctx.core.tokens.accepts(appId, appSecret)) throw unauthorized('Invalid appId or appSecret.')
+      ctx.core.tokens.revoke(appId)
       return { status: 200, body: { message: 'Token revoked.' } }
     },
   },

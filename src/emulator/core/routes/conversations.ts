@@ -1,13 +1,15 @@
 // Conversation API (contract 4). Analysis is computed on demand from the stored messages and cached
 // per revision. Before the job completes, data is partial (what is published so far) and summary is 404.
 
-import { analyse } from '../analysis/index.js'
+import { analyse, invalidateAnalysis } from '../analysis/index.js'
 import { averageSentiment, sentimentOf } from '../analysis/sentiment.js'
 import { parentOf } from '../analysis/topics.js'
 import { formatTranscript } from '../analysis/transcript.js'
 import type { EmulatorCore } from '../core.js'
 import { ApiError, badRequest, notFound } from '../errors.js'
-import { toBool, toNumber } from '../options.js'
+import { stableUuid } from '../ids.js'
+import { listConversations } from '../list.js'
+import { toBool } from '../options.js'
 import type { Conversation } from '../types.js'
 import { conversationView, insightView, messageView, speakerView } from '../views.js'
 import { ok, type Route, type RouteContext } from './index.js'
@@ -26,18 +28,24 @@ function get(path: string, handler: (c: Conversation, ctx: RouteContext) => unkn
   return { method: 'GET', pattern: new RegExp(`${P}${path}$`), handler: (ctx) => ok(handler(conv(ctx), ctx)) }
 }
 
-function listConversations(core: EmulatorCore, query: URLSearchParams): unknown {
-  const limit = toNumber(query.get('limit') ?? undefined, 'limit') ?? 20
-  const offset = toNumber(query.get('offset') ?? undefined, 'offset') ?? 0
-  const order = query.get('order') ?? 'desc'
-  if (order !== 'asc' && order !== 'desc') throw badRequest('"order" must be one of [asc, desc]')
-  if (limit < 0 || offset < 0) throw badRequest('"limit" and "offset" must be positive')
-  const all = [...core.store.conversations.values()].sort((a, b) => (order === 'asc' ? a.startMs - b.startMs : b.startMs - a.startMs))
-  return { conversations: all.slice(offset, offset + limit).map(conversationView) }
+/** `refresh=true` (topics, summary; 4.9/4.13): the analysis is computed again. */
+function refresh(c: Conversation, ctx: RouteContext): void {
+  if (flag(ctx, 'refresh')) invalidateAnalysis(c)
+}
+
+/**
+ * Status of the conversation's insights / call score processing (4.16; status values not
+ * documented): the latest job's status; for streaming and telephony conversations (no job) a stable
+ * id per conversation, `in_progress` while the session runs, then `completed`.
+ */
+function processingStatus(core: EmulatorCore, c: Conversation): { jobId: string; status: string } {
+  const job = c.lastJobId ? core.store.jobs.get(c.lastJobId) : undefined
+  if (job) return { jobId: job.id, status: job.status }
+  return { jobId: stableUuid(`${c.id}:insights`), status: c.pendingJobs > 0 || core.isLive(c.id) ? 'in_progress' : 'completed' }
 }
 
 export const conversationRoutes: Route[] = [
-  { method: 'GET', pattern: /^\/v1\/conversations$/, handler: ({ core, query }) => ok(listConversations(core, query)) },
+  { method: 'GET', pattern: /^\/v1\/conversations$/, handler: ({ core, query }) => ok({ conversations: listConversations(core.store.conversations.values(), query).map(conversationView) }) },
   get('', (c) => conversationView(c)),
   {
     method: 'PUT',
@@ -46,7 +54,8 @@ export const conversationRoutes: Route[] = [
       const c = conv(ctx)
       const body = await ctx.json()
       if (typeof body.metadata !== 'object' || body.metadata === null || Array.isArray(body.metadata)) throw badRequest('"metadata" must be an object')
-      c.metadata = body.metadata as Record<string, unknown>
+      // Replaces the metadata (merge semantics are not documented).
+      c.metadata = { ...(body.metadata as Record<string, unknown>) }
       return ok({ id: c.id, metadata: c.metadata })
     },
   },
@@ -100,6 +109,7 @@ export const conversationRoutes: Route[] = [
   get('/follow-ups', (c) => ({ followUps: analyse(c).insights.filter((i) => i.type === 'follow_up').map(insightView) })),
   get('/insights', (c) => ({ insights: analyse(c).insights.map(insightView) })),
   get('/topics', (c, ctx) => {
+    refresh(c, ctx)
     const topics = analyse(c).topics
     const withSentiment = flag(ctx, 'sentiment')
     const withParents = flag(ctx, 'parentRefs')
@@ -121,10 +131,19 @@ export const conversationRoutes: Route[] = [
   get('/trackers-detected', (c) => analyse(c).trackers),
   get('/trackers', (c) => analyse(c).trackers),
   get('/analytics', (c) => analyse(c).analytics),
-  get('/summary', (c) => {
+  get('/summary', (c, ctx) => {
     if (c.pendingJobs > 0) throw notFound('Summary is not available until the job is completed.')
+    refresh(c, ctx)
     return { summary: analyse(c).summary() }
   }),
+  // Call score (4.16): an emulator heuristic over measured features, see analysis/callscore.ts.
+  get('/callscore', (c, ctx) => {
+    if (c.pendingJobs > 0 || ctx.core.isLive(c.id)) throw notFound('Call score is not available until the conversation is processed.')
+    refresh(c, ctx)
+    return analyse(c).callScore()
+  }),
+  get('/callscore/status', (c, ctx) => processingStatus(ctx.core, c)),
+  get('/lm-insights/status', (c, ctx) => processingStatus(ctx.core, c)),
   {
     method: 'POST',
     pattern: new RegExp(`${P}/transcript$`),

@@ -5,6 +5,7 @@ import type { CoreResponse, HeaderBag } from '../http.js'
 import { asyncRoutes } from './async.js'
 import { authRoutes } from './auth.js'
 import { conversationRoutes } from './conversations.js'
+import { experienceRoutes } from './experiences.js'
 import { telephonyRoutes } from './telephony.js'
 
 export interface RouteContext {
@@ -24,6 +25,6 @@ export interface Route {
   handler(ctx: RouteContext): Promise<CoreResponse> | CoreResponse
 }
 
-export const ROUTES: Route[] = [...authRoutes, ...asyncRoutes, ...telephonyRoutes, ...conversationRoutes]
+export const ROUTES: Route[] = [...authRoutes, ...asyncRoutes, ...telephonyRoutes, ...experienceRoutes, ...conversationRoutes]
 
 export const ok = (body: unknown, status = 200): CoreResponse => ({ status, body })

@@ -35,6 +35,16 @@ export const telephonyRoutes: Route[] = [
       if (endpoint.type === 'pstn' && (typeof endpoint.phoneNumber !== 'string' || !endpoint.phoneNumber)) throw badRequest('"endpoint.phoneNumber" is required')
       if (endpoint.type === 'sip' && (typeof endpoint.uri !== 'string' || !endpoint.uri)) throw badRequest('"endpoint.uri" is required')
       if (body.languages !== undefined && !Array.isArray(body.languages)) throw badRequest('"languages" must be an array')
+      // Both shapes of 9: ["es-US"] (DOCS22/PY) and [{code: "es-US"}] (JS api-client).
+      ;(body.languages as unknown[] | undefined)?.forEach((l, i) => {
+        if (typeof l !== 'string' && !(isRecord(l) && typeof l.code === 'string')) throw badRequest(`"languages[${i}]" must be a language code or {code}`)
+      })
+      if (body.actions !== undefined && !Array.isArray(body.actions)) throw badRequest('"actions" must be an array')
+      ;(body.actions as unknown[] | undefined)?.forEach((a, i) => {
+        if (!isRecord(a) || (a.invokeOn !== 'start' && a.invokeOn !== 'stop')) throw badRequest(`"actions[${i}].invokeOn" must be one of [start, stop]`)
+        if (typeof a.name !== 'string' || !a.name) throw badRequest(`"actions[${i}].name" is required`)
+      })
+      if (body.timezone !== undefined && typeof body.timezone !== 'string') throw badRequest('"timezone" must be a string')
       const session = isRecord(body.data) && isRecord(body.data.session) ? body.data.session : {}
       const name = typeof session.name === 'string' ? session.name : undefined
       core.jobs.checkCapacity()
