@@ -180,21 +180,22 @@ interface Session {
   targetSampleRate: number
 }
 
-function startSession(s: Session): MicrophoneHandle {
+function startSession({ options, stream, track, context, source, node, targetSampleRate }: Session): MicrophoneHandle {
   let level = 0
   let muted = false
   let active = true
   let stopping: Promise<void> | undefined
   let onStopped: (() => void) | undefined
-  const send = (m: ControlMessage) => s.node.port.postMessage(m)
+  const send = (m: ControlMessage) => node.port.postMessage(m)
+  const setMuted = (on: boolean) => send({ type: 'mute', muted: (muted = on) })
 
-  s.node.port.onmessage = (event: MessageEvent<ProcessorMessage>) => {
+  node.port.onmessage = (event: MessageEvent<ProcessorMessage>) => {
     const m = event.data
     if (m.type === 'chunk') {
       if (!active) return
       level = m.rms
-      s.options.onLevel?.(m.rms)
-      s.options.onChunk(m.pcm)
+      options.onLevel?.(m.rms)
+      options.onChunk(m.pcm)
     } else if (m.type === 'stopped') {
       onStopped?.()
     } else if (m.type === 'error') {
@@ -203,14 +204,14 @@ function startSession(s: Session): MicrophoneHandle {
   }
 
   async function release(): Promise<void> {
-    s.track.removeEventListener('ended', onTrackEnded)
-    if (s.track.onended === handler) s.track.onended = appHandler
-    s.node.port.onmessage = null
-    s.node.port.close()
-    s.source.disconnect()
-    s.node.disconnect()
-    s.stream.getTracks().forEach((t) => t.stop())
-    if (s.context.state !== 'closed') await s.context.close().catch(() => {})
+    track.removeEventListener('ended', onTrackEnded)
+    if (track.onended === handler) track.onended = appHandler
+    node.port.onmessage = null
+    node.port.close()
+    source.disconnect()
+    node.disconnect()
+    stream.getTracks().forEach((t) => t.stop())
+    if (context.state !== 'closed') await context.close().catch(() => {})
   }
 
   // Ends capture once, whatever comes first: stop(), the device going away, a processor error.
@@ -227,31 +228,31 @@ function startSession(s: Session): MicrophoneHandle {
       }
       active = false
       await release()
-      s.options.onEnded?.(error)
+      options.onEnded?.(error)
     })()
     return stopping
   }
 
   function onTrackEnded(): void {
-    void end(new MicrophoneError('device-lost', `The microphone "${s.track.label}" stopped delivering audio (unplugged or revoked)`))
+    void end(new MicrophoneError('device-lost', `The microphone "${track.label}" stopped delivering audio (unplugged or revoked)`))
   }
   // Both forms: Firefox 153 delivers track events to the `onended` handler but, in our tests, not
   // to addEventListener listeners. The app's own onended handler, if any, is kept and still called.
-  const appHandler = s.track.onended
+  const appHandler = track.onended
   const handler = function (this: MediaStreamTrack, ev: Event) {
     appHandler?.call(this, ev)
     onTrackEnded()
   }
-  s.track.onended = handler
-  s.track.addEventListener('ended', onTrackEnded)
+  track.onended = handler
+  track.addEventListener('ended', onTrackEnded)
 
-  const settings = s.track.getSettings()
+  const settings = track.getSettings()
   return {
-    device: { deviceId: settings.deviceId ?? '', label: s.track.label },
-    track: s.track,
-    context: s.context,
-    sampleRate: s.context.sampleRate,
-    targetSampleRate: s.targetSampleRate,
+    device: { deviceId: settings.deviceId ?? '', label: track.label },
+    track,
+    context,
+    sampleRate: context.sampleRate,
+    targetSampleRate,
     get level() {
       return level
     },
@@ -261,14 +262,8 @@ function startSession(s: Session): MicrophoneHandle {
     get active() {
       return active
     },
-    mute() {
-      muted = true
-      send({ type: 'mute', muted: true })
-    },
-    unmute() {
-      muted = false
-      send({ type: 'mute', muted: false })
-    },
+    mute: () => setMuted(true),
+    unmute: () => setMuted(false),
     stop() {
       return end(undefined, true)
     },

@@ -20,8 +20,8 @@ import { Conversation } from '../conversations/conversation.js'
 import { ConfigError, ConnectionError, SymblError, TimeoutError, ValidationError } from '../errors.js'
 import { redact } from '../logger.js'
 import type { WebSocketLike } from '../platform.js'
-import { AudioNotDeliveredError, MalformedFrameError, type UndeliveredAudio } from './errors.js'
-import { bytesPerSecond, errorFromFrame, modifyRequest, parseFrame, PING, startRequest, STOP_REQUEST, toBytes, type AudioFormat, type Frame } from './frames.js'
+import { AudioNotDeliveredError } from './errors.js'
+import { bytesPerSecond, errorFromFrame, malformed, modifyRequest, noop, parseFrame, PING, startRequest, STOP_REQUEST, toBytes, type AudioFormat, type Frame } from './frames.js'
 import { KeepAlive, keepAlivePolicy, type KeepAlivePolicy } from './keepalive.js'
 import { checkFormat, checkOptions } from './options.js'
 import { backoffDelay, reconnectPolicy, type ReconnectPolicy } from './reconnect.js'
@@ -35,14 +35,17 @@ const OPEN = 1
 /** After `conversation_completed`, how long to wait for `recognition_stopped` or the server's close. */
 const CLOSE_GRACE_MS = 2000
 
+type Timer = ReturnType<typeof setTimeout>
+
 interface Session {
   ws: WebSocketLike
   token: string
-  opened: boolean
-  started: boolean
-  ready: boolean
-  closed: boolean
-  stopSent: boolean
+  // Flags start out undefined (false).
+  opened?: boolean
+  started?: boolean
+  ready?: boolean
+  closed?: boolean
+  stopSent?: boolean
   /** Tail positions of the pings not answered yet, oldest first (see resend-tail.ts). */
   pings: number[]
   /** The last `error` event's message (a refused `ws` handshake says "Unexpected server response: 401"). */
@@ -52,13 +55,7 @@ interface Session {
   settle?: (error?: unknown) => void
 }
 
-interface Deferred<T> {
-  promise: Promise<T>
-  resolve: (value: T) => void
-  reject: (error: unknown) => void
-}
-
-function deferred<T>(): Deferred<T> & { timer?: ReturnType<typeof setTimeout> } {
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void; timer?: Timer } {
   let resolve!: (value: T) => void
   let reject!: (error: unknown) => void
   const promise = new Promise<T>((a, b) => {
@@ -67,6 +64,10 @@ function deferred<T>(): Deferred<T> & { timer?: ReturnType<typeof setTimeout> } 
   })
   return { promise, resolve, reject }
 }
+
+/** Any failure as a SymblError (the SDK's own pass through). */
+const asSymblError = (error: unknown): SymblError =>
+  error instanceof SymblError ? error : new ConnectionError(String(redact(String((error as Error)?.message ?? error))), { cause: error })
 
 export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   /** The id chosen for this connection (rejoins use it; the Subscribe API takes it too). */
@@ -86,14 +87,15 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   readonly #highWater: number
   #session: Session | undefined
   #stats = { sentBytes: 0, resentBytes: 0, reconnects: 0 }
-  #pumpTimer: ReturnType<typeof setTimeout> | undefined
+  #pumpTimer: Timer | undefined
   #wake: (() => void) | undefined
-  #grace: ReturnType<typeof setTimeout> | undefined
+  #grace: Timer | undefined
   #stopRequested = false
   #completed = false
   #recognitionStopped = false
-  #stop: (Deferred<Conversation> & { timer?: ReturnType<typeof setTimeout> }) | undefined
-  #modifies: Array<{ resolve: () => void; reject: (e: unknown) => void; timer: ReturnType<typeof setTimeout>; previous?: AudioFormat; format?: AudioFormat }> = []
+  #stop: ReturnType<typeof deferred<Conversation>> | undefined
+  /** modify() calls the server has not answered, oldest first, with the format before and after each. */
+  #modifies: Array<{ resolve: () => void; reject: (e: unknown) => void; timer: Timer; previous: AudioFormat; format: AudioFormat }> = []
   #failure: SymblError | undefined
   #conversation: Conversation | undefined
   /** The microphone feeding this connection (at most one), and whether one is being opened. */
@@ -161,11 +163,9 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
    * in the same queue and goes out, in order, after the reconnect.
    */
   sendAudio(audio: ArrayBuffer | ArrayBufferView): Promise<void> {
-    if (this.#stopRequested || this.#state === 'closed') {
-      return Promise.reject(this.#failure ?? new ConnectionError(`sendAudio was called after ${this.#stopRequested ? 'stop()' : 'the connection closed'}`))
-    }
     let bytes: Uint8Array
     try {
+      this.#check('sendAudio')
       bytes = toBytes(audio, this.#format)
     } catch (error) {
       return Promise.reject(error)
@@ -189,22 +189,22 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
    * it was) if it refuses the change, and with a `TimeoutError` after `stopTimeoutMs` without an answer.
    */
   modify(change: { sampleRateHertz?: number; encoding?: AudioEncoding }): Promise<void> {
-    if (this.#stopRequested || this.#state === 'closed') return Promise.reject(new ConnectionError('modify was called after stop() or close'))
-    if (!change || typeof change !== 'object' || (change.sampleRateHertz === undefined && change.encoding === undefined)) {
-      return Promise.reject(new ValidationError('modify takes { sampleRateHertz, encoding } with at least one of them'))
-    }
-    const format = { encoding: change.encoding ?? this.#format.encoding, sampleRateHertz: change.sampleRateHertz ?? this.#format.sampleRateHertz }
+    const previous = this.#format
+    let format: AudioFormat
     try {
+      this.#check('modify', true)
+      if (!change || typeof change !== 'object' || (change.sampleRateHertz === undefined && change.encoding === undefined)) {
+        throw new ValidationError('modify takes { sampleRateHertz, encoding } with at least one of them')
+      }
+      format = { encoding: change.encoding ?? previous.encoding, sampleRateHertz: change.sampleRateHertz ?? previous.sampleRateHertz }
       checkFormat(format, 'modify')
+      if (format.sampleRateHertz !== previous.sampleRateHertz && (this.#mic || this.#micOpening || this.#sources > 0)) {
+        // The microphone and file/stream senders resample to the rate they started with; changing
+        // the declared rate under them would mislabel their audio.
+        throw new ValidationError(`Audio is being sent at ${previous.sampleRateHertz} Hz by sendAudioFromMic/sendAudioFromFile/sendAudioStream: stop it before modify() changes the rate, then start it again`)
+      }
     } catch (error) {
       return Promise.reject(error)
-    }
-    if (format.sampleRateHertz !== this.#format.sampleRateHertz && (this.#mic || this.#micOpening || this.#sources > 0)) {
-      // The microphone and file/stream senders resample to the rate they started with; changing
-      // the declared rate under them would mislabel their audio.
-      return Promise.reject(
-        new ValidationError(`Audio is being sent at ${this.#format.sampleRateHertz} Hz by sendAudioFromMic/sendAudioFromFile/sendAudioStream: stop it before modify() changes the rate, then start it again`),
-      )
     }
     const done = new Promise<void>((resolve, reject) => {
       const ms = this.#options.stopTimeoutMs ?? 30_000
@@ -212,9 +212,9 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
         this.#modifies = this.#modifies.filter((m) => m.timer !== timer)
         reject(new TimeoutError(`The server did not confirm modify_request (session_modified) within ${ms} ms`))
       }, ms)
-      this.#modifies.push({ resolve, reject, timer, previous: this.#format, format })
+      this.#modifies.push({ resolve, reject, timer, previous, format })
     })
-    this.#queue.offerText(modifyRequest(format), this.#format)
+    this.#queue.offerText(modifyRequest(format), previous)
     this.#format = format
     this.#queue.limit = this.#bound()
     this.#pump()
@@ -229,9 +229,9 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
    */
   stop(): Promise<Conversation> {
     if (this.#stop) return this.#stop.promise
-    if (this.#mic && this.#state !== 'closed') {
+    const mic = this.#mic
+    if (mic && this.#state !== 'closed') {
       // The microphone first: its last partial chunk must reach the queue before stop_request.
-      const mic = this.#mic
       this.#micStopping ??= mic.stop().then(() => {
         if (this.#mic === mic) this.#mic = undefined
       })
@@ -243,10 +243,10 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     const stop = (this.#stop = deferred<Conversation>())
     const ms = this.#options.stopTimeoutMs ?? 30_000
     stop.timer = setTimeout(() => {
-      if (this.#completed) return this.#finish(1000, 'stopped')
-      const audio = this.#undelivered()
+      if (this.#completed) return this.#finish()
       const message = `stop() timed out after ${ms} ms without conversation_completed`
-      this.#end(1000, 'stop timed out', audio.undeliveredBytes ? new AudioNotDeliveredError(message, audio) : new TimeoutError(message))
+      const lost = this.#notDelivered(message)
+      this.#end(1000, 'stop timed out', lost.undeliveredBytes ? lost : new TimeoutError(message))
     }, ms)
     this.#pump()
     return stop.promise
@@ -267,7 +267,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       throw new ConfigError('sendAudioFromMic needs a browser microphone. On Node, send a WAV file with sendAudioFromFile(path) or raw PCM with sendAudioStream(source, { sampleRate })')
     }
     if (!options || typeof options !== 'object') throw new ValidationError('sendAudioFromMic takes an options object, e.g. { deviceId }')
-    this.#checkCanSend('sendAudioFromMic')
+    this.#check('sendAudioFromMic')
     const { encoding, sampleRateHertz } = this.#format
     if (encoding !== 'LINEAR16') {
       throw new ValidationError(`sendAudioFromMic sends LINEAR16 audio, but this connection was started with encoding ${encoding}: start it with config.speechRecognition.encoding 'LINEAR16' (the default)`)
@@ -281,10 +281,9 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
         targetSampleRate: sampleRateHertz,
         // Chunks are fresh ArrayBuffers: straight to sendAudio, whose failure becomes an `error` event.
         onChunk: (pcm) => {
-          if (this.#stopRequested || this.#state === 'closed') return
+          if (this.#over()) return
           this.sendAudio(pcm).catch((error: unknown) => {
-            if (this.#stopRequested || this.#state === 'closed') return // the close itself reports why
-            this.deliver('error', error instanceof SymblError ? error : new ConnectionError(String(error), { cause: error }))
+            if (!this.#over()) this.deliver('error', asSymblError(error)) // else the close itself reports why
           })
         },
         onEnded: (error) => {
@@ -297,7 +296,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       this.#micOpening = false
     }
     // The app may have stopped or closed the connection while the browser asked for permission.
-    if (this.#stopRequested || this.#state === 'closed') {
+    if (this.#over()) {
       await handle.stop()
       throw new ConnectionError('The connection was stopped or closed while the microphone was opening')
     }
@@ -317,14 +316,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     if (!platform.readFile) {
       throw new ConfigError('sendAudioFromFile reads a file path, which a browser cannot: use sendAudioFromMic() for the microphone, or sendAudioStream(source, { sampleRate }) for PCM bytes')
     }
-    this.#checkCanSend('sendAudioFromFile')
-    const { sendWavFile } = await import('./audio-input.js')
-    this.#sources++
-    try {
-      return await sendWavFile(this, (p) => platform.readFile!(p), path, options)
-    } finally {
-      this.#sources--
-    }
+    return this.#send('sendAudioFromFile', (input) => input.sendWavFile(this, (p) => platform.readFile!(p), path, options))
   }
 
   /**
@@ -332,20 +324,31 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
    * generator, a buffer) in the given format, resampled to the connection's LINEAR16 rate. Same
    * pacing, abort and summary as `sendAudioFromFile`. Both runtimes.
    */
-  async sendAudioStream(source: AudioByteSource, options: SendAudioStreamOptions): Promise<SendAudioSummary> {
-    this.#checkCanSend('sendAudioStream')
-    const { sendPcmStream } = await import('./audio-input.js')
+  sendAudioStream(source: AudioByteSource, options: SendAudioStreamOptions): Promise<SendAudioSummary> {
+    return this.#send('sendAudioStream', (input) => input.sendPcmStream(this, source, options))
+  }
+
+  /** Runs a file or stream sender (loaded on first use), counted in `#sources` while it runs. */
+  async #send(method: string, run: (input: typeof import('./audio-input.js')) => Promise<SendAudioSummary>): Promise<SendAudioSummary> {
+    this.#check(method)
+    const input = await import('./audio-input.js')
     this.#sources++
     try {
-      return await sendPcmStream(this, source, options)
+      return await run(input)
     } finally {
       this.#sources--
     }
   }
 
-  #checkCanSend(method: string): void {
-    if (this.#stopRequested || this.#state === 'closed') {
-      throw this.#failure ?? new ConnectionError(`${method} was called after ${this.#stopRequested ? 'stop()' : 'the connection closed'}`)
+  /** After stop() or a close, nothing more may be sent. */
+  #over(): boolean {
+    return this.#stopRequested || this.#state === 'closed'
+  }
+
+  /** Throws, once sending is over, why (the connection's failure, unless `own`) or that `method` came too late. */
+  #check(method: string, own?: boolean): void {
+    if (this.#over()) {
+      throw (own ? undefined : this.#failure) ?? new ConnectionError(`${method} was called after ${this.#stopRequested ? 'stop()' : 'the connection closed'}`)
     }
   }
 
@@ -403,17 +406,10 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       const session: Session = {
         ws,
         token,
-        opened: false,
-        started: false,
-        ready: false,
-        closed: false,
-        stopSent: false,
         pings: [],
         keepAlive: new KeepAlive(this.#keepAlive, () => this.#ping(session), () => this.#drop(session, 3006, 'no answer to keep-alive')),
       }
-      const timer = setTimeout(() => {
-        session.settle?.(new TimeoutError(`The streaming server did not start the conversation within ${startMs} ms`))
-      }, startMs)
+      const timer = setTimeout(() => session.settle?.(new TimeoutError(`The streaming server did not start the conversation within ${startMs} ms`)), startMs)
       session.settle = (error) => {
         clearTimeout(timer)
         session.settle = undefined
@@ -447,80 +443,73 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       if (mark !== undefined) this.#tail.acknowledge(mark)
       return
     }
-    if (parsed.kind === 'bad') {
-      this.#client.log('warn', parsed.error.message)
-      this.deliver('error', parsed.error)
-      return
-    }
+    if (parsed.kind === 'bad') return this.#report(parsed.error)
     const frame = parsed.frame
     frame.audioOffsetMs = this.audioOffsetMs
     if (frame.type === 'error') return this.#serverError(session, frame)
-    if (frame.type !== 'message') {
-      // Known result types and any other type (delivered under its own name, as the Python SDK does).
-      this.deliver(frame.type as 'message_response', frame as never)
-      return
-    }
+    // Known result types and any other type (delivered under its own name, as the Python SDK does).
+    if (frame.type !== 'message') return this.deliver(frame.type as 'message_response', frame as never)
     const m = frame.message as MessageFrame['message']
     if (!m || typeof m !== 'object' || typeof m.type !== 'string') {
-      this.deliver('error', new MalformedFrameError('The server sent a `message` frame without a string `message.type`; ignored', JSON.stringify(frame).slice(0, 200)))
-      return
+      return this.deliver('error', malformed('a `message` frame without a string `message.type`', JSON.stringify(frame)))
     }
-    if (m.type === 'error') return this.#serverError(session, m)
+    const type = m.type
+    if (type === 'error') return this.#serverError(session, m)
     const id = m.data?.conversationId ?? m.conversationId
-    if (typeof id === 'string' && id && (m.type === 'conversation_created' || m.type === 'recognition_started' || m.type === 'conversation_completed')) {
-      this.#setConversationId(id)
-    }
-    if (m.type === 'recognition_started' || m.type === 'started_listening') session.started = true
-    if (m.type === 'conversation_completed') this.#completed = true
-    if (m.type === 'recognition_stopped') this.#recognitionStopped = true
-    if (m.type === 'session_modified') {
-      const waiter = this.#modifies.shift()
-      if (waiter) {
-        clearTimeout(waiter.timer)
-        waiter.resolve()
+    if (typeof id === 'string' && id && (type === 'conversation_created' || type === 'recognition_started' || type === 'conversation_completed')) {
+      if (this.conversationId && this.conversationId !== id) {
+        // The server lost the conversation while the socket was down and started a new one.
+        this.deliver('error', new ConnectionError(`The server continued in a new conversation ${id} after a reconnect; results before it are in ${this.conversationId}`))
       }
+      this.conversationId = id
     }
-    if (!session.ready && session.started && this.conversationId) this.#ready(session)
+    if (type === 'recognition_started' || type === 'started_listening') session.started = true
+    if (type === 'conversation_completed') this.#completed = true
+    if (type === 'recognition_stopped') this.#recognitionStopped = true
+    if (type === 'session_modified') this.#modified()
+    if (!session.ready && session.started && this.conversationId) {
+      session.ready = true
+      this.audioOffsetMs = this.#queue.peek()?.startMs ?? this.#queue.positionMs
+      session.settle?.()
+      this.#pump()
+    }
     this.deliver('message', frame as MessageFrame)
     if (this.#completed && this.#stop) {
-      if (this.#recognitionStopped) this.#finish(1000, 'stopped')
-      else this.#grace ??= setTimeout(() => this.#finish(1000, 'stopped'), CLOSE_GRACE_MS)
+      if (this.#recognitionStopped) this.#finish()
+      else this.#grace ??= setTimeout(() => this.#finish(), CLOSE_GRACE_MS)
     }
   }
 
-  #setConversationId(id: string): void {
-    if (this.conversationId && this.conversationId !== id) {
-      // The server lost the conversation while the socket was down and started a new one.
-      this.deliver('error', new ConnectionError(`The server continued in a new conversation ${id} after a reconnect; results before it are in ${this.conversationId}`))
-    }
-    this.conversationId = id
+  /** Logs and emits an error the connection goes on after. */
+  #report(error: SymblError): void {
+    this.#client.log('warn', error.message)
+    this.deliver('error', error)
   }
 
   #serverError(session: Session, body: Record<string, unknown>): void {
     const error = errorFromFrame(body)
     if (session.settle) return session.settle(error)
-    this.#client.log('warn', error.message)
     // The server answers a modify_request it refuses with an error frame instead of session_modified
     // (frames carry no request id; the SDK sends nothing else that draws an error once started).
-    // Reject the waiting modify() at once instead of after stopTimeoutMs, and go back to the format
-    // the server still uses, so later audio and a reconnect's start_request are not declared wrong.
-    const refused = this.#modifies.shift()
-    if (refused) {
-      clearTimeout(refused.timer)
-      if (refused.previous && this.#format === refused.format) {
-        this.#format = refused.previous
-        this.#queue.limit = this.#bound()
-      }
-      refused.reject(error)
-    }
-    this.deliver('error', error)
+    // Reject the waiting modify() at once instead of after stopTimeoutMs.
+    this.#modified(error)
+    this.#report(error)
   }
 
-  #ready(session: Session): void {
-    session.ready = true
-    this.audioOffsetMs = this.#queue.peek()?.startMs ?? this.#queue.positionMs
-    session.settle?.()
-    this.#pump()
+  /**
+   * Settles the oldest waiting modify() (the server answers them in order). A refusal goes back to
+   * the format the server still uses, so later audio and a reconnect's start_request are not declared wrong.
+   */
+  #modified(error?: SymblError): void {
+    const m = this.#modifies.shift()
+    if (!m) return
+    clearTimeout(m.timer)
+    if (!error) return m.resolve()
+    if (this.#format === m.format) {
+      this.#format = m.previous
+      this.#queue.limit = this.#bound()
+    }
+    m.reject(error)
   }
 
   /** Hands queued frames to the socket while it is not over its high-water mark; then sends the stop if asked. */
@@ -574,18 +563,15 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     const { ws } = session
     ws.onopen = ws.onmessage = ws.onclose = null
     // `ws` throws on an 'error' event with no listener: keep a no-op one.
-    ws.onerror = () => {}
+    ws.onerror = noop
     if (this.#session === session) this.#session = undefined
     if (session.settle) return session.settle(this.#startError(session, code, reason))
     if (this.#state === 'closed') return
     if (this.#stopRequested && (this.#completed || (session.stopSent && code === 1000))) return this.#finish(code, reason)
-    if (code === 1000) {
-      // A normal close that the app did not ask for: the server ended the conversation (idle, limit).
-      const audio = this.#undelivered()
-      this.#end(code, reason, audio.undeliveredBytes ? new AudioNotDeliveredError(`The server closed the connection (code 1000${reason ? `: ${reason}` : ''})`, audio, { closeCode: code }) : undefined)
-      return
-    }
-    void this.#reconnectLoop(code, reason || session.error || 'connection lost')
+    if (code !== 1000) return void this.#reconnectLoop(code, reason || session.error || 'connection lost')
+    // A normal close that the app did not ask for: the server ended the conversation (idle, limit).
+    const lost = this.#notDelivered(`The server closed the connection (code 1000${reason ? `: ${reason}` : ''})`, { closeCode: code })
+    this.#end(code, reason, lost.undeliveredBytes ? lost : undefined)
   }
 
   async #reconnectLoop(code: number, reason: string): Promise<void> {
@@ -595,7 +581,8 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     this.#stats.resentBytes += resentBytes
     this.#queue.requeue(tail)
     let cause: unknown
-    for (let attempt = 1; attempt <= this.#reconnect.maxAttempts; attempt++) {
+    const attempts = this.#reconnect.maxAttempts
+    for (let attempt = 1; attempt <= attempts; attempt++) {
       const delayMs = backoffDelay(this.#reconnect, attempt)
       this.#client.log('info', `Streaming socket lost (${code}: ${reason}); reconnecting in ${delayMs} ms (attempt ${attempt})`)
       this.deliver('reconnecting', { attempt, delayMs, closeCode: code, reason })
@@ -617,13 +604,11 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
         reason = error instanceof Error ? error.message : String(error)
       }
     }
-    const attempts = this.#reconnect.maxAttempts
     this.#end(
       code,
       reason,
-      new AudioNotDeliveredError(
+      this.#notDelivered(
         attempts ? `The streaming connection was lost and ${attempts} reconnection attempts failed (last: ${reason})` : `The streaming connection was lost (${code}: ${reason}) and reconnection is off`,
-        this.#undelivered(),
         { closeCode: code, cause },
       ),
     )
@@ -634,28 +619,29 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     const status = Number(/Unexpected server response: (\d{3})/.exec(session.error ?? '')?.[1]) || undefined
     // Browsers show a refused handshake only as close 1006; it may have been the token, so fetch a new one next time.
     if (status === 401 || (!session.opened && !status && this.#client.platform.name === 'browser')) this.#client.tokens.invalidate(session.token)
-    if (status) {
-      const hint = status === 401 || status === 403 ? ': the token was not accepted. Check what your tokenProvider returns' : ''
-      return new ConnectionError(`The streaming server refused the WebSocket handshake with HTTP ${status}${hint}`, { closeCode: code, details: { status } })
-    }
-    if (!session.opened) {
-      return new ConnectionError(`Could not open the streaming socket (${redact(session.error ?? `closed with code ${code}`)}). Check wsBaseUrl, the network and the token`, { closeCode: code })
-    }
-    return new ConnectionError(`The server closed the socket (code ${code}${reason ? `: ${redact(reason)}` : ''}) before starting the conversation`, { closeCode: code })
+    return new ConnectionError(
+      status
+        ? `The streaming server refused the WebSocket handshake with HTTP ${status}${status === 401 || status === 403 ? ': the token was not accepted. Check what your tokenProvider returns' : ''}`
+        : session.opened
+          ? `The server closed the socket (code ${code}${reason ? `: ${redact(reason)}` : ''}) before starting the conversation`
+          : `Could not open the streaming socket (${redact(session.error ?? `closed with code ${code}`)}). Check wsBaseUrl, the network and the token`,
+      { closeCode: code, details: status && { status } },
+    )
   }
 
-  #undelivered(): UndeliveredAudio {
+  /** An AudioNotDeliveredError with what is undelivered and unconfirmed now (`undeliveredBytes` may be 0). */
+  #notDelivered(message: string, extra?: { closeCode?: number; cause?: unknown }): AudioNotDeliveredError {
     const rate = bytesPerSecond(this.#format)
-    const resent = this.#queue.sentBytes()
-    const undeliveredBytes = this.#queue.bytes - resent + this.#queue.waitingBytes + this.#queue.droppedBytes
+    const queue = this.#queue
+    const resent = queue.sentBytes()
+    const undeliveredBytes = queue.bytes - resent + queue.waitingBytes + queue.droppedBytes
     const unconfirmedBytes = resent + this.#tail.bytes
-    return { undeliveredBytes, undeliveredMs: (undeliveredBytes * 1000) / rate, unconfirmedBytes, unconfirmedMs: (unconfirmedBytes * 1000) / rate }
+    return new AudioNotDeliveredError(message, { undeliveredBytes, undeliveredMs: (undeliveredBytes * 1000) / rate, unconfirmedBytes, unconfirmedMs: (unconfirmedBytes * 1000) / rate }, extra)
   }
 
   /** A completed stop: close cleanly and resolve with the conversation. */
-  #finish(code: number, reason: string): void {
-    if (this.#state === 'closed' || !this.#stop) return
-    this.#end(code, reason)
+  #finish(code = 1000, reason = 'stopped'): void {
+    if (this.#stop) this.#end(code, reason)
   }
 
   /**
@@ -671,23 +657,20 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     clearTimeout(this.#grace)
     this.#wake?.()
     const session = this.#session
-    if (session) {
-      if (session.settle) session.settle(error ?? new ConnectionError('The connection was closed while starting'))
-      else this.#drop(session, 1000, reason)
-    }
-    const failure = error instanceof SymblError ? error : error === undefined ? undefined : new ConnectionError(String(redact(String((error as Error)?.message ?? error))), { cause: error })
-    this.#failure = failure
-    const fail = failure ?? new ConnectionError('The connection is closed')
-    this.#queue.fail(error ?? fail)
+    if (session?.settle) session.settle(error ?? new ConnectionError('The connection was closed while starting'))
+    else if (session) this.#drop(session, 1000, reason)
+    const failure = (this.#failure = error === undefined ? undefined : asSymblError(error))
+    const rejection = error ?? failure ?? new ConnectionError('The connection is closed')
+    this.#queue.fail(rejection)
     for (const m of this.#modifies.splice(0)) {
       clearTimeout(m.timer)
-      m.reject(error ?? fail)
+      m.reject(rejection)
     }
     if (this.#stop) {
       if (error === undefined) this.#stop.resolve(this.conversation!)
       else this.#stop.reject(error)
     }
-    if (error !== undefined && emit) this.deliver('error', fail)
+    if (failure && emit) this.deliver('error', failure)
     this.deliver('close', { code, reason })
   }
 
@@ -697,7 +680,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
 }
 
 function quietClose(ws: WebSocketLike, code: number, reason?: string): void {
-  ws.onerror = () => {}
+  ws.onerror = noop
   try {
     ws.close(code, reason)
   } catch {

@@ -2,8 +2,9 @@ import { ConnectionError } from '../errors.js'
 
 /** A frame the SDK could not use (invalid JSON, no `type`, binary where text is expected). The connection goes on. */
 export class MalformedFrameError extends ConnectionError {
+  override name = 'MalformedFrameError'
   /** The start of the frame (at most 200 characters), for diagnosis. */
-  readonly raw: string
+  declare readonly raw: string
   constructor(message: string, raw: string) {
     super(message)
     this.raw = raw
@@ -11,7 +12,9 @@ export class MalformedFrameError extends ConnectionError {
 }
 
 /** `sendAudio` with `onQueueFull: 'error'` when the queue holds `maxQueueSeconds` of audio already. */
-export class QueueFullError extends ConnectionError {}
+export class QueueFullError extends ConnectionError {
+  override name = 'QueueFullError'
+}
 
 export interface UndeliveredAudio {
   /** Audio the app gave to `sendAudio` that never reached a socket. */
@@ -22,21 +25,22 @@ export interface UndeliveredAudio {
   unconfirmedMs: number
 }
 
+const amount = (bytes: number, ms: number) => `${bytes} bytes (${Math.round(ms)} ms)`
+
 /** The connection ended without delivering all audio (reconnection gave up, or `stop()` timed out). */
 export class AudioNotDeliveredError extends ConnectionError {
-  readonly undeliveredBytes: number
-  readonly undeliveredMs: number
-  readonly unconfirmedBytes: number
-  readonly unconfirmedMs: number
+  override name = 'AudioNotDeliveredError'
+  declare readonly undeliveredBytes: number
+  declare readonly undeliveredMs: number
+  declare readonly unconfirmedBytes: number
+  declare readonly unconfirmedMs: number
   constructor(message: string, audio: UndeliveredAudio, extra: { closeCode?: number; cause?: unknown } = {}) {
     super(
-      `${message}. ${audio.undeliveredBytes} bytes (${Math.round(audio.undeliveredMs)} ms) of audio were not delivered` +
-        (audio.unconfirmedBytes ? `, and ${audio.unconfirmedBytes} bytes (${Math.round(audio.unconfirmedMs)} ms) sent just before the loss may not have arrived` : ''),
+      `${message}. ${amount(audio.undeliveredBytes, audio.undeliveredMs)} of audio were not delivered` +
+        (audio.unconfirmedBytes ? `, and ${amount(audio.unconfirmedBytes, audio.unconfirmedMs)} sent just before the loss may not have arrived` : ''),
       { ...extra, details: audio },
     )
-    this.undeliveredBytes = audio.undeliveredBytes
-    this.undeliveredMs = audio.undeliveredMs
-    this.unconfirmedBytes = audio.unconfirmedBytes
-    this.unconfirmedMs = audio.unconfirmedMs
+    // The four counts, as fields (`audio` has exactly these).
+    Object.assign(this, audio)
   }
 }

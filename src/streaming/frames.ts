@@ -14,6 +14,9 @@ export const PING = '__PING__'
 export const PONG = '__PONG__'
 export const STOP_REQUEST = '{"type":"stop_request"}'
 
+export const noop = (): void => {}
+
+
 /** Bytes per second of a format; for compressed encodings an upper estimate (16-bit PCM), used only to size queues. */
 export function bytesPerSecond(format: AudioFormat): number {
   return format.sampleRateHertz * (format.encoding === 'MULAW' ? 1 : 2)
@@ -24,17 +27,13 @@ export function isRawPcm(format: AudioFormat): boolean {
 }
 
 export function startRequest(options: StreamingOptions, format: AudioFormat): string {
-  return JSON.stringify({
-    type: 'start_request',
-    insightTypes: options.insightTypes,
-    customVocabulary: options.customVocabulary,
-    config: { ...options.config, speechRecognition: { ...options.config?.speechRecognition, ...format } },
-    speaker: options.speaker,
-    trackers: options.trackers,
-    noConnectionTimeout: options.noConnectionTimeout,
-    disconnectOnStopRequest: options.disconnectOnStopRequest,
-    disconnectOnStopRequestTimeout: options.disconnectOnStopRequestTimeout,
-  })
+  const body: Record<string, unknown> = { type: 'start_request' }
+  // The options that go on the wire, in wire order (`config` then gets the format).
+  for (const key of 'insightTypes customVocabulary config speaker trackers noConnectionTimeout disconnectOnStopRequest disconnectOnStopRequestTimeout'.split(' ')) {
+    body[key] = options[key as keyof StreamingOptions]
+  }
+  body.config = { ...options.config, speechRecognition: { ...options.config?.speechRecognition, ...format } }
+  return JSON.stringify(body)
 }
 
 export function modifyRequest(format: AudioFormat): string {
@@ -48,23 +47,28 @@ export type Parsed = { kind: 'pong' } | { kind: 'frame'; frame: Frame } | { kind
 export function parseFrame(data: unknown): Parsed {
   if (typeof data !== 'string') {
     const size = (data as { byteLength?: number; size?: number })?.byteLength ?? (data as { size?: number })?.size
-    return bad(`The server sent a binary frame${size === undefined ? '' : ` of ${size} bytes`} where a JSON text frame was expected; ignored`, '')
+    return bad(`a binary frame${size === undefined ? '' : ` of ${size} bytes`} where a JSON text frame was expected`, '')
   }
   if (data === PONG) return { kind: 'pong' }
   let value: unknown
   try {
     value = JSON.parse(data)
   } catch {
-    return bad('The server sent a text frame that is not JSON; ignored', data)
+    return bad('a text frame that is not JSON', data)
   }
   if (!value || typeof value !== 'object' || Array.isArray(value) || typeof (value as Frame).type !== 'string') {
-    return bad('The server sent a JSON frame without a string `type`; ignored', data)
+    return bad('a JSON frame without a string `type`', data)
   }
   return { kind: 'frame', frame: value as Frame }
 }
 
-function bad(message: string, raw: string): Parsed {
-  return { kind: 'bad', error: new MalformedFrameError(message, raw.slice(0, 200)) }
+/** "The server sent {what}; ignored", with the start of the frame. */
+export function malformed(what: string, raw: string): MalformedFrameError {
+  return new MalformedFrameError(`The server sent ${what}; ignored`, raw.slice(0, 200))
+}
+
+function bad(what: string, raw: string): Parsed {
+  return { kind: 'bad', error: malformed(what, raw) }
 }
 
 /** The server's error, from the top-level `{type:'error'}` (GO) or the wrapped `message.type === 'error'` (JS) form. */

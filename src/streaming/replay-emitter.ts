@@ -17,15 +17,11 @@ export class ReplayEmitter<E extends object> extends EventEmitter<E> {
   #kept = new Map<PropertyKey, unknown[][]>()
 
   protected deliver<T extends Names<E>>(event: T, ...args: EventEmitter.EventArgs<E, T>): void {
-    const kept = this.#kept.get(event)
-    if (kept || this.listenerCount(event) === 0) {
-      if (kept) kept.push(args)
-      else this.#kept.set(event, [args])
-      if (kept && kept.length > KEPT) kept.shift()
-      if (this.listenerCount(event) > 0) this.#replay(event)
-      return
-    }
-    this.emit(event, ...args)
+    let kept = this.#kept.get(event)
+    if (!kept && this.listenerCount(event)) return void this.emit(event, ...args)
+    if (!kept) this.#kept.set(event, (kept = []))
+    if (kept.push(args) > KEPT) kept.shift()
+    if (this.listenerCount(event)) this.#replay(event)
   }
 
   override on<T extends Names<E>>(event: T, fn: EventEmitter.EventListener<E, T>, context?: unknown): this {

@@ -2,7 +2,7 @@
 // that must keep its place among the audio, like `modify_request`) while the socket is busy or
 // down, applies the app's policy when full, and tells waiting senders when there is room again.
 import { QueueFullError } from './errors.js'
-import { bytesPerSecond, isRawPcm, type AudioFormat } from './frames.js'
+import { bytesPerSecond, isRawPcm, noop, type AudioFormat } from './frames.js'
 import type { QueueFullPolicy } from './types.js'
 
 /** Largest audio frame the server takes (contract 6.3). */
@@ -43,17 +43,16 @@ export class SendQueue {
   droppedBytes = 0
   /** The bound, in bytes; the connection recomputes it when the format changes. */
   limit: number
+  readonly #policy: QueueFullPolicy
   #items: QueueItem[] = []
   #head = 0
   #waiters: Waiter[] = []
   #drained: Array<{ resolve: () => void; reject: (e: unknown) => void }> = []
   #positionMs = 0
 
-  constructor(
-    limit: number,
-    readonly policy: QueueFullPolicy,
-  ) {
+  constructor(limit: number, policy: QueueFullPolicy) {
     this.limit = limit
+    this.#policy = policy
   }
 
   get length(): number {
@@ -107,71 +106,69 @@ export class SendQueue {
 
   /** Queues audio (copied: the caller may reuse its buffer) under the policy. */
   offer(bytes: Uint8Array, format: AudioFormat): Promise<void> {
+    // Only the `wait` policy ever has waiters (control frames wait only behind waiting audio).
     if (this.#waiters.length || this.bytes + bytes.length > this.limit) {
-      if (this.policy === 'error') {
+      if (this.#policy === 'error') {
         return Promise.reject(
-          new QueueFullError(
-            `The send queue is full (${this.bytes} bytes queued, bound ${this.limit}); wait for connection.drain() or raise maxQueueSeconds`,
-          ),
+          new QueueFullError(`The send queue is full (${this.bytes} bytes queued, bound ${this.limit}); wait for connection.drain() or raise maxQueueSeconds`),
         )
       }
-      if (this.policy === 'wait') {
+      if (this.#policy === 'wait') {
         return new Promise((resolve, reject) => {
           this.#waiters.push({ data: bytes.slice(), format, resolve, reject })
           this.admit()
         })
       }
-      this.#push(bytes, format)
-      while (this.bytes > this.limit && this.length > 1 && typeof this.peek()!.data !== 'string') {
-        this.droppedBytes += this.shift()!.len
-      }
-      return Promise.resolve()
     }
     this.#push(bytes, format)
+    // drop-oldest (when the audio fitted, nothing is over the bound).
+    while (this.bytes > this.limit && this.length > 1 && typeof this.peek()!.data !== 'string') {
+      this.droppedBytes += this.shift()!.len
+    }
     return Promise.resolve()
   }
 
-  /** Queues a control frame behind everything given before it. */
+  /** Queues a control frame behind everything given before it (waiting audio included). */
   offerText(text: string, format: AudioFormat): void {
-    if (this.#waiters.length) this.#waiters.push({ data: text, format, resolve: () => {}, reject: () => {} })
-    else this.#pushItem({ data: text, len: 0, format, startMs: this.#positionMs, sentAt: 0 })
+    this.#waiters.push({ data: text, format, resolve: noop, reject: noop })
+    this.admit()
   }
 
   /** Moves waiting audio in as room frees up, in order; then settles `drained()` if all is out. */
   admit(): void {
-    while (this.#waiters.length) {
-      const w = this.#waiters[0]
+    for (let w: Waiter | undefined; (w = this.#waiters[0]); ) {
+      const { data, format } = w
       const room = this.limit - this.bytes
-      if (typeof w.data === 'string') {
-        this.#pushItem({ data: w.data, len: 0, format: w.format, startMs: this.#positionMs, sentAt: 0 })
-      } else if (w.data.length <= room || (this.bytes === 0 && !isRawPcm(w.format))) {
-        this.#push(w.data, w.format)
-      } else if (room > 0 && isRawPcm(w.format)) {
-        // Raw PCM may be cut anywhere: take what fits, so the queue never exceeds its bound.
-        this.#push(w.data.subarray(0, room), w.format)
-        w.data = w.data.subarray(room)
-        break
+      if (typeof data === 'string') {
+        this.#items.push({ data, len: 0, format, startMs: this.#positionMs, sentAt: 0 })
+      } else if (data.length <= room || (!this.bytes && !isRawPcm(format))) {
+        this.#push(data, format)
       } else {
+        if (room > 0 && isRawPcm(format)) {
+          // Raw PCM may be cut anywhere: take what fits, so the queue never exceeds its bound.
+          this.#push(data.subarray(0, room), format)
+          w.data = data.subarray(room)
+        }
         break
       }
       this.#waiters.shift()
       w.resolve()
     }
-    if (this.length === 0 && !this.#waiters.length) {
-      for (const d of this.#drained.splice(0)) d.resolve()
-    }
+    if (this.#empty()) for (const d of this.#drained.splice(0)) d.resolve()
   }
 
   /** Resolves once everything queued has been handed to a socket. */
   drained(): Promise<void> {
-    if (this.length === 0 && !this.#waiters.length) return Promise.resolve()
-    return new Promise((resolve, reject) => this.#drained.push({ resolve, reject }))
+    return this.#empty() ? Promise.resolve() : new Promise((resolve, reject) => this.#drained.push({ resolve, reject }))
   }
 
   /** Rejects every waiting sender; the queued items are returned for accounting. */
   fail(error: unknown): void {
-    for (const w of this.#waiters.splice(0)) w.reject(error)
-    for (const d of this.#drained.splice(0)) d.reject(error)
+    for (const w of [...this.#waiters.splice(0), ...this.#drained.splice(0)]) w.reject(error)
+  }
+
+  #empty(): boolean {
+    return !this.length && !this.#waiters.length
   }
 
   /** Splits into frames of at most 8192 bytes. Raw PCM is appended to the last queued frame when it
@@ -179,31 +176,25 @@ export class SendQueue {
   #push(bytes: Uint8Array, format: AudioFormat): void {
     const pcm = isRawPcm(format)
     const rate = bytesPerSecond(format)
-    let off = 0
-    while (off < bytes.length) {
+    for (let off = 0, n; off < bytes.length; off += n) {
       const last = this.#items[this.#items.length - 1]
-      if (pcm && this.length > 0 && last && last.format === format && last.len > 0 && last.len < last.data.length) {
-        const buf = last.data as Uint8Array
-        const n = Math.min(buf.length - last.len, bytes.length - off)
-        buf.set(bytes.subarray(off, off + n), last.len)
+      let buf: Uint8Array
+      let at = 0
+      if (pcm && this.length && last.format === format && last.len && last.len < last.data.length) {
+        buf = last.data as Uint8Array
+        at = last.len
+        n = Math.min(buf.length - at, bytes.length - off)
         last.len += n
-        this.bytes += n
-        off += n
       } else {
-        const n = Math.min(MAX_FRAME, bytes.length - off)
+        n = Math.min(MAX_FRAME, bytes.length - off)
         // An empty queue will send this at once: no need for spare room.
-        const buf = new Uint8Array(pcm && this.length > 0 ? MAX_FRAME : n)
-        buf.set(bytes.subarray(off, off + n))
-        this.#pushItem({ data: buf, len: n, format, startMs: this.#positionMs + (off * 1000) / rate, sentAt: 0 })
-        this.bytes += n
-        off += n
+        buf = new Uint8Array(pcm && this.length ? MAX_FRAME : n)
+        this.#items.push({ data: buf, len: n, format, startMs: this.#positionMs + (off * 1000) / rate, sentAt: 0 })
       }
+      buf.set(bytes.subarray(off, off + n), at)
+      this.bytes += n
     }
     this.#positionMs += (bytes.length * 1000) / rate
     this.maxBytes = Math.max(this.maxBytes, this.bytes)
-  }
-
-  #pushItem(item: QueueItem): void {
-    this.#items.push(item)
   }
 }

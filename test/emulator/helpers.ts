@@ -44,7 +44,8 @@ export function pcm(sampleRate: number, parts: Array<[number, number]>): Int16Ar
   return out
 }
 
-export function wav(samples: Int16Array, sampleRate: number): Uint8Array {
+/** A 16-bit mono PCM WAV file of `samples` (shared with the SDK's integration tests). */
+export function wav(samples: Int16Array, sampleRate = 16000): Uint8Array<ArrayBuffer> {
   const data = samples.byteLength
   const buf = new ArrayBuffer(44 + data)
   const v = new DataView(buf)

@@ -62,6 +62,7 @@ describe('startConnection', () => {
     [{ config: { speechRecognition: { encoding: 'MP3' } } }, /encoding must be one of/],
     [{ config: { speechRecognition: { sampleRateHertz: 44100.5 } } }, /sampleRateHertz/],
     [{ config: { confidenceThreshold: 2 } }, /confidenceThreshold/],
+    [{ config: { confidenceThreshold: -0.5 } }, /confidenceThreshold must be a number from 0 to 1/],
     [{ insightTypes: 'question' }, /insightTypes must be an array of strings/],
     [{ trackers: [{ name: 'x' }] }, /trackers must be an array/],
     [{ noConnectionTimeout: 5000 }, /noConnectionTimeout/],
