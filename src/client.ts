@@ -77,10 +77,11 @@ export class SymblClient {
       fetch: userFetch ?? ((input, init) => globalThis.fetch(input, init)),
       tokens: undefined,
       log: createLog(undefined, () => []),
+      secrets: new Set([options.accessToken, (options as { appSecret?: unknown }).appSecret].filter((s): s is string => typeof s === 'string' && s !== '')),
     })
     provider ??= fallbackProvider?.(http)
     this.tokens = new TokenSource(provider ?? noCredentials)
-    this.log = createLog(options.logger, () => [options.accessToken, (options as { appSecret?: string }).appSecret, this.tokens.peek()])
+    this.log = createLog(options.logger, () => http.hidden())
     http.config.tokens = this.tokens
     http.config.log = this.log
     this.http = http

@@ -50,6 +50,8 @@ export interface HttpErrorDetails {
   url: string
   /** The parsed response body (JSON when it parses, text otherwise). */
   body: unknown
+  /** The server's `Retry-After`, in ms, when it sent one. */
+  retryAfterMs?: number
 }
 
 /** The server answered with a non-2xx status. Subclasses name the common cases. */
@@ -61,6 +63,8 @@ export class HttpError extends SymblError {
   readonly body: unknown
   /** The server's own `message` field, when its body has one. */
   readonly serverMessage: string | undefined
+  /** How long the server asked to wait before trying again (`Retry-After`), in ms. */
+  readonly retryAfterMs: number | undefined
   constructor(details: HttpErrorDetails, hint?: string, code: SymblErrorCode = 'http') {
     const serverMessage = messageOf(details.body)
     const what = `${details.method} ${details.url} failed with HTTP ${details.status}`
@@ -70,6 +74,7 @@ export class HttpError extends SymblError {
     this.url = details.url
     this.body = details.body
     this.serverMessage = serverMessage
+    this.retryAfterMs = details.retryAfterMs
   }
 }
 

@@ -19,7 +19,7 @@ export function createLog(logger: Logger | undefined, secrets: () => Array<strin
     const fn = logger[level]
     if (!fn) return
     const hidden = secrets()
-    fn.call(logger, redact(message, hidden), meta && (JSON.parse(redact(JSON.stringify(meta), hidden)) as Record<string, unknown>))
+    fn.call(logger, redact(message, hidden), meta && redactValue(meta, hidden))
   }, { enabled: true })
 }
 
@@ -31,4 +31,31 @@ export function redact(text: string, secrets: Array<string | undefined> = []): s
   let out = text.replace(JWT, '[redacted-token]').replace(SECRET_PARAM, '$1[redacted]')
   for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('[redacted]')
   return out
+}
+
+/** `redact` for a parsed JSON value (a response body, log meta): strings and everything inside objects. */
+export function redactValue<T>(value: T, secrets: Array<string | undefined> = []): T {
+  if (typeof value === 'string') return redact(value, secrets) as T
+  if (!value || typeof value !== 'object') return value
+  // Inside JSON text a secret may appear escaped (a `"` or `\` in it), so hide that spelling too.
+  const escaped = secrets.flatMap((s) => (s ? [s, JSON.stringify(s).slice(1, -1)] : []))
+  return JSON.parse(redact(JSON.stringify(value), escaped)) as T
+}
+
+/**
+ * An error safe to keep as a `cause`: the error itself when neither it nor its causes mention a
+ * secret, else a plain copy (name, message, `code`, cause) with the secrets hidden. Errors of the
+ * runtime may quote what they were given: undici's "Headers.append: "Bearer …" is an invalid
+ * header value" quotes the token.
+ */
+export function redactError(error: unknown, secrets: Array<string | undefined>, depth = 0): unknown {
+  if (!(error instanceof Error) || depth > 4) return error
+  const text = `${error.message}\n${error.stack ?? ''}`
+  const cause = redactError(error.cause, secrets, depth + 1)
+  if (redact(text, secrets) === text && cause === error.cause) return error
+  const copy = new Error(redact(error.message, secrets), cause === undefined ? undefined : { cause })
+  copy.name = error.name
+  const code = (error as { code?: unknown }).code
+  if (code !== undefined) Object.assign(copy, { code })
+  return copy
 }

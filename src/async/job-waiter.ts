@@ -1,5 +1,6 @@
 import type { SymblClient } from '../client.js'
 import { HttpError, JobError, NetworkError, SymblError, TimeoutError, ValidationError } from '../errors.js'
+import { invalid, optionalObject } from '../http/check.js'
 import { pathId } from '../http/url.js'
 
 // Shared with the token source, which every bundle has anyway.
@@ -59,12 +60,7 @@ export async function pollJob(
   report: (status: JobStatus) => void,
 ): Promise<void> {
   const { signal } = options
-  const { initialMs = 1000, maxMs = 10_000, factor = 1.5 } = options.pollInterval ?? {}
-  if (!(initialMs > 0 && maxMs >= initialMs && factor >= 1)) {
-    throw new ValidationError('pollInterval needs initialMs > 0, maxMs >= initialMs and factor >= 1')
-  }
-  const timeout = options.waitTimeout ?? DEFAULT_TIMEOUT
-  if (timeout !== false && !(timeout > 0)) throw new ValidationError('waitTimeout must be a positive number of milliseconds or false')
+  const { initialMs, maxMs, factor, timeout } = checkWaitOptions(options)
   const deadline = timeout === false ? Infinity : Date.now() + timeout
   let delay = initialMs
   let failures = 0
@@ -95,6 +91,26 @@ export async function pollJob(
     await sleep(Math.min(delay, left), signal)
     delay = Math.min(delay * factor, maxMs)
   }
+}
+
+/**
+ * Checks the waiting options and fills in the defaults. Submissions call it before sending, so a
+ * mistake here cannot surface only after a job was created (and its ids lost with the error).
+ */
+export function checkWaitOptions(options: WaitOptions) {
+  const { signal, onStatus, pollInterval } = options
+  if (signal !== undefined && !(signal && typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function')) {
+    invalid('signal', 'an AbortSignal (e.g. AbortSignal.timeout(60_000) or controller.signal)', signal)
+  }
+  if (onStatus !== undefined && typeof onStatus !== 'function') invalid('onStatus', 'a function', onStatus)
+  optionalObject('pollInterval', '{ initialMs: 1000, maxMs: 10000, factor: 1.5 }', pollInterval)
+  const { initialMs = 1000, maxMs = 10_000, factor = 1.5 } = pollInterval ?? {}
+  if (!(initialMs > 0 && maxMs >= initialMs && factor >= 1)) {
+    throw new ValidationError(`pollInterval needs initialMs > 0, maxMs >= initialMs and factor >= 1, got ${JSON.stringify({ initialMs, maxMs, factor })}`)
+  }
+  const timeout = options.waitTimeout ?? DEFAULT_TIMEOUT
+  if (timeout !== false && !(typeof timeout === 'number' && timeout > 0)) invalid('waitTimeout', 'a positive number of milliseconds or false', timeout)
+  return { initialMs, maxMs, factor, timeout }
 }
 
 function isTransient(error: unknown): boolean {

@@ -5,7 +5,7 @@ import type { HttpMethod } from '../http/http-client.js'
 import { pathId, type Query } from '../http/url.js'
 import { Conversation } from '../conversations/conversation.js'
 import { contentTypeFor, type MediaKind } from './content-type.js'
-import type { WaitOptions } from './job-waiter.js'
+import { checkWaitOptions, type WaitOptions } from './job-waiter.js'
 import type { JobReference } from './parameters.js'
 import { openSource, upload, type UploadInput, type UploadProgress } from './upload.js'
 
@@ -29,11 +29,15 @@ export interface FileSubmitOptions<P> extends SubmitOptions<P> {
   size?: number
 }
 
+/** Checks every option before anything is sent: after the submission a mistake would lose the job. */
 export function checkOptions(options: unknown): void {
   optionalObject('options', '{ wait: false }', options)
-  const o = (options ?? {}) as Record<string, unknown>
+  const o = (options ?? {}) as FileSubmitOptions<unknown>
   if (o.wait !== undefined && typeof o.wait !== 'boolean') invalid('options.wait', 'true or false', o.wait)
   optionalObject('options.parameters', '{ detectPhrases: true }', o.parameters)
+  checkWaitOptions(o)
+  if (o.onUploadProgress !== undefined && typeof o.onUploadProgress !== 'function') invalid('options.onUploadProgress', 'a function', o.onUploadProgress)
+  if (o.size !== undefined && !(Number.isSafeInteger(o.size) && o.size > 0)) invalid('options.size', 'the byte length of the stream, a positive integer', o.size)
 }
 
 /** `/v1/process/{kind}`, plus `/{conversationId}` for an append (`append` true: the id is required). */

@@ -1,14 +1,13 @@
 // Node-only inputs for uploads: file paths and Node streams. Reached only through the Node
 // platform object (src/runtime/node-platform.ts), never from the shared core.
-import { constants } from 'node:fs'
-import { access, open, stat, type FileHandle } from 'node:fs/promises'
+import { open, stat, type FileHandle } from 'node:fs/promises'
 // Default imports, looked up per call, so tools that patch the modules (msw in tests, APM agents) see the request.
 import http, { type IncomingMessage } from 'node:http'
 import https from 'node:https'
 import { basename } from 'node:path'
 import { Readable } from 'node:stream'
-import { ValidationError } from '../errors.js'
 import type { UploadBody, UploadRequest, UploadSource } from '../platform.js'
+import { checkFile } from '../runtime/node-files.js'
 
 export async function openNodeUpload(file: unknown): Promise<UploadSource | undefined> {
   if (typeof file === 'string') return openPath(file)
@@ -32,16 +31,7 @@ function isReadableLike(value: unknown): boolean {
  * from a path may be re-sent after a 401 or 429.
  */
 async function openPath(path: string): Promise<UploadSource> {
-  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    throw new ValidationError(
-      error.code === 'ENOENT' ? `No file at ${JSON.stringify(path)}: check the path (relative paths start at ${process.cwd()})` : `Cannot read ${JSON.stringify(path)}: ${error.code ?? error.message}`,
-    )
-  })
-  if (info.isDirectory()) throw new ValidationError(`${JSON.stringify(path)} is a directory; pass the path of an audio or video file`)
-  if (!info.isFile()) throw new ValidationError(`${JSON.stringify(path)} is not a regular file`)
-  await access(path, constants.R_OK).catch((error: NodeJS.ErrnoException) => {
-    throw new ValidationError(`Cannot read ${JSON.stringify(path)} (${error.code ?? 'no permission'}); check its permissions`)
-  })
+  const info = await checkFile(path, 'an audio or video file')
   const reopen = async (): Promise<UploadBody> => fileStream(path)
   return { body: fileStream(path), size: info.size, name: basename(path), reopen }
 }

@@ -1,7 +1,7 @@
 import type { SymblClient } from '../client.js'
-import { ConfigError, RateLimitError, SymblError, TimeoutError, ValidationError } from '../errors.js'
+import { ConfigError, TimeoutError, ValidationError } from '../errors.js'
 import { httpErrorFrom, readBody } from '../http/http-errors.js'
-import { isConnectionRefused } from '../http/retry.js'
+import { resendDelay } from '../http/retry.js'
 import { describe, safeUrl, type Query } from '../http/url.js'
 import type { UploadSource } from '../platform.js'
 import { sleep } from './job-waiter.js'
@@ -39,6 +39,8 @@ export async function openSource(client: SymblClient, file: unknown, size?: numb
     source = { body: file as ReadableStream<Uint8Array>, size }
   } else {
     source = await client.platform.openUpload?.(file)
+    // A Node Readable that is not a whole-file fs stream cannot tell its size: the caller's `size` can.
+    if (source && source.size === undefined) source.size = size
     if (!source && typeof file === 'object' && Symbol.asyncIterator in file) source = { body: fromIterable(file as AsyncIterable<Uint8Array>), size }
   }
   if (!source) {
@@ -79,7 +81,7 @@ export interface UploadOptions {
 /**
  * Sends a file with the HTTP client's auth and error mapping, through the platform's streaming
  * transport (ky would buffer the body). A re-openable source is sent again after a 401 (with a
- * fresh token), a 429 or a refused connection; a one-shot stream is never re-sent. There is no
+ * fresh token), a 429 (after its Retry-After) or a refused connection; a one-shot stream is never re-sent. There is no
  * overall time limit (a large file takes long); the client's `timeout` applies instead to
  * stalls: no byte sent and no answer for that long.
  */
@@ -115,7 +117,7 @@ export async function upload<T>(client: SymblClient, options: UploadOptions): Pr
           options.onUploadProgress?.({ sentBytes, totalBytes: source.size, fraction: source.size ? sentBytes / source.size : undefined })
         },
       })
-      if (!response.ok) throw await httpErrorFrom(response, method, safeUrl(url))
+      if (!response.ok) throw await httpErrorFrom(response, method, safeUrl(url), http.hidden())
       return response
     } catch (error) {
       throw (lastError = await http.fail(error, method, url, signal))
@@ -129,9 +131,9 @@ export async function upload<T>(client: SymblClient, options: UploadOptions): Pr
       if (http.config.log.enabled) http.config.log('debug', `${method} ${safeUrl(url)} (upload${source.size === undefined ? '' : `, ${source.size} bytes`})`)
       return (await readBody(await http.authorized(signal, attempt))) as T
     } catch (error) {
-      const refused = error instanceof SymblError && error.code === 'network' && isConnectionRefused(error.cause)
-      if (!source.reopen || retries >= retry.limit || !(error instanceof RateLimitError || refused)) throw error
-      await sleep(Math.min(retry.baseDelayMs * 2 ** retries, retry.maxDelayMs), signal)
+      const delay = source.reopen && retries < retry.limit ? resendDelay(error, retries, retry) : undefined
+      if (delay === undefined) throw error
+      await sleep(delay, signal)
     }
   }
 }

@@ -18,6 +18,8 @@ interface TokenResponse {
  * read. Node only: a browser must never hold the app secret.
  */
 export function appTokenProvider(http: HttpClient, credentials: AppCredentials): TokenProvider {
+  // Wherever the secret came from (options, environment, symbl.conf), errors and logs hide it.
+  http.config.secrets.add(credentials.appSecret)
   return async () => {
     let body: TokenResponse
     try {
@@ -27,7 +29,6 @@ export function appTokenProvider(http: HttpClient, credentials: AppCredentials):
         json: { type: 'application', appId: credentials.appId, appSecret: credentials.appSecret },
         auth: false,
         idempotent: true,
-
       })
     } catch (error) {
       if (error instanceof AuthError) {

@@ -1,5 +1,5 @@
 import { ConfigError, SymblError } from '../errors.js'
-import { redact } from '../logger.js'
+import { redact, redactError } from '../logger.js'
 import { jwtExpiry } from './jwt.js'
 
 /** What a token provider may return: the token alone, or the token with its lifetime in seconds. */
@@ -38,6 +38,8 @@ export class TokenSource {
   #renewAt = Infinity
   #pending: Promise<TokenInfo> | undefined
   #rejected: string | undefined
+  // The last few tokens handed out, so errors and logs can hide one even after it was replaced.
+  #seen: string[] = []
 
   constructor(provider: TokenProvider, now: () => number = Date.now) {
     this.#provider = provider
@@ -57,9 +59,14 @@ export class TokenSource {
     return abortable(this.#pending, signal)
   }
 
-  /** The cached token, if any, without fetching (used to redact it from logs). */
+  /** The cached token, if any, without fetching. */
   peek(): string | undefined {
     return this.#current?.accessToken
+  }
+
+  /** The current and the few previous tokens: what errors and log lines must never show. */
+  known(): string[] {
+    return this.#seen
   }
 
   /**
@@ -85,7 +92,9 @@ export class TokenSource {
     } catch (error) {
       if (error instanceof SymblError) throw error
       const text = error instanceof Error ? error.message : String(error)
-      throw new SymblError('auth', `The tokenProvider failed: ${redact(text)}. It must resolve to a token string or { accessToken, expiresIn }`, { cause: error })
+      throw new SymblError('auth', `The tokenProvider failed: ${redact(text, this.#seen)}. It must resolve to a token string or { accessToken, expiresIn }`, {
+        cause: redactError(error, this.#seen),
+      })
     }
     const info = this.#toInfo(result)
     this.#current = info
@@ -94,12 +103,23 @@ export class TokenSource {
   }
 
   #toInfo(result: TokenResult): TokenInfo {
-    const accessToken = typeof result === 'string' ? result : result?.accessToken
-    if (typeof accessToken !== 'string' || accessToken.trim() === '') {
+    const given = typeof result === 'string' ? result : result?.accessToken
+    if (typeof given !== 'string' || given.trim() === '') {
       throw new ConfigError(
         `The tokenProvider returned ${result === null ? 'null' : typeof result === 'object' ? 'an object without a non-empty accessToken' : typeof result === 'string' ? 'an empty string' : typeof result}; it must return a token string or { accessToken, expiresIn }`,
       )
     }
+    // A token read from a file or an env var often ends in a line break: drop surrounding space.
+    const accessToken = given.trim()
+    // It goes into HTTP headers (and a WebSocket subprotocol): anything else would fail in fetch
+    // with an error that quotes the token. The message says where, never what.
+    const bad = accessToken.search(/[^\x21-\x7e]/)
+    if (bad >= 0) {
+      throw new ConfigError(
+        `The token (from tokenProvider or accessToken) has a character an HTTP header cannot carry at position ${bad} (a space, line break, control or non-ASCII character); pass the token exactly as Symbl issued it`,
+      )
+    }
+    this.#seen = [accessToken, ...this.#seen.filter((t) => t !== accessToken)].slice(0, 4)
     const expiresIn = typeof result === 'object' ? result.expiresIn : undefined
     const now = this.#now()
     const expiresAt =

@@ -1,6 +1,6 @@
 import type { SymblClient } from '../client.js'
 import { JobError } from '../errors.js'
-import { abortable, fetchJobStatus, pollJob, type JobStatus, type WaitOptions } from '../async/job-waiter.js'
+import { abortable, checkWaitOptions, fetchJobStatus, pollJob, type JobStatus, type WaitOptions } from '../async/job-waiter.js'
 import { ConversationsApi, type BoundConversationCalls } from './conversations-api.js'
 
 export interface ConversationIds {
@@ -86,6 +86,7 @@ export class Conversation {
    */
   async wait(options: WaitOptions = {}): Promise<this> {
     if (!this.jobId) return this
+    checkWaitOptions(options)
     if (this.#final) {
       if (this.#final.error) throw this.#final.error
       return this

@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import { EmulatorCore, type EmulatorCoreOptions } from './core/core.js'
 import type { Faults } from './core/faults.js'
-import type { HeaderBag } from './core/http.js'
+import type { CoreResponse, HeaderBag } from './core/http.js'
 
 export interface EmulatorOptions extends EmulatorCoreOptions {
   /** Port on the host; 0 (default) picks a free one. */
@@ -89,6 +89,8 @@ function bodyChunks(req: IncomingMessage): AsyncIterable<Uint8Array> {
   }
 }
 
+const BAD_URL = { status: 400, body: { message: 'Malformed request target.' } }
+
 const CORS = {
   'access-control-allow-origin': '*',
   'access-control-allow-headers': 'authorization, x-api-key, content-type',
@@ -99,6 +101,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const core = options.core ?? new EmulatorCore(options)
   const host = options.host ?? '127.0.0.1'
   const base = (): string => `http://${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`
+  /** The request target as a URL; null when it cannot be one (an absolute-form target such as `http://[bad/x`). */
+  const requestUrl = (req: IncomingMessage): URL | null => {
+    try {
+      return new URL(req.url ?? '/', base())
+    } catch {
+      return null
+    }
+  }
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     // The demo runs in a browser on another origin: answer CORS preflights.
@@ -107,7 +117,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return
     }
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
-    const answer = await core.handle({ method: req.method ?? 'GET', url: new URL(req.url ?? '/', base()), headers: headerBag(req), body: hasBody ? bodyChunks(req) : null })
+    const url = requestUrl(req)
+    const answer: CoreResponse = url ? await core.handle({ method: req.method ?? 'GET', url, headers: headerBag(req), body: hasBody ? bodyChunks(req) : null }) : BAD_URL
     const raw = answer.contentType !== undefined && typeof answer.body === 'string'
     const payload = raw ? (answer.body as string) : JSON.stringify(answer.body ?? {})
     const early = !req.readableEnded && hasBody
@@ -118,10 +129,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const server = createServer((req, res) => {
     onRequest(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' })
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json', ...CORS })
       res.end(JSON.stringify({ message: 'Internal emulator error.' }))
     })
   })
+  // Upgrade requests are taken out of the HTTP server's connection tracking (closeAllConnections
+  // does not see them): keep them here until `ws` owns them, so close() can end them too.
+  const upgrading = new Set<Duplex>()
   const chosenProtocol = new WeakMap<IncomingMessage, string | undefined>()
   const wss = new WebSocketServer({
     noServer: true,
@@ -132,15 +146,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => undefined)
-    const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean)
-    const result = core.openSocket({ url: new URL(req.url ?? '/', base()), headers: headerBag(req), protocols })
-    if (!result.ok) {
-      const body = JSON.stringify({ message: result.message })
-      socket.end(`HTTP/1.1 ${result.status} ${STATUS_CODES[result.status] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`)
-      return
+    upgrading.add(socket)
+    socket.once('close', () => upgrading.delete(socket))
+    const refuse = (status: number, message: string): void => {
+      const body = JSON.stringify({ message })
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`)
+      // The client may never read the answer: do not keep a half-open socket around for it.
+      socket.once('finish', () => socket.destroy())
     }
+    const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean)
+    const url = requestUrl(req)
+    if (!url) return refuse(400, BAD_URL.body.message)
+    let result: ReturnType<EmulatorCore['openSocket']>
+    try {
+      result = core.openSocket({ url, headers: headerBag(req), protocols })
+    } catch {
+      // This runs in an event handler: a throw here would be an uncaught exception (a crash).
+      return refuse(500, 'Internal emulator error.')
+    }
+    if (!result.ok) return refuse(result.status, result.message)
     chosenProtocol.set(req, result.protocol)
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      upgrading.delete(socket)
       const handler = result.attach({
         send: (text) => ws.readyState === ws.OPEN && ws.send(text),
         close: (code, reason) => ws.close(code, reason),
@@ -178,6 +205,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     faults: core.faults,
     async close() {
       for (const client of wss.clients) client.terminate()
+      for (const socket of upgrading) socket.destroy()
       wss.close()
       core.dispose()
       await new Promise<void>((resolve) => {

@@ -1,6 +1,6 @@
 import ky, { HTTPError, TimeoutError as KyTimeoutError, type KyInstance, type Options as KyOptions } from 'ky'
 import { NetworkError, SymblError, TimeoutError } from '../errors.js'
-import type { Log } from '../logger.js'
+import { redact, redactError, type Log } from '../logger.js'
 import type { TokenSource } from '../auth/token-source.js'
 import { kyRetry, type NormalizedRetry } from './retry.js'
 import { httpErrorFrom, readBody } from './http-errors.js'
@@ -30,6 +30,11 @@ export interface HttpConfig {
   fetch: typeof fetch
   tokens: TokenSource | undefined
   log: Log
+  /**
+   * Secrets besides the tokens (the app secret, from wherever it came) that no error or log line
+   * may show. The app-token provider adds the secret it uses.
+   */
+  secrets: Set<string>
 }
 
 /**
@@ -49,6 +54,11 @@ export class HttpClient {
     const base = { fetch: config.fetch, throwHttpErrors: true, timeout: config.timeout }
     this.#idempotent = ky.create({ ...base, retry: kyRetry(config.retry, true) })
     this.#once = ky.create({ ...base, retry: kyRetry(config.retry, false) })
+  }
+
+  /** Every secret to hide from errors and logs: the app secret and the current and recent tokens. */
+  hidden(): string[] {
+    return [...this.config.secrets, ...(this.config.tokens?.known() ?? [])]
   }
 
   url(path: string, query?: Query): string {
@@ -93,22 +103,26 @@ export class HttpClient {
     try {
       return await instance(url, { ...options, headers: { accept: 'application/json', ...headers } })
     } catch (error) {
-      throw await this.fail(error, options.method ?? 'GET', url, options.signal ?? undefined)
+      throw await this.fail(error, options.method ?? 'GET', url, options.signal ?? undefined, options.timeout)
     }
   }
 
-  /** Maps whatever a request threw to the SDK's errors (the abort reason passes through as is). */
-  async fail(error: unknown, method: string, url: string, signal?: AbortSignal): Promise<unknown> {
+  /**
+   * Maps whatever a request threw to the SDK's errors (the abort reason passes through as is).
+   * Nothing of what the runtime said is kept unless the secrets are hidden from it.
+   */
+  async fail(error: unknown, method: string, url: string, signal?: AbortSignal, timeout = this.config.timeout): Promise<unknown> {
     if (signal?.aborted) return signal.reason
     if (error instanceof SymblError) return error
-    if (error instanceof HTTPError) return httpErrorFrom(error.response, method, safeUrl(url))
+    if (error instanceof HTTPError) return httpErrorFrom(error.response, method, safeUrl(url), this.hidden())
     if (error instanceof KyTimeoutError) {
-      return new TimeoutError(`${method} ${safeUrl(url)} got no answer within ${this.config.timeout} ms. Raise the \`timeout\` option or check the server`)
+      return new TimeoutError(`${method} ${safeUrl(url)} got no answer within ${timeout} ms. Raise the \`timeout\` option or check the server`)
     }
     if (error instanceof Error && error.name === 'AbortError') return error
     const cause = (error as { cause?: { code?: string; message?: string } })?.cause
     const detail = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error))
-    return new NetworkError(`Could not reach ${safeUrl(url)} (${detail}). Check \`baseUrl\` and the network`, error)
+    const hidden = this.hidden()
+    return new NetworkError(`Could not reach ${safeUrl(url)} (${redact(detail, hidden)}). Check \`baseUrl\` and the network`, redactError(error, hidden))
   }
 }
 

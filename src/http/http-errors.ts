@@ -1,4 +1,6 @@
 import { AuthError, HttpError, NotFoundError, RateLimitError, type HttpErrorDetails } from '../errors.js'
+import { redactValue } from '../logger.js'
+import { retryAfterMs } from './retry.js'
 
 /** Parses a body as JSON when it looks like JSON, else returns the text (empty body: undefined). */
 export async function readBody(response: Response): Promise<unknown> {
@@ -15,15 +17,18 @@ export async function readBody(response: Response): Promise<unknown> {
   return text
 }
 
-/** Turns a non-2xx response into the matching `HttpError` subclass. */
-export async function httpErrorFrom(response: Response, method: string, url: string): Promise<HttpError> {
+/**
+ * Turns a non-2xx response into the matching `HttpError` subclass. The body is kept with `secrets`
+ * (and anything JWT-shaped) hidden: a server may echo the token it refused, or a credential.
+ */
+export async function httpErrorFrom(response: Response, method: string, url: string, secrets: string[]): Promise<HttpError> {
   let body: unknown
   try {
-    body = await readBody(response)
+    body = redactValue(await readBody(response), secrets)
   } catch {
     body = undefined
   }
-  const details: HttpErrorDetails = { status: response.status, method, url, body }
+  const details: HttpErrorDetails = { status: response.status, method, url, body, retryAfterMs: retryAfterMs(response.headers) }
   switch (response.status) {
     case 401:
     case 403:

@@ -6,11 +6,13 @@ import { Faults } from './faults.js'
 import { handleRequest, type CoreRequest, type CoreResponse } from './http.js'
 import { Jobs } from './jobs.js'
 import { LiveStreams } from './live-registry.js'
+import { isLoopback } from './loopback.js'
 import { Preloads, type PreloadKey } from './preload.js'
 import { openSocket, type SocketOpenRequest, type SocketOpenResult } from './socket-routes.js'
 import { Hub } from './sockets.js'
 import { Store } from './store.js'
 import { Telephony } from './telephony.js'
+import { Timers } from './time.js'
 import { TokenIssuer } from './tokens.js'
 import type { Job, PreloadedMessage, TrackerSpec } from './types.js'
 
@@ -45,6 +47,8 @@ export interface EmulatorCoreOptions {
 export class EmulatorCore {
   readonly store: Store
   readonly faults = new Faults()
+  /** Every timer of this core; dispose() cancels them all. */
+  readonly timers = new Timers()
   readonly tokens: TokenIssuer
   readonly jobs: Jobs
   readonly preloads = new Preloads()
@@ -61,14 +65,18 @@ export class EmulatorCore {
   /** The account's trackers for `enableAllTrackers` (from the option; may be replaced by tests). */
   accountTrackers: TrackerSpec[]
   private readonly webhookChains = new Map<string, Promise<void>>()
+  /** Aborted by dispose(): webhook POSTs and media fetches in flight. */
+  private inflight = new AbortController()
 
   constructor(readonly options: EmulatorCoreOptions = {}) {
     this.store = new Store({ maxConversations: options.maxConversations })
     this.tokens = new TokenIssuer({ lifetimeSeconds: options.tokenLifetimeSeconds, credentials: options.credentials, acceptAnyToken: options.acceptAnyToken })
     this.faults.onExpireTokens(() => this.tokens.expireAll())
-    this.jobs = new Jobs(this.store, options, (job) => this.notify(job))
-    this.liveStreams = new LiveStreams(this.store, this.preloads, this.hub, options.maxStreamingConnections ?? 1000)
+    this.jobs = new Jobs(this.store, options, (job) => this.notify(job), this.timers)
+    this.liveStreams = new LiveStreams(this.store, this.preloads, this.hub, this.timers, options.maxStreamingConnections ?? 1000)
     this.telephony = new Telephony(this)
+    // Calls hold their conversation: without this, unstopped calls would keep evicted ones alive.
+    this.store.onEvict((id) => this.telephony.forget(id))
     this.maxJsonBytes = options.maxJsonBytes ?? 5 * 1024 * 1024
     this.maxUploadBytes = options.maxUploadBytes ?? 1024 * 1024 * 1024
     this.maxStreamingConnections = options.maxStreamingConnections ?? 1000
@@ -111,10 +119,24 @@ export class EmulatorCore {
     return this.jobs.idle()
   }
 
-  /** Clears timers (telephony playback, live stream reconnect windows). */
+  /**
+   * Stops everything that would outlive the fronts: job steps (unfinished jobs stop silently),
+   * injected latency, reconnect windows, stop timeouts, telephony playback, webhook POSTs and media
+   * fetches in flight. The core stays usable (a shared core can serve new requests afterwards).
+   */
   dispose(): void {
+    this.jobs.dispose()
+    this.timers.dispose()
+    this.inflight.abort()
+    this.inflight = new AbortController()
+    this.webhookChains.clear()
     this.liveStreams.dispose()
     this.telephony.dispose()
+  }
+
+  /** A signal for outgoing requests: aborted by dispose() or after `ms`. */
+  outgoingSignal(ms: number): AbortSignal {
+    return AbortSignal.any([this.inflight.signal, AbortSignal.timeout(ms)])
   }
 
   private notify(job: Job): void {
@@ -125,15 +147,14 @@ export class EmulatorCore {
     } catch {
       return
     }
-    // Only loopback targets: an emulator must not be a way to send requests elsewhere.
-    if (!['127.0.0.1', 'localhost', '[::1]', '::1'].includes(url.hostname)) return
+    if (!isLoopback(url)) return
     const body = JSON.stringify({ jobId: job.id, status: job.status })
     // One job's POSTs go out one after the other, so the receiver sees the statuses in order; a
     // receiver that hangs is given up on after 5 s.
     const previous = this.webhookChains.get(job.id) ?? Promise.resolve()
     const post = async (): Promise<void> => {
       try {
-        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(5000) })
+        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: this.outgoingSignal(5000) })
         await res.body?.cancel()
       } catch {
         // Delivery failures are ignored (no retries are documented).

@@ -4,7 +4,7 @@
 import type { EmulatorCore } from './core.js'
 import { ApiError, badRequest, payloadTooLarge, tooManyJobs, unauthorized } from './errors.js'
 import { ROUTES, type Route, type RouteContext } from './routes/index.js'
-import { sleep } from './time.js'
+import { TimersDisposed } from './time.js'
 
 export interface HeaderBag {
   get(name: string): string | null
@@ -32,11 +32,23 @@ function defaultBody(status: number, core: EmulatorCore): Record<string, unknown
   return { message: `Injected failure (${status}).` }
 }
 
+/** The token of an `Authorization: Bearer <t>` header, if any. */
+export function bearerToken(headers: HeaderBag): string | undefined {
+  return headers.get('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim() || undefined
+}
+
 /** REST token: `Authorization: Bearer <t>` or `x-api-key: <t>` (contract 2.2). */
 export function restToken(headers: HeaderBag): string | undefined {
-  const auth = headers.get('authorization')
-  const bearer = auth?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim()
-  return bearer || headers.get('x-api-key')?.trim() || undefined
+  return bearerToken(headers) || headers.get('x-api-key')?.trim() || undefined
+}
+
+/** A path segment, percent-decoded; undefined when its encoding is malformed (`%E0%A4%A`, a lone `%`). */
+export function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return undefined
+  }
 }
 
 export async function readBody(body: AsyncIterable<Uint8Array> | null, limit: number, declared: string | null): Promise<Uint8Array> {
@@ -68,7 +80,12 @@ function match(method: string, path: string): { route?: Route; params?: Record<s
       continue
     }
     const params: Record<string, string> = {}
-    for (const [k, v] of Object.entries(m.groups ?? {})) params[k] = decodeURIComponent(v)
+    for (const [k, v] of Object.entries(m.groups ?? {})) {
+      const decoded = decodeSegment(v)
+      // Bad input, not an emulator failure: 400 rather than the catch-all 500.
+      if (decoded === undefined) throw badRequest(`Malformed percent-encoding in the URL path: "${v}".`)
+      params[k] = decoded
+    }
     return { route, params, wrongMethod: false }
   }
   return { wrongMethod }
@@ -78,7 +95,7 @@ export async function handleRequest(core: EmulatorCore, req: CoreRequest): Promi
   const method = req.method.toUpperCase()
   const path = req.url.pathname.replace(/\/+$/, '') || '/'
   try {
-    await sleep(core.faults.latencyFor(method, path))
+    await core.timers.sleep(core.faults.latencyFor(method, path))
     const failure = core.faults.takeFailure(method, path)
     if (failure) return { status: failure.status, body: failure.body ?? defaultBody(failure.status, core) }
     const { route, params, wrongMethod } = match(method, path)
@@ -113,6 +130,7 @@ export async function handleRequest(core: EmulatorCore, req: CoreRequest): Promi
     return await route.handler(ctx)
   } catch (e) {
     if (e instanceof ApiError) return { status: e.status, body: e.body }
+    if (e instanceof TimersDisposed) return { status: 503, body: { message: e.message } }
     // Never crash on input: anything unexpected is a 500 with a message.
     return { status: 500, body: { message: 'Internal emulator error.', details: e instanceof Error ? e.message : String(e) } }
   }

@@ -4,7 +4,7 @@
 
 import { tooManyJobs } from './errors.js'
 import type { Store } from './store.js'
-import { sleep } from './time.js'
+import type { Timers } from './time.js'
 import type { Conversation, Job, JobStatus } from './types.js'
 
 export interface JobOptions {
@@ -16,6 +16,8 @@ export interface JobOptions {
 
 export class Jobs {
   private active = 0
+  /** Bumped by dispose(): jobs of an earlier epoch end silently (no status change, no webhook). */
+  private epoch = 0
   private readonly chains = new Map<string, Promise<void>>()
   private readonly idleWaiters: Array<() => void> = []
   delayMs: number
@@ -25,6 +27,7 @@ export class Jobs {
     private readonly store: Store,
     options: JobOptions,
     private readonly onChange: (job: Job) => void,
+    private readonly timers: Timers,
   ) {
     this.delayMs = options.jobDelayMs ?? 200
     this.maxConcurrent = options.maxConcurrentJobs ?? 10_000
@@ -48,16 +51,19 @@ export class Jobs {
     conversation.pendingJobs++
     this.onChange(job)
     const previous = this.chains.get(conversation.id) ?? Promise.resolve()
+    const epoch = this.epoch
     const run = previous.then(async () => {
       try {
-        await sleep(this.delayMs)
+        if (epoch !== this.epoch) throw new Error('disposed')
+        await this.timers.sleep(this.delayMs)
         this.set(job, 'in_progress')
         await work()
         conversation.revision++
-        await sleep(this.delayMs)
+        await this.timers.sleep(this.delayMs)
         this.set(job, 'completed')
       } catch {
-        this.set(job, 'failed')
+        // After dispose() (the emulator closed) a job just stops: no status change, so no webhook.
+        if (epoch === this.epoch) this.set(job, 'failed')
       } finally {
         this.active--
         conversation.pendingJobs--
@@ -69,6 +75,11 @@ export class Jobs {
       if (this.chains.get(conversation.id) === run) this.chains.delete(conversation.id)
     })
     return job
+  }
+
+  /** The emulator closes: unfinished jobs stop where they are (their timers are cancelled by the core). */
+  dispose(): void {
+    this.epoch++
   }
 
   /** Resolves when no job is unfinished. */

@@ -6,6 +6,7 @@ import { LiveStream, type LiveConfig } from './live.js'
 import type { Preloads } from './preload.js'
 import type { FrameSender, Hub } from './sockets.js'
 import type { Store } from './store.js'
+import type { Timers } from './time.js'
 
 interface Entry {
   live: LiveStream
@@ -20,6 +21,7 @@ export class LiveStreams {
     private readonly store: Store,
     private readonly preloads: Preloads,
     private readonly hub: Hub,
+    private readonly timers: Timers,
     private readonly max = 1000,
   ) {}
 
@@ -40,7 +42,7 @@ export class LiveStreams {
   attach(connectionId: string, sender: FrameSender, config: LiveConfig, name: string | undefined, noConnectionTimeout: number | undefined): LiveStream {
     const existing = this.entries.get(connectionId)
     if (existing && !existing.live.completed && this.store.get(existing.live.conversation.id)) {
-      if (existing.timer) clearTimeout(existing.timer)
+      this.timers.clear(existing.timer)
       existing.timer = undefined
       existing.senders.add(sender)
       existing.live.config = { ...config }
@@ -82,8 +84,7 @@ export class LiveStreams {
     entry.senders.delete(sender)
     if (entry.senders.size) return
     const seconds = this.timeouts.get(connectionId) ?? 600
-    entry.timer = setTimeout(() => this.complete(connectionId, false), seconds * 1000)
-    ;(entry.timer as { unref?: () => void }).unref?.()
+    entry.timer = this.timers.set(seconds * 1000, () => this.complete(connectionId, false), { background: true })
   }
 
   /**
@@ -104,7 +105,7 @@ export class LiveStreams {
     entry.live.finish()
     if (keep) return
     entry.live.completed = true
-    if (entry.timer) clearTimeout(entry.timer)
+    this.timers.clear(entry.timer)
     this.entries.delete(connectionId)
     this.timeouts.delete(connectionId)
     // Subscribers get the final frames first (the caller broadcasts them), then a clean close.
@@ -112,8 +113,9 @@ export class LiveStreams {
   }
 
   dispose(): void {
-    for (const entry of this.entries.values()) if (entry.timer) clearTimeout(entry.timer)
+    for (const entry of this.entries.values()) this.timers.clear(entry.timer)
     this.entries.clear()
+    this.timeouts.clear()
   }
 
   private evict(): void {

@@ -4,7 +4,7 @@
 
 import type { EmulatorCore } from './core.js'
 import { TOKEN_FAILED } from './errors.js'
-import type { HeaderBag } from './http.js'
+import { bearerToken, decodeSegment, type HeaderBag } from './http.js'
 import { FrameSender, type SocketHandler, type SocketSink } from './sockets.js'
 import { StreamingSocket } from './streaming.js'
 
@@ -30,10 +30,12 @@ export function openSocket(core: EmulatorCore, req: SocketOpenRequest): SocketOp
   const streaming = STREAMING.exec(path)
   const subscribe = SUBSCRIBE.exec(path)
   const events = EVENTS.exec(path)
-  const id = decodeURIComponent((streaming ?? subscribe ?? events)?.groups?.id ?? '')
-  if (!id) return { ok: false, status: 404, message: `No socket route for ${path}.` }
-  const bearer = req.headers.get('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1]
-  const candidates = [req.url.searchParams.get('access_token'), req.headers.get('x-api-key'), bearer]
+  const rawId = (streaming ?? subscribe ?? events)?.groups?.id
+  if (!rawId) return { ok: false, status: 404, message: `No socket route for ${path}.` }
+  // A malformed escape (`%E0%A4%A`) is bad input: a 400 refusal, never an exception out of the handshake.
+  const id = decodeSegment(rawId)
+  if (!id) return { ok: false, status: 400, message: `Malformed percent-encoding in the URL path: "${rawId}".` }
+  const candidates = [req.url.searchParams.get('access_token'), req.headers.get('x-api-key'), bearerToken(req.headers)]
   const protocolToken = req.protocols.find((p) => core.tokens.isValid(p))
   if (!protocolToken && !candidates.some((t) => core.tokens.isValid(t))) return { ok: false, status: 401, message: TOKEN_FAILED }
   const protocol = protocolToken ?? req.protocols[0]

@@ -1,5 +1,7 @@
 // In-memory state with a size bound: Maps keep insertion order, so the oldest conversation is the
-// first key. Evicting a conversation also forgets its jobs and cached analysis.
+// first key. Evicting (or deleting) a conversation tells the `onEvict` listeners (the core ends its
+// telephony calls). Jobs are bounded on their own (`maxJobs`); cached analysis is keyed weakly by
+// the conversation object, so it goes with it.
 
 import { numericId, uuid } from './ids.js'
 import type { Conversation, ConversationOptions, ConversationSource, Job, Speaker } from './types.js'

@@ -41,6 +41,9 @@ export class StreamingSocket implements SocketHandler {
   }
 
   onText(text: string): void {
+    // Once the server has closed (stop_request, drop), frames still in flight are ignored: a
+    // start_request there would open a new conversation that no socket can ever stop.
+    if (this.out.closed) return
     if (text === '__PING__') return this.out.raw('__PONG__')
     let message: unknown
     try {
@@ -61,7 +64,7 @@ export class StreamingSocket implements SocketHandler {
 
   onBinary(bytes: Uint8Array): void {
     // Contract 6.3: audio sent before start_request is ignored.
-    if (!this.live || this.stopped) return
+    if (!this.live || this.stopped || this.out.closed) return
     this.received += bytes.length
     if (this.dropAfter !== undefined && this.received >= this.dropAfter) {
       this.out.terminate()
@@ -118,13 +121,12 @@ export class StreamingSocket implements SocketHandler {
       // The socket stays; a new start_request continues the conversation, within the timeout.
       this.live = undefined
       this.keptAfterStop = true
-      this.stopTimer = setTimeout(() => this.out.close(1000, 'disconnectOnStopRequestTimeout'), this.stopTimeout * 1000)
-      ;(this.stopTimer as { unref?: () => void }).unref?.()
+      this.stopTimer = this.core.timers.set(this.stopTimeout * 1000, () => this.out.close(1000, 'disconnectOnStopRequestTimeout'), { background: true })
     }
   }
 
   private clearStopTimer(): void {
-    if (this.stopTimer) clearTimeout(this.stopTimer)
+    this.core.timers.clear(this.stopTimer)
     this.stopTimer = undefined
   }
 

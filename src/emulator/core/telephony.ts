@@ -42,9 +42,7 @@ export class Telephony {
     let sentTopics = new Set<string>()
     for (const line of placePreloaded(lines)) {
       const later = (seconds: number, fn: () => void): void => {
-        const t = setTimeout(() => !call.stopped && fn(), seconds * 1000)
-        ;(t as { unref?: () => void }).unref?.()
-        call.timers.push(t)
+        call.timers.push(this.core.timers.set(seconds * 1000, () => !call.stopped && fn(), { background: true }))
       }
       const words = line.text.split(/\s+/)
       later(line.start, () => this.core.hub.publish(call.connectionId, { type: 'transcript_response', isFinal: false, payload: { content: words.slice(0, Math.ceil(words.length / 2)).join(' ') } }))
@@ -69,13 +67,23 @@ export class Telephony {
     const call = this.calls.get(connectionId)
     if (!call) return undefined
     call.stopped = true
-    for (const t of call.timers) clearTimeout(t)
+    for (const t of call.timers) this.core.timers.clear(t)
     call.timers = []
     queueMicrotask(() => this.core.hub.closeAll(connectionId, 1000))
     return call
   }
 
+  /** Playback timers are cancelled by the core's `timers.dispose()`; forget them here too. */
+  /** The conversation was evicted or deleted: its calls end and are forgotten (they would keep it in memory). */
+  forget(conversationId: string): void {
+    for (const [id, call] of this.calls) {
+      if (call.conversation.id !== conversationId) continue
+      this.stop(id)
+      this.calls.delete(id)
+    }
+  }
+
   dispose(): void {
-    for (const call of this.calls.values()) for (const t of call.timers) clearTimeout(t)
+    for (const call of this.calls.values()) call.timers = []
   }
 }

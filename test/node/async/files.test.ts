@@ -56,6 +56,7 @@ describe('audio.processFile: every input kind streams the exact bytes (contract 
     ['a web ReadableStream (size unknown)', webStream, { contentType: 'audio/wav' }, undefined],
     ['a web ReadableStream with size', webStream, { contentType: 'audio/wav', size: bytes.length }, String(bytes.length)],
     ['a Node Readable', () => Readable.from([Buffer.from(bytes.subarray(0, 5)), Buffer.from(bytes.subarray(5))]), { contentType: 'audio/wav' }, undefined],
+    ['a Node Readable with size', () => Readable.from([Buffer.from(bytes)]), { contentType: 'audio/wav', size: bytes.length }, String(bytes.length)],
     ['an fs.ReadStream (name and size known)', () => createReadStream(wav), {}, String(bytes.length)],
     ['an async iterable', () => (async function* () { yield bytes })(), { contentType: 'audio/wav' }, undefined],
   ])('%s', async (_name, make, options, length) => {
@@ -220,6 +221,24 @@ describe('bad files', () => {
     }
   })
 
+  it.each([
+    [{ pollInterval: { initialMs: 0 } }, /pollInterval needs initialMs > 0/],
+    [{ pollInterval: 5 }, /pollInterval must be an object/],
+    [{ waitTimeout: -1 }, /waitTimeout must be a positive number of milliseconds or false, got number -1/],
+    [{ waitTimeout: '60s' }, /waitTimeout must be a positive number/],
+    [{ onStatus: 'log' }, /onStatus must be a function/],
+    [{ signal: { aborted: false } }, /signal must be an AbortSignal/],
+    [{ onUploadProgress: true }, /options.onUploadProgress must be a function/],
+    [{ size: -5 }, /options.size must be the byte length of the stream/],
+    [{ size: '300000' }, /options.size must be the byte length of the stream/],
+  ])('refuses %o before anything is uploaded (after the upload the job would exist and its ids be lost)', async (options, message) => {
+    const { seen } = asyncRoutes()
+    const error = await client().audio.processFile(wav, options as never).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ValidationError)
+    expect((error as Error).message).toMatch(message)
+    expect(seen).toHaveLength(0)
+  })
+
   it('refuses options that are not an object, or a wait that is not boolean', async () => {
     await expect(client().audio.processFile(wav, 'wait' as never)).rejects.toThrow(/options must be an object/)
     await expect(client().audio.processFile(wav, { wait: 'no' as never })).rejects.toThrow(/options.wait must be true or false/)
@@ -287,6 +306,31 @@ describe('server answers', () => {
     expect(conversation.conversationId).toBe(JOB.conversationId)
     expect(hits.map((h) => h.headers['x-api-key'])).toEqual(['tok-1', 'tok-2', 'tok-2'])
     for (const h of hits) sameBytes(h.body)
+  })
+
+  it('waits for the Retry-After of a 429 before re-sending (README: retries honour Retry-After)', async () => {
+    const times: number[] = []
+    server.use(
+      http.post(`${BASE}/v1/process/audio`, async ({ request }) => {
+        await request.arrayBuffer()
+        times.push(Date.now())
+        return times.length === 1 ? HttpResponse.json({ message: 'limit' }, { status: 429, headers: { 'retry-after': '1' } }) : HttpResponse.json(JOB, { status: 201 })
+      }),
+    )
+    const conversation = await client().audio.processFile(wav, { wait: false })
+    expect(conversation.conversationId).toBe(JOB.conversationId)
+    expect(times).toHaveLength(2)
+    expect(times[1] - times[0]).toBeGreaterThanOrEqual(950)
+  })
+
+  it('fails at once on a 429 whose Retry-After is longer than maxRetryAfterMs, keeping it on the error', async () => {
+    const hits = answer(429, { message: 'limit' }, { 'retry-after': '120' })
+    const started = Date.now()
+    const error = await client({ retry: { baseDelayMs: 1, maxRetryAfterMs: 1000 } }).audio.processFile(wav).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(RateLimitError)
+    expect((error as RateLimitError).retryAfterMs).toBe(120_000)
+    expect(hits).toHaveLength(1)
+    expect(Date.now() - started).toBeLessThan(900)
   })
 
   it('does not re-send a one-shot stream after a 401 (it cannot be read twice)', async () => {

@@ -2,13 +2,14 @@
 // arrive intact (the file reader reuses its buffers), with Content-Length, and progress must end
 // at the file size.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createServer, type IncomingHttpHeaders } from 'node:http'
+import http, { createServer, type IncomingHttpHeaders } from 'node:http'
+import { createServer as createTcpServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createHash } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { Symbl } from '../../../src/node.js'
-import { AuthError } from '../../../src/errors.js'
+import { AuthError, NetworkError } from '../../../src/errors.js'
 
 const size = 3 * 1024 * 1024 + 12345 // 13 chunks of 256 KiB, the last one partial
 const content = Uint8Array.from({ length: size }, (_, i) => (i * 31 + (i >> 10)) & 0xff)
@@ -73,5 +74,23 @@ describe('Node upload transport on a real socket', () => {
     await expect(symbl.audio.processFile(Buffer.from(content), { contentType: 'audio/wav' })).rejects.toBeInstanceOf(AuthError)
     expect(received.length).toBe(2)
     expect(received[1]).toMatchObject({ length: size, digest: digest(content) })
+  })
+
+  it('re-sends a path when the connection was refused (nothing reached the server), as the README promises', async () => {
+    // A port nobody listens on: node:http reports ECONNREFUSED on the error itself, not on a cause.
+    const probe = createTcpServer()
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r))
+    const port = (probe.address() as { port: number }).port
+    await new Promise((r) => probe.close(r))
+    const requests = vi.spyOn(http, 'request')
+    try {
+      const symbl = new Symbl({ baseUrl: `http://127.0.0.1:${port}`, accessToken: 't', retry: { limit: 2, baseDelayMs: 1 } })
+      const error = await symbl.audio.processFile(join(dir, 'big.wav'), { wait: false }).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(NetworkError)
+      expect((error as Error).message).toMatch(/ECONNREFUSED/)
+      expect(requests).toHaveBeenCalledTimes(3)
+    } finally {
+      requests.mockRestore()
+    }
   })
 })

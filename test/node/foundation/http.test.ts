@@ -1,8 +1,8 @@
 import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { AuthError, HttpError, NetworkError, NotFoundError, RateLimitError, TimeoutError } from '../../../src/errors.js'
-import { Symbl } from '../../../src/node.js'
+import { AuthError, ConfigError, HttpError, NetworkError, NotFoundError, RateLimitError, TimeoutError } from '../../../src/errors.js'
+import { Symbl, createTokenHandler } from '../../../src/node.js'
 import { fakeJwt } from '../helpers.js'
 import type { TokenRequest } from '../../../src/auth/token-source.js'
 
@@ -168,6 +168,18 @@ describe('retries', () => {
     expect(hits).toBe(2)
   })
 
+  it('fails at once when Retry-After asks for longer than maxRetryAfterMs (instead of waiting the maximum and asking again)', async () => {
+    tokenRoute()
+    let hits = 0
+    server.use(http.get(`${BASE}/v1/job/:id`, () => (hits++, HttpResponse.json({ message: 'busy' }, { status: 503, headers: { 'retry-after': '3600' } }))))
+    const started = Date.now()
+    const error = await get(client({ retry: { limit: 2, baseDelayMs: 1, maxRetryAfterMs: 300 } }), '/v1/job/x').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(HttpError)
+    expect((error as HttpError).retryAfterMs).toBe(3_600_000)
+    expect(hits).toBe(1)
+    expect(Date.now() - started).toBeLessThan(280)
+  })
+
   it('ends with a RateLimitError carrying the server message when 429 persists', async () => {
     tokenRoute()
     const limit = 'This API has a limit of maximum of `2` number of concurrent jobs per account.'
@@ -226,5 +238,81 @@ describe('secrets stay out of errors and logs', () => {
     const everything = lines.join('\n') + JSON.stringify(error) + String((error as Error).stack)
     expect(lines.length).toBeGreaterThan(0)
     expect(everything).not.toMatch(/token-1|token-2|super-secret-value/)
+  })
+
+  /** Everything an app could print or send on: message, stack, own properties, the cause chain. */
+  const exposed = (error: unknown): string => {
+    const parts: string[] = []
+    for (let e = error as { cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+      parts.push(String((e as Error).message), String((e as Error).stack), JSON.stringify(e))
+    }
+    return parts.join('\n')
+  }
+
+  it('a token no HTTP header can carry is refused before sending, without quoting it (fetch quoted it in a NetworkError)', async () => {
+    let fetched = 0
+    const c = new Symbl({ baseUrl: BASE, accessToken: 'abc\nsecret-tok', retry: 0, fetch: (i, init) => (fetched++, fetch(i, init)) })
+    const error = await get(c).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as Error).message).toMatch(/character an HTTP header cannot carry at position 3/)
+    expect(exposed(error)).not.toContain('secret-tok')
+    expect(fetched).toBe(0)
+  })
+
+  it('a token ending in a line break (read from a file) is sent trimmed', async () => {
+    let seen: string | null = null
+    server.use(http.get(`${BASE}/v1/conversations/:id`, ({ request }) => ((seen = request.headers.get('x-api-key')), HttpResponse.json({}))))
+    await get(new Symbl({ baseUrl: BASE, accessToken: 'file-token\n' }))
+    expect(seen).toBe('file-token')
+  })
+
+  it('hides a refused token that the server echoes in its error body (an opaque token, not JWT-shaped)', async () => {
+    server.use(
+      http.get(`${BASE}/v1/conversations/:id`, ({ request }) =>
+        HttpResponse.json({ message: `Token validation failed for provided token ${request.headers.get('x-api-key')}`, token: request.headers.get('x-api-key') }, { status: 401 }),
+      ),
+    )
+    let n = 0
+    const error = await get(new Symbl({ baseUrl: BASE, tokenProvider: () => `opaque-token-${++n}`, retry: 0 })).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(AuthError)
+    expect(n).toBe(2)
+    expect((error as AuthError).serverMessage).toBe('Token validation failed for provided token [redacted]')
+    expect(exposed(error)).not.toMatch(/opaque-token-/)
+  })
+
+  it('a runtime error quoting the token becomes a NetworkError whose message and cause chain hide it (the code is kept)', async () => {
+    const failing = async (_input: unknown, init?: RequestInit) => {
+      const auth = new Headers(init?.headers ?? (_input as Request).headers).get('authorization')
+      throw new TypeError(`request failed with ${auth}`, { cause: Object.assign(new Error(`socket hang up for ${auth}`), { code: 'ECONNRESET' }) })
+    }
+    const error = await get(new Symbl({ baseUrl: BASE, accessToken: 'opaque-tok-42', retry: 0, fetch: failing as typeof fetch })).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(NetworkError)
+    expect(exposed(error)).not.toContain('opaque-tok-42')
+    expect((error as { cause: { cause: { code: string } } }).cause.cause.code).toBe('ECONNRESET')
+  })
+
+  it('hides an app secret that came from the environment (not only one given as an option) from errors and log lines', async () => {
+    vi.stubEnv('SYMBL_APP_ID', 'env-app')
+    vi.stubEnv('SYMBL_APP_SECRET', 'env-secret-value-123')
+    try {
+      server.use(
+        http.post(`${BASE}/oauth2/token:generate`, async ({ request }) => {
+          const { appSecret } = (await request.json()) as { appSecret: string }
+          return HttpResponse.json({ message: `"appSecret" ${appSecret} is not valid` }, { status: 400 })
+        }),
+      )
+      const lines: string[] = []
+      const logger = { debug: (m: string) => lines.push(m), info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m) }
+      const error = await get(new Symbl({ baseUrl: BASE, retry: 0, logger })).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(HttpError)
+      expect((error as HttpError).serverMessage).toBe('"appSecret" [redacted] is not valid')
+      // The token endpoint logs why it failed: the secret from the environment must not be in it.
+      const handler = createTokenHandler({ baseUrl: BASE, retry: 0, logger })
+      expect((await handler(new Request('http://app.test/symbl-token'))).status).toBe(502)
+      expect(lines.some((l) => l.includes('token endpoint'))).toBe(true)
+      expect(exposed(error) + lines.join('\n')).not.toContain('env-secret-value-123')
+    } finally {
+      vi.unstubAllEnvs()
+    }
   })
 })

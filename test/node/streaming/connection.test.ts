@@ -444,3 +444,98 @@ describe('keep-alive', () => {
     await connection.stop()
   })
 })
+
+describe('review fixes', () => {
+  it('a server frame named like an SDK event (close, open, reconnecting, reconnected) is reported, not emitted as that event', async () => {
+    const connection = await client(server).streaming.startConnection()
+    const errors: Error[] = []
+    const lifecycle: unknown[] = []
+    connection.on('error', (e) => errors.push(e))
+    for (const name of ['close', 'open', 'reconnecting', 'reconnected'] as const) connection.on(name, (info?: unknown) => lifecycle.push([name, info]))
+    for (const type of ['close', 'open', 'reconnecting', 'reconnected']) server.send(server.last, { type, code: 4000 })
+    server.send(server.last, { type: 'message_response', messages: [] })
+    await next(connection, 'message_response')
+    expect(lifecycle).toEqual([['open', undefined]]) // the socket's own open, replayed
+    expect(errors).toHaveLength(4)
+    for (const e of errors) expect(e).toBeInstanceOf(MalformedFrameError)
+    expect(errors[0].message).toMatch(/a frame of type "close", the name of an SDK event/)
+    expect(connection.state).toBe('open')
+    await connection.stop()
+    expect(lifecycle).toEqual([
+      ['open', undefined],
+      ['close', { code: 1000, reason: 'stopped' }],
+    ])
+  })
+
+  it('known result frames without the list their typed event promises are reported, not emitted', async () => {
+    const connection = await client(server).streaming.startConnection()
+    const errors: Error[] = []
+    const emitted: unknown[] = []
+    connection.on('error', (e) => errors.push(e))
+    for (const name of ['message_response', 'insight_response', 'topic_response', 'tracker_response', 'entity_response'] as const) {
+      connection.on(name, (f: unknown) => emitted.push(f))
+    }
+    server.send(server.last, { type: 'message_response' })
+    server.send(server.last, { type: 'message_response', messages: [null] })
+    server.send(server.last, { type: 'insight_response', insights: 'none' })
+    server.send(server.last, { type: 'topic_response', topics: {} })
+    server.send(server.last, { type: 'tracker_response', isFinal: true })
+    server.send(server.last, { type: 'entity_response', entities: [1] })
+    server.send(server.last, { type: 'message' })
+    server.send(server.last, { type: 'topic_response', topics: [{ phrases: 'ok' }] })
+    await until(() => emitted.length === 1, 'the valid frame')
+    expect(emitted).toEqual([{ type: 'topic_response', topics: [{ phrases: 'ok' }], audioOffsetMs: 0 }])
+    expect(errors.map((e) => e.constructor.name)).toEqual(Array(7).fill('MalformedFrameError'))
+    expect(errors[0].message).toMatch(/a message_response frame without a `messages` array/)
+    expect((errors[0] as MalformedFrameError).raw).toBe('{"type":"message_response"}')
+    expect(connection.state).toBe('open')
+    await connection.stop()
+  })
+
+  it('drop-oldest stays within its bound while a modify_request waits at the head of the queue', async () => {
+    server.behaviour.checkCounter = false
+    const connection = await client(server).streaming.startConnection({
+      onQueueFull: 'drop-oldest',
+      maxQueueSeconds: 1,
+      resendTailMs: 0,
+      keepAlive: false,
+      reconnect: { initialDelayMs: 60_000, maxDelayMs: 60_000 },
+    })
+    const reconnecting = next(connection, 'reconnecting')
+    server.drop(server.last, 1011)
+    await reconnecting
+    // Socket down: the modify_request waits in the queue, ahead of all audio given after it.
+    const modified = connection.modify({ sampleRateHertz: 8000 }).catch((e: unknown) => e)
+    for (let i = 0; i < 100; i++) await connection.sendAudio(new Uint8Array(3200))
+    const bound = 16_000 // 1 s at 8 kHz
+    expect(connection.stats.maxQueuedBytes).toBeLessThanOrEqual(bound)
+    expect(connection.bufferedSeconds).toBeLessThanOrEqual(1)
+    expect(connection.stats.droppedBytes + connection.bufferedSeconds * 16_000).toBe(100 * 3200)
+    connection.close()
+    expect(await modified).toBeInstanceOf(ConnectionError)
+  })
+
+  it('a close listener added after the close still gets the close event', async () => {
+    const connection = await client(server).streaming.startConnection({ signal: new AbortController().signal })
+    connection.close()
+    const closes: unknown[] = []
+    connection.on('close', (info) => closes.push(info))
+    await tick()
+    expect(closes).toEqual([{ code: 1000, reason: 'closed by the app' }])
+  })
+
+  it('keeps frames of at most 64 distinct unknown types for later listeners (a server inventing types cannot grow memory)', async () => {
+    const connection = await client(server).streaming.startConnection()
+    for (let i = 0; i < 200; i++) server.send(server.last, { type: `future_${i}` })
+    server.send(server.last, { type: 'message_response', messages: [] })
+    await next(connection, 'message_response')
+    const seen: string[] = []
+    const on = connection.on.bind(connection) as unknown as (e: string, f: (x: { type: string }) => void) => void
+    for (let i = 0; i < 200; i++) on(`future_${i}`, (f) => seen.push(f.type))
+    await tick()
+    // `message` (kept from the start) and 63 others fit; later names were not kept.
+    expect(seen.length).toBeLessThanOrEqual(63)
+    expect(seen[0]).toBe('future_0')
+    await connection.stop()
+  })
+})

@@ -175,3 +175,57 @@ describe('live events over the subscribe socket', () => {
     await expect(connection.pushSpeakerEvent({ type: 'joined' } as never)).rejects.toThrow(/needs user/)
   })
 })
+
+describe('review fixes', () => {
+  it('accepts languages in both shapes of contract 5.1 and sends them as given', async () => {
+    const symbl = client(server)
+    await symbl.telephony.startPstn({ phoneNumber: '14082924837', languages: [{ code: 'es-US' }] })
+    expect((server.rest[0].body as { languages: unknown }).languages).toEqual([{ code: 'es-US' }])
+    await symbl.telephony.startPstn({ phoneNumber: '14082924837', languages: ['es-US'] })
+    expect((server.rest[1].body as { languages: unknown }).languages).toEqual(['es-US'])
+    await expect(symbl.telephony.startPstn({ phoneNumber: '14082924837', languages: [{ code: '' }] as never })).rejects.toThrow(/languages must be/)
+    await expect(symbl.telephony.startPstn({ phoneNumber: '14082924837', languages: [{}] as never })).rejects.toThrow(ValidationError)
+  })
+
+  it('reports frames named like its own events and transcript frames without payload.content, instead of emitting them', async () => {
+    const symbl = client(server)
+    const connection = await symbl.telephony.startPstn({ phoneNumber: '14082924837' })
+    const errors: Error[] = []
+    const closes: unknown[] = []
+    const transcripts: unknown[] = []
+    connection.on('error', (e) => errors.push(e))
+    connection.on('close', (info) => closes.push(info))
+    connection.on('transcript_response', (f) => transcripts.push(f.payload.content))
+    await until(() => (server.subscribers.get(connection.connectionId)?.length ?? 0) === 1, 'subscriber')
+    const ws = server.subscribers.get(connection.connectionId)![0]
+    server.send(ws, { type: 'close', code: 4000 })
+    server.send(ws, { type: 'open' })
+    server.send(ws, { type: 'transcript_response', isFinal: true })
+    server.send(ws, { type: 'message_response' })
+    server.send(ws, { type: 'transcript_response', isFinal: true, payload: { content: 'ok' } })
+    await until(() => transcripts.length === 1, 'the valid transcript')
+    expect(closes).toEqual([])
+    expect(errors).toHaveLength(4)
+    for (const e of errors) expect(e).toBeInstanceOf(MalformedFrameError)
+    expect(errors[2].message).toMatch(/transcript_response frame without a string `payload.content`/)
+    await connection.stop()
+    expect(closes).toEqual([{ code: 1000, reason: 'closed' }])
+  })
+
+  it('stopping a call while its subscribe socket is being opened does not crash (the still-connecting socket is closed quietly)', async () => {
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    let calls = 0
+    const symbl = client(server, { accessToken: undefined, tokenProvider: async () => (calls++ ? (await gate, 'token-1') : 'token-1') })
+    const connection = await symbl.telephony.startPstn({ phoneNumber: '14082924837' })
+    symbl.tokens.invalidate('token-1')
+    connection.on('transcript_response', () => {})
+    const stopped = connection.stop()
+    release()
+    await stopped
+    // The socket was created after the stop and abandoned at once; `ws` emits an error for it on the
+    // next tick, which used to be thrown for want of a listener (an uncaught exception).
+    await new Promise((r) => setTimeout(r, 100))
+    expect(server.subscribers.get(connection.connectionId) ?? []).toEqual([])
+  })
+})

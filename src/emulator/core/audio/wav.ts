@@ -88,6 +88,9 @@ export class WavParser {
     const sampleFormat = sampleFormatOf(tag)
     if (!sampleFormat) return `unsupported WAV encoding (format tag ${tag})`
     if (!channels || !sampleRate || !bitsPerSample || bitsPerSample % 8 !== 0) return 'invalid WAV fmt chunk'
+    // The decoder reads 4/8-byte floats and 1-byte G.711 samples: other widths would read past a frame.
+    if (sampleFormat === 'float' && bitsPerSample !== 32 && bitsPerSample !== 64) return `invalid WAV fmt chunk (${bitsPerSample}-bit float)`
+    if ((sampleFormat === 'mulaw' || sampleFormat === 'alaw') && bitsPerSample !== 8) return `invalid WAV fmt chunk (${bitsPerSample}-bit ${sampleFormat})`
     if (blockAlign !== (bitsPerSample / 8) * channels) return 'invalid WAV block align'
     this.format = { audioFormat: tag, channels, sampleRate, bitsPerSample, blockAlign, sampleFormat }
     return undefined

@@ -8,6 +8,7 @@ import { ApiError, badRequest, notFound, payloadTooLarge } from '../errors.js'
 import { parseOptions } from '../options.js'
 import { placePreloaded } from '../preload.js'
 import { numericId } from '../ids.js'
+import { isLoopback } from '../loopback.js'
 import { UNRECOGNISED_TEXT } from '../views.js'
 import type { AudioInfo, Conversation, ConversationOptions, PreloadedMessage, StoredMessage } from '../types.js'
 import { ok, type Route, type RouteContext } from './index.js'
@@ -90,10 +91,11 @@ function fileRoute(kind: Kind, append: boolean): Route {
   }
 }
 
-const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]', '::1']
+const MEDIA_FETCH_TIMEOUT_MS = 60_000
 
 async function fetchMedia(core: EmulatorCore, url: string): Promise<AudioInfo> {
-  const res = await fetch(url)
+  // Bounded: a loopback server that never answers must not keep the job (and its slot) forever.
+  const res = await fetch(url, { signal: core.outgoingSignal(MEDIA_FETCH_TIMEOUT_MS) })
   if (!res.ok || !res.body) throw new Error(`fetching ${url}: HTTP ${res.status}`)
   const audio = new AudioIngest()
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
@@ -130,7 +132,7 @@ function urlRoute(kind: Kind, append: boolean): Route {
           // otherwise the job ends `failed`, as a real server that cannot fetch the media would.
           // (The preload is looked up once, after the fetch: looking it up before as well consumed
           // a `once` preload, and the fetched media then got no transcript.)
-          if (LOOPBACK.includes(url.hostname)) return publishAudio(core, c, await fetchMedia(core, url.href), offset, kind, body.url as string)
+          if (isLoopback(url)) return publishAudio(core, c, await fetchMedia(core, url.href), offset, kind, body.url as string)
           const preload = core.preloads.find({ kind, url: body.url as string, name: c.name, conversationId: c.id })
           if (!preload) throw new Error('media URL not reachable from the emulator')
           const placed = placePreloaded(preload)
