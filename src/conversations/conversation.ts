@@ -179,7 +179,7 @@ export class Conversation {
   // ConversationsApi method taking the conversationId first (BoundConversationCalls says so too).
   static {
     for (const name of Object.getOwnPropertyNames(ConversationsApi.prototype)) {
-      if (name !== 'constructor') {
+      if (name !== 'constructor' && name !== 'list') {
         Object.defineProperty(this.prototype, name, {
           configurable: true,
           writable: true,

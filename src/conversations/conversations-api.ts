@@ -15,6 +15,9 @@ import type {
   MessageResponse,
   MessagesParams,
   MessagesResponse,
+  MetadataResponse,
+  ListConversationsParams,
+  ConversationListResponse,
   QuestionsResponse,
   SpeakerEventsParams,
   SummaryParams,
@@ -40,8 +43,27 @@ export class ConversationsApi {
     return this.client.http.request<T>({ method, path, query: query as Query, json, idempotent })
   }
 
+  /**
+   * Lists the account's conversations (contract 4.1, `GET /v1/conversations`): `limit` (default 20),
+   * `offset`, `order` on the start time, `sort`, `startTime`/`endTime` and an RSQL `filter` (at most
+   * two clauses, no OR). The one method here without a conversationId, so `Conversation` skips it.
+   */
+  async list(params: ListConversationsParams = {}): Promise<ConversationListResponse> {
+    optionalObject('params', '{ limit: 20, order: "desc" }', params)
+    if (params.limit !== undefined && !(Number.isInteger(params.limit) && params.limit > 0)) invalid('list: params.limit', 'a positive integer', params.limit)
+    if (params.offset !== undefined && !(Number.isInteger(params.offset) && params.offset >= 0)) invalid('list: params.offset', 'an integer of 0 or more', params.offset)
+    if (params.order !== undefined && params.order !== 'asc' && params.order !== 'desc') invalid('list: params.order', "'asc' or 'desc'", params.order)
+    return this.client.http.request({ method: 'GET', path: '/v1/conversations', query: params as Query })
+  }
+
   getConversation(conversationId: string): Promise<ConversationInfo> {
     return this.#call('GET', conversationId)
+  }
+
+  /** Replaces the conversation's metadata (contract 4.1: `PUT /v1/conversations/{id}`). */
+  async putMetadata(conversationId: string, metadata: Record<string, unknown>): Promise<MetadataResponse> {
+    if (!metadata || typeof metadata !== 'object' || Array.isArray(metadata)) invalid('putMetadata: metadata', 'an object, e.g. { label: "Business" }', metadata)
+    return this.#call('PUT', conversationId, '', undefined, { metadata })
   }
 
   /** The transcript; `{ sentiment: true }` adds polarity, `{ verbose: true }` word timings. */
@@ -140,5 +162,5 @@ export class ConversationsApi {
 
 /** The Conversation API calls for one conversation: the conversationId is already known. */
 export type BoundConversationCalls = {
-  [K in Exclude<keyof ConversationsApi, 'client'>]: ConversationsApi[K] extends (conversationId: string, ...args: infer A) => infer R ? (...args: A) => R : never
+  [K in Exclude<keyof ConversationsApi, 'client' | 'list'>]: ConversationsApi[K] extends (conversationId: string, ...args: infer A) => infer R ? (...args: A) => R : never
 }

@@ -65,6 +65,28 @@ export interface ConversationInfo {
   metadata?: Record<string, unknown>
 }
 
+/** The answer to `putMetadata`. */
+export interface MetadataResponse {
+  id: string
+  metadata: Record<string, unknown>
+}
+
+export interface ListConversationsParams {
+  limit?: number
+  offset?: number
+  order?: 'asc' | 'desc'
+  /** Default `conversation.startTime`. */
+  sort?: string
+  startTime?: string
+  endTime?: string
+  /** RSQL, at most two clauses joined by `;` (no OR), e.g. `name==Weekly*;startTime=gt=2021-01-01T00:00:00Z`. */
+  filter?: string
+}
+
+export interface ConversationListResponse {
+  conversations: ConversationInfo[]
+}
+
 export interface Member {
   id: string
   name?: string

@@ -89,6 +89,11 @@ const cases: Case[] = [
     method: 'PUT', path: '/speakers', body: ex.speakerEvents, answer: ex.speakersUpdated,
   },
   { name: 'delete', call: (id) => ({ api: (c) => c.conversations.delete(id), object: (c) => c.delete() }), method: 'DELETE', path: '', answer: ex.deleted },
+  {
+    name: 'putMetadata',
+    call: (id) => ({ api: (c) => c.conversations.putMetadata(id, { label: 'Business' }), object: (c) => c.putMetadata({ label: 'Business' }) }),
+    method: 'PUT', path: '', body: { metadata: { label: 'Business' } }, answer: { id: ID, metadata: { label: 'Business' } },
+  },
 ]
 
 describe.each(cases)('$name', ({ call, method, path, query, body, answer }) => {
@@ -198,5 +203,30 @@ describe('bad arguments are refused before sending', () => {
     await client().conversations.putMembers(ID, '../../oauth2', { name: 'x' })
     expect(seen[0].path).toBe(`/v1/conversations/${ID}/members/..%2F..%2Foauth2`)
     expect(seen[0].json).toEqual({ id: '../../oauth2', name: 'x' })
+  })
+})
+
+describe('list and putMetadata', () => {
+  it('list sends its filters in the query string and parses the list', async () => {
+    const seen: Seen[] = []
+    server.use(http.get(`${BASE}/v1/conversations`, async ({ request }) => (seen.push(await capture(request)), HttpResponse.json({ conversations: [ex.conversation] }))))
+    const result = await client().conversations.list({ limit: 5, offset: 10, order: 'desc', filter: 'name==Weekly*' })
+    expect(result.conversations).toEqual([ex.conversation])
+    expect(seen[0].method).toBe('GET')
+    expect(seen[0].path).toBe('/v1/conversations')
+    expect(seen[0].query).toEqual({ limit: '5', offset: '10', order: 'desc', filter: 'name==Weekly*' })
+  })
+
+  it.each([
+    [{ limit: 0 }, /list: params\.limit must be a positive integer/],
+    [{ offset: -1 }, /list: params\.offset must be an integer of 0 or more/],
+    [{ order: 'up' }, /list: params\.order must be 'asc' or 'desc'/],
+  ])('list refuses %j', async (params, message) => {
+    await expect(client().conversations.list(params as never)).rejects.toThrow(message)
+  })
+
+  it('putMetadata refuses anything but an object, and Conversation has no list()', async () => {
+    await expect(client().conversations.putMetadata(ID, [] as never)).rejects.toThrow(/putMetadata: metadata must be an object/)
+    expect('list' in new Conversation(client(), { conversationId: ID })).toBe(false)
   })
 })

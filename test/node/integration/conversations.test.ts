@@ -24,6 +24,13 @@ beforeAll(async () => {
 })
 
 describe('Conversation methods', () => {
+  it('putMetadata, then list finds the conversation by name with its metadata', async () => {
+    expect(await conversation.putMetadata({ label: 'Business' })).toEqual({ id: conversation.conversationId, metadata: { label: 'Business' } })
+    const { conversations } = await env.symbl.conversations.list({ filter: 'name==Campaign*', order: 'desc' })
+    const found = conversations.find((c) => c.id === conversation.conversationId)
+    expect(found?.metadata).toEqual({ label: 'Business' })
+  })
+
   it('getConversation: id, name, members and the span of the messages', async () => {
     const info = await conversation.getConversation()
     expect(info.id).toBe(conversation.conversationId)
