@@ -21,12 +21,13 @@ import { ConfigError, ConnectionError, SymblError, TimeoutError, ValidationError
 import { redact } from '../logger.js'
 import type { WebSocketLike } from '../platform.js'
 import { AudioNotDeliveredError } from './errors.js'
-import { bytesPerSecond, errorFromFrame, malformed, modifyRequest, noop, parseFrame, PING, startRequest, STOP_REQUEST, toBytes, type AudioFormat, type Frame } from './frames.js'
+import { bytesPerSecond, checkFrame, errorFromFrame, malformed, modifyRequest, noop, parseFrame, PING, startRequest, STOP_REQUEST, toBytes, type AudioFormat, type Frame } from './frames.js'
 import { KeepAlive, keepAlivePolicy, type KeepAlivePolicy } from './keepalive.js'
 import { checkFormat, checkOptions } from './options.js'
 import { backoffDelay, reconnectPolicy, type ReconnectPolicy } from './reconnect.js'
 import { ReplayEmitter } from './replay-emitter.js'
 import { ResendTail } from './resend-tail.js'
+import { abandonSocket } from './socket.js'
 import type { AudioByteSource, SendAudioFromMicOptions, SendAudioOptions, SendAudioStreamOptions, SendAudioSummary } from './audio-input.js'
 import { payload, SendQueue } from './send-queue.js'
 import type { AudioEncoding, ConnectionState, MessageFrame, StreamingEvents, StreamingOptions, StreamingStats } from './types.js'
@@ -36,6 +37,9 @@ const OPEN = 1
 const CLOSE_GRACE_MS = 2000
 
 type Timer = ReturnType<typeof setTimeout>
+
+/** The connection's own events, which a server frame's `type` must not impersonate (`error` and `message` are handled). */
+const SDK_EVENTS = ['open', 'close', 'reconnecting', 'reconnected']
 
 interface Session {
   ws: WebSocketLike
@@ -88,6 +92,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   #session: Session | undefined
   #stats = { sentBytes: 0, resentBytes: 0, reconnects: 0 }
   #pumpTimer: Timer | undefined
+  /** Ends the reconnection backoff early (the connection closed): resolves its wait and clears its timer. */
   #wake: (() => void) | undefined
   #grace: Timer | undefined
   #stopRequested = false
@@ -104,6 +109,8 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   /** File and stream senders in progress: they resample to the rate they started with. */
   #sources = 0
   #micStopping: Promise<void> | undefined
+  /** Removes the abort listener from `options.signal`. */
+  #detach: (() => void) | undefined
 
   /** Use `symbl.streaming.startConnection(options)`, which validates, connects and waits for the start. */
   constructor(client: SymblClient, options: StreamingOptions = {}) {
@@ -358,7 +365,8 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     this.#mic = undefined
     if (!mic) return
     mic.track.stop()
-    void mic.stop()
+    // Nobody awaits this stop: a failure (the app's onEnded throwing) must not become an unhandled rejection.
+    mic.stop().catch((error: unknown) => this.#client.log('warn', `The microphone did not stop cleanly: ${String((error as Error)?.message ?? error)}`))
   }
 
   /** Closes at once without `stop_request` (the server keeps the conversation for `noConnectionTimeout`). Queued audio is discarded. */
@@ -372,7 +380,8 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     const onAbort = () => this.#end(1000, 'aborted', signal!.reason, false)
     if (signal?.aborted) throw signal.reason
     signal?.addEventListener('abort', onAbort, { once: true })
-    this.once('close', () => signal?.removeEventListener('abort', onAbort))
+    // Not a `close` listener: that would take the `close` event an app listening later must still get.
+    this.#detach = () => signal?.removeEventListener('abort', onAbort)
     try {
       try {
         await this.#open()
@@ -397,7 +406,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     const token = await client.tokens.get(signal)
     const ws = await client.openWebSocket(`/v1/realtime/insights/${this.connectionId}`, signal)
     if (this.#state === 'closed') {
-      quietClose(ws, 1000)
+      abandonSocket(ws, 1000)
       throw this.#failure ?? new ConnectionError('The connection was closed while opening')
     }
     ws.binaryType = 'arraybuffer'
@@ -445,8 +454,10 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     }
     if (parsed.kind === 'bad') return this.#report(parsed.error)
     const frame = parsed.frame
+    if (frame.type === 'error') return this.#serverError(session, { ...frame, audioOffsetMs: this.audioOffsetMs })
+    const problem = checkFrame(frame, SDK_EVENTS)
+    if (problem) return this.#report(problem)
     frame.audioOffsetMs = this.audioOffsetMs
-    if (frame.type === 'error') return this.#serverError(session, frame)
     // Known result types and any other type (delivered under its own name, as the Python SDK does).
     if (frame.type !== 'message') return this.deliver(frame.type as 'message_response', frame as never)
     const m = frame.message as MessageFrame['message']
@@ -552,7 +563,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
 
   /** Abandons a session: closes its socket without waiting for the close handshake (a half-open peer never answers it). */
   #drop(session: Session, code: number, reason: string): void {
-    quietClose(session.ws, code, reason)
+    abandonSocket(session.ws, code, reason, code === 3006)
     this.#closed(session, code, reason)
   }
 
@@ -586,10 +597,16 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       const delayMs = backoffDelay(this.#reconnect, attempt)
       this.#client.log('info', `Streaming socket lost (${code}: ${reason}); reconnecting in ${delayMs} ms (attempt ${attempt})`)
       this.deliver('reconnecting', { attempt, delayMs, closeCode: code, reason })
-      await new Promise<void>((wake) => {
-        this.#wake = wake
-        setTimeout(wake, delayMs)
+      // A listener may have closed the connection: then there is nothing to wait for.
+      if ((this.#state as ConnectionState) === 'closed') return
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delayMs)
+        this.#wake = () => {
+          clearTimeout(timer)
+          resolve()
+        }
       })
+      this.#wake = undefined
       if ((this.#state as ConnectionState) === 'closed') return
       try {
         await this.#open()
@@ -651,6 +668,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   #end(code: number, reason: string, error?: unknown, emit = true): void {
     if (this.#state === 'closed') return
     this.#state = 'closed'
+    this.#detach?.()
     this.#releaseMic()
     clearTimeout(this.#pumpTimer)
     clearTimeout(this.#stop?.timer)
@@ -676,15 +694,6 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
 
   #bound(): number {
     return Math.ceil((this.#options.maxQueueSeconds ?? 10) * bytesPerSecond(this.#format))
-  }
-}
-
-function quietClose(ws: WebSocketLike, code: number, reason?: string): void {
-  ws.onerror = noop
-  try {
-    ws.close(code, reason)
-  } catch {
-    // Closing a socket that is still connecting may throw in some implementations.
   }
 }
 

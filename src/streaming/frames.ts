@@ -62,6 +62,35 @@ export function parseFrame(data: unknown): Parsed {
   return { kind: 'frame', frame: value as Frame }
 }
 
+/** The list each known result frame carries, as its typed event promises (contract 5.4, 6.5). */
+const LISTS: Record<string, string> = {
+  message_response: 'messages',
+  insight_response: 'insights',
+  topic_response: 'topics',
+  tracker_response: 'trackers',
+  entity_response: 'entities',
+}
+
+const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/**
+ * Checks a parsed frame before it is emitted under the name its `type` gives: a known type must
+ * have the fields its typed event promises (else a listener reading `frame.messages` would throw),
+ * and no type may take one of the SDK's own event names (`reserved`: `close`, `open`, …), whose
+ * listeners expect the SDK's arguments. Returns the problem as a MalformedFrameError, or undefined.
+ */
+export function checkFrame(frame: Frame, reserved: readonly string[]): MalformedFrameError | undefined {
+  const { type } = frame
+  let what: string | undefined
+  const list = LISTS[type]
+  if (reserved.includes(type)) what = `a frame of type "${type}", the name of an SDK event`
+  else if (list && !(Array.isArray(frame[list]) && (frame[list] as unknown[]).every(isObject))) what = `a ${type} frame without a \`${list}\` array of objects`
+  else if (type === 'transcript_response' && !(isObject(frame.payload) && typeof (frame.payload as { content?: unknown }).content === 'string')) {
+    what = 'a transcript_response frame without a string `payload.content`'
+  }
+  return what === undefined ? undefined : malformed(what, JSON.stringify(frame))
+}
+
 /** "The server sent {what}; ignored", with the start of the frame. */
 export function malformed(what: string, raw: string): MalformedFrameError {
   return new MalformedFrameError(`The server sent ${what}; ignored`, raw.slice(0, 200))

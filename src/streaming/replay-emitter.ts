@@ -1,8 +1,9 @@
 import { EventEmitter } from 'eventemitter3'
 import { ValidationError } from '../errors.js'
 
-/** Most events kept per name while nobody listens. */
+/** Most events kept per name while nobody listens, and most names kept (a server inventing frame types must not grow memory). */
 const KEPT = 256
+const KEPT_NAMES = 64
 
 type Names<E extends object> = EventEmitter.EventNames<E>
 
@@ -18,8 +19,11 @@ export class ReplayEmitter<E extends object> extends EventEmitter<E> {
 
   protected deliver<T extends Names<E>>(event: T, ...args: EventEmitter.EventArgs<E, T>): void {
     let kept = this.#kept.get(event)
-    if (!kept && this.listenerCount(event)) return void this.emit(event, ...args)
-    if (!kept) this.#kept.set(event, (kept = []))
+    if (!kept && this.listenerCount(event)) return this.#emit(event, args)
+    if (!kept) {
+      if (this.#kept.size >= KEPT_NAMES) return
+      this.#kept.set(event, (kept = []))
+    }
     if (kept.push(args) > KEPT) kept.shift()
     if (this.listenerCount(event)) this.#replay(event)
   }
@@ -56,6 +60,21 @@ export class ReplayEmitter<E extends object> extends EventEmitter<E> {
 
   #scheduled = new Set<PropertyKey>()
 
+  /**
+   * Emits, keeping a listener's exception out of the caller: the SDK delivers from the middle of
+   * its own work (a frame, a reconnection, a close), which must not be left half done. The
+   * exception is rethrown on its own, as an EventTarget reports it (on Node: an uncaught exception).
+   */
+  #emit(event: unknown, args: unknown[]): void {
+    try {
+      ;(this.emit as (e: unknown, ...a: unknown[]) => boolean)(event, ...args)
+    } catch (error) {
+      setTimeout(() => {
+        throw error
+      })
+    }
+  }
+
   #replay(event: Names<E>): void {
     if (this.#scheduled.has(event)) return
     this.#scheduled.add(event)
@@ -63,7 +82,7 @@ export class ReplayEmitter<E extends object> extends EventEmitter<E> {
       this.#scheduled.delete(event)
       const kept = this.#kept.get(event) ?? []
       while (kept.length && this.listenerCount(event) > 0) {
-        ;(this.emit as (e: unknown, ...a: unknown[]) => boolean)(event, ...kept.shift()!)
+        this.#emit(event, kept.shift()!)
       }
       // A `once` listener may have taken one: keep the rest for the next listener.
       if (!kept.length) this.#kept.delete(event)

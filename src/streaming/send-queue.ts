@@ -121,10 +121,20 @@ export class SendQueue {
       }
     }
     this.#push(bytes, format)
-    // drop-oldest (when the audio fitted, nothing is over the bound).
-    while (this.bytes > this.limit && this.length > 1 && typeof this.peek()!.data !== 'string') {
-      this.droppedBytes += this.shift()!.len
+    // drop-oldest (when the audio fitted, nothing is over the bound). Control frames keep their place
+    // (and never stop the dropping: a modify_request at the head must not let the queue grow unbounded).
+    while (this.bytes > this.limit) {
+      let i = this.#head
+      while (i < this.#items.length && typeof this.#items[i].data === 'string') i++
+      if (i >= this.#items.length - 1) break // the newest frame stays
+      if (i === this.#head) this.droppedBytes += this.shift()!.len
+      else {
+        const [item] = this.#items.splice(i, 1)
+        this.bytes -= item.len
+        this.droppedBytes += item.len
+      }
     }
+    this.maxBytes = Math.max(this.maxBytes, this.bytes)
     return Promise.resolve()
   }
 
@@ -154,6 +164,8 @@ export class SendQueue {
       this.#waiters.shift()
       w.resolve()
     }
+    // Recorded here and in `offer`, not per push: drop-oldest drops right after pushing.
+    this.maxBytes = Math.max(this.maxBytes, this.bytes)
     if (this.#empty()) for (const d of this.#drained.splice(0)) d.resolve()
   }
 
@@ -195,6 +207,5 @@ export class SendQueue {
       this.bytes += n
     }
     this.#positionMs += (bytes.length * 1000) / rate
-    this.maxBytes = Math.max(this.maxBytes, this.bytes)
   }
 }

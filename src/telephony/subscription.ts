@@ -3,10 +3,14 @@
 import type { SymblClient } from '../client.js'
 import { ConnectionError } from '../errors.js'
 import type { WebSocketLike } from '../platform.js'
-import { errorFromFrame, parseFrame, PING, type Frame } from '../streaming/frames.js'
+import { checkFrame, errorFromFrame, parseFrame, PING, type Frame } from '../streaming/frames.js'
 import { KeepAlive, keepAlivePolicy } from '../streaming/keepalive.js'
 import { backoffDelay, reconnectPolicy, type ReconnectPolicy } from '../streaming/reconnect.js'
+import { abandonSocket } from '../streaming/socket.js'
 import type { KeepAliveOptions, ReconnectOptions } from '../streaming/types.js'
+
+/** The call's own events, which a server frame's `type` must not impersonate (`error` is handled). */
+const SDK_EVENTS = ['open', 'close']
 
 export interface SubscriptionHandlers {
   frame(frame: Frame): void
@@ -55,7 +59,8 @@ export class Subscription {
     } catch (error) {
       return this.#retry(new ConnectionError(`Could not open the subscription socket: ${(error as Error)?.message ?? String(error)}`, { cause: error }))
     }
-    if (this.#closed) return void ws.close(1000)
+    // Closed while the socket was being opened: `ws` would throw for this still-connecting socket's error event.
+    if (this.#closed) return abandonSocket(ws, 1000)
     this.#ws = ws
     ws.binaryType = 'arraybuffer'
     let failure = ''
@@ -76,7 +81,9 @@ export class Subscription {
       else if (parsed.kind === 'frame') {
         const f = parsed.frame
         const wrapped = f.type === 'message' && (f.message as Frame | undefined)?.type === 'error'
-        if (f.type === 'error' || wrapped) this.on.error(errorFromFrame((wrapped ? f.message : f) as Frame))
+        if (f.type === 'error' || wrapped) return this.on.error(errorFromFrame((wrapped ? f.message : f) as Frame))
+        const problem = checkFrame(f, SDK_EVENTS)
+        if (problem) this.on.error(problem)
         else this.on.frame(f)
       }
     }
@@ -92,15 +99,7 @@ export class Subscription {
     const ws = this.#ws
     this.#ws = undefined
     this.#keepAlive.stop()
-    if (ws) {
-      ws.onclose = ws.onmessage = null
-      ws.onerror = () => {}
-      try {
-        ws.close(code)
-      } catch {
-        // still connecting, or already closing
-      }
-    }
+    if (ws) abandonSocket(ws, code, undefined, code === 3006)
   }
 
   #lost(code: number, reason: string): void {

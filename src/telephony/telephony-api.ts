@@ -74,8 +74,10 @@ export class TelephonyApi {
     }
     if (data !== undefined && !isObject(data)) invalid('data', 'an object like { session: { name: "My meeting" } }', data)
     const langs = typeof languages === 'string' ? [languages] : languages
-    if (langs !== undefined && !(Array.isArray(langs) && langs.every((l) => typeof l === 'string' && l))) {
-      invalid('languages', 'a list of language codes like ["en-US"]', languages)
+    // Both shapes of contract 5.1, sent as given: `["es-US"]` (docs, Python) and `[{ code: "es-US" }]` (Symbl's JS SDK).
+    const code = (l: unknown) => (isObject(l) ? (l as { code?: unknown }).code : l)
+    if (langs !== undefined && !(Array.isArray(langs) && langs.every((l) => typeof code(l) === 'string' && code(l)))) {
+      invalid('languages', 'a list of language codes like ["en-US"] or [{ code: "en-US" }]', languages)
     }
     if (timezone !== undefined && (typeof timezone !== 'string' || !timezone)) invalid('timezone', 'an IANA name like "US/Pacific"', timezone)
     const response = await this.client.http.request<TelephonyStartResponse>({

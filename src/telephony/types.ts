@@ -13,8 +13,8 @@ interface CommonOptions {
   actions?: TelephonyAction | TelephonyAction[]
   /** E.g. `{ session: { name: 'My meeting' } }`. */
   data?: Record<string, unknown>
-  /** BCP-47 codes, e.g. `['en-US']` (a single string is accepted); the first one is used. */
-  languages?: string | string[]
+  /** BCP-47 codes, e.g. `['en-US']` (a single string is accepted) or, as Symbl's JS SDK sends them, `[{ code: 'en-US' }]`; the first one is used. */
+  languages?: string | Array<string | { code: string }>
   /** IANA time zone, e.g. `'US/Pacific'`. */
   timezone?: string
   signal?: AbortSignal
