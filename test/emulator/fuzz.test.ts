@@ -359,7 +359,7 @@ async function stillServes(): Promise<void> {
 describe('emulator fuzz (seeded, bounded)', () => {
   it('answers every random or mutated REST request with a contract-shaped status and body', async () => {
     const lanes = 4
-    const perLane = 150
+    const perLane = 250
     const wavFile = wav(pcm(8000, [[0.2, 0], [0.3, 0.3], [0.2, 0]]), 8000)
     const run = async (lane: number): Promise<void> => {
       const g = new Gen(rng(SEED + lane))
@@ -402,10 +402,6 @@ describe('emulator fuzz (seeded, bounded)', () => {
         const head = `${method} ${path} HTTP/1.1\r\n${headers.join('\r\n')}\r\n\r\n`
         const what = `lane ${lane} #${i}: ${method} ${path.slice(0, 120)} [${headers.slice(2).join('; ').slice(0, 80)}] body ${body.length}B`
         const answer = await rawRequest(emu.port, head, wire, abortAfter)
-        ;(globalThis as any).__hist ??= {}
-        const k = typeof answer === 'string' ? answer : answer.status
-        ;(globalThis as any).__hist[k] = ((globalThis as any).__hist[k] ?? 0) + 1
-        if (typeof answer !== 'string' && (answer.status === 404 || answer.status === 400) && g.chance(0.15)) console.log('S', answer.status, what.slice(0, 140), answer.body.slice(0, 120))
         if (answer === 'aborted') continue
         // The server may refuse a request line it cannot parse (400 from node's parser, no JSON).
         if (answer === 'reset') continue
@@ -420,7 +416,6 @@ describe('emulator fuzz (seeded, bounded)', () => {
       }
     }
     await Promise.all(Array.from({ length: lanes }, (_, lane) => run(lane)))
-    console.log('HIST', JSON.stringify((globalThis as any).__hist))
     expect(escaped).toEqual([])
     await stillServes()
     expect(emu.core.store.conversations.size).toBeLessThanOrEqual(MAX_CONVERSATIONS)
@@ -490,7 +485,7 @@ describe('emulator fuzz (seeded, bounded)', () => {
       sessions.push(
         new Promise<void>((resolve) => {
           const ws = new WebSocket(url, a.protocols, a.options)
-          const timer = setTimeout(() => ws.terminate(), 1500)
+          const timer = setTimeout(() => ws.terminate(), 400)
           ws.on('unexpected-response', (_req, res) => {
             handshakeStatuses.add(res.statusCode ?? 0)
             res.resume()

@@ -52,7 +52,12 @@ const upgrade = (target: string, extra = ''): string =>
 function handshakeStatus(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url)
+    const timer = setTimeout(() => {
+      ws.terminate()
+      resolve(-1) // no answer at all (the handler threw)
+    }, 2000)
     ws.on('unexpected-response', (_req, res) => {
+      clearTimeout(timer)
       resolve(res.statusCode ?? 0)
       ws.terminate()
     })
@@ -224,13 +229,20 @@ console.log('closed in', Date.now() - t0)
       const webhookUrl = `http://127.0.0.1:${(hook.address() as net.AddressInfo).port}/hook`
       const r = await api(own, t, 'POST', '/v1/process/text', { webhookUrl, messages: [{ payload: { content: 'hi' } }] })
       expect(r.status).toBe(201)
+      for (let i = 0; i < 200 && !seen.length; i++) await new Promise((resolve) => setTimeout(resolve, 5))
+      expect(seen).toEqual(['scheduled'])
       expect(own.core.timers.size).toBeGreaterThan(0)
       own.core.dispose()
       expect(own.core.timers.size).toBe(0)
-      await own.core.idle()
+      await own.core.idle() // resolves: the job no longer counts as unfinished
       await new Promise((resolve) => setTimeout(resolve, 50))
-      expect(seen).toEqual(['scheduled'])
+      expect(seen).toEqual(['scheduled']) // no 'failed' webhook for a job stopped by close
       expect(own.core.store.jobs.get(r.body.jobId)?.status).toBe('scheduled')
+      // The core still works afterwards (a core shared with msw handlers outlives the server).
+      own.core.jobs.delayMs = 0
+      const again = await api(own, t, 'POST', '/v1/process/text', { messages: [{ payload: { content: 'hi again' } }] })
+      await own.core.idle()
+      expect(own.core.store.jobs.get(again.body.jobId)?.status).toBe('completed')
       hook.close()
     } finally {
       await own.close()

@@ -136,7 +136,12 @@ export class EmulatorCore {
 
   /** A signal for outgoing requests: aborted by dispose() or after `ms`. */
   outgoingSignal(ms: number): AbortSignal {
-    return AbortSignal.any([this.inflight.signal, AbortSignal.timeout(ms)])
+    const signals = [this.inflight.signal, AbortSignal.timeout(ms)]
+    if (typeof AbortSignal.any === 'function') return AbortSignal.any(signals)
+    // Node < 20.3 has no AbortSignal.any.
+    const both = new AbortController()
+    for (const s of signals) s.addEventListener('abort', () => both.abort(s.reason), { once: true })
+    return both.signal
   }
 
   private notify(job: Job): void {

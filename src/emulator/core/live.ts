@@ -15,7 +15,7 @@ import { PcmDecoder } from './audio/pcm.js'
 import { SpeechSegmenter, type Segment } from './audio/segments.js'
 import type { Store } from './store.js'
 import { iso } from './time.js'
-import { recognitionResult, speakerView, streamInsightView, streamMessageView, UNRECOGNISED_TEXT } from './views.js'
+import { recognitionResult, speakerView, streamInsightView, streamMessageView, streamTopicView, UNRECOGNISED_TEXT } from './views.js'
 import type { Conversation, PreloadedMessage, Speaker, StoredMessage, TrackerSpec } from './types.js'
 
 export interface LiveConfig {
@@ -167,16 +167,12 @@ export class LiveStream {
       for (const t of fresh) this.sentTopics.add(t.id)
       this.emit({
         type: 'topic_response',
-        topics: fresh.map((t) => ({
-          id: t.id,
-          type: 'topic',
-          phrases: t.text,
-          score: t.score,
-          rootWords: t.stems.map((s) => ({ text: s })),
-          messageReferences: t.messageIds.map((id) => ({ id, relation: 'text instance' })),
-          messageIndex: c.messages.length - 1,
-          ...(this.config.sentiment ? { sentiment: averageSentiment(c.messages.filter((m) => t.messageIds.includes(m.id)).map((m) => sentimentOf(m.text))) } : {}),
-        })),
+        topics: fresh.map((t) =>
+          streamTopicView(t, {
+            messageIndex: c.messages.length - 1,
+            ...(this.config.sentiment ? { sentiment: averageSentiment(c.messages.filter((m) => t.messageIds.includes(m.id)).map((m) => sentimentOf(m.text))) } : {}),
+          }),
+        ),
       })
     }
     const trackers = matchTrackers(c.id, this.config.trackers, [message], insights)

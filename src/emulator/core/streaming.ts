@@ -5,7 +5,7 @@
 
 import type { EmulatorCore } from './core.js'
 import { LiveStream, type LiveConfig } from './live.js'
-import { toBool, toList, toNumber } from './options.js'
+import { isRecord, toBool, toList, toNumber } from './options.js'
 import type { FrameSender, SocketHandler } from './sockets.js'
 import type { TrackerSpec } from './types.js'
 
@@ -17,7 +17,6 @@ const ENCODINGS: Record<string, [number, number]> = {
 }
 
 type Json = Record<string, unknown>
-const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 export class StreamingSocket implements SocketHandler {
   private live?: LiveStream

@@ -10,7 +10,7 @@ import type { EmulatorCore } from './core.js'
 import { numericId, uuid } from './ids.js'
 import { placePreloaded } from './preload.js'
 import type { Conversation, PreloadedMessage } from './types.js'
-import { streamInsightView, streamMessageView } from './views.js'
+import { streamInsightView, streamMessageView, streamTopicView } from './views.js'
 
 export interface Call {
   connectionId: string
@@ -58,7 +58,7 @@ export class Telephony {
         if (insights.length) hub.publish(call.connectionId, { type: 'insight_response', insights: insights.map(streamInsightView), sequenceNumber: sequence++ })
         const fresh = extractTopics(c.id, c.messages).filter((t) => !sentTopics.has(t.id))
         sentTopics = new Set([...sentTopics, ...fresh.map((t) => t.id)])
-        if (fresh.length) hub.publish(call.connectionId, { type: 'topic_response', topics: fresh.map((t) => ({ id: t.id, type: 'topic', phrases: t.text, score: t.score, rootWords: t.stems.map((s) => ({ text: s })), messageReferences: t.messageIds.map((id) => ({ id, relation: 'text instance' })) })) })
+        if (fresh.length) hub.publish(call.connectionId, { type: 'topic_response', topics: fresh.map((t) => streamTopicView(t)) })
       })
     }
   }

@@ -1,6 +1,7 @@
 // Wire shapes of stored data: REST (section 4) and streaming (section 6.5) views.
 
 import type { Insight } from './analysis/insights.js'
+import type { Topic } from './analysis/topics.js'
 import { sentimentOf } from './analysis/sentiment.js'
 import { tokenize } from './analysis/sentences.js'
 import { iso, protoDuration, round } from './time.js'
@@ -124,6 +125,19 @@ export function streamInsightView(i: Insight): Record<string, unknown> {
     dismissed: false,
     entities: null,
     messageReference: { id: i.messageId },
+  }
+}
+
+/** A topic of a streaming/telephony `topic_response` (contract 6.5: `phrases` is a string here). */
+export function streamTopicView(t: Topic, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: t.id,
+    type: 'topic',
+    phrases: t.text,
+    score: t.score,
+    rootWords: t.stems.map((s) => ({ text: s })),
+    messageReferences: t.messageIds.map((id) => ({ id, relation: 'text instance' })),
+    ...extra,
   }
 }
 

@@ -22,14 +22,8 @@ export interface Entity {
   messageRefs: EntityRef[]
 }
 
-interface Found {
-  type: string
-  subType?: string
-  customType?: string
-  value: string
-  text: string
-  offset: number
-}
+/** One detection in one message, before detections are merged into `Entity` items. */
+type Found = Omit<Entity, 'messageRefs'> & { offset: number }
 
 function nlpEntities(text: string): Found[] {
   const doc = nlp(text)

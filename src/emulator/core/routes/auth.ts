@@ -4,6 +4,7 @@
 // invalidates every token of that app (requests with them then get 401).
 
 import { badRequest, unauthorized } from '../errors.js'
+import type { CoreResponse } from '../http.js'
 import type { Route, RouteContext } from './index.js'
 
 async function appPair(ctx: RouteContext): Promise<{ body: Record<string, unknown>; appId: string; appSecret: string }> {
@@ -11,6 +12,13 @@ async function appPair(ctx: RouteContext): Promise<{ body: Record<string, unknow
   if (typeof body.appId !== 'string' || !body.appId) throw badRequest('"appId" is required')
   if (typeof body.appSecret !== 'string' || !body.appSecret) throw badRequest('"appSecret" is required')
   return { body, appId: body.appId, appSecret: body.appSecret }
+}
+
+/** token:generate and token:refresh answer the same way; only `fresh` differs. */
+function tokenAnswer(ctx: RouteContext, appId: string, appSecret: string, fresh: boolean): CoreResponse {
+  const token = ctx.core.tokens.issue(appId, appSecret, { fresh })
+  if (!token) throw unauthorized('Invalid appId or appSecret.')
+  return { status: 200, body: token }
 }
 
 export const authRoutes: Route[] = [
@@ -22,9 +30,7 @@ export const authRoutes: Route[] = [
       const { body, appId, appSecret } = await appPair(ctx)
       const type = body.type ?? 'application'
       if (type !== 'application' && type !== 'password') throw badRequest('"type" must be one of [application, password]')
-      const token = ctx.core.tokens.issue(appId, appSecret)
-      if (!token) throw unauthorized('Invalid appId or appSecret.')
-      return { status: 200, body: token }
+      return tokenAnswer(ctx, appId, appSecret, false)
     },
   },
   {
@@ -34,9 +40,7 @@ export const authRoutes: Route[] = [
     async handler(ctx) {
       const { body, appId, appSecret } = await appPair(ctx)
       if (body.refreshToken !== undefined && typeof body.refreshToken !== 'string') throw badRequest('"refreshToken" must be a string')
-      const token = ctx.core.tokens.issue(appId, appSecret, { fresh: true })
-      if (!token) throw unauthorized('Invalid appId or appSecret.')
-      return { status: 200, body: token }
+      return tokenAnswer(ctx, appId, appSecret, true)
     },
   },
   {

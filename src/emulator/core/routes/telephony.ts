@@ -1,11 +1,10 @@
 // Telephony endpoints (contract 5): connect/stop on one path, and speaker events on the eventUrl.
 
 import { ApiError, badRequest } from '../errors.js'
-import { parseOptions } from '../options.js'
+import { isRecord, parseOptions } from '../options.js'
 import { ok, type Route } from './index.js'
 
 type Json = Record<string, unknown>
-const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
 const SPEAKER_EVENTS = ['started_speaking', 'stopped_speaking', 'joined', 'left', 'stopped']
 const connectionNotFound = (id: string): ApiError => new ApiError(404, { message: `The connectionId ${id} is either invalid or does not exist.` })
 
