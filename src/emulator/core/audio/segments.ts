@@ -36,7 +36,10 @@ export class SpeechSegmenter {
   push(samples: Float32Array, sampleRate: number): void {
     const frameLength = Math.max(1, Math.round(sampleRate * FRAME_SECONDS))
     for (let i = 0; i < samples.length; i++) {
-      this.energy += samples[i] * samples[i]
+      const x = samples[i]
+      // A NaN or infinite float sample (a broken float WAV) counts as silence: added to the energy
+      // it would poison the running noise floor and stop speech detection for the rest of the file.
+      if (Number.isFinite(x)) this.energy += x * x
       if (++this.count >= frameLength) this.endFrame(sampleRate)
     }
   }
