@@ -23,13 +23,13 @@ import type { WebSocketLike } from '../platform.js'
 import { AudioNotDeliveredError } from './errors.js'
 import { bytesPerSecond, checkFrame, errorFromFrame, malformed, modifyRequest, noop, parseFrame, PING, startRequest, STOP_REQUEST, toBytes, type AudioFormat, type Frame } from './frames.js'
 import { KeepAlive, keepAlivePolicy, type KeepAlivePolicy } from './keepalive.js'
-import { checkFormat, checkOptions } from './options.js'
+import { checkFormat, checkOptions, checkQueueBound, queueBound } from './options.js'
 import { backoffDelay, reconnectPolicy, type ReconnectPolicy } from './reconnect.js'
 import { ReplayEmitter } from './replay-emitter.js'
 import { ResendTail } from './resend-tail.js'
 import { abandonSocket } from './socket.js'
 import type { AudioByteSource, SendAudioFromMicOptions, SendAudioOptions, SendAudioStreamOptions, SendAudioSummary } from './audio-input.js'
-import { payload, SendQueue } from './send-queue.js'
+import { payload, SendQueue, type ControlRecord } from './send-queue.js'
 import type { AudioEncoding, ConnectionState, MessageFrame, StreamingEvents, StreamingOptions, StreamingStats } from './types.js'
 
 const OPEN = 1
@@ -40,6 +40,15 @@ type Timer = ReturnType<typeof setTimeout>
 
 /** The connection's own events, which a server frame's `type` must not impersonate (`error` and `message` are handled). */
 const SDK_EVENTS = ['open', 'close', 'reconnecting', 'reconnected']
+
+/** A modify() the server has not answered; `sent` once its modify_request went out on a socket. */
+interface PendingModify extends ControlRecord {
+  resolve: () => void
+  reject: (e: unknown) => void
+  timer: Timer
+  previous: AudioFormat
+  format: AudioFormat
+}
 
 interface Session {
   ws: WebSocketLike
@@ -100,7 +109,11 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   #recognitionStopped = false
   #stop: ReturnType<typeof deferred<Conversation>> | undefined
   /** modify() calls the server has not answered, oldest first, with the format before and after each. */
-  #modifies: Array<{ resolve: () => void; reject: (e: unknown) => void; timer: Timer; previous: AudioFormat; format: AudioFormat }> = []
+  #modifies: PendingModify[] = []
+  /** Set by close() and an abort: the app chose to discard what is queued (see drain()). */
+  #discarding = false
+  /** How drain() settles once closed: resolves when undefined, else rejects with it (see drain()). */
+  #drainError: unknown
   #failure: SymblError | undefined
   #conversation: Conversation | undefined
   /** The microphone feeding this connection (at most one), and whether one is being opened. */
@@ -183,9 +196,18 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     return queued
   }
 
-  /** Resolves once every byte given to `sendAudio` so far has been handed to the socket (or rejects if the connection fails first). */
+  /**
+   * Resolves once every byte given to `sendAudio` so far has been handed to the socket. It always
+   * settles when the connection closes, whether `drain()` was called before or after the close:
+   * - resolves if no audio was left unsent: a completed `stop()`, or a close (the server's or a
+   *   failure) with all audio handed to a socket. A control frame still queued (a `modify_request`
+   *   whose `modify()` was rejected by the close) does not count: it is not audio;
+   * - resolves after `close()` or an abort through `signal`: the app discarded the queued audio on purpose;
+   * - otherwise (audio still queued or waiting when the connection failed) rejects with the
+   *   connection's failure, an `AudioNotDeliveredError` that tells how much was lost.
+   */
   drain(): Promise<void> {
-    if (this.#state === 'closed' && this.#failure) return Promise.reject(this.#failure)
+    if (this.#state === 'closed') return this.#drainError === undefined ? Promise.resolve() : Promise.reject(this.#drainError)
     return this.#queue.drained()
   }
 
@@ -194,6 +216,14 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
    * `sendAudio` receives after this call is taken to be in the new format. Resolves on the server's
    * `session_modified`; rejects with the server's error (a `ConnectionError`, the format staying as
    * it was) if it refuses the change, and with a `TimeoutError` after `stopTimeoutMs` without an answer.
+   *
+   * If the socket drops after the `modify_request` went out but before `session_modified` came, the
+   * answer is lost with the socket. The reconnect's `start_request` then declares the format of the
+   * audio that follows, which is this new format (or that of a later modify), so the change is in
+   * effect on the new session: the promise resolves once that session has started. (A
+   * `modify_request` still queued, or resent in the resend tail, is sent on the new session and
+   * answered there as usual.) Rejects with a `ValidationError` for a format whose `drop-oldest`
+   * bound would be under one frame (see `checkQueueBound`).
    */
   modify(change: { sampleRateHertz?: number; encoding?: AudioEncoding }): Promise<void> {
     const previous = this.#format
@@ -205,6 +235,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       }
       format = { encoding: change.encoding ?? previous.encoding, sampleRateHertz: change.sampleRateHertz ?? previous.sampleRateHertz }
       checkFormat(format, 'modify')
+      checkQueueBound(this.#options, format, 'modify')
       if (format.sampleRateHertz !== previous.sampleRateHertz && (this.#mic || this.#micOpening || this.#sources > 0)) {
         // The microphone and file/stream senders resample to the rate they started with; changing
         // the declared rate under them would mislabel their audio.
@@ -213,15 +244,17 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     } catch (error) {
       return Promise.reject(error)
     }
+    let record!: PendingModify
     const done = new Promise<void>((resolve, reject) => {
       const ms = this.#options.stopTimeoutMs ?? 30_000
       const timer = setTimeout(() => {
         this.#modifies = this.#modifies.filter((m) => m.timer !== timer)
         reject(new TimeoutError(`The server did not confirm modify_request (session_modified) within ${ms} ms`))
       }, ms)
-      this.#modifies.push({ resolve, reject, timer, previous, format })
+      record = { resolve, reject, timer, previous, format, sent: false }
+      this.#modifies.push(record)
     })
-    this.#queue.offerText(modifyRequest(format), previous)
+    this.#queue.offerText(modifyRequest(format), previous, record)
     this.#format = format
     this.#queue.limit = this.#bound()
     this.#pump()
@@ -371,13 +404,17 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
 
   /** Closes at once without `stop_request` (the server keeps the conversation for `noConnectionTimeout`). Queued audio is discarded. */
   close(): void {
+    this.#discarding = true
     this.#end(1000, 'closed by the app', new ConnectionError('The connection was closed by the app'), false)
   }
 
   /** @internal Called by `StreamingApi.startConnection`. */
   async start(): Promise<this> {
     const signal = this.#options.signal
-    const onAbort = () => this.#end(1000, 'aborted', signal!.reason, false)
+    const onAbort = () => {
+      this.#discarding = true
+      this.#end(1000, 'aborted', signal!.reason, false)
+    }
     if (signal?.aborted) throw signal.reason
     signal?.addEventListener('abort', onAbort, { once: true })
     // Not a `close` listener: that would take the `close` event an app listening later must still get.
@@ -398,19 +435,54 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     return this
   }
 
-  /** Opens a session and resolves once the server has started the conversation on it. */
+  /**
+   * Opens a session and resolves once the server has started the conversation on it. One
+   * `startTimeoutMs` deadline covers the whole attempt: the token (a tokenProvider that hangs), the
+   * socket and its handshake, and the server's start.
+   */
   async #open(): Promise<void> {
     const client = this.#client
     const signal = this.#options.signal
+    const startMs = this.#options.startTimeoutMs ?? 15_000
+    let phase = 'waiting for a token from the tokenProvider'
+    let onTimeout: () => void = noop
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      onTimeout()
+    }, startMs)
+    const timeout = () =>
+      new TimeoutError(
+        phase === 'starting'
+          ? `The streaming server did not start the conversation within ${startMs} ms`
+          : `The streaming conversation did not start within ${startMs} ms (startTimeoutMs): still ${phase}`,
+      )
     // The token source caches, so this is the token `openWebSocket` sends; kept to invalidate it on a 401.
-    const token = await client.tokens.get(signal)
-    const ws = await client.openWebSocket(`/v1/realtime/insights/${this.connectionId}`, signal)
+    const opening = (async () => {
+      const token = await client.tokens.get(signal)
+      phase = 'opening the socket'
+      return { token, ws: await client.openWebSocket(`/v1/realtime/insights/${this.connectionId}`, signal) }
+    })()
+    let token: string
+    let ws: WebSocketLike
+    try {
+      ;({ token, ws } = await new Promise<{ token: string; ws: WebSocketLike }>((resolve, reject) => {
+        onTimeout = () => reject(timeout())
+        opening.then(resolve, reject)
+      }))
+    } catch (error) {
+      clearTimeout(timer)
+      // A socket that arrives after the deadline is let go at once.
+      if (timedOut) opening.then(({ ws }) => abandonSocket(ws, 1000), noop)
+      throw error
+    }
     if (this.#state === 'closed') {
+      clearTimeout(timer)
       abandonSocket(ws, 1000)
       throw this.#failure ?? new ConnectionError('The connection was closed while opening')
     }
+    phase = 'waiting for the WebSocket handshake'
     ws.binaryType = 'arraybuffer'
-    const startMs = this.#options.startTimeoutMs ?? 15_000
     return new Promise<void>((resolve, reject) => {
       const session: Session = {
         ws,
@@ -418,7 +490,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
         pings: [],
         keepAlive: new KeepAlive(this.#keepAlive, () => this.#ping(session), () => this.#drop(session, 3006, 'no answer to keep-alive')),
       }
-      const timer = setTimeout(() => session.settle?.(new TimeoutError(`The streaming server did not start the conversation within ${startMs} ms`)), startMs)
+      onTimeout = () => session.settle?.(timeout())
       session.settle = (error) => {
         clearTimeout(timer)
         session.settle = undefined
@@ -429,6 +501,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       this.#session = session
       ws.onopen = () => {
         session.opened = true
+        phase = 'starting'
         // Only now: the Python SDK sends start_request before the socket is open.
         ws.send(startRequest(this.#options, this.#queue.peek()?.format ?? this.#format))
         session.keepAlive.start()
@@ -481,6 +554,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     if (!session.ready && session.started && this.conversationId) {
       session.ready = true
       this.audioOffsetMs = this.#queue.peek()?.startMs ?? this.#queue.positionMs
+      this.#carriedModifies()
       session.settle?.()
       this.#pump()
     }
@@ -523,6 +597,21 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     m.reject(error)
   }
 
+  /**
+   * A session started after a reconnect: every modify() whose modify_request went out on an earlier
+   * socket and was not resent (not in the resend tail) lost its answer with that socket. Nothing
+   * has been sent on this session yet, so these are the oldest waiting ones, and this session's
+   * start_request declared the format that follows them (the newest one's, a later change being
+   * still queued): their change is in effect, so they resolve. See modify().
+   */
+  #carriedModifies(): void {
+    while (this.#modifies[0]?.sent) {
+      const m = this.#modifies.shift()!
+      clearTimeout(m.timer)
+      m.resolve()
+    }
+  }
+
   /** Hands queued frames to the socket while it is not over its high-water mark; then sends the stop if asked. */
   #pump = (): void => {
     clearTimeout(this.#pumpTimer)
@@ -536,6 +625,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       while (queue.length && ws.bufferedAmount <= this.#highWater) {
         const item = queue.shift()!
         ws.send(payload(item))
+        if (item.control) item.control.sent = true
         this.#stats.sentBytes += item.len
         item.sentAt = now
         this.#tail.add(item, now)
@@ -588,6 +678,8 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   async #reconnectLoop(code: number, reason: string): Promise<void> {
     if (this.#state !== 'stopping') this.#state = 'reconnecting'
     const tail = this.#tail.take(Date.now())
+    // A modify_request in the tail goes out again on the new session, which answers it.
+    for (const item of tail) if (item.control) item.control.sent = false
     const resentBytes = tail.reduce((n, item) => n + item.len, 0)
     this.#stats.resentBytes += resentBytes
     this.#queue.requeue(tail)
@@ -679,7 +771,9 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     else if (session) this.#drop(session, 1000, reason)
     const failure = (this.#failure = error === undefined ? undefined : asSymblError(error))
     const rejection = error ?? failure ?? new ConnectionError('The connection is closed')
-    this.#queue.fail(rejection)
+    // See drain(): it resolves unless audio is left unsent by a close the app did not ask for.
+    this.#drainError = this.#discarding || !this.#queue.holdsAudio ? undefined : rejection
+    this.#queue.fail(rejection, this.#drainError)
     for (const m of this.#modifies.splice(0)) {
       clearTimeout(m.timer)
       m.reject(rejection)
@@ -693,7 +787,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   }
 
   #bound(): number {
-    return Math.ceil((this.#options.maxQueueSeconds ?? 10) * bytesPerSecond(this.#format))
+    return queueBound(this.#options, this.#format)
   }
 }
 

@@ -2,8 +2,9 @@
 // a message that names it instead of a server error (or, worse, audio the server silently ignores).
 import { ValidationError } from '../errors.js'
 import { invalid } from '../http/check.js'
-import type { AudioFormat } from './frames.js'
+import { bytesPerSecond, isRawPcm, type AudioFormat } from './frames.js'
 import { finite } from './reconnect.js'
+import { MAX_FRAME } from './send-queue.js'
 import type { StreamingOptions } from './types.js'
 
 const ENCODINGS = ['LINEAR16', 'FLAC', 'MULAW', 'Opus', 'OPUS']
@@ -50,7 +51,27 @@ export function checkOptions(options: StreamingOptions): { id: string; format: A
       if (value !== undefined && !ok(value)) invalid(name, expected, value)
     }
   }
+  checkQueueBound(options, format, 'startConnection')
   return { id, format }
+}
+
+/** The send queue's bound in bytes: `maxQueueSeconds` (default 10) of audio in `format`. */
+export function queueBound(options: StreamingOptions, format: AudioFormat): number {
+  return Math.ceil((options.maxQueueSeconds ?? 10) * bytesPerSecond(format))
+}
+
+/**
+ * `drop-oldest` keeps the queue exactly within its bound: raw PCM (LINEAR16, MULAW) can lose its
+ * oldest bytes anywhere, even inside the newest frame, but a compressed frame (FLAC, Opus) cannot be
+ * cut, so with a compressed encoding the bound must hold one whole frame (MAX_FRAME bytes).
+ */
+export function checkQueueBound(options: StreamingOptions, format: AudioFormat, where: string): void {
+  if (options.onQueueFull !== 'drop-oldest' || isRawPcm(format) || queueBound(options, format) >= MAX_FRAME) return
+  const minimum = Math.ceil((MAX_FRAME / bytesPerSecond(format)) * 1000) / 1000
+  throw new ValidationError(
+    `${where}: maxQueueSeconds must be at least ${minimum} with onQueueFull 'drop-oldest' and ${format.encoding} at ${format.sampleRateHertz} Hz, ` +
+      `so that the queue holds one whole ${MAX_FRAME}-byte frame (compressed frames cannot be cut), got ${options.maxQueueSeconds}`,
+  )
 }
 
 export function checkFormat(format: AudioFormat, where: string): void {

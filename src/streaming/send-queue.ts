@@ -19,11 +19,19 @@ export interface QueueItem {
   startMs: number
   /** When it was handed to a socket (epoch ms), 0 before that. */
   sentAt: number
+  /** A control frame's record, which the connection marks when the frame is handed to a socket. */
+  control?: ControlRecord
+}
+
+/** What the connection tracks about a control frame (a `modify_request`): whether it has gone out. */
+export interface ControlRecord {
+  sent: boolean
 }
 
 interface Waiter {
   data: Uint8Array | string
   format: AudioFormat
+  control?: ControlRecord
   resolve: () => void
   reject: (error: unknown) => void
 }
@@ -126,7 +134,14 @@ export class SendQueue {
     while (this.bytes > this.limit) {
       let i = this.#head
       while (i < this.#items.length && typeof this.#items[i].data === 'string') i++
-      if (i >= this.#items.length - 1) break // the newest frame stays
+      if (i >= this.#items.length) break
+      if (i === this.#items.length - 1) {
+        // The newest frame alone is over a bound smaller than a frame. The bound is exact: raw PCM
+        // loses its oldest bytes (whole samples). Compressed frames cannot be cut; the connection
+        // refuses a drop-oldest bound under one frame (MAX_FRAME) for them, so this is not reached.
+        this.#trimNewest(this.#items[i])
+        break
+      }
       if (i === this.#head) this.droppedBytes += this.shift()!.len
       else {
         const [item] = this.#items.splice(i, 1)
@@ -139,8 +154,8 @@ export class SendQueue {
   }
 
   /** Queues a control frame behind everything given before it (waiting audio included). */
-  offerText(text: string, format: AudioFormat): void {
-    this.#waiters.push({ data: text, format, resolve: noop, reject: noop })
+  offerText(text: string, format: AudioFormat, control?: ControlRecord): void {
+    this.#waiters.push({ data: text, format, control, resolve: noop, reject: noop })
     this.admit()
   }
 
@@ -150,7 +165,7 @@ export class SendQueue {
       const { data, format } = w
       const room = this.limit - this.bytes
       if (typeof data === 'string') {
-        this.#items.push({ data, len: 0, format, startMs: this.#positionMs, sentAt: 0 })
+        this.#items.push({ data, len: 0, format, startMs: this.#positionMs, sentAt: 0, control: w.control })
       } else if (data.length <= room || (!this.bytes && !isRawPcm(format))) {
         this.#push(data, format)
       } else {
@@ -174,9 +189,36 @@ export class SendQueue {
     return this.#empty() ? Promise.resolve() : new Promise((resolve, reject) => this.#drained.push({ resolve, reject }))
   }
 
-  /** Rejects every waiting sender; the queued items are returned for accounting. */
-  fail(error: unknown): void {
-    for (const w of [...this.#waiters.splice(0), ...this.#drained.splice(0)]) w.reject(error)
+  /** Audio still queued or waiting to be queued (control frames do not count). */
+  get holdsAudio(): boolean {
+    return this.bytes > 0 || this.waitingBytes > 0
+  }
+
+  /**
+   * The connection closed: rejects every waiting sender with `error`, and settles every `drained()`
+   * waiter with `drainError` (resolves when it is undefined). The queued items stay for accounting.
+   */
+  fail(error: unknown, drainError: unknown): void {
+    for (const w of this.#waiters.splice(0)) w.reject(error)
+    for (const d of this.#drained.splice(0)) {
+      if (drainError === undefined) d.resolve()
+      else d.reject(drainError)
+    }
+  }
+
+  /** Drops the oldest bytes of a raw PCM frame, in whole samples, until the queue is within its bound. */
+  #trimNewest(item: QueueItem): void {
+    if (!isRawPcm(item.format) || typeof item.data === 'string') return
+    const sample = item.format.encoding === 'MULAW' ? 1 : 2
+    const cut = Math.min(item.len, Math.ceil((this.bytes - this.limit) / sample) * sample)
+    // Moved within the frame's own buffer, so later PCM can still be appended to it.
+    item.data.copyWithin(0, cut, item.len)
+    item.len -= cut
+    item.startMs += (cut * 1000) / bytesPerSecond(item.format)
+    this.bytes -= cut
+    this.droppedBytes += cut
+    // A bound under one sample keeps nothing: no empty frame may reach the socket.
+    if (!item.len && this.#items[this.#items.length - 1] === item) this.#items.pop()
   }
 
   #empty(): boolean {

@@ -70,14 +70,17 @@ export interface StreamingOptions {
   /** Listeners added before the socket opens (so even `open` is seen). Same shape as `subscribe`. */
   events?: StreamingSubscription
 
-  /** Time allowed for the server to start the conversation, per attempt. Default 15 000 ms. */
+  /** Time allowed per attempt (the first and each reconnect) to get a token, open the socket and have the server start
+   * the conversation; then it fails with a `TimeoutError` (a tokenProvider that hangs included). Default 15 000 ms. */
   startTimeoutMs?: number
   /** Time allowed to `stop()` (flush, `stop_request`, `conversation_completed`) and to `modify()`. Default 30 000 ms. */
   stopTimeoutMs?: number
   /** Bound of the send queue, in seconds of audio at the current format. Default 10. Audio sent while the socket is down waits here. */
   maxQueueSeconds?: number
   /** What `sendAudio` does when the queue is full: `wait` (default: its promise resolves once the audio fits),
-   * `drop-oldest` (never waits; the oldest queued audio is dropped and counted in `stats.droppedBytes`),
+   * `drop-oldest` (never waits; the oldest queued audio is dropped and counted in `stats.droppedBytes`; the bound is exact,
+   * even under one 8192-byte frame, for LINEAR16 and MULAW, while compressed encodings need `maxQueueSeconds` to hold one
+   * whole frame, else `startConnection` and `modify` throw a `ValidationError` naming the minimum),
    * `error` (rejects with `QueueFullError`, nothing is queued). */
   onQueueFull?: QueueFullPolicy
   /** Audio re-sent after a reconnect, because the protocol never acknowledges audio. With keep-alive on, each

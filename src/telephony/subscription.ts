@@ -1,20 +1,52 @@
 // The listen-only socket of a call (`/session/subscribe/{connectionId}`, contract 5.4): opened in
 // the background, kept alive with `__PING__`, reopened with backoff when it drops, until closed.
+//
+// Attempts: an attempt fails when the token, the socket or its handshake fails, when opening takes
+// longer than `openTimeoutMs` (a `TimeoutError`), or when the socket is lost before it proved itself.
+// A socket proves itself by staying up for `stableMs` or by delivering a frame (a result frame or a
+// `__PONG__`; error and malformed frames do not count): only then does the count of failed attempts
+// in a row start again from 0. So a server that accepts and drops at once (or refuses with an error
+// frame and closes) is given up on after `reconnect.maxAttempts`, with an `error` event and a `close`.
 import type { SymblClient } from '../client.js'
-import { ConnectionError } from '../errors.js'
+import { ConnectionError, type SymblError, TimeoutError } from '../errors.js'
+import { invalid } from '../http/check.js'
 import type { WebSocketLike } from '../platform.js'
 import { checkFrame, errorFromFrame, parseFrame, PING, type Frame } from '../streaming/frames.js'
 import { KeepAlive, keepAlivePolicy } from '../streaming/keepalive.js'
-import { backoffDelay, reconnectPolicy, type ReconnectPolicy } from '../streaming/reconnect.js'
+import { backoffDelay, finite, reconnectPolicy, type ReconnectPolicy } from '../streaming/reconnect.js'
 import { abandonSocket } from '../streaming/socket.js'
 import type { KeepAliveOptions, ReconnectOptions } from '../streaming/types.js'
 
 /** The call's own events, which a server frame's `type` must not impersonate (`error` is handled). */
 const SDK_EVENTS = ['open', 'close']
 
+/** Default time allowed to open a subscription socket (token, connect, WebSocket handshake). */
+export const OPEN_TIMEOUT_MS = 15_000
+/** Default time a socket must stay up (unless it delivers a frame first) to count as a successful attempt. */
+export const STABLE_MS = 5_000
+
+export interface SubscriptionOptions {
+  reconnect?: ReconnectOptions | false
+  keepAlive?: KeepAliveOptions | false
+  /** Time allowed per attempt to get the token and complete the WebSocket handshake; then the attempt fails with a `TimeoutError`. Default 15 000 ms. */
+  openTimeoutMs?: number
+  /** How long a socket must stay up, if it delivers no frame, before the count of failed attempts starts again. Default 5 000 ms. */
+  stableMs?: number
+}
+
+/** Throws a ValidationError naming a bad option (called before a call is started, and by the constructor). */
+export function checkSubscriptionOptions(options: SubscriptionOptions): void {
+  if (!options || typeof options !== 'object') invalid('socketOptions', 'an object like { reconnect, keepAlive, openTimeoutMs, stableMs }', options)
+  reconnectPolicy(options.reconnect)
+  keepAlivePolicy(options.keepAlive)
+  for (const name of ['openTimeoutMs', 'stableMs'] as const) {
+    if (options[name] !== undefined && !finite(options[name], true)) invalid(name, 'a positive number of milliseconds', options[name])
+  }
+}
+
 export interface SubscriptionHandlers {
   frame(frame: Frame): void
-  error(error: ConnectionError): void
+  error(error: SymblError): void
   open(): void
   close(code: number, reason: string): void
 }
@@ -24,16 +56,24 @@ export class Subscription {
   #closed = false
   #failures = 0
   #timer: ReturnType<typeof setTimeout> | undefined
+  /** The current attempt's opening deadline, and the timer that marks its open socket as stable. */
+  #openTimer: ReturnType<typeof setTimeout> | undefined
+  #stableTimer: ReturnType<typeof setTimeout> | undefined
   readonly #policy: ReconnectPolicy
   readonly #keepAlive: KeepAlive
+  readonly #openTimeoutMs: number
+  readonly #stableMs: number
 
   constructor(
     readonly client: SymblClient,
     readonly path: string,
     readonly on: SubscriptionHandlers,
-    options: { reconnect?: ReconnectOptions | false; keepAlive?: KeepAliveOptions | false } = {},
+    options: SubscriptionOptions = {},
   ) {
+    checkSubscriptionOptions(options)
     this.#policy = reconnectPolicy(options.reconnect)
+    this.#openTimeoutMs = options.openTimeoutMs ?? OPEN_TIMEOUT_MS
+    this.#stableMs = options.stableMs ?? STABLE_MS
     this.#keepAlive = new KeepAlive(keepAlivePolicy(options.keepAlive), () => this.#ws?.send(PING), () => this.#lost(3006, 'no answer to keep-alive'))
   }
 
@@ -51,23 +91,39 @@ export class Subscription {
   }
 
   async #connect(): Promise<void> {
+    if (this.#closed) return
+    const ms = this.#openTimeoutMs
+    let phase = 'waiting for the token'
+    let timedOut = false
+    // One deadline for the whole opening: a token provider or a handshake that hangs fails the attempt.
+    this.#openTimer = setTimeout(() => {
+      timedOut = true
+      this.#drop(1000)
+      this.#retry(new TimeoutError(`The subscription socket did not open within ${ms} ms (openTimeoutMs) while ${phase}`))
+    }, ms)
     let token = ''
     let ws: WebSocketLike
     try {
       token = await this.client.tokens.get()
+      phase = 'connecting'
       ws = await this.client.openWebSocket(this.path)
     } catch (error) {
+      if (timedOut) return // already counted as a failed attempt
+      clearTimeout(this.#openTimer)
       return this.#retry(new ConnectionError(`Could not open the subscription socket: ${(error as Error)?.message ?? String(error)}`, { cause: error }))
     }
-    // Closed while the socket was being opened: `ws` would throw for this still-connecting socket's error event.
-    if (this.#closed) return abandonSocket(ws, 1000)
+    // Closed (or timed out) while the socket was being opened: `ws` would throw for this still-connecting socket's error event.
+    if (this.#closed || timedOut) return abandonSocket(ws, 1000)
+    phase = 'waiting for the WebSocket handshake'
     this.#ws = ws
     ws.binaryType = 'arraybuffer'
     let failure = ''
     let opened = false
     ws.onopen = () => {
       opened = true
-      this.#failures = 0
+      clearTimeout(this.#openTimer)
+      // Not a success yet: a server that accepts and drops at once must not reset the count (see the file comment).
+      this.#stableTimer = setTimeout(() => this.#proven(), this.#stableMs)
       this.#keepAlive.start()
       this.on.open()
     }
@@ -77,14 +133,18 @@ export class Subscription {
     ws.onmessage = (event) => {
       this.#keepAlive.seen()
       const parsed = parseFrame(event.data)
-      if (parsed.kind === 'bad') this.on.error(parsed.error)
+      if (parsed.kind === 'pong') this.#proven()
+      else if (parsed.kind === 'bad') this.on.error(parsed.error)
       else if (parsed.kind === 'frame') {
         const f = parsed.frame
         const wrapped = f.type === 'message' && (f.message as Frame | undefined)?.type === 'error'
         if (f.type === 'error' || wrapped) return this.on.error(errorFromFrame((wrapped ? f.message : f) as Frame))
         const problem = checkFrame(f, SDK_EVENTS)
         if (problem) this.on.error(problem)
-        else this.on.frame(f)
+        else {
+          this.#proven()
+          this.on.frame(f)
+        }
       }
     }
     ws.onclose = (event) => {
@@ -94,10 +154,18 @@ export class Subscription {
     }
   }
 
+  /** The current socket works: the next loss starts counting failed attempts from 0 again. */
+  #proven(): void {
+    clearTimeout(this.#stableTimer)
+    this.#failures = 0
+  }
+
   /** Detaches from the socket (its late events are ignored), closes it with `code`, stops the keep-alive. */
   #drop(code: number): void {
     const ws = this.#ws
     this.#ws = undefined
+    clearTimeout(this.#openTimer)
+    clearTimeout(this.#stableTimer)
     this.#keepAlive.stop()
     if (ws) abandonSocket(ws, code, undefined, code === 3006)
   }
@@ -113,12 +181,15 @@ export class Subscription {
     this.#retry(new ConnectionError(`The subscription socket was lost (${code}${reason ? `: ${reason}` : ''})`, { closeCode: code }))
   }
 
-  #retry(error: ConnectionError): void {
+  #retry(error: ConnectionError | TimeoutError): void {
     if (this.#closed) return
     if (++this.#failures > this.#policy.maxAttempts) {
       this.#closed = true
-      this.on.error(new ConnectionError(`${error.message}; gave up after ${this.#policy.maxAttempts} attempts`, { closeCode: error.closeCode, cause: error }))
-      return this.on.close(error.closeCode ?? 1006, 'gave up')
+      const message = `${error.message}; gave up after ${this.#policy.maxAttempts} attempts`
+      const closeCode = (error as ConnectionError).closeCode
+      // A last attempt that timed out stays a TimeoutError (code 'timeout'), so the app can tell a hang from a refusal.
+      this.on.error(error instanceof TimeoutError ? new TimeoutError(message) : new ConnectionError(message, { closeCode, cause: error }))
+      return this.on.close(closeCode ?? 1006, 'gave up')
     }
     this.client.log('info', `${error.message}; reopening`)
     this.#timer = setTimeout(() => void this.#connect(), backoffDelay(this.#policy, this.#failures))

@@ -2,7 +2,7 @@ import type { SymblClient } from '../client.js'
 import { ConnectionError, ValidationError } from '../errors.js'
 import { describe, invalid, isObject } from '../http/check.js'
 import { pathId } from '../http/url.js'
-import type { KeepAliveOptions, ReconnectOptions } from '../streaming/types.js'
+import { checkSubscriptionOptions, type SubscriptionOptions } from './subscription.js'
 import { TelephonyConnection } from './telephony-connection.js'
 import type { PstnOptions, SipOptions, TelephonySpeakerEvent, TelephonyStartResponse, TelephonyStopResponse } from './types.js'
 
@@ -11,8 +11,8 @@ const SPEAKER_EVENTS = ['started_speaking', 'stopped_speaking', 'joined', 'left'
 
 /** The Telephony API (contract 5): have Symbl dial a phone number or a SIP URI and listen to the call. */
 export class TelephonyApi {
-  /** Options for the subscribe sockets of the calls started here. */
-  socketOptions: { reconnect?: ReconnectOptions | false; keepAlive?: KeepAliveOptions | false } = {}
+  /** Options for the subscribe sockets of the calls started here (reconnect, keep-alive, `openTimeoutMs`, `stableMs`). */
+  socketOptions: SubscriptionOptions = {}
 
   constructor(readonly client: SymblClient) {}
 
@@ -80,6 +80,8 @@ export class TelephonyApi {
       invalid('languages', 'a list of language codes like ["en-US"] or [{ code: "en-US" }]', languages)
     }
     if (timezone !== undefined && (typeof timezone !== 'string' || !timezone)) invalid('timezone', 'an IANA name like "US/Pacific"', timezone)
+    // Before dialing: a bad socket option would otherwise only surface when the first listener is added.
+    checkSubscriptionOptions(this.socketOptions)
     const response = await this.client.http.request<TelephonyStartResponse>({
       method: 'POST',
       path: CONNECT,

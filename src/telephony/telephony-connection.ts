@@ -2,8 +2,7 @@ import type { SymblClient } from '../client.js'
 import { Conversation } from '../conversations/conversation.js'
 import type { Frame } from '../streaming/frames.js'
 import { ReplayEmitter } from '../streaming/replay-emitter.js'
-import type { KeepAliveOptions, ReconnectOptions } from '../streaming/types.js'
-import { Subscription } from './subscription.js'
+import { Subscription, type SubscriptionOptions } from './subscription.js'
 import type { TelephonySpeakerEvent, TelephonyEvents, TelephonyStartResponse, TelephonyStopResponse } from './types.js'
 
 /** What the connection needs from `TelephonyApi` (kept as an interface so neither module imports the other's class). */
@@ -34,7 +33,7 @@ export class TelephonyConnection extends ReplayEmitter<TelephonyEvents> {
     client: SymblClient,
     calls: TelephonyCalls,
     response: TelephonyStartResponse,
-    readonly options: { reconnect?: ReconnectOptions | false; keepAlive?: KeepAliveOptions | false } = {},
+    readonly options: SubscriptionOptions = {},
   ) {
     super()
     this.#client = client

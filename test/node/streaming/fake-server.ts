@@ -53,6 +53,8 @@ export interface Behaviour {
   onAudio?: (socket: StreamSocket, conv: Conv, frame: Buffer) => void
   /** Called for every text frame; return true to take it over. */
   onText?: (socket: StreamSocket, message: Record<string, unknown>) => boolean
+  /** Called for every new telephony subscribe socket (after it is recorded in `subscribers`). */
+  onSubscriber?: (ws: WebSocket, connectionId: string) => void
 }
 
 export interface Handshake {
@@ -171,6 +173,7 @@ export class FakeServer {
     ws.on('message', (data) => {
       if (String(data) === '__PING__' && this.behaviour.pong) ws.send('__PONG__')
     })
+    this.behaviour.onSubscriber?.(ws, id)
   }
 
   #stream(connectionId: string, ws: WebSocket, token: string, via: StreamSocket['via']): void {
