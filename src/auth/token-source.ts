@@ -56,7 +56,11 @@ export class TokenSource {
     this.#pending ??= this.#fetch(current ? 'expiring' : this.#rejected !== undefined ? 'rejected' : 'initial').finally(() => {
       this.#pending = undefined
     })
-    return abortable(this.#pending, signal)
+    const renewal = abortable(this.#pending, signal)
+    // An early renewal that fails must not fail requests while the current token is still valid:
+    // use it and let the next request try the renewal again.
+    if (current?.expiresAt !== undefined && this.#now() < current.expiresAt) return renewal.catch((error: unknown) => (signal?.aborted ? Promise.reject(error) : current))
+    return renewal
   }
 
   /** The cached token, if any, without fetching. */

@@ -97,3 +97,32 @@ describe('TokenSource', () => {
     expect(await other).toBe('late')
   })
 })
+
+describe('TokenSource renewal failures', () => {
+  it('keeps using a still-valid token when its early renewal fails, and renews on a later call', async () => {
+    let now = 1_000_000
+    let calls = 0
+    const source = new TokenSource(() => {
+      calls++
+      if (calls === 2) throw new Error('token server down')
+      return { accessToken: `t${calls}`, expiresIn: 100 }
+    }, () => now)
+    expect(await source.get()).toBe('t1')
+    now += 95_000 // inside the renewal margin, before expiry
+    expect(await source.get()).toBe('t1')
+    expect(calls).toBe(2)
+    expect(await source.get()).toBe('t3')
+  })
+
+  it('fails once the token has really expired and renewal fails', async () => {
+    let now = 1_000_000
+    let calls = 0
+    const source = new TokenSource(() => {
+      if (++calls > 1) throw new Error('token server down')
+      return { accessToken: 't1', expiresIn: 100 }
+    }, () => now)
+    await source.get()
+    now += 101_000
+    await expect(source.get()).rejects.toThrow(/tokenProvider failed/)
+  })
+})
