@@ -94,12 +94,30 @@ export class Conversation {
     options.signal?.throwIfAborted()
     const listener = options.onStatus
     if (listener) this.#listeners.add(listener)
+    // A wait() that joins a loop already polling shares its pace (pollInterval) but keeps its own
+    // waitTimeout, enforced here; the loop's own deadline is the first waiter's.
+    const joined = this.#loop !== undefined
     const loop = this.#start(options)
     loop.users++
+    let timer: ReturnType<typeof setTimeout> | undefined
     try {
-      await abortable(loop.promise, options.signal)
+      const waiting = abortable(loop.promise, options.signal)
+      const ms = options.waitTimeout
+      if (!joined || ms === undefined || ms === false) await waiting
+      else {
+        await Promise.race([
+          waiting,
+          new Promise((_, reject) => {
+            timer = setTimeout(() => {
+              const status = this.#status ?? 'unknown'
+              reject(new JobError('job_timeout', `Job ${this.jobId} of conversation ${this.conversationId} did not finish within ${ms} ms (last status: ${status}). It may still finish: call conversation.wait() again, or raise \`waitTimeout\``, { jobId: this.jobId!, conversationId: this.conversationId, status }))
+            }, ms)
+          }),
+        ])
+      }
       return this
     } finally {
+      clearTimeout(timer)
       if (listener) this.#listeners.delete(listener)
       if (--loop.users === 0 && this.#callbacks.length === 0) loop.controller.abort(options.signal?.reason)
     }

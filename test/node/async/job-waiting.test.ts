@@ -203,6 +203,21 @@ describe('wait: false', () => {
     expect(state.statusCalls).toBe(stopped)
   })
 
+  it('a wait() that joins a running loop keeps its own waitTimeout, and the loop goes on for the other waiter', async () => {
+    const { state } = asyncRoutes(['in_progress'])
+    const conversation = await client().text.process(payload, { ...fast, wait: false, waitTimeout: false })
+    const forever = new AbortController()
+    const first = onceSettled(conversation.wait({ signal: forever.signal }))
+    const short = await conversation.wait({ waitTimeout: 30 }).catch((e: unknown) => e)
+    expect(short).toBeInstanceOf(JobError)
+    expect(short).toMatchObject({ code: 'job_timeout', status: 'in_progress' })
+    const before = state.statusCalls
+    await new Promise((r) => setTimeout(r, 40))
+    expect(state.statusCalls).toBeGreaterThan(before)
+    forever.abort(new Error('done'))
+    expect(await first).toMatchObject({ message: 'done' })
+  })
+
   it('a conversation without a job (streaming) has nothing to wait for', async () => {
     const { Conversation } = await import('../../../src/index.js')
     const conversation = new Conversation(client(), { conversationId: '1' })
