@@ -61,6 +61,10 @@ export class SymblClient {
     if (options.tokenProvider !== undefined && typeof options.tokenProvider !== 'function') {
       throw new ValidationError('tokenProvider must be a function returning a token or { accessToken, expiresIn }')
     }
+    const logger = options.logger as unknown
+    if (logger !== undefined && (typeof logger !== 'object' || logger === null || (['debug', 'info', 'warn', 'error'] as const).some((k) => (logger as Record<string, unknown>)[k] !== undefined && typeof (logger as Record<string, unknown>)[k] !== 'function'))) {
+      throw new ValidationError('logger must be an object whose debug/info/warn/error members (each optional) are functions, e.g. console')
+    }
     this.#WebSocket = options.WebSocket
     let provider: TokenProvider | undefined = options.tokenProvider
     if (!provider && options.accessToken !== undefined) {

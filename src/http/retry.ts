@@ -1,3 +1,4 @@
+import { invalid } from './check.js'
 import { HTTPError, type RetryOptions as KyRetryOptions } from 'ky'
 import { NetworkError, RateLimitError } from '../errors.js'
 
@@ -15,7 +16,14 @@ export interface RetryOptions {
 export type NormalizedRetry = Required<RetryOptions>
 
 export function normalizeRetry(retry: number | RetryOptions | undefined): NormalizedRetry {
+  if (retry !== undefined && typeof retry !== 'number' && (typeof retry !== 'object' || retry === null || Array.isArray(retry))) {
+    invalid('retry', 'a number of retries or { limit, baseDelayMs, maxDelayMs, maxRetryAfterMs }', retry)
+  }
   const r = typeof retry === 'number' ? { limit: retry } : retry ?? {}
+  for (const key of ['limit', 'baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs'] as const) {
+    const v = r[key]
+    if (v !== undefined && !(typeof v === 'number' && v >= 0 && v !== Infinity)) invalid(key === 'limit' && typeof retry === 'number' ? 'retry' : `retry.${key}`, 'a number of 0 or more', v)
+  }
   return {
     limit: Math.max(0, Math.floor(r.limit ?? 2)),
     baseDelayMs: r.baseDelayMs ?? 300,

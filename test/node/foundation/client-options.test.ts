@@ -24,6 +24,11 @@ describe('client options', () => {
     [{ fetch: 'nope' }, /fetch must be a function/],
     [{ tokenProvider: 'abc' }, /tokenProvider must be a function/],
     [{ accessToken: '' }, /accessToken must be a non-empty string/],
+    [{ retry: 'often' }, /retry must be a number of retries or \{ limit/],
+    [{ retry: -1 }, /retry must be a number of 0 or more/],
+    [{ retry: { baseDelayMs: 'x' } }, /retry\.baseDelayMs must be a number of 0 or more/],
+    [{ logger: 'console' }, /logger must be an object/],
+    [{ logger: { warn: 'loud' } }, /logger must be an object whose debug\/info\/warn\/error/],
   ])('refuses %j with a ValidationError', (options, message) => {
     expect(() => new Symbl(options as never)).toThrow(ValidationError)
     expect(() => new Symbl(options as never)).toThrow(message)
