@@ -5,9 +5,28 @@ import type { SpeakerSentiment } from 'symbl-sdk'
 import { formatSeconds, h, speakerColour } from './ui.js'
 
 const SVG = 'http://www.w3.org/2000/svg'
-const W = 720
 const H = 320
 const M = { top: 16, right: 20, bottom: 52, left: 64 }
+/** The drawing is as wide as its box (320–1200 px), so its text stays at its CSS size on a phone. */
+const MIN_W = 320
+const MAX_W = 1200
+const observed = new WeakMap<HTMLElement, { series: SpeakerSentiment[]; width: number }>()
+const resizes =
+  typeof ResizeObserver === 'function'
+    ? new ResizeObserver((entries) => {
+        for (const entry of entries) {
+          const el = entry.target as HTMLElement
+          const state = observed.get(el)
+          if (state && Math.abs(widthOf(el) - state.width) >= 8) draw(el, state.series)
+        }
+      })
+    : undefined
+
+function widthOf(container: HTMLElement): number {
+  // A hidden box (results not shown yet) measures 0: draw at full width, the observer redraws.
+  const w = container.clientWidth
+  return w > 0 ? Math.max(MIN_W, Math.min(MAX_W, Math.floor(w))) : MAX_W
+}
 
 function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
   const el = document.createElementNS(SVG, tag)
@@ -37,21 +56,28 @@ function marker(shape: number, x: number, y: number, colour: string, label: stri
   return el
 }
 
-/** Renders the chart (or an explanation when there is nothing to draw) into `container`. */
+/** Renders the chart (or an explanation when there is nothing to draw) into `container`, and again when its width changes. */
 export function renderSentimentChart(container: HTMLElement, series: SpeakerSentiment[]): void {
+  draw(container, series)
+  resizes?.observe(container)
+}
+
+function draw(container: HTMLElement, series: SpeakerSentiment[]): void {
   const points = series.flatMap((s) => s.points)
+  const W = widthOf(container)
+  observed.set(container, { series, width: W })
   if (points.length === 0) {
     container.replaceChildren(h('p', { class: 'empty' }, 'No sentiment yet: the conversation has no scored messages.'))
     return
   }
   const maxT = Math.max(1, ...points.map((p) => p.time))
-  const step = tickStep(maxT, 6)
+  const step = tickStep(maxT, W < 480 ? 3 : 6)
   const tMax = Math.ceil(maxT / step) * step
   const x = (t: number) => M.left + (t / tMax) * (W - M.left - M.right)
   const y = (p: number) => M.top + ((1 - p) / 2) * (H - M.top - M.bottom)
 
   const names = series.map((s) => s.speaker).join(' and ')
-  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': 'sentiment-title sentiment-desc', class: 'chart' })
+  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-labelledby': 'sentiment-title sentiment-desc', class: 'chart' })
   root.append(
     svg('title', { id: 'sentiment-title' }, 'Sentiment over time per speaker'),
     svg('desc', { id: 'sentiment-desc' }, `Message polarity from −1 (negative) to +1 (positive) against time, for ${names}. The table below lists every point.`),

@@ -150,9 +150,23 @@ export function setupLive(symbl: Symbl, config: DemoConfig, errors: HTMLElement,
       )
     })
     c.on('open', () => setState('open', 'Connected'))
-    c.on('reconnecting', (info) => setState('reconnecting', `Reconnecting (attempt ${info.attempt})…`))
-    c.on('reconnected', () => setState('open', 'Connected (reconnected)'))
-    c.on('close', (info) => setState('closed', info.code === 1000 ? 'Closed' : `Closed (code ${info.code})`))
+    c.on('reconnecting', (info) => {
+      setState('reconnecting', `Reconnecting (attempt ${info.attempt})…`)
+      if (info.attempt === 2) {
+        result.replaceChildren(
+          'The connection to the API was lost and the SDK is reconnecting (your audio is kept and re-sent). Press Stop to give up: the microphone is then released at once.',
+        )
+      }
+    })
+    c.on('reconnected', () => {
+      setState('open', 'Connected (reconnected)')
+      result.replaceChildren()
+    })
+    c.on('close', (info) => {
+      setState('closed', info.code === 1000 ? 'Closed' : `Closed (code ${info.code})`)
+      // Closed by itself (the server ended it, reconnecting gave up): back to a startable page.
+      if (connection === c && !busy) release()
+    })
     // Includes the microphone's own failures (a device unplugged: code 'microphone', reason 'device-lost').
     c.on('error', (error) => showError(errors, error.code === 'microphone' ? 'Microphone' : 'Streaming', error))
   }
@@ -205,9 +219,31 @@ export function setupLive(symbl: Symbl, config: DemoConfig, errors: HTMLElement,
     }
   }
 
+  /** Forgets the connection and the microphone and makes the page startable again. */
+  function release(): void {
+    mic = undefined
+    connection = undefined
+    cancelAnimationFrame(frame)
+    setLevel(0)
+    muteButton.setAttribute('aria-pressed', 'false')
+    muteButton.textContent = 'Mute'
+    busy = false
+    controls(false)
+  }
+
   async function stop(): Promise<void> {
     const c = connection
     if (!c || busy) return
+    if (c.state === 'reconnecting') {
+      // The API is unreachable: stop() would wait for it (up to its 30 s timeout). Give up now.
+      busy = true
+      c.close()
+      release()
+      setState('closed', 'Stopped (connection lost)')
+      result.replaceChildren()
+      showError(errors, 'Stopped', new Error('The connection to the API (or the local emulator) was lost, so this conversation could not be finalised. The microphone is released. Check that the API is reachable, then press Start again.'))
+      return
+    }
     busy = true
     controls(true)
     setState('stopping', 'Stopping…')
@@ -220,14 +256,7 @@ export function setupLive(symbl: Symbl, config: DemoConfig, errors: HTMLElement,
     } catch (error) {
       showError(errors, 'Stopping', error)
     } finally {
-      mic = undefined
-      connection = undefined
-      cancelAnimationFrame(frame)
-      setLevel(0)
-      muteButton.setAttribute('aria-pressed', 'false')
-      muteButton.textContent = 'Mute'
-      busy = false
-      controls(false)
+      release()
       if (c.state === 'closed') setState('closed', 'Stopped')
     }
   }

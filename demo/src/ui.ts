@@ -1,5 +1,5 @@
 // Small DOM helpers shared by the tabs: element lookup, building elements, plain-words errors.
-import { SymblError } from 'symbl-sdk'
+import { HttpError, SymblError } from 'symbl-sdk'
 
 export function $<T extends HTMLElement = HTMLElement>(selector: string, root: ParentNode = document): T {
   const el = root.querySelector<T>(selector)
@@ -53,7 +53,15 @@ export function explain(error: unknown): string {
     }
     if (error.code === 'microphone' && reason === 'no-device') return `No usable microphone: ${error.message}.`
     if (error.code === 'network') return 'The Symbl API (or the local emulator) could not be reached. Is `npm run demo` still running?'
-    if (error.code === 'auth') return 'The API refused the token. Check SYMBL_APP_ID and SYMBL_APP_SECRET on the demo server.'
+    if (error.code === 'auth' && error instanceof HttpError) return 'The API refused the token. Check SYMBL_APP_ID and SYMBL_APP_SECRET on the demo server.'
+    if (error instanceof HttpError) {
+      // Its message starts with the method and the full request URL (query string and all): not for people.
+      const said = error.serverMessage ? ` It said: “${error.serverMessage.replace(/\.$/, '')}”.` : ''
+      if (error.status >= 500) return `The API had a problem (HTTP ${error.status}) and could not finish.${said} Try again in a moment.`
+      if (error.code === 'rate_limit') return `The API is busy with too many jobs or connections for this account (HTTP 429). Wait a little and try again.`
+      if (error.code === 'not_found') return `The API does not know this conversation or job (HTTP 404).${said}`
+      return `The API did not accept the request (HTTP ${error.status}).${said}`
+    }
     return error.message
   }
   if (error instanceof TypeError && /fetch|network|load failed/i.test(error.message)) {

@@ -107,7 +107,10 @@ export async function captureMicrophone(options: MicrophoneOptions): Promise<Mic
   } catch (err) {
     stream.getTracks().forEach((t) => t.stop())
     await context?.close().catch(() => {})
-    throw err
+    // Whatever failed (the AudioContext, the retry at the default rate, the source node), the caller
+    // gets a MicrophoneError that says so, with the browser's error as its cause.
+    if (err instanceof MicrophoneError) throw err
+    throw new MicrophoneError('worklet-unavailable', `The browser could not start audio processing for the microphone: ${String(err)}`, err)
   }
 }
 
@@ -140,7 +143,8 @@ async function openStream(options: MicrophoneOptions): Promise<MediaStream> {
 }
 
 function toMicrophoneError(err: unknown, deviceId?: string): MicrophoneError {
-  const name = err instanceof Error || err instanceof DOMException ? err.name : ''
+  // By name, not class: older Chromium rejects with an OverconstrainedError that is no Error at all.
+  const name = typeof err === 'object' && err !== null && typeof (err as { name?: unknown }).name === 'string' ? (err as { name: string }).name : ''
   switch (name) {
     case 'NotAllowedError':
     case 'PermissionDeniedError':
@@ -202,11 +206,18 @@ function startSession({ options, stream, track, context, source, node, targetSam
       void end(new MicrophoneError('worklet-unavailable', `The audio processor failed: ${m.message}`))
     }
   }
+  // An exception thrown inside the processor kills it silently: no more chunks, no message. The node
+  // reports it here only; without this the capture would hang "active" with the microphone still open.
+  node.onprocessorerror = (event: Event) => {
+    const detail = (event as ErrorEvent).message
+    void end(new MicrophoneError('worklet-unavailable', `The audio processor stopped with an error${detail ? `: ${detail}` : ''}`))
+  }
 
   async function release(): Promise<void> {
     track.removeEventListener('ended', onTrackEnded)
     if (track.onended === handler) track.onended = appHandler
     node.port.onmessage = null
+    node.onprocessorerror = null
     node.port.close()
     source.disconnect()
     node.disconnect()

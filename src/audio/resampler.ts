@@ -11,7 +11,7 @@
 // time-aligned with the input (no group delay), input before the first sample counts as silence, and
 // the phase (k * down) mod up is tracked in integers, which makes the output rate exact forever.
 // Each output needs `taps / 2` input samples of look-ahead; flush() pads the end with silence and
-// emits exactly ceil(inputCount * up / down) samples in total.
+// emits exactly ceil(inputCount * up / down) samples in total. Equal rates are an exact copy.
 //
 // Filter design: the cut-off is the lower of the two Nyquist frequencies. By default the passband ends
 // at 0.875 of it and the stopband starts at 1.125 of it (7 kHz and 9 kHz for a 16 kHz output), so
@@ -189,15 +189,40 @@ export class Resampler {
     } else if (out.length < need) {
       throw new RangeError(`Resampler output holds ${out.length} samples; ${need} may be needed`)
     }
+    return out.subarray(0, this.run(input, out))
+  }
+
+  /**
+   * Like process(), but returns the number of samples written to the start of `output` instead of a
+   * view, and allocates nothing when `input` holds at most 4096 samples: for real-time threads (the
+   * AudioWorklet calls it every 128 frames), where garbage means glitches.
+   */
+  processInto(input: Float32Array, output: Float32Array): number {
+    const need = this.maxOutputLength(input.length)
+    if (output.length < need) throw new RangeError(`Resampler output holds ${output.length} samples; ${need} may be needed`)
+    return this.run(input, output)
+  }
+
+  private run(input: Float32Array, out: Float32Array): number {
+    const n = input.length
+    this.inCount += n
+    if (this.up === this.down) {
+      // Equal rates: an exact copy (a filter, even an identity one, would perturb the samples).
+      out.set(input)
+      this.outCount += n
+      return n
+    }
+    if (n <= 4096) {
+      this.append(input)
+      return this.drain(out, 0, Infinity)
+    }
     let written = 0
     // Bounded slices keep the history buffer small whatever the caller's block size.
-    for (let off = 0; off < input.length; off += 4096) {
-      const slice = input.subarray(off, Math.min(input.length, off + 4096))
-      this.append(slice)
-      this.inCount += slice.length
+    for (let off = 0; off < n; off += 4096) {
+      this.append(input.subarray(off, Math.min(n, off + 4096)))
       written = this.drain(out, written, Infinity)
     }
-    return out.subarray(0, written)
+    return written
   }
 
   /**
@@ -214,6 +239,10 @@ export class Resampler {
       out = this.scratch
     } else if (out.length < need) {
       throw new RangeError(`Resampler output holds ${out.length} samples; ${need} may be needed`)
+    }
+    if (need === 0) {
+      this.reset()
+      return out.subarray(0, 0)
     }
     this.append(new Float32Array(this.taps / 2 + 1))
     const written = this.drain(out, 0, need)

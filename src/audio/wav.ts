@@ -137,6 +137,8 @@ export class WavDecoder {
     const id = (o: number) => String.fromCharCode(h[o], h[o + 1], h[o + 2], h[o + 3])
     switch (this.state) {
       case 'riff':
+        // checkMagic saw only the first push, which may have held fewer than 4 bytes.
+        if (id(0) !== 'RIFF' && id(0) !== 'RF64') this.checkMagic(h.subarray(0, 4))
         if (id(8) !== 'WAVE') throw new AudioFormatError('not-wav', `Not a WAV file: RIFF type is '${id(8)}', not 'WAVE'`)
         this.expect('chunk', 8)
         return
@@ -195,6 +197,12 @@ export class WavDecoder {
     if (channels === 0 || sampleRate === 0 || blockAlign === 0 || blockAlign % channels !== 0) {
       throw new AudioFormatError('invalid', `Invalid WAV: ${channels} channels, ${sampleRate} Hz, block align ${blockAlign}`)
     }
+    // Bounds of pcmToLinear16; beyond them a header is corrupt or hostile (a 4 GHz rate would make
+    // the resampler build a filter of millions of taps).
+    if (sampleRate < 1000 || sampleRate > 384_000) {
+      throw new AudioFormatError('unsupported', `Unsupported WAV: a sample rate of ${sampleRate} Hz (1000 to 384000 Hz can be read)`)
+    }
+    if (channels > 64) throw new AudioFormatError('unsupported', `Unsupported WAV: ${channels} channels (at most 64 can be mixed down)`)
     // The container size decides the decoding; samples with fewer valid bits are left-justified in it.
     const container = blockAlign / channels
     const formats: Record<number, SampleFormat> = tag === 1 ? { 1: 'u8', 2: 's16le', 3: 's24le', 4: 's32le' } : { 4: 'f32le', 8: 'f64le' }

@@ -5,6 +5,11 @@
 // its parameter (no imports, no module-level names; types are erased and fine). Per render quantum it
 // mixes the input down to mono, resamples it with the shared Resampler to the target rate, converts
 // to Int16 LE and posts full chunks as transferable ArrayBuffers, each with the chunk's RMS level.
+//
+// process() runs every 128 frames on the real-time audio thread: it allocates nothing (no typed
+// arrays, no subarray views, no closures), so the garbage collector has nothing to interrupt it for.
+// The one allocation left is the fresh Int16Array of each posted chunk (every 20–100 ms), which is
+// unavoidable: the previous one was transferred to the page.
 
 import type { floatToInt16LE as FloatToInt16LE } from './pcm.js'
 import type { Resampler as ResamplerClass } from './resampler.js'
@@ -57,6 +62,8 @@ export function processorMain(deps: ProcessorDeps): void {
     declare private fill: number
     declare private sumSquares: number
     declare private mono: Float32Array
+    declare private resampled: Float32Array
+    declare private littleEndian: boolean
     declare private muted: boolean
     declare private stopped: boolean
     declare private tap: boolean
@@ -72,6 +79,9 @@ export function processorMain(deps: ProcessorDeps): void {
       this.fill = 0
       this.sumSquares = 0
       this.mono = new Float32Array(128)
+      this.resampled = new Float32Array(0)
+      // The host's byte order, once: Int16Array stores in it, and LINEAR16 is little-endian.
+      this.littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
       this.muted = false
       this.stopped = false
       this.tap = !!o.tap
@@ -79,6 +89,7 @@ export function processorMain(deps: ProcessorDeps): void {
       this.tapLen = 0
       try {
         this.resampler = new Resampler({ inputRate, outputRate: o.targetSampleRate })
+        this.resampled = new Float32Array(this.resampler.maxOutputLength(128))
       } catch (err) {
         this.stopped = true
         this.port.postMessage({ type: 'error', message: String(err) })
@@ -88,7 +99,8 @@ export function processorMain(deps: ProcessorDeps): void {
         if (m.type === 'mute') this.muted = m.muted
         else if (m.type === 'stop' && !this.stopped) {
           this.stopped = true
-          this.emit(this.resampler.flush())
+          const tail = this.resampler.flush()
+          this.emit(tail, tail.length)
           if (this.fill > 0) this.post(this.chunk.slice(0, this.fill))
           this.fill = 0
           this.port.postMessage({ type: 'stopped' })
@@ -101,7 +113,10 @@ export function processorMain(deps: ProcessorDeps): void {
       const input = inputs[0]
       const out = outputs[0]
       const frames = input && input.length > 0 ? input[0].length : out && out.length > 0 ? out[0].length : 128
-      if (this.mono.length !== frames) this.mono = new Float32Array(frames)
+      if (this.mono.length !== frames) {
+        this.mono = new Float32Array(frames)
+        this.resampled = new Float32Array(this.resampler.maxOutputLength(frames))
+      }
       const mono = this.mono
       // No channels means no active source (yet, or any more): count it as silence so the output
       // timeline stays continuous. Muted: silence too, so the server keeps receiving audio.
@@ -116,21 +131,33 @@ export function processorMain(deps: ProcessorDeps): void {
         }
         if (channels > 1) for (let i = 0; i < frames; i++) mono[i] /= channels
       }
-      const y = this.resampler.process(mono)
-      this.emit(y)
-      if (this.tap && out && out.length >= 2) this.writeTap(y, out)
+      const y = this.resampled
+      const count = this.resampler.processInto(mono, y)
+      this.emit(y, count)
+      if (this.tap && out && out.length >= 2) this.writeTap(y.subarray(0, count), out)
       return true
     }
 
-    private emit(y: Float32Array): void {
+    /** Appends y[0 .. count) to the chunk, posting every chunk that fills up. Allocation-free. */
+    private emit(y: Float32Array, count: number): void {
       let p = 0
-      while (p < y.length) {
-        const n = Math.min(this.chunkSamples - this.fill, y.length - p)
+      while (p < count) {
+        const n = Math.min(this.chunkSamples - this.fill, count - p)
+        const chunk = this.chunk
+        const fill = this.fill
         for (let i = p; i < p + n; i++) {
           const v = y[i] > 1 ? 1 : y[i] < -1 ? -1 : y[i]
           this.sumSquares += v * v
         }
-        toInt16(y.subarray(p, p + n), this.chunk, this.fill)
+        if (this.littleEndian) {
+          // floatToInt16LE's arithmetic, inlined: a call would need a subarray view per block.
+          for (let i = 0; i < n; i++) {
+            const v = Math.round(y[p + i] * 32768)
+            chunk[fill + i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v
+          }
+        } else {
+          toInt16(y.subarray(p, p + n), chunk, fill)
+        }
         this.fill += n
         p += n
         if (this.fill === this.chunkSamples) {

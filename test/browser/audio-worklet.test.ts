@@ -241,6 +241,56 @@ describe('captureMicrophone errors', () => {
     expect(tracks[0].readyState).toBe('ended')
   })
 
+  it('an AudioContext that cannot be created is a MicrophoneError, and the microphone is released', async () => {
+    const tracks: MediaStreamTrack[] = []
+    const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices)
+    vi.spyOn(navigator.mediaDevices, 'getUserMedia').mockImplementation(async (c) => {
+      const s = await real(c)
+      tracks.push(...s.getTracks())
+      return s
+    })
+    // What a browser does past its limit of open contexts (Chromium: 6 real-time contexts in old versions).
+    class RefusedContext {
+      constructor() {
+        throw new DOMException('The number of hardware contexts provided (6) is greater than or equal to the maximum bound (6).', 'NotSupportedError')
+      }
+    }
+    Object.defineProperty(RefusedContext.prototype, 'audioWorklet', { value: {} })
+    vi.stubGlobal('AudioContext', RefusedContext)
+    try {
+      const err = await captureMicrophone(opts).then(() => undefined, (e: unknown) => e)
+      expect(err).toBeInstanceOf(MicrophoneError)
+      expect((err as MicrophoneError).message).toMatch(/could not start audio processing.*maximum bound/)
+      expect((err as MicrophoneError).cause).toBeInstanceOf(DOMException)
+    } finally {
+      vi.unstubAllGlobals()
+    }
+    expect(tracks.length).toBe(1)
+    expect(tracks[0].readyState).toBe('ended')
+  })
+
+  it('a processor that throws in the audio thread ends the capture with a MicrophoneError and releases everything', async () => {
+    const module = `registerProcessor('symbl-linear16-processor', class extends AudioWorkletProcessor {
+      process() { throw new Error('boom in process') }
+    })`
+    const url = URL.createObjectURL(new Blob([module], { type: 'text/javascript' }))
+    try {
+      const c = await capture({ workletUrl: url })
+      await waitFor(() => c.ended.length > 0)
+      expect(c.ended).toHaveLength(1)
+      expect(c.ended[0]).toBeInstanceOf(MicrophoneError)
+      expect(c.ended[0]?.reason).toBe('worklet-unavailable')
+      expect(c.ended[0]?.message).toMatch(/audio processor stopped with an error/)
+      expect(c.handle.active).toBe(false)
+      expect(c.handle.track.readyState).toBe('ended')
+      expect(c.handle.context.state).toBe('closed')
+      await c.handle.stop() // still idempotent
+      expect(c.ended).toHaveLength(1)
+    } finally {
+      URL.revokeObjectURL(url)
+    }
+  })
+
   it('insecure context', async () => {
     vi.stubGlobal('isSecureContext', false)
     try {

@@ -101,6 +101,43 @@ describe('Resampler quality (16 kHz target)', () => {
 })
 
 describe('Resampler streaming', () => {
+  it('passes samples through bit-exactly when the rates are equal (every listed rate, any block size)', () => {
+    for (const rate of INPUT_RATES) {
+      const x = noise(rate / 10, rate)
+      for (let i = 0; i < x.length; i += 7) x[i] = 0 // exact zeros must stay zeros
+      x[1] = 1
+      x[2] = -1
+      const r = new Resampler({ inputRate: rate, outputRate: rate })
+      const parts: number[] = []
+      for (let o = 0, n = 1; o < x.length; o += n, n = (n * 7) % 300 + 1) parts.push(...r.process(x.subarray(o, o + n)))
+      expect(r.flush().length, `${rate} Hz flush`).toBe(0)
+      expect(Float32Array.from(parts), `${rate} Hz`).toEqual(x)
+      // A new stream after flush() starts clean.
+      expect(Array.from(r.process(Float32Array.from([0.5, 0, -0.25])))).toEqual([0.5, 0, -0.25])
+    }
+  })
+
+  it('processInto() writes the same samples as process() and returns their count', () => {
+    for (const [inRate, outRate] of [
+      [44100, 16000],
+      [48000, 16000],
+      [16000, 16000],
+    ]) {
+      const x = noise(inRate / 4, 3)
+      const a = new Resampler({ inputRate: inRate, outputRate: outRate })
+      const b = new Resampler({ inputRate: inRate, outputRate: outRate })
+      const out = new Float32Array(b.maxOutputLength(128))
+      const viaInto: number[] = []
+      const viaProcess: number[] = []
+      for (let o = 0; o + 128 <= x.length; o += 128) {
+        viaProcess.push(...a.process(x.subarray(o, o + 128)))
+        viaInto.push(...out.subarray(0, b.processInto(x.subarray(o, o + 128), out)))
+      }
+      expect(viaInto).toEqual(viaProcess)
+      expect(() => b.processInto(x, out)).toThrow(RangeError)
+    }
+  })
+
   it('produces exactly 60 s of output for 60 s of input at every rate, with no drift on the way', () => {
     for (const rate of INPUT_RATES) {
       const r = new Resampler({ inputRate: rate, outputRate: 16000 })

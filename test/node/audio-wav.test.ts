@@ -290,6 +290,33 @@ describe('WAV errors', () => {
     expect(await reason(openWav(pieces(bytes.subarray(0, 30), () => 7)))).toBe('truncated')
   })
 
+  it('the RIFF magic is checked whatever the chunking (RIFX and AIFF fed a byte at a time)', async () => {
+    for (const magic of ['RIFX', 'FORM', 'RIF ']) {
+      const bytes = makeWav({ samples: ramp })
+      bytes.set(new TextEncoder().encode(magic))
+      const d = new WavDecoder()
+      expect(await reason(() => [...pieces(bytes, () => 1)].forEach((b) => d.push(b))), magic).toBe('not-wav')
+      expect(await reason(openWav(pieces(bytes, (i) => (i === 0 ? 1 : 3)))), magic).toBe('not-wav')
+    }
+    const fine = new WavDecoder()
+    for (const b of pieces(makeWav({ samples: ramp }), () => 1)) fine.push(b)
+    expect(() => fine.end()).not.toThrow()
+  })
+
+  it('absurd sample rates and channel counts are refused up front (no giant filter is built)', async () => {
+    for (const rate of [1, 999, 384_001, 0xfffffff0]) {
+      const bytes = makeWav({ rate: 16000, samples: ramp })
+      new DataView(bytes.buffer).setUint32(24, rate, true)
+      const t0 = performance.now()
+      expect(await reason(openWav(bytes)), `${rate} Hz`).toBe('unsupported')
+      expect(() => decodeWav(bytes)).toThrow(new RegExp(`${rate} Hz`))
+      expect(performance.now() - t0).toBeLessThan(1000)
+    }
+    expect(await reason(() => decodeWav(makeWav({ channels: 65, samples: new Array(65).fill(0) })))).toBe('unsupported')
+    expect(decodeWav(makeWav({ rate: 384_000, samples: ramp })).info.sampleRate).toBe(384_000)
+    expect(decodeWav(makeWav({ rate: 1000, samples: ramp })).info.sampleRate).toBe(1000)
+  })
+
   it('invalid headers', async () => {
     expect(await reason(() => decodeWav(makeWav({ channels: 0, samples: ramp })))).toBe('invalid')
     const dataFirst = concat([new TextEncoder().encode('RIFF'), u32(12), new TextEncoder().encode('WAVE'), chunk('data', new Uint8Array(4))])

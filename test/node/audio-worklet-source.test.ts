@@ -147,6 +147,59 @@ describe('worklet processor source', () => {
     expect(Float32Array.from(taps).subarray(0, posted.length)).toEqual(Float32Array.from(posted, (v) => v / 32768))
   })
 
+  it('allocates nothing per process() call: one Int16Array per posted chunk, nothing else (20 and 100 ms chunks)', () => {
+    // The module text runs with counting typed-array classes in place of the globals. subarray() and
+    // slice() build their result through the species constructor, so views are counted too.
+    let allocations = 0
+    const counting = <T extends new (...args: never[]) => object>(Base: T): T =>
+      class extends (Base as unknown as new (...args: unknown[]) => object) {
+        constructor(...args: unknown[]) {
+          super(...args)
+          allocations++
+        }
+      } as unknown as T
+    const F32 = counting(Float32Array)
+    const arrays = { Float32Array: F32, Float64Array: counting(Float64Array), Int16Array: counting(Int16Array), Uint8Array: counting(Uint8Array), Uint16Array: counting(Uint16Array), DataView: counting(DataView) }
+    for (const [name, src] of Object.entries(sources)) {
+      for (const [rate, target, chunkMs] of [
+        [44100, 16000, 20],
+        [48000, 16000, 100],
+        [48000, 48000, 20],
+        [96000, 8000, 100],
+      ]) {
+        let registered: (new (o: unknown) => FakeProcessor) | undefined
+        class AudioWorkletProcessor {
+          port = { onmessage: null, sent: [] as ProcessorMessage[], postMessage(m: ProcessorMessage) { this.sent.push(m) } }
+        }
+        new Function('AudioWorkletProcessor', 'registerProcessor', 'sampleRate', ...Object.keys(arrays), src())(
+          AudioWorkletProcessor,
+          (_: string, ctor: new (o: unknown) => FakeProcessor) => (registered = ctor),
+          rate,
+          ...Object.values(arrays),
+        )
+        const chunkSamples = Math.round((chunkMs * target) / 1000)
+        const p = new registered!({ processorOptions: { targetSampleRate: target, chunkSamples } })
+        const x = tone(1000, rate, 1, 0.5)
+        const inputs = [[new F32(128), new F32(128)]]
+        const outputs = [[new F32(128)]]
+        const quantum = (o: number) => {
+          inputs[0][0].set(x.subarray(o, o + 128))
+          inputs[0][1].set(x.subarray(o, o + 128))
+          p.process(inputs, outputs)
+        }
+        for (let o = 0; o < 128 * 20; o += 128) quantum(o) // warm-up
+        const chunksBefore = p.port.sent.length
+        allocations = 0
+        for (let o = 128 * 20; o + 128 <= x.length; o += 128) quantum(o)
+        const chunks = p.port.sent.length - chunksBefore
+        expect(chunks, `${name} ${rate} -> ${target}`).toBeGreaterThan(5)
+        expect(allocations, `${name} ${rate} -> ${target}, ${chunkMs} ms: allocations in ${Math.floor(x.length / 128) - 20} process() calls`).toBe(chunks)
+        const sizes = p.port.sent.map((m) => (m.type === 'chunk' ? m.pcm.byteLength : -1))
+        expect(new Set(sizes), `${name} ${rate} -> ${target}`).toEqual(new Set([chunkSamples * 2]))
+      }
+    }
+  })
+
   it('reports a bad target rate as an error message instead of throwing in the audio thread', () => {
     const p = loadProcessor(direct.processorSource(), 44100)({ targetSampleRate: 0, chunkSamples: 320 })
     expect(p.port.sent[0]).toMatchObject({ type: 'error' })

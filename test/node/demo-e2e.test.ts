@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startEmulator } from '../../src/emulator/index.js'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const ROOT = resolve(import.meta.dirname, '../..')
@@ -45,10 +46,12 @@ function makeMicWav(path: string): void {
 }
 
 /** Spawns the demo as `npm run demo` does, on free ports; resolves with the page URL it prints. */
-function startDemo(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+function startDemo(api?: { baseUrl: string }): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const env = { ...process.env }
   delete env.SYMBL_APP_ID
   delete env.SYMBL_APP_SECRET
+  // With `api`: the demo's "real API" mode, pointed at an API (an emulator) that a test can stop.
+  if (api) Object.assign(env, { SYMBL_APP_ID: 'e2e-app-id', SYMBL_APP_SECRET: 'e2e-app-secret', SYMBL_BASE_URL: api.baseUrl })
   const child = spawn(process.execPath, ['--import', 'tsx', 'demo/start.ts', '--port', '0', '--emulator-port', '0', '--no-watch'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   return new Promise((resolvePromise, reject) => {
@@ -140,6 +143,26 @@ describe.skipIf(!hasChromium)('the demo web app in headless Chromium', () => {
     await page.setViewportSize({ width: 390, height: 844 })
     await page.screenshot({ path: join(OUT, 'recorded-mobile.png'), fullPage: true })
     await page.locator('#chart').screenshot({ path: join(OUT, 'sentiment-chart-mobile.png') })
+    // 375 px (the narrowest common phone): nothing scrolls sideways, and the chart is drawn at its
+    // box's width, so its tick labels keep their 12 px size instead of being scaled down or cut off.
+    await page.setViewportSize({ width: 375, height: 812 })
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          const box = document.querySelector<HTMLElement>('#chart')!
+          const tick = box.querySelector('svg.chart text.tick')!.getBoundingClientRect().height
+          const label = [...box.querySelectorAll('svg.chart text.axis-label')].map((t) => t.getBoundingClientRect())
+          const svgBox = box.querySelector('svg.chart')!.getBoundingClientRect()
+          return {
+            pageFits: document.documentElement.scrollWidth <= document.documentElement.clientWidth,
+            chartFits: box.scrollWidth <= box.clientWidth + 1,
+            tickPx: tick >= 11,
+            labelsInside: label.every((r) => r.left >= svgBox.left - 1 && r.right <= svgBox.right + 1),
+          }
+        }),
+      )
+      .toEqual({ pageFits: true, chartFits: true, tickPx: true, labelsInside: true })
+    await page.locator('#chart').screenshot({ path: join(OUT, 'sentiment-chart-375.png') })
     await page.setViewportSize({ width: 1280, height: 900 })
 
     // A file that is not audio: a plain-words error, no request.
@@ -147,8 +170,56 @@ describe.skipIf(!hasChromium)('the demo web app in headless Chromium', () => {
     await page.getByRole('button', { name: 'Process file' }).click()
     await expect.poll(() => text(page.locator('#error'))).toContain('is not an audio or video file')
     await page.screenshot({ path: join(OUT, 'recorded-bad-file.png') })
+
+    // A ".wav" that is not audio goes to the API, which refuses it: its words, not a request URL.
+    await page.setInputFiles('#file', { name: 'broken.wav', mimeType: 'audio/wav', buffer: Buffer.from('this is not really audio at all') })
+    await page.getByRole('button', { name: 'Process file' }).click()
+    await expect.poll(() => text(page.locator('#job-status'))).toBe('failed')
+    const refused = await text(page.locator('#error'))
+    expect(refused).toContain('Unsupported or unrecognised media format')
+    expect(refused).not.toMatch(/https?:\/\/|\/v1\/|trackers=/)
+    await page.screenshot({ path: join(OUT, 'recorded-broken-wav.png') })
     await page.close()
   }, 45_000)
+
+  it('the API going down mid-session: Stop gives up at once, and every message says what happened in plain words', async () => {
+    const api = await startEmulator({ port: 0, host: '127.0.0.1', jobDelayMs: 50 })
+    let apiOpen = true
+    const second = await startDemo({ baseUrl: api.url })
+    const page = await context.newPage()
+    try {
+      await page.goto(second.url)
+      await page.waitForSelector('body[data-ready="true"]')
+      await page.getByRole('button', { name: 'Start' }).click()
+      await page.waitForSelector('#connection-state[data-state="open"]', { timeout: 15_000 })
+      await api.close()
+      apiOpen = false
+      await page.waitForSelector('#connection-state[data-state="reconnecting"]', { timeout: 10_000 })
+      const t0 = Date.now()
+      await page.getByRole('button', { name: 'Stop' }).click()
+      await expect.poll(() => page.getByRole('button', { name: 'Start' }).isEnabled(), { timeout: 5000 }).toBe(true)
+      expect(Date.now() - t0).toBeLessThan(5000)
+      expect(await page.locator('#connection-state').getAttribute('data-state')).toBe('closed')
+      await expect.poll(() => text(page.locator('#error'))).toContain('connection to the API (or the local emulator) was lost')
+      await page.screenshot({ path: join(OUT, 'live-api-down.png'), fullPage: true })
+
+      // The Recorded screen with the API still down: "cannot be reached", not "refused the token".
+      await page.getByRole('tab', { name: 'Recorded' }).click()
+      await page.getByRole('button', { name: 'Load the sample conversation' }).click()
+      await page.getByRole('button', { name: 'Process text' }).click()
+      await expect.poll(() => text(page.locator('#job-status')), { timeout: 15_000 }).toBe('failed')
+      const message = await text(page.locator('#error'))
+      expect(message).toMatch(/could not (be )?reach/)
+      expect(message).not.toMatch(/refused the token|SYMBL_APP_ID/)
+      await page.screenshot({ path: join(OUT, 'recorded-api-down.png'), fullPage: true })
+    } finally {
+      await page.close()
+      if (apiOpen) await api.close()
+      const exited = new Promise((r) => second.child.once('exit', r))
+      second.child.kill('SIGTERM')
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))])
+    }
+  }, 60_000)
 
   it('streams the fake microphone to the emulator, shows captions and insights, and stops cleanly', async () => {
     const page = await open('/')
