@@ -229,6 +229,8 @@ export function setupLive(symbl: Symbl, config: DemoConfig, errors: HTMLElement,
     muteButton.textContent = 'Mute'
     busy = false
     controls(false)
+    // No more captions are coming: do not leave "Listening…" up after the stream ended.
+    if (caption.textContent === 'Listening…') caption.replaceChildren(h('span', { class: 'muted' }, 'Not listening.'))
   }
 
   async function stop(): Promise<void> {
