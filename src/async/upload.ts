@@ -36,7 +36,12 @@ export async function openSource(client: SymblClient, file: unknown, size?: numb
     const bytes = file instanceof ArrayBuffer ? new Uint8Array(file) : new Uint8Array(file.buffer, file.byteOffset, file.byteLength)
     source = { body: bytes, size: bytes.byteLength, reopen: async () => bytes }
   } else if (file instanceof ReadableStream) {
-    source = { body: file as ReadableStream<Uint8Array>, size }
+    // A browser cannot stream a request body (upload-browser.ts), so the stream becomes a Blob
+    // anyway: collected here, it can be sent again after a 401 or 429, and its size is known.
+    if (client.platform.name === 'browser') {
+      const blob = await new Response(file).blob()
+      source = { body: blob, size: blob.size, reopen: async () => blob }
+    } else source = { body: file as ReadableStream<Uint8Array>, size }
   } else {
     source = await client.platform.openUpload?.(file)
     // A Node Readable that is not a whole-file fs stream cannot tell its size: the caller's `size` can.

@@ -124,6 +124,8 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   #micStopping: Promise<void> | undefined
   /** Removes the abort listener from `options.signal`. */
   #detach: (() => void) | undefined
+  /** Start errors that may mean the token was refused (a 401, or any refused handshake in a browser): start() retries once. */
+  readonly #tokenRefusals = new WeakSet<ConnectionError>()
 
   /** Use `symbl.streaming.startConnection(options)`, which validates, connects and waits for the start. */
   constructor(client: SymblClient, options: StreamingOptions = {}) {
@@ -424,7 +426,8 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
         await this.#open()
       } catch (error) {
         // One retry with a fresh token when the first was refused (it may have expired): the same rule as for REST.
-        if (!(error instanceof ConnectionError && (error.details as { status?: number } | undefined)?.status === 401) || this.#state === 'closed') throw error
+        // A browser shows a refused handshake only as close 1006, so there any handshake refusal counts (see #startError).
+        if (!(error instanceof ConnectionError && this.#tokenRefusals.has(error)) || this.#state === 'closed') throw error
         await this.#open()
       }
     } catch (error) {
@@ -726,9 +729,10 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   /** Turns how a starting session ended into an error that says why. */
   #startError(session: Session, code: number, reason: string): ConnectionError {
     const status = Number(/Unexpected server response: (\d{3})/.exec(session.error ?? '')?.[1]) || undefined
-    // Browsers show a refused handshake only as close 1006; it may have been the token, so fetch a new one next time.
-    if (status === 401 || (!session.opened && !status && this.#client.platform.name === 'browser')) this.#client.tokens.invalidate(session.token)
-    return new ConnectionError(
+    // Browsers show a refused handshake only as close 1006; it may have been the token, so fetch a new one (start() retries once).
+    const tokenRefused = status === 401 || (!session.opened && !status && this.#client.platform.name === 'browser')
+    if (tokenRefused) this.#client.tokens.invalidate(session.token)
+    const error = new ConnectionError(
       status
         ? `The streaming server refused the WebSocket handshake with HTTP ${status}${status === 401 || status === 403 ? ': the token was not accepted. Check what your tokenProvider returns' : ''}`
         : session.opened
@@ -736,6 +740,8 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
           : `Could not open the streaming socket (${redact(session.error ?? `closed with code ${code}`)}). Check wsBaseUrl, the network and the token`,
       { closeCode: code, details: status && { status } },
     )
+    if (tokenRefused) this.#tokenRefusals.add(error)
+    return error
   }
 
   /** An AudioNotDeliveredError with what is undelivered and unconfirmed now (`undeliveredBytes` may be 0). */

@@ -3,9 +3,14 @@
 // browser queries for what a connection received: byte count, declared rate, and measurements of
 // the PCM (dominant frequency and RMS of its longest stretch of sound). Browsers reach both on
 // 127.0.0.1; the endpoint sends CORS headers because the test page is served from another port.
-import { createServer, type Server } from 'node:http'
+// Also the local emulator (src/emulator) for the REST and streaming tests of rest.test.ts, with a
+// token endpoint made by the SDK's own createTokenHandler (as a web app's server would) and a
+// small control endpoint through which the browser arms the emulator's faults.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { TestProject } from 'vitest/node'
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js'
+import { createTokenHandler, REJECTED_TOKEN_HEADER, toNodeListener } from '../../src/node.js'
 import { dominantFrequency, rms, toneAmplitude } from '../node/audio-measure.js'
 import { FakeServer } from '../node/streaming/fake-server.js'
 
@@ -34,7 +39,25 @@ export interface ReceivedStats {
 declare module 'vitest' {
   export interface ProvidedContext {
     symblServer: { url: string; statsUrl: string }
+    symblEmulator: {
+      /** The emulator's REST base URL (its WebSockets are on the same port). */
+      url: string
+      /** The token endpoint (GET; `?client=…` tags the request in the log). */
+      tokenUrl: string
+      /** POST expire-tokens, POST refuse-handshakes?path=…&status=…, GET token-requests?client=… */
+      controlUrl: string
+      /** A loopback URL nothing listens on (a port just closed). */
+      closedUrl: string
+    }
   }
+}
+
+/** A request the token endpoint received. */
+export interface TokenRequestLog {
+  client: string | null
+  rejectedToken: string | null
+  /** The token it answered with (undefined when it failed). */
+  accessToken?: string
 }
 
 export function analyse(pcm: Buffer, rate: number): Pick<ReceivedStats, 'loudBlocks' | 'zeroBlocks' | 'blocks' | 'longestLoudMs' | 'dominantHz' | 'amplitude' | 'rms'> {
@@ -113,10 +136,73 @@ export default async function setup(project: TestProject): Promise<() => Promise
   })
   await new Promise<void>((resolve) => stats.listen(0, '127.0.0.1', resolve))
   project.provide('symblServer', { url: fake.url, statsUrl: `http://127.0.0.1:${(stats.address() as AddressInfo).port}/stats/` })
+
+  const emulator = await startEmulator({ port: 0, jobDelayMs: 20 })
+  const tokens = await startTokenServer(emulator)
+  const closed = createServer()
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+  const closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`
+  await closeServer(closed)
+  project.provide('symblEmulator', { url: emulator.url, tokenUrl: `${tokens.url}/token`, controlUrl: `${tokens.url}/control/`, closedUrl })
   return async () => {
+    await closeServer(tokens.server)
+    await emulator.close()
     await closeServer(stats)
     await fake.close()
   }
+}
+
+/** A loopback page origin (the vitest page) may call; anything else gets no CORS headers. */
+function corsHeaders(req: IncomingMessage): Record<string, string> {
+  const origin = req.headers.origin
+  if (!origin || !/^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(origin)) return {}
+  return {
+    'access-control-allow-origin': origin,
+    'access-control-allow-headers': REJECTED_TOKEN_HEADER,
+    'access-control-allow-methods': 'GET, POST',
+    vary: 'origin',
+  }
+}
+
+/**
+ * The app server of the browser tests: `/token` is createTokenHandler + toNodeListener against the
+ * emulator (every request is logged), `/control/*` arms the emulator's faults for the browser.
+ */
+async function startTokenServer(emulator: RunningEmulator): Promise<{ server: Server; url: string }> {
+  const handler = createTokenHandler({ appId: 'browser-tests', appSecret: 'browser-tests-secret', baseUrl: emulator.url })
+  const log: TokenRequestLog[] = []
+  // Each request, and the token answered, is logged for the tests' checks.
+  const listener = toNodeListener(async (request) => {
+    const entry: TokenRequestLog = { client: new URL(request.url).searchParams.get('client'), rejectedToken: request.headers.get(REJECTED_TOKEN_HEADER) }
+    log.push(entry)
+    const response = await handler(request)
+    entry.accessToken = ((await response.clone().json().catch(() => ({}))) as { accessToken?: string }).accessToken
+    return response
+  })
+  const send = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body))
+  }
+  const server = createServer((req, res) => {
+    for (const [name, value] of Object.entries(corsHeaders(req))) res.setHeader(name, value)
+    if (req.method === 'OPTIONS') return void res.writeHead(204).end()
+    const url = new URL(req.url ?? '/', 'http://x')
+    if (url.pathname === '/token') return listener(req, res)
+    if (req.method === 'POST' && url.pathname === '/control/expire-tokens') {
+      emulator.faults.expireTokens()
+      return send(res, 200, { ok: true })
+    }
+    if (req.method === 'POST' && url.pathname === '/control/refuse-handshakes') {
+      emulator.faults.refuseHandshakes(Number(url.searchParams.get('times') ?? 1), Number(url.searchParams.get('status') ?? 503), url.searchParams.get('path') ?? undefined)
+      return send(res, 200, { ok: true })
+    }
+    if (req.method === 'GET' && url.pathname === '/control/token-requests') {
+      const client = url.searchParams.get('client')
+      return send(res, 200, client === null ? log : log.filter((e) => e.client === client))
+    }
+    send(res, 404, { message: `no such endpoint: ${req.method} ${url.pathname}` })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
 }
 
 function closeServer(server: Server): Promise<void> {
