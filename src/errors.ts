@@ -68,7 +68,7 @@ export class HttpError extends SymblError {
   constructor(details: HttpErrorDetails, hint?: string, code: SymblErrorCode = 'http') {
     const serverMessage = messageOf(details.body)
     const what = `${details.method} ${details.url} failed with HTTP ${details.status}`
-    super(code, what + (serverMessage ? `: ${serverMessage}` : '') + (hint ? `. ${hint}` : ''))
+    super(code, what + (serverMessage ? `: ${serverMessage.replace(/\.$/, '')}` : '') + (hint ? `. ${hint}` : ''))
     this.status = details.status
     this.method = details.method
     this.url = details.url

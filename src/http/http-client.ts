@@ -122,7 +122,7 @@ export class HttpClient {
     const cause = (error as { cause?: { code?: string; message?: string } })?.cause
     const detail = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error))
     const hidden = this.hidden()
-    return new NetworkError(`Could not reach ${safeUrl(url)} (${redact(detail, hidden)}). Check \`baseUrl\` and the network`, redactError(error, hidden))
+    return new NetworkError(`Could not reach ${safeUrl(url)} (${redact(detail, hidden)}). Check \`baseUrl\` and the network${typeof document === 'undefined' ? '' : ' (in a browser also CORS: the server must allow this page\'s origin)'}`, redactError(error, hidden))
   }
 }
 
