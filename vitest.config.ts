@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 import { playwright } from '@vitest/browser-playwright'
 
@@ -15,6 +16,8 @@ const firefoxPrefs = {
   'media.navigator.permission.disabled': true,
   'media.cubeb.force_mock_context': true,
 }
+// The browser project's static files: global-setup.ts writes msw's mockServiceWorker.js there (git-ignored).
+const browserPublicDir = fileURLToPath(new URL('./test/browser/.public/', import.meta.url))
 const browsers = (process.env.SYMBL_TEST_BROWSERS ?? 'chromium,firefox').split(',').filter(Boolean)
 
 export default defineConfig({
@@ -30,8 +33,11 @@ export default defineConfig({
         },
       },
       {
+        // Served at the page's origin: mockServiceWorker.js for emulator-msw.test.ts.
+        publicDir: browserPublicDir,
         // Pre-bundled up front: discovered mid-run, vite would reload the page under a running test.
-        optimizeDeps: { include: ['eventemitter3', 'ky'] },
+        // sentiment (CommonJS) and compromise are the emulator core's, msw/browser its msw front's.
+        optimizeDeps: { include: ['eventemitter3', 'ky', 'sentiment', 'compromise', 'msw', 'msw/browser'] },
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],

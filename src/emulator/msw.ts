@@ -8,6 +8,13 @@
 import { http, HttpResponse, ws, type HttpHandler, type WebSocketHandler } from 'msw'
 import type { EmulatorCore } from './core/core.js'
 
+// The core and its fault API again, from this entry: `symbl-sdk/emulator` also holds the Node server
+// (node:http, ws), which a browser bundle cannot load; this module imports nothing from Node.
+export { EmulatorCore, type EmulatorCoreOptions } from './core/core.js'
+export { Faults, type FailRule, type LatencyRule, type PathMatcher, type SocketFaultRule } from './core/faults.js'
+export type { PreloadContext, PreloadKey } from './core/preload.js'
+export type { PreloadedMessage, Speaker } from './core/types.js'
+
 export interface EmulatorHandlerOptions {
   /** REST base URL to intercept (default https://api.symbl.ai). */
   baseUrl?: string
@@ -28,6 +35,22 @@ async function* chunks(stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8A
   }
 }
 
+/**
+ * The request body as chunks. Firefox has no `Request.prototype.body` (it is undefined even when
+ * the request has a body: https://bugzilla.mozilla.org/show_bug.cgi?id=1387483), so there the body
+ * is read whole with arrayBuffer(); an empty one counts as none, as `body: null` does elsewhere.
+ */
+async function bodyOf(request: Request): Promise<AsyncIterable<Uint8Array> | null> {
+  if (request.body !== undefined) return request.body ? chunks(request.body) : null
+  if (request.method === 'GET' || request.method === 'HEAD') return null
+  const bytes = new Uint8Array(await request.arrayBuffer())
+  return bytes.length ? once(bytes) : null
+}
+
+async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+  yield bytes
+}
+
 export function createEmulatorHandlers(core: EmulatorCore, options: EmulatorHandlerOptions = {}): Array<HttpHandler | WebSocketHandler> {
   const baseUrl = (options.baseUrl ?? 'https://api.symbl.ai').replace(/\/+$/, '')
   const wsBase = (options.wsUrl ?? baseUrl.replace(/^http/, 'ws')).replace(/\/+$/, '')
@@ -36,7 +59,7 @@ export function createEmulatorHandlers(core: EmulatorCore, options: EmulatorHand
 
   const rest = http.all(`${baseUrl}/*`, async ({ request }) => {
     if (request.method === 'OPTIONS') return new HttpResponse(null, { status: 204 })
-    const answer = await core.handle({ method: request.method, url: new URL(request.url), headers: request.headers, body: request.body ? chunks(request.body) : null })
+    const answer = await core.handle({ method: request.method, url: new URL(request.url), headers: request.headers, body: await bodyOf(request) })
     if (answer.contentType !== undefined && typeof answer.body === 'string') return new HttpResponse(answer.body, { status: answer.status, headers: { 'content-type': answer.contentType } })
     return HttpResponse.json(answer.body as Record<string, unknown>, { status: answer.status })
   })

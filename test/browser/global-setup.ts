@@ -6,6 +6,12 @@
 // Also the local emulator (src/emulator) for the REST and streaming tests of rest.test.ts, with a
 // token endpoint made by the SDK's own createTokenHandler (as a web app's server would) and a
 // small control endpoint through which the browser arms the emulator's faults.
+// And msw's service worker script (what `msw init` copies) in the browser project's publicDir
+// (test/browser/.public/, git-ignored), so emulator-msw.test.ts can start `setupWorker` at the page's origin.
+// Global setups run before vitest creates the browser project's vite server, which lists its publicDir
+// once when it starts, so the file is served from the first run on.
+import { copyFileSync, mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { TestProject } from 'vitest/node'
@@ -102,7 +108,14 @@ export function analyse(pcm: Buffer, rate: number): Pick<ReceivedStats, 'loudBlo
   }
 }
 
+/** The same file as `npx msw init test/browser/.public --no-save` writes, for the installed msw. */
+export function writeMockServiceWorker(dir = new URL('./.public/', import.meta.url)): void {
+  mkdirSync(dir, { recursive: true })
+  copyFileSync(createRequire(import.meta.url).resolve('msw/mockServiceWorker.js'), new URL('mockServiceWorker.js', dir))
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  writeMockServiceWorker()
   const audio = new Map<string, Buffer[]>()
   const fake = await FakeServer.start({
     checkCounter: false,
