@@ -3,6 +3,7 @@
 // Blob, ArrayBuffer, ReadableStream), text jobs and every Conversation read the demo makes, errors
 // as a browser sees them, the refused-token recovery through a token endpoint made with
 // createTokenHandler, and streaming (a refused handshake is only close 1006 in a browser).
+import { wav } from '../fixtures/wav.js'
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import { Symbl, speakerSentiment, type StreamingConnection, type UploadProgress, type WebSocketConstructor } from '../../src/browser.js'
 import { ConfigError, ConnectionError, NetworkError, NotFoundError, ValidationError } from '../../src/errors.js'
@@ -47,22 +48,7 @@ function speechWav(): Uint8Array<ArrayBuffer> {
   const rate = 16000
   const parts: Array<[number, boolean]> = [[0.5, false], [1, true], [1, false], [0.8, true], [0.7, false]]
   const total = parts.reduce((n, [s]) => n + Math.round(s * rate), 0)
-  const out = new Uint8Array(44 + total * 2)
-  const v = new DataView(out.buffer)
-  const str = (at: number, s: string) => [...s].forEach((c, i) => v.setUint8(at + i, c.charCodeAt(0)))
-  str(0, 'RIFF')
-  v.setUint32(4, 36 + total * 2, true)
-  str(8, 'WAVE')
-  str(12, 'fmt ')
-  v.setUint32(16, 16, true)
-  v.setUint16(20, 1, true)
-  v.setUint16(22, 1, true)
-  v.setUint32(24, rate, true)
-  v.setUint32(28, rate * 2, true)
-  v.setUint16(32, 2, true)
-  v.setUint16(34, 16, true)
-  str(36, 'data')
-  v.setUint32(40, total * 2, true)
+  const samples = new Int16Array(total)
   let at = 0
   for (const [seconds, loud] of parts) {
     const n = Math.round(seconds * rate)
@@ -70,11 +56,11 @@ function speechWav(): Uint8Array<ArrayBuffer> {
       const t = i / rate
       const envelope = 0.6 + 0.4 * Math.sin(2 * Math.PI * 4 * t)
       const voice = (Math.sin(2 * Math.PI * 140 * t) + 0.5 * Math.sin(2 * Math.PI * 280 * t) + 0.25 * Math.sin(2 * Math.PI * 420 * t)) / 1.75
-      v.setInt16(44 + (at + i) * 2, loud ? Math.round(0.3 * 32767 * envelope * voice) : 0, true)
+      samples[at + i] = loud ? Math.round(0.3 * 32767 * envelope * voice) : 0
     }
     at += n
   }
-  return out
+  return wav(samples, rate)
 }
 
 const WAV = speechWav()

@@ -44,28 +44,7 @@ export function pcm(sampleRate: number, parts: Array<[number, number]>): Int16Ar
   return out
 }
 
-/** A 16-bit mono PCM WAV file of `samples` (shared with the SDK's integration tests). */
-export function wav(samples: Int16Array, sampleRate = 16000): Uint8Array<ArrayBuffer> {
-  const data = samples.byteLength
-  const buf = new ArrayBuffer(44 + data)
-  const v = new DataView(buf)
-  const str = (at: number, s: string): void => [...s].forEach((c, i) => v.setUint8(at + i, c.charCodeAt(0)))
-  str(0, 'RIFF')
-  v.setUint32(4, 36 + data, true)
-  str(8, 'WAVE')
-  str(12, 'fmt ')
-  v.setUint32(16, 16, true)
-  v.setUint16(20, 1, true)
-  v.setUint16(22, 1, true)
-  v.setUint32(24, sampleRate, true)
-  v.setUint32(28, sampleRate * 2, true)
-  v.setUint16(32, 2, true)
-  v.setUint16(34, 16, true)
-  str(36, 'data')
-  v.setUint32(40, data, true)
-  new Uint8Array(buf, 44).set(new Uint8Array(samples.buffer, samples.byteOffset, data))
-  return new Uint8Array(buf)
-}
+export { wav } from '../fixtures/wav.js'
 
 export interface Client {
   ws: WebSocket
