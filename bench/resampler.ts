@@ -1,7 +1,7 @@
 // Resampler speed and quality figures, plus the size of the browser microphone code.
 // Run: npx tsx bench/resampler.ts
 
-import { gzipSync } from 'node:zlib'
+import { minGzipSize } from './_bundle.js'
 import { Resampler } from '../src/audio/resampler.js'
 import { measureQuality } from '../test/node/audio-measure.js'
 
@@ -36,21 +36,10 @@ function countError(outRate: number): number {
   return worst
 }
 
+/** The microphone capture code (worklet source included) as an app bundles it, min+gzip. */
 async function bundleSize(): Promise<{ min: number; gz: number }> {
-  const { build } = await import('vite')
-  const result = await build({
-    configFile: false,
-    logLevel: 'silent',
-    build: {
-      write: false,
-      minify: true,
-      target: 'es2022',
-      lib: { entry: 'src/audio/microphone.ts', formats: ['es'], fileName: 'microphone' },
-    },
-  })
-  const output = (Array.isArray(result) ? result[0] : result) as { output: { code?: string }[] }
-  const code = output.output.map((o) => o.code ?? '').join('')
-  return { min: code.length, gz: gzipSync(code, { level: 9 }).length }
+  const { min, gzip } = await minGzipSize(`export { captureMicrophone } from '${process.cwd()}/src/audio/microphone.ts'`)
+  return { min, gz: gzip }
 }
 
 const fmt = (n: number, d = 1) => n.toFixed(d)

@@ -229,26 +229,14 @@ describe('captureMicrophone errors', () => {
   })
 
   it('a worklet that cannot load (blocked URL) is worklet-unavailable, and the microphone is released', async () => {
-    const tracks: MediaStreamTrack[] = []
-    const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices)
-    vi.spyOn(navigator.mediaDevices, 'getUserMedia').mockImplementation(async (c) => {
-      const s = await real(c)
-      tracks.push(...s.getTracks())
-      return s
-    })
+    const tracks = recordTracks()
     expect(await reasonOf(captureMicrophone({ ...opts, workletUrl: '/no/such/processor.js' }))).toBe('worklet-unavailable')
     expect(tracks.length).toBe(1)
     expect(tracks[0].readyState).toBe('ended')
   })
 
   it('an AudioContext that cannot be created is a MicrophoneError, and the microphone is released', async () => {
-    const tracks: MediaStreamTrack[] = []
-    const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices)
-    vi.spyOn(navigator.mediaDevices, 'getUserMedia').mockImplementation(async (c) => {
-      const s = await real(c)
-      tracks.push(...s.getTracks())
-      return s
-    })
+    const tracks = recordTracks()
     // What a browser does past its limit of open contexts (Chromium: 6 real-time contexts in old versions).
     class RefusedContext {
       constructor() {
@@ -319,4 +307,16 @@ function longestLoudStretch(samples: number[], win: number, threshold: number): 
     }
   }
   return samples.slice(best[0], best[1])
+}
+
+/** Lets getUserMedia through while keeping every track it hands out, to check they are released. */
+function recordTracks(): MediaStreamTrack[] {
+  const tracks: MediaStreamTrack[] = []
+  const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices)
+  vi.spyOn(navigator.mediaDevices, 'getUserMedia').mockImplementation(async (c) => {
+    const s = await real(c)
+    tracks.push(...s.getTracks())
+    return s
+  })
+  return tracks
 }
