@@ -29,3 +29,41 @@ export async function minGzipSize(code: string): Promise<{ min: number; gzip: nu
 }
 
 export const kb = (n: number) => `${(n / 1024).toFixed(2)} KB`
+
+export interface ChunkSize {
+  name: string
+  /** Loaded with the entry (statically imported, transitively) rather than behind an import(). */
+  upfront: boolean
+  min: number
+  gzip: number
+}
+
+/** Bundles `code` as an app would and sizes each chunk (each gzipped on its own, as it is served). */
+export async function chunkSizes(code: string): Promise<ChunkSize[]> {
+  const all = await bundleChunks(code)
+  const upfront = new Set<string>()
+  const visit = (name: string) => {
+    if (upfront.has(name)) return
+    upfront.add(name)
+    all.find((c) => c.fileName === name)?.imports.forEach(visit)
+  }
+  all.filter((c) => c.isEntry).forEach((c) => visit(c.fileName))
+  // A chunk is named after its largest module (rolldown names shared chunks after any one of them).
+  const label = (c: Rollup.OutputChunk) =>
+    (Object.entries(c.modules)
+      .sort((a, b) => b[1].renderedLength - a[1].renderedLength)[0]?.[0]
+      .replace(/^.*\/(src|node_modules)\//, '')
+      .replace(/\/distribution\/.*$/, '')
+      .replace(/\.ts$/, '') ?? c.fileName) + ` +${Object.keys(c.modules).length - 1}`
+  return all.map((c) => ({ name: label(c), upfront: upfront.has(c.fileName), min: c.code.length, gzip: gzipSync(c.code, { level: 9 }).length }))
+}
+
+/** One line: the total, what loads up front, and each chunk loaded on first use. */
+export function describeChunks(parts: ChunkSize[]): string {
+  const sum = (list: ChunkSize[]) => list.reduce((n, c) => n + c.gzip, 0)
+  const lazy = parts.filter((c) => !c.upfront)
+  return (
+    `${kb(sum(parts))} min+gzip in all (${kb(sum(parts.filter((c) => c.upfront)))} up front` +
+    (lazy.length ? `, ${kb(sum(lazy))} loaded on first use in ${lazy.length} chunk${lazy.length > 1 ? 's' : ''}: ${lazy.map((c) => `${c.name} ${kb(c.gzip)}`).join(', ')})` : ')')
+  )
+}

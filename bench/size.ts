@@ -1,7 +1,7 @@
 // Bundle sizes (min+gzip) a browser app pays. Targets: full client ≤ 12 KB.
 import { readFileSync, existsSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
-import { kb, minGzipSize } from './_bundle.js'
+import { chunkSizes, describeChunks, kb, minGzipSize } from './_bundle.js'
 
 const cases: Array<[string, string]> = [
   ['minimal use (SymblClient + ConversationsApi)', `import { SymblClient, ConversationsApi } from 'symbl-sdk'; export const x = [SymblClient, ConversationsApi]`],
@@ -9,7 +9,7 @@ const cases: Array<[string, string]> = [
 ]
 for (const [name, code] of cases) {
   const { min, gzip } = await minGzipSize(code)
-  console.log(`size: browser ESM, ${name}: ${kb(gzip)} min+gzip (${kb(min)} min)`)
+  console.log(`size: browser ESM, ${name}: ${kb(gzip)} min+gzip as one file (${kb(min)} min); as served, ${describeChunks(await chunkSizes(code))}`)
 }
 const cdn = 'dist/cdn/symbl.iife.js'
 if (existsSync(cdn)) {

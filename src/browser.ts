@@ -9,16 +9,6 @@ export * from './index.js'
 // Microphone capture (AudioWorklet): browsers only, so it is not in the shared index.
 export { captureMicrophone } from './audio/load-microphone.js'
 export { processorSource } from './audio/worklet-source.js'
-// Named here as well as in index.ts: the IIFE build inlines the lazily loaded audio modules behind
-// init functions, and rolldown only runs at start-up the inits of modules the entry names itself
-// (through `export *` the CDN global got AudioFormatError, MicrophoneError, Linear16Encoder and
-// WavDecoder as undefined). test/browser/streaming-mic.test.ts checks the global.
-export { AudioFormatError, MicrophoneError } from './audio/errors.js'
-export { Linear16Encoder } from './audio/linear16.js'
-export { WavDecoder, openWav, decodeWav } from './audio/wav.js'
-export { pcmToLinear16 } from './audio/pcm-stream.js'
-export { Resampler } from './audio/resampler.js'
-export { floatToInt16LE, int16ToFloat32 } from './audio/pcm.js'
 
 export class Symbl extends SymblBase {
   /** The runtime this build is for. */

@@ -4,10 +4,10 @@ import { invalid, optionalObject } from '../http/check.js'
 import type { HttpMethod } from '../http/http-client.js'
 import { pathId, type Query } from '../http/url.js'
 import { Conversation } from '../conversations/conversation.js'
-import { contentTypeFor, type MediaKind } from './content-type.js'
+import type { MediaKind } from './content-type.js'
 import { checkWaitOptions, type WaitOptions } from './job-waiter.js'
 import type { JobReference } from './parameters.js'
-import { openSource, upload, type UploadInput, type UploadProgress } from './upload.js'
+import type { UploadInput, UploadProgress } from './upload.js'
 
 /** Options of every submit and append call. */
 export interface SubmitOptions<P> extends WaitOptions {
@@ -62,6 +62,8 @@ export async function submitFile(
   options: FileSubmitOptions<object> = {},
 ): Promise<Conversation> {
   checkOptions(options)
+  // Loaded on first use: most apps send URLs or text, or only read conversations.
+  const [{ openSource, upload }, { contentTypeFor }] = await Promise.all([import('./upload.js'), import('./content-type.js')])
   const source = await openSource(client, file, options.size)
   const contentType = contentTypeFor(kind, options.contentType, source.name, source.type)
   const reference = await upload<JobReference>(client, {

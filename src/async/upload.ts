@@ -1,10 +1,11 @@
 import type { SymblClient } from '../client.js'
 import { ConfigError, TimeoutError, ValidationError } from '../errors.js'
-import { httpErrorFrom, readBody } from '../http/http-errors.js'
-import { resendDelay } from '../http/retry.js'
+import { httpErrorFrom } from '../http/http-errors.js'
+import { readBody } from '../http/read-body.js'
+import { resendDelay } from '../http/retry-rules.js'
 import { describe, safeUrl, type Query } from '../http/url.js'
 import type { UploadSource } from '../platform.js'
-import { sleep } from './job-waiter.js'
+import { sleep } from './job-poller.js'
 
 /**
  * What `processFile`/`appendFile` take. Everywhere: a `Blob`/`File`, an `ArrayBuffer`, a typed

@@ -1,6 +1,6 @@
 import type { SymblClient } from '../client.js'
 import { JobError } from '../errors.js'
-import { abortable, checkWaitOptions, fetchJobStatus, pollJob, type JobStatus, type WaitOptions } from '../async/job-waiter.js'
+import { abortable, checkWaitOptions, fetchJobStatus, type JobStatus, type WaitOptions } from '../async/job-waiter.js'
 import { ConversationsApi, type BoundConversationCalls } from './conversations-api.js'
 
 export interface ConversationIds {
@@ -149,7 +149,9 @@ export class Conversation {
     const controller = new AbortController()
     const ids = { jobId: this.jobId!, conversationId: this.conversationId }
     const settings = { ...this.#defaults, ...options, signal: controller.signal, onStatus: undefined }
-    const loop: Loop = { controller, users: 0, promise: pollJob(this.client, ids, settings, (s) => this.#report(s)) }
+    // The poller is loaded on first use (job-poller.ts).
+    const promise = import('../async/job-poller.js').then(({ pollJob }) => pollJob(this.client, ids, settings, (s) => this.#report(s)))
+    const loop: Loop = { controller, users: 0, promise }
     this.#loop = loop
     loop.promise.then(
       () => this.#end(loop, undefined),

@@ -1,9 +1,10 @@
-import ky, { HTTPError, TimeoutError as KyTimeoutError, type KyInstance, type Options as KyOptions } from 'ky'
+import type { Options as KyOptions } from 'ky'
 import { NetworkError, SymblError, TimeoutError } from '../errors.js'
 import { redact, redactError, type Log } from '../logger.js'
 import type { TokenSource } from '../auth/token-source.js'
-import { kyRetry, type NormalizedRetry } from './retry.js'
-import { httpErrorFrom, readBody } from './http-errors.js'
+import type { NormalizedRetry } from './retry.js'
+import type * as KyTransport from './ky-transport.js'
+import { readBody } from './read-body.js'
 import { safeUrl, toSearchParams, type Query } from './url.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
@@ -44,16 +45,26 @@ export interface HttpConfig {
  */
 export class HttpClient {
   readonly config: HttpConfig
-  // Two preconfigured instances, so a request only merges its own few options (ky's per-call
-  // option merging is a measurable part of its overhead on fast networks).
-  #idempotent: KyInstance
-  #once: KyInstance
+  // ky, loaded on the first request (see ky-transport.ts), and its instances once created.
+  #ky: typeof KyTransport | undefined
+  #transport: Promise<KyTransport.Transport> | undefined
 
   constructor(config: HttpConfig) {
     this.config = config
-    const base = { fetch: config.fetch, throwHttpErrors: true, timeout: config.timeout }
-    this.#idempotent = ky.create({ ...base, retry: kyRetry(config.retry, true) })
-    this.#once = ky.create({ ...base, retry: kyRetry(config.retry, false) })
+  }
+
+  #loadTransport(): Promise<KyTransport.Transport> {
+    return (this.#transport ??= import('./ky-transport.js').then(
+      (module) => {
+        this.#ky = module
+        return module.createTransport(this.config)
+      },
+      (error: unknown) => {
+        // A chunk that failed to download (offline page) may load on the next attempt.
+        this.#transport = undefined
+        throw error
+      },
+    ))
   }
 
   /** Every secret to hide from errors and logs: the app secret and the current and recent tokens. */
@@ -74,11 +85,11 @@ export class HttpClient {
   /** Sends the request and returns the successful Response (body unread). */
   async send(options: RequestOptions): Promise<Response> {
     const url = this.url(options.path, options.query)
-    const instance = options.idempotent ?? options.method !== 'POST' ? this.#idempotent : this.#once
+    const idempotent = options.idempotent ?? options.method !== 'POST'
     const kyOptions: KyOptions = { method: options.method, json: options.json, signal: options.signal, timeout: options.timeout ?? this.config.timeout }
     if (this.config.log.enabled) this.config.log('debug', `${options.method} ${safeUrl(url)}`)
-    if (options.auth === false) return this.#call(instance, url, kyOptions, options.headers)
-    return this.authorized(options.signal, (auth) => this.#call(instance, url, kyOptions, { ...options.headers, ...auth }))
+    if (options.auth === false) return this.#call(idempotent, url, kyOptions, options.headers)
+    return this.authorized(options.signal, (auth) => this.#call(idempotent, url, kyOptions, { ...options.headers, ...auth }))
   }
 
   /**
@@ -99,9 +110,11 @@ export class HttpClient {
     }
   }
 
-  async #call(instance: KyInstance, url: string, options: KyOptions, headers: Record<string, string> | undefined): Promise<Response> {
+  async #call(idempotent: boolean, url: string, options: KyOptions, headers: Record<string, string> | undefined): Promise<Response> {
     try {
-      return await instance(url, { ...options, headers: { accept: 'application/json', ...headers } })
+      // Inside the try: a ky chunk that fails to download becomes a NetworkError like any other.
+      const transport = await this.#loadTransport()
+      return await (idempotent ? transport.idempotent : transport.once)(url, { ...options, headers: { accept: 'application/json', ...headers } })
     } catch (error) {
       throw await this.fail(error, options.method ?? 'GET', url, options.signal ?? undefined, options.timeout)
     }
@@ -114,8 +127,9 @@ export class HttpClient {
   async fail(error: unknown, method: string, url: string, signal?: AbortSignal, timeout = this.config.timeout): Promise<unknown> {
     if (signal?.aborted) return signal.reason
     if (error instanceof SymblError) return error
-    if (error instanceof HTTPError) return httpErrorFrom(error.response, method, safeUrl(url), this.hidden())
-    if (error instanceof KyTimeoutError) {
+    const ky = this.#ky
+    if (ky && error instanceof ky.HTTPError) return ky.httpErrorFrom(error.response, method, safeUrl(url), this.hidden())
+    if (ky && error instanceof ky.TimeoutError) {
       return new TimeoutError(`${method} ${safeUrl(url)} got no answer within ${timeout} ms. Raise the \`timeout\` option or check the server`)
     }
     if (error instanceof Error && error.name === 'AbortError') return error

@@ -1,21 +1,9 @@
+// Error answers turned into the SDK's errors. Loaded with ky (ky-transport.ts) or the upload code:
+// a client whose requests all succeed never downloads it.
 import { AuthError, HttpError, NotFoundError, RateLimitError, type HttpErrorDetails } from '../errors.js'
 import { redactValue } from '../logger.js'
-import { retryAfterMs } from './retry.js'
-
-/** Parses a body as JSON when it looks like JSON, else returns the text (empty body: undefined). */
-export async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text()
-  if (text === '') return undefined
-  const type = response.headers.get('content-type') ?? ''
-  if (type.includes('json') || /^\s*[[{"]/.test(text)) {
-    try {
-      return JSON.parse(text)
-    } catch {
-      return text
-    }
-  }
-  return text
-}
+import { readBody } from './read-body.js'
+import { retryAfterMs } from './retry-rules.js'
 
 /**
  * Turns a non-2xx response into the matching `HttpError` subclass. The body is kept with `secrets`

@@ -1,6 +1,5 @@
 import { ConfigError } from '../errors.js'
 import type { Platform, WebSocketConstructor, WebSocketLike } from '../platform.js'
-import { browserUpload } from '../async/upload-browser.js'
 import { openInjected } from './open-socket.js'
 import { captureMicrophone } from '../audio/load-microphone.js'
 
@@ -15,7 +14,10 @@ export const browserPlatform: Platform = {
     if (!WS) throw new ConfigError('This environment has no WebSocket; pass one as the `WebSocket` option')
     return openInjected(WS, url, token)
   },
-  upload: browserUpload,
+  // XMLHttpRequest (for upload progress), loaded with the first upload.
+  async upload(request) {
+    return (await import('../async/upload-browser.js')).browserUpload(request)
+  },
   // Loaded on first use (load-microphone.ts), so an app that never opens the microphone does not ship it.
   captureMicrophone,
 }

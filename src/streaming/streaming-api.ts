@@ -1,5 +1,5 @@
 import type { SymblClient } from '../client.js'
-import { StreamingConnection } from './connection.js'
+import type { StreamingConnection } from './connection.js'
 import type { StreamingOptions } from './types.js'
 
 /** The Streaming API (contract 6): real-time conversations over a WebSocket. */
@@ -12,11 +12,10 @@ export class StreamingApi {
    * `ValidationError` for bad options, a `ConnectionError` for a refused handshake, a bad token or
    * an `error` frame, and a `TimeoutError` after `startTimeoutMs`.
    */
-  startConnection(options: StreamingOptions = {}): Promise<StreamingConnection> {
-    try {
-      return new StreamingConnection(this.client, options).start()
-    } catch (error) {
-      return Promise.reject(error)
-    }
+  async startConnection(options: StreamingOptions = {}): Promise<StreamingConnection> {
+    // Loaded on first use: the connection is most of the streaming code, and a page that creates
+    // the client for other areas (or before the user presses "start") should not download it.
+    const { StreamingConnection } = await import('./connection.js')
+    return new StreamingConnection(this.client, options).start()
   }
 }

@@ -232,7 +232,7 @@ describe('the CDN <script> bundle', () => {
     document.head.append(script)
     await loaded
     const G = window.Symbl
-    for (const name of ['captureMicrophone', 'processorSource', 'Resampler', 'openWav', 'decodeWav', 'WavDecoder', 'pcmToLinear16', 'Linear16Encoder', 'floatToInt16LE', 'MicrophoneError', 'AudioFormatError', 'StreamingConnection']) {
+    for (const name of ['captureMicrophone', 'processorSource', 'Resampler', 'openWav', 'decodeWav', 'WavDecoder', 'pcmToLinear16', 'Linear16Encoder', 'floatToInt16LE', 'MicrophoneError', 'AudioFormatError', 'StreamingConnection', 'TelephonyConnection']) {
       expect(typeof G[name], name).toBe('function')
     }
     // Every export is defined (a bundler bug once left lazily initialised classes undefined on the global).

@@ -45,3 +45,46 @@ describe('the browser build', () => {
     expect(code).not.toMatch(/from ["'](node:|ws["'])/)
   })
 })
+
+/** The modules of the chunks an app's page loads with `entry` (not those behind an import()). */
+async function upfrontModules(code: string): Promise<string[]> {
+  const { mkdirSync, mkdtempSync, writeFileSync } = await import('node:fs')
+  const { join, resolve } = await import('node:path')
+  mkdirSync('node_modules/.cache', { recursive: true })
+  const entry = resolve(mkdtempSync(join('node_modules/.cache', 'symbl-upfront-')), 'entry.ts')
+  writeFileSync(entry, code.replaceAll('symbl-sdk', resolve('src/browser.ts')))
+  const out = (await build({
+    configFile: false,
+    logLevel: 'silent',
+    publicDir: false,
+    resolve: { conditions: ['browser', 'module', 'import', 'default'], mainFields: ['browser', 'module', 'main'] },
+    build: { write: false, minify: false, lib: { entry, formats: ['es'], fileName: 'out' }, rolldownOptions: { platform: 'browser' } },
+  })) as Rollup.RollupOutput[]
+  const chunks = out.flatMap((o) => o.output).filter((c): c is Rollup.OutputChunk => c.type === 'chunk')
+  const seen = new Set<string>()
+  const visit = (name: string) => {
+    if (seen.has(name)) return
+    seen.add(name)
+    chunks.find((c) => c.fileName === name)?.imports.forEach(visit)
+  }
+  chunks.filter((c) => c.isEntry).forEach((c) => visit(c.fileName))
+  return chunks.filter((c) => seen.has(c.fileName)).flatMap((c) => Object.keys(c.modules)).map((id) => id.replace(/^.*\/(src|node_modules)\//, ''))
+}
+
+describe('what a page loads up front', () => {
+  // The heavy parts load on first use, so creating the client costs a page little (bench/size.ts
+  // prints the figures). A static import added by mistake would pull one back in silently.
+  const lazy = [/^ky\//, /^eventemitter3\//, /streaming\/connection/, /telephony\/(subscription|telephony-connection|dial)/, /async\/(upload|job-poller|content-type)/, /audio\/(microphone|resampler|wav|worklet)/, /http\/(http-errors|retry-rules)/]
+
+  it('new Symbl() with every area leaves ky, the connections, uploads and audio for later', { timeout: 60_000 }, async () => {
+    const modules = await upfrontModules(`import { Symbl } from 'symbl-sdk'; export const s = (o) => new Symbl(o)`)
+    expect(modules).toContain('conversations/conversations-api.ts')
+    expect(modules.filter((m) => lazy.some((re) => re.test(m)))).toEqual([])
+  })
+
+  it('a streaming-only page loads neither ky nor the connection before startConnection', { timeout: 60_000 }, async () => {
+    const modules = await upfrontModules(`import { SymblClient, StreamingApi } from 'symbl-sdk'; export const x = [SymblClient, StreamingApi]`)
+    expect(modules).toContain('streaming/streaming-api.ts')
+    expect(modules.filter((m) => lazy.some((re) => re.test(m)))).toEqual([])
+  })
+})
