@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite'
+import { defineConfig, type Plugin } from 'vite'
 import { builtinModules } from 'node:module'
 
 // Library builds, one per `--mode`:
@@ -9,6 +9,27 @@ import { builtinModules } from 'node:module'
 // Types come from `tsc -p tsconfig.build.json` (see scripts/build.mjs).
 const deps = ['ky', 'isomorphic-ws', 'ws', 'eventemitter3', 'sentiment', 'compromise', /^msw(\/|$)/]
 const nodeBuiltins = [/^node:/, ...builtinModules]
+
+/**
+ * For the CDN bundle only: turns the SDK's own `import('./x.js')` into a static namespace import.
+ * A single-file IIFE cannot load anything later anyway, and rolldown would wrap every lazily
+ * imported module in an init function (about 1 KB min+gzip in all) to keep their start order.
+ */
+function staticImportsForCdn(): Plugin {
+  return {
+    name: 'symbl-static-imports-for-cdn',
+    transform(code, id) {
+      if (!/\/src\/(?!emulator\/).*\.ts$/.test(id) || !code.includes('import(')) return null
+      const added: string[] = []
+      const out = code.replace(/\bimport\((['"])(\.{1,2}\/[^'"]+)\1\)/g, (_match, _quote, path: string) => {
+        const name = `__symblLazy${added.length}`
+        added.push(`import * as ${name} from ${JSON.stringify(path)}`)
+        return `Promise.resolve(${name})`
+      })
+      return added.length ? { code: `${added.join('\n')}\n${out}`, map: null } : null
+    },
+  }
+}
 
 export default defineConfig(({ mode }) => {
   const isBrowser = mode === 'browser' || mode === 'cdn'
@@ -22,6 +43,7 @@ export default defineConfig(({ mode }) => {
         : { index: 'src/node.ts', emulator: 'src/emulator/index.ts', 'emulator-msw': 'src/emulator/msw.ts', 'emulator-cli': 'src/emulator/cli.ts' }
   return {
     publicDir: false,
+    plugins: mode === 'cdn' ? [staticImportsForCdn()] : [],
     resolve: {
       conditions: isBrowser ? ['browser', 'module', 'import', 'default'] : ['node', 'module', 'import', 'default'],
       mainFields: isBrowser ? ['browser', 'module', 'main'] : ['module', 'main'],
