@@ -30,6 +30,18 @@ export async function minGzipSize(code: string): Promise<{ min: number; gzip: nu
 
 export const kb = (n: number) => `${(n / 1024).toFixed(2)} KB`
 
+/** The chunks a page loads with the entry: the entry and what it imports statically, transitively. */
+export function upfrontFileNames(chunks: Rollup.OutputChunk[]): Set<string> {
+  const upfront = new Set<string>()
+  const visit = (name: string) => {
+    if (upfront.has(name)) return
+    upfront.add(name)
+    chunks.find((c) => c.fileName === name)?.imports.forEach(visit)
+  }
+  chunks.filter((c) => c.isEntry).forEach((c) => visit(c.fileName))
+  return upfront
+}
+
 export interface ChunkSize {
   name: string
   /** Loaded with the entry (statically imported, transitively) rather than behind an import(). */
@@ -41,13 +53,7 @@ export interface ChunkSize {
 /** Bundles `code` as an app would and sizes each chunk (each gzipped on its own, as it is served). */
 export async function chunkSizes(code: string): Promise<ChunkSize[]> {
   const all = await bundleChunks(code)
-  const upfront = new Set<string>()
-  const visit = (name: string) => {
-    if (upfront.has(name)) return
-    upfront.add(name)
-    all.find((c) => c.fileName === name)?.imports.forEach(visit)
-  }
-  all.filter((c) => c.isEntry).forEach((c) => visit(c.fileName))
+  const upfront = upfrontFileNames(all)
   // A chunk is named after its largest module (rolldown names shared chunks after any one of them).
   const label = (c: Rollup.OutputChunk) =>
     (Object.entries(c.modules)

@@ -1,6 +1,7 @@
 import { builtinModules } from 'node:module'
 import { build, type Rollup } from 'vite'
 import { describe, expect, it } from 'vitest'
+import { bundleChunks, upfrontFileNames } from '../../../bench/_bundle.js'
 
 /**
  * Bundles the browser entry for the browser platform with every dependency inlined and fails on
@@ -46,29 +47,12 @@ describe('the browser build', () => {
   })
 })
 
-/** The modules of the chunks an app's page loads with `entry` (not those behind an import()). */
+/** The modules of the chunks an app's page loads with `code` (not those behind an import()). */
 async function upfrontModules(code: string): Promise<string[]> {
-  const { mkdirSync, mkdtempSync, writeFileSync } = await import('node:fs')
-  const { join, resolve } = await import('node:path')
-  mkdirSync('node_modules/.cache', { recursive: true })
-  const entry = resolve(mkdtempSync(join('node_modules/.cache', 'symbl-upfront-')), 'entry.ts')
-  writeFileSync(entry, code.replaceAll('symbl-sdk', resolve('src/browser.ts')))
-  const out = (await build({
-    configFile: false,
-    logLevel: 'silent',
-    publicDir: false,
-    resolve: { conditions: ['browser', 'module', 'import', 'default'], mainFields: ['browser', 'module', 'main'] },
-    build: { write: false, minify: false, lib: { entry, formats: ['es'], fileName: 'out' }, rolldownOptions: { platform: 'browser' } },
-  })) as Rollup.RollupOutput[]
-  const chunks = out.flatMap((o) => o.output).filter((c): c is Rollup.OutputChunk => c.type === 'chunk')
-  const seen = new Set<string>()
-  const visit = (name: string) => {
-    if (seen.has(name)) return
-    seen.add(name)
-    chunks.find((c) => c.fileName === name)?.imports.forEach(visit)
-  }
-  chunks.filter((c) => c.isEntry).forEach((c) => visit(c.fileName))
-  return chunks.filter((c) => seen.has(c.fileName)).flatMap((c) => Object.keys(c.modules)).map((id) => id.replace(/^.*\/(src|node_modules)\//, ''))
+  // The same bundling as `npm run bench -- size`, minified as an app's production build would be.
+  const chunks = await bundleChunks(code)
+  const upfront = upfrontFileNames(chunks)
+  return chunks.filter((c) => upfront.has(c.fileName)).flatMap((c) => Object.keys(c.modules)).map((id) => id.replace(/^.*\/(src|node_modules)\//, ''))
 }
 
 describe('what a page loads up front', () => {
