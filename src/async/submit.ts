@@ -3,6 +3,7 @@ import { SymblError } from '../errors.js'
 import { invalid, optionalObject } from '../http/check.js'
 import type { HttpMethod } from '../http/http-client.js'
 import { pathId, type Query } from '../http/url.js'
+import { loadPart } from '../utils/load-part.js'
 import { Conversation } from '../conversations/conversation.js'
 import type { MediaKind } from './content-type.js'
 import { checkWaitOptions, type WaitOptions } from './job-waiter.js'
@@ -63,7 +64,7 @@ export async function submitFile(
 ): Promise<Conversation> {
   checkOptions(options)
   // Loaded on first use: most apps send URLs or text, or only read conversations.
-  const [{ openSource, upload }, { contentTypeFor }] = await Promise.all([import('./upload.js'), import('./content-type.js')])
+  const [{ openSource, upload }, { contentTypeFor }] = await loadPart('file uploads', () => Promise.all([import('./upload.js'), import('./content-type.js')]))
   const source = await openSource(client, file, options.size)
   const contentType = contentTypeFor(kind, options.contentType, source.name, source.type)
   const reference = await upload<JobReference>(client, {

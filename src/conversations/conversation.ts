@@ -1,5 +1,6 @@
 import type { SymblClient } from '../client.js'
 import { JobError } from '../errors.js'
+import { loadPart } from '../utils/load-part.js'
 import { abortable, checkWaitOptions, fetchJobStatus, type JobStatus, type WaitOptions } from '../async/job-waiter.js'
 import { ConversationsApi, type BoundConversationCalls } from './conversations-api.js'
 
@@ -150,7 +151,7 @@ export class Conversation {
     const ids = { jobId: this.jobId!, conversationId: this.conversationId }
     const settings = { ...this.#defaults, ...options, signal: controller.signal, onStatus: undefined }
     // The poller is loaded on first use (job-poller.ts).
-    const promise = import('../async/job-poller.js').then(({ pollJob }) => pollJob(this.client, ids, settings, (s) => this.#report(s)))
+    const promise = loadPart('job polling', () => import('../async/job-poller.js')).then(({ pollJob }) => pollJob(this.client, ids, settings, (s) => this.#report(s)))
     const loop: Loop = { controller, users: 0, promise }
     this.#loop = loop
     loop.promise.then(

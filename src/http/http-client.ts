@@ -5,6 +5,7 @@ import type { TokenSource } from '../auth/token-source.js'
 import type { NormalizedRetry } from './retry.js'
 import type * as KyTransport from './ky-transport.js'
 import { readBody } from './read-body.js'
+import { loadPart } from '../utils/load-part.js'
 import { safeUrl, toSearchParams, type Query } from './url.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
@@ -54,7 +55,7 @@ export class HttpClient {
   }
 
   #loadTransport(): Promise<KyTransport.Transport> {
-    return (this.#transport ??= import('./ky-transport.js').then(
+    return (this.#transport ??= loadPart('the HTTP layer', () => import('./ky-transport.js')).then(
       (module) => {
         this.#ky = module
         return module.createTransport(this.config)

@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.js'
 import type { Platform, WebSocketConstructor, WebSocketLike } from '../platform.js'
 import { openInjected } from './open-socket.js'
+import { loadPart } from '../utils/load-part.js'
 import { captureMicrophone } from '../audio/load-microphone.js'
 
 /**
@@ -16,7 +17,7 @@ export const browserPlatform: Platform = {
   },
   // XMLHttpRequest (for upload progress), loaded with the first upload.
   async upload(request) {
-    return (await import('../async/upload-browser.js')).browserUpload(request)
+    return (await loadPart('file uploads', () => import('../async/upload-browser.js'))).browserUpload(request)
   },
   // Loaded on first use (load-microphone.ts), so an app that never opens the microphone does not ship it.
   captureMicrophone,

@@ -28,6 +28,7 @@ import { backoffDelay, reconnectPolicy, type ReconnectPolicy } from './reconnect
 import { ReplayEmitter } from './replay-emitter.js'
 import { ResendTail } from './resend-tail.js'
 import { abandonSocket } from './socket.js'
+import { loadPart } from '../utils/load-part.js'
 import type { AudioByteSource, SendAudioFromMicOptions, SendAudioOptions, SendAudioStreamOptions, SendAudioSummary } from './audio-input.js'
 import { payload, SendQueue, type ControlRecord } from './send-queue.js'
 import type { AudioEncoding, ConnectionState, MessageFrame, StreamingEvents, StreamingOptions, StreamingStats } from './types.js'
@@ -373,7 +374,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   /** Runs a file or stream sender (loaded on first use), counted in `#sources` while it runs. */
   async #send(method: string, run: (input: typeof import('./audio-input.js')) => Promise<SendAudioSummary>): Promise<SendAudioSummary> {
     this.#check(method)
-    const input = await import('./audio-input.js')
+    const input = await loadPart('audio input', () => import('./audio-input.js'))
     this.#sources++
     try {
       return await run(input)

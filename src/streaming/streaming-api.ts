@@ -1,6 +1,7 @@
 import type { SymblClient } from '../client.js'
 import type { StreamingConnection } from './connection.js'
 import type { StreamingOptions } from './types.js'
+import { loadPart } from '../utils/load-part.js'
 
 /** The Streaming API (contract 6): real-time conversations over a WebSocket. */
 export class StreamingApi {
@@ -15,7 +16,7 @@ export class StreamingApi {
   async startConnection(options: StreamingOptions = {}): Promise<StreamingConnection> {
     // Loaded on first use: the connection is most of the streaming code, and a page that creates
     // the client for other areas (or before the user presses "start") should not download it.
-    const { StreamingConnection } = await import('./connection.js')
+    const { StreamingConnection } = await loadPart('the streaming connection', () => import('./connection.js'))
     return new StreamingConnection(this.client, options).start()
   }
 }

@@ -2,6 +2,7 @@ import type { SymblClient } from '../client.js'
 import { ValidationError } from '../errors.js'
 import { describe, invalid } from '../http/check.js'
 import { pathId } from '../http/url.js'
+import { loadPart } from '../utils/load-part.js'
 import type { SubscriptionOptions } from './subscription.js'
 import type { TelephonyConnection } from './telephony-connection.js'
 import type { PstnOptions, SipOptions, TelephonySpeakerEvent, TelephonyStopResponse } from './types.js'
@@ -18,12 +19,12 @@ export class TelephonyApi {
 
   /** Dials a phone number (`POST /v1/endpoint:connect`, `endpoint.type: 'pstn'`). */
   async startPstn(options: PstnOptions): Promise<TelephonyConnection> {
-    return (await import('./dial.js')).dialPstn(this, options)
+    return (await loadPart('telephony', () => import('./dial.js'))).dialPstn(this, options)
   }
 
   /** Joins over SIP (`endpoint.type: 'sip'`). */
   async startSip(options: SipOptions): Promise<TelephonyConnection> {
-    return (await import('./dial.js')).dialSip(this, options)
+    return (await loadPart('telephony', () => import('./dial.js'))).dialSip(this, options)
   }
 
   /** Ends a call (`operation: 'stop'`); resolves with the server's answer (`summaryInfo` and ids). */
