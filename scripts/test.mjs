@@ -8,6 +8,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 
 const results = { passed: 0, failed: 0 }
 const failures = []
+const failedTests = []
+const firstLine = (text = '') => text.split('\n').find((line) => line.trim())?.trim().slice(0, 300) ?? ''
 mkdirSync('test-results', { recursive: true })
 
 function check(name, cmd, args, env = {}) {
@@ -32,6 +34,12 @@ function vitest(name, args, prefix = []) {
     return
   }
   const report = JSON.parse(readFileSync(out, 'utf8'))
+  // Named again at the very end: CI keeps only the tail of the output.
+  for (const file of report.testResults) {
+    const failed = file.assertionResults.filter((a) => a.status === 'failed')
+    if (file.status === 'failed' && failed.length === 0) failedTests.push(`[${name}] ${file.name}: ${firstLine(file.message)}`)
+    for (const a of failed) failedTests.push(`[${name}] ${a.fullName}: ${firstLine(a.failureMessages?.[0])}`)
+  }
   results.passed += report.numPassedTests
   results.failed += report.numFailedTests
   if (report.numFailedTests > 0 || report.numFailedTestSuites > 0) failures.push(`vitest ${name}`)
@@ -46,6 +54,7 @@ vitest(`node${process.versions.node.split('.')[0]}-and-browsers`, [])
 const versions = (process.env.SYMBL_TEST_NODE_VERSIONS ?? '22,24').split(',').filter(Boolean)
 for (const v of versions) vitest(`node${v}`, ['--project', 'node'], ['npm', 'exec', '--yes', `--package=node@${v}`, '--'])
 
+if (failedTests.length) console.log(`\nFailed tests:\n${failedTests.map((t) => `  ${t}`).join('\n')}`)
 if (failures.length) console.log(`\nFailed: ${failures.join('; ')}`)
 console.log(`\n${results.passed} passed, ${results.failed} failed`)
 process.exit(results.failed > 0 ? 1 : 0)

@@ -51,7 +51,10 @@ export interface MicrophoneHandle {
   readonly muted: boolean
   /** False once stopped or ended. */
   readonly active: boolean
-  /** Sends silence instead of the microphone (chunks keep flowing, so the stream timing holds). */
+  /**
+   * Sends silence instead of the microphone, from this call on: no chunk delivered afterwards carries
+   * sound, even one captured just before. Chunks keep flowing, so the stream timing holds.
+   */
   mute(): void
   unmute(): void
   /** Flushes the last partial chunk, stops the tracks and closes the context. Idempotent. */
@@ -197,8 +200,11 @@ function startSession({ options, stream, track, context, source, node, targetSam
     const m = event.data
     if (m.type === 'chunk') {
       if (!active) return
-      level = m.rms
-      options.onLevel?.(m.rms)
+      // mute() takes effect at once: a chunk the worklet captured before it heard of the mute (in
+      // flight on the port, or partly filled) is silenced here, so nothing after the call has sound.
+      if (muted) new Int16Array(m.pcm).fill(0)
+      level = muted ? 0 : m.rms
+      options.onLevel?.(level)
       options.onChunk(m.pcm)
     } else if (m.type === 'stopped') {
       onStopped?.()
