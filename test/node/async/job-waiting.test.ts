@@ -193,8 +193,7 @@ describe('wait: false', () => {
     first.abort(new Error('a gone'))
     expect(await a).toMatchObject({ message: 'a gone' })
     const before = state.statusCalls
-    await new Promise((r) => setTimeout(r, 40))
-    expect(state.statusCalls).toBeGreaterThan(before)
+    await vi.waitFor(() => expect(state.statusCalls).toBeGreaterThan(before), { timeout: 5000, interval: 5 })
     second.abort(new Error('b gone'))
     expect(await b).toMatchObject({ message: 'b gone' })
     await new Promise((r) => setTimeout(r, 10))
@@ -212,8 +211,7 @@ describe('wait: false', () => {
     expect(short).toBeInstanceOf(JobError)
     expect(short).toMatchObject({ code: 'job_timeout', status: 'in_progress' })
     const before = state.statusCalls
-    await new Promise((r) => setTimeout(r, 40))
-    expect(state.statusCalls).toBeGreaterThan(before)
+    await vi.waitFor(() => expect(state.statusCalls).toBeGreaterThan(before), { timeout: 5000, interval: 5 })
     forever.abort(new Error('done'))
     expect(await first).toMatchObject({ message: 'done' })
   })
