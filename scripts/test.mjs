@@ -1,6 +1,7 @@
 // `npm test`: every check the project has, with one closing line `N passed, N failed`.
 //   1. build (all four bundles + types), type check, publint --strict, attw --pack
-//   2. vitest: Node tests and the real-browser tests (Chromium, Firefox ESR) on this Node
+//   2. vitest: Node tests and the real-browser tests (Chromium, Firefox ESR) on this Node, each
+//      test retried once; tests that passed only on the retry are listed at the end
 //   3. the Node test project again on Node 22 and 24 (the `node` package from the npm registry)
 // SYMBL_TEST_NODE_VERSIONS="" skips step 3; SYMBL_TEST_BROWSERS=chromium limits the browsers.
 import { spawnSync } from 'node:child_process'
@@ -9,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 const results = { passed: 0, failed: 0 }
 const failures = []
 const failedTests = []
+const flakyTests = []
 const firstLine = (text = '') => text.split('\n').find((line) => line.trim())?.trim().slice(0, 300) ?? ''
 mkdirSync('test-results', { recursive: true })
 
@@ -22,12 +24,19 @@ function check(name, cmd, args, env = {}) {
 
 function vitest(name, args, prefix = []) {
   const out = `test-results/vitest-${name}.json`
+  const flakyOut = `test-results/flaky-${name}.json`
   rmSync(out, { force: true })
+  rmSync(flakyOut, { force: true })
   console.log(`\n=== vitest (${name})`)
   const [cmd, ...pre] = prefix.length ? prefix : ['npx']
-  const r = spawnSync(cmd, [...pre, 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${out}`, ...args], {
+  // One retry: a test that fails twice fails the run; one that passes only on the retry is named
+  // at the end as flaky (scripts/flaky-reporter.mjs), so it gets looked at rather than hidden.
+  const reporters = ['--reporter=default', '--reporter=json', '--reporter=./scripts/flaky-reporter.mjs']
+  const r = spawnSync(cmd, [...pre, 'vitest', 'run', '--retry=1', ...reporters, `--outputFile.json=${out}`, ...args], {
     stdio: 'inherit',
+    env: { ...process.env, SYMBL_FLAKY_OUT: flakyOut },
   })
+  if (existsSync(flakyOut)) flakyTests.push(...JSON.parse(readFileSync(flakyOut, 'utf8')).map((t) => `[${name}] ${t}`))
   if (!existsSync(out)) {
     results.failed++
     failures.push(`vitest ${name} (no report, exit ${r.status})`)
@@ -54,6 +63,7 @@ vitest(`node${process.versions.node.split('.')[0]}-and-browsers`, [])
 const versions = (process.env.SYMBL_TEST_NODE_VERSIONS ?? '22,24').split(',').filter(Boolean)
 for (const v of versions) vitest(`node${v}`, ['--project', 'node'], ['npm', 'exec', '--yes', `--package=node@${v}`, '--'])
 
+if (flakyTests.length) console.log(`\nPassed only on a retry (flaky, to look at):\n${flakyTests.map((t) => `  ${t}`).join('\n')}`)
 if (failedTests.length) console.log(`\nFailed tests:\n${failedTests.map((t) => `  ${t}`).join('\n')}`)
 if (failures.length) console.log(`\nFailed: ${failures.join('; ')}`)
 console.log(`\n${results.passed} passed, ${results.failed} failed`)
