@@ -64,8 +64,18 @@ export default defineConfig(({ mode }) => {
       },
       rolldownOptions: {
         external,
+        // On Node a lazy import() that the entry also imports statically costs nothing (no download);
+        // the browser build must never do it, so the warning stays on there.
+        onwarn(warning, warn) {
+          if (!isBrowser && warning.code === 'INEFFECTIVE_DYNAMIC_IMPORT') return
+          warn(warning)
+        },
         platform: isBrowser ? 'browser' : 'node',
         output: {
+          // The browser ESM keeps one file per source module, so an app's bundler splits it exactly
+          // as it would split src/: merged shared chunks would pull lazy parts (the connections,
+          // eventemitter3) into what a page loads up front.
+          ...(mode === 'browser' ? { preserveModules: true, preserveModulesRoot: 'src' } : {}),
           exports: mode === 'cdn' ? 'default' : 'named',
           banner: (chunk: { name: string }) => (chunk.name === 'emulator-cli' ? '#!/usr/bin/env node' : ''),
         },

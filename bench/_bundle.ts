@@ -1,17 +1,27 @@
 // Bundles a snippet of browser code the way an app's bundler would (browser conditions, minified,
 // every dependency included) and reports its min+gzip size.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { build, type Rollup } from 'vite'
 
+/**
+ * Where `symbl-sdk` comes from: `dist` is what the package publishes (dist/browser, built by
+ * `npm run build`), what an app installs; `src` is the source, bundled directly. Both must split
+ * the same way; the figures of the benchmarks are the published build's.
+ */
+export type Source = 'dist' | 'src'
+
+const ENTRIES: Record<Source, string> = { dist: 'dist/browser/index.js', src: 'src/browser.ts' }
+
 /** Bundles `code` (an app's entry; `symbl-sdk` means this repo's browser entry) and returns every chunk. */
-export async function bundleChunks(code: string): Promise<Rollup.OutputChunk[]> {
+export async function bundleChunks(code: string, from: Source = 'dist'): Promise<Rollup.OutputChunk[]> {
+  if (!existsSync(ENTRIES[from])) throw new Error(`${ENTRIES[from]} is missing: run npm run build first`)
   // Inside the project so bare imports resolve from its node_modules.
   mkdirSync('node_modules/.cache', { recursive: true })
   const dir = mkdtempSync(join('node_modules/.cache', 'symbl-size-'))
   const entry = resolve(dir, 'entry.ts')
-  writeFileSync(entry, code.replaceAll('symbl-sdk', resolve('src/browser.ts')))
+  writeFileSync(entry, code.replaceAll('symbl-sdk', resolve(ENTRIES[from])))
   const out = (await build({
     configFile: false,
     logLevel: 'silent',
@@ -23,8 +33,8 @@ export async function bundleChunks(code: string): Promise<Rollup.OutputChunk[]> 
 }
 
 /** Size of everything the snippet can load (all chunks, lazily loaded ones included), min+gzip. */
-export async function minGzipSize(code: string): Promise<{ min: number; gzip: number }> {
-  const js = (await bundleChunks(code)).map((c) => c.code).join('\n')
+export async function minGzipSize(code: string, from: Source = 'dist'): Promise<{ min: number; gzip: number }> {
+  const js = (await bundleChunks(code, from)).map((c) => c.code).join('\n')
   return { min: js.length, gzip: gzipSync(js, { level: 9 }).length }
 }
 
@@ -51,16 +61,16 @@ export interface ChunkSize {
 }
 
 /** Bundles `code` as an app would and sizes each chunk (each gzipped on its own, as it is served). */
-export async function chunkSizes(code: string): Promise<ChunkSize[]> {
-  const all = await bundleChunks(code)
+export async function chunkSizes(code: string, from: Source = 'dist'): Promise<ChunkSize[]> {
+  const all = await bundleChunks(code, from)
   const upfront = upfrontFileNames(all)
   // A chunk is named after its largest module (rolldown names shared chunks after any one of them).
   const label = (c: Rollup.OutputChunk) =>
     (Object.entries(c.modules)
       .sort((a, b) => b[1].renderedLength - a[1].renderedLength)[0]?.[0]
-      .replace(/^.*\/(src|node_modules)\//, '')
+      .replace(/^.*\/(src|dist\/browser|node_modules)\//, '')
       .replace(/\/distribution\/.*$/, '')
-      .replace(/\.ts$/, '') ?? c.fileName) + ` +${Object.keys(c.modules).length - 1}`
+      .replace(/\.[tj]s$/, '') ?? c.fileName) + ` +${Object.keys(c.modules).length - 1}`
   return all.map((c) => ({ name: label(c), upfront: upfront.has(c.fileName), min: c.code.length, gzip: gzipSync(c.code, { level: 9 }).length }))
 }
 

@@ -16,7 +16,11 @@ export interface SymblOptions {
   timeout?: number | false
   /** Retries for failed requests: a count, or detailed options. Default 2 retries. */
   retry?: number | RetryOptions
-  /** A `fetch` implementation to use instead of the global one. */
+  /**
+   * A `fetch` implementation to use instead of the global one, for every REST call and for file
+   * uploads (which otherwise use node:http on Node and XMLHttpRequest in browsers). On Node it must
+   * accept a `ReadableStream` body with `duplex: 'half'`, as Node's own fetch does.
+   */
   fetch?: typeof fetch
   /** A WebSocket constructor to use instead of the runtime's. */
   WebSocket?: WebSocketConstructor
@@ -79,6 +83,7 @@ export class SymblClient {
       retry: normalizeRetry(options.retry),
       // Looked up on each call so test interceptors that patch the global are seen.
       fetch: userFetch ?? ((input, init) => globalThis.fetch(input, init)),
+      fetchInjected: userFetch !== undefined,
       tokens: undefined,
       log: createLog(undefined, () => []),
       secrets: new Set([options.accessToken, (options as { appSecret?: unknown }).appSecret].filter((s): s is string => typeof s === 'string' && s !== '')),

@@ -21,7 +21,10 @@ export type * from './conversations/types.js'
 export { speakerSentiment, type SpeakerSentiment, type SentimentPoint } from './conversations/sentiment-series.js'
 export { StreamingApi } from './streaming/streaming-api.js'
 export { TelephonyApi } from './telephony/telephony-api.js'
-export { StreamingConnection } from './streaming/connection.js'
+// The connection classes are types here: the browser entry must not import their modules
+// statically, or bundlers load them with the page instead of on startConnection/startPstn (see
+// "What a page loads when" in the README). The Node entry exports the classes themselves.
+export type { StreamingConnection } from './streaming/connection.js'
 export { MalformedFrameError, QueueFullError, AudioNotDeliveredError, type UndeliveredAudio } from './streaming/errors.js'
 export type {
   StreamingOptions, StreamingEvents, StreamingSubscription, StreamingConfig, StreamingSpeaker, StreamingTracker, SpeechRecognition,
@@ -39,7 +42,7 @@ export { openWav, decodeWav, WavDecoder, type WavInfo, type WavStream } from './
 export { pcmToLinear16, type PcmStreamOptions, type ByteSource } from './audio/pcm-stream.js'
 export { MicrophoneError, AudioFormatError, type MicrophoneErrorReason, type AudioFormatErrorReason } from './audio/errors.js'
 export type { MicrophoneOptions, MicrophoneHandle } from './audio/microphone.js'
-export { TelephonyConnection } from './telephony/telephony-connection.js'
+export type { TelephonyConnection } from './telephony/telephony-connection.js'
 export type {
   PstnOptions, SipOptions, SipAudioConfig, TelephonyAction, TelephonySpeakerEvent, TelephonyStartResponse, TelephonyStopResponse,
   TelephonyEvents, TelephonySubscription, TranscriptResponseFrame,

@@ -8,6 +8,9 @@ import { nodePlatform } from './runtime/node-platform.js'
 import { SymblBase } from './symbl.js'
 
 export * from './index.js'
+// The classes too (types only in the shared index, for the browser's sake): `instanceof` works on Node.
+export { StreamingConnection } from './streaming/connection.js'
+export { TelephonyConnection } from './telephony/telephony-connection.js'
 export { createTokenHandler, toNodeListener, REJECTED_TOKEN_HEADER, type TokenHandler, type TokenHandlerOptions } from './auth/token-endpoint.js'
 export { findAppCredentials, type CredentialOptions } from './auth/credentials.js'
 

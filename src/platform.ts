@@ -68,7 +68,16 @@ export interface UploadRequest {
   signal: AbortSignal
   /** Called with the running total of bytes handed to the network. */
   onProgress: (sentBytes: number) => void
+  /**
+   * Called by a transport that cannot report progress before the answer (a browser's fetch sends
+   * a Blob whole): the stall timeout stops for this attempt, since a slow but healthy upload would
+   * look stalled. The caller's signal still ends it.
+   */
+  noProgress?: () => void
+  /** The client's fetch: the user's (the `fetch` option) when `fetchInjected`, else the runtime's. */
   fetch: typeof fetch
+  /** The user passed `fetch`: the upload goes through it instead of the platform's own transport. */
+  fetchInjected?: boolean
 }
 
 /** RFC 6455 subprotocols must be HTTP tokens; JWTs are. */

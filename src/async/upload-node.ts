@@ -43,7 +43,7 @@ const CHUNK = 256 * 1024
  * what keeps a 1 GB upload near the process's idle RSS: fresh buffers per chunk are garbage that
  * V8 collects late (tens of MB of it). It is safe only because the one consumer, `httpUpload`,
  * waits until a chunk is written to the socket before it reads the next (highWaterMark 0: no
- * read-ahead).
+ * read-ahead). The fetch transport (upload-fetch.ts) may read ahead, so it copies each chunk.
  */
 function fileStream(path: string): ReadableStream<Uint8Array> {
   // Opened on the first read, so a body that is never sent (the token call failed) holds no descriptor.
@@ -79,7 +79,7 @@ function fileStream(path: string): ReadableStream<Uint8Array> {
  * gives no signal when a chunk has left, so every chunk must be a fresh buffer; measured on a
  * 1 GiB upload that cost 120-140 MB peak RSS against under 100 MB here. Each chunk is written and
  * its write callback awaited before the next is read, which also makes progress mean "sent".
- * The client's `fetch` option is therefore not used for uploads on Node.
+ * It is used unless the user passed the client a `fetch`: that one is then used (upload-fetch.ts).
  */
 export function httpUpload(request: UploadRequest): Promise<Response> {
   const url = new URL(request.url)

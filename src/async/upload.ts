@@ -86,7 +86,8 @@ export interface UploadOptions {
 
 /**
  * Sends a file with the HTTP client's auth and error mapping, through the platform's streaming
- * transport (ky would buffer the body). A re-openable source is sent again after a 401 (with a
+ * transport (ky would buffer the body), which is the user's `fetch` when one was injected
+ * (upload-fetch.ts). A re-openable source is sent again after a 401 (with a
  * fresh token), a 429 (after its Retry-After) or a refused connection; a one-shot stream is never re-sent. There is no
  * overall time limit (a large file takes long); the client's `timeout` applies instead to
  * stalls: no byte sent and no answer for that long.
@@ -118,6 +119,8 @@ export async function upload<T>(client: SymblClient, options: UploadOptions): Pr
         size: source.size,
         signal: stall.signal,
         fetch: http.config.fetch,
+        fetchInjected: http.config.fetchInjected,
+        noProgress: stall.stop,
         onProgress: (sentBytes) => {
           stall.rearm()
           options.onUploadProgress?.({ sentBytes, totalBytes: source.size, fraction: source.size ? sentBytes / source.size : undefined })
@@ -165,6 +168,7 @@ function stallGuard(timeout: number | false, signal: AbortSignal | undefined, wh
   return {
     signal: controller.signal,
     rearm,
+    stop: () => clearTimeout(timer),
     done: () => (clearTimeout(timer), signal?.removeEventListener('abort', onAbort)),
   }
 }

@@ -30,6 +30,8 @@ export interface HttpConfig {
   timeout: number | false
   retry: NormalizedRetry
   fetch: typeof fetch
+  /** Whether `fetch` is the user's (the `fetch` option) rather than the runtime's: uploads then go through it too. */
+  fetchInjected: boolean
   tokens: TokenSource | undefined
   log: Log
   /**

@@ -16,11 +16,13 @@ export const nodePlatform: Platform = {
     const WS = await wsModule
     return new WS(url, undefined, { headers: { 'X-API-KEY': token } })
   },
-  // Paths, Node streams and the node:http upload transport, loaded on the first upload only.
+  // Paths, Node streams and the node:http upload transport, loaded on the first upload only. A
+  // `fetch` the user injected (a proxy agent, instrumentation) is used instead, the body streamed.
   async openUpload(file) {
     return (await import('../async/upload-node.js')).openNodeUpload(file)
   },
   async upload(request) {
+    if (request.fetchInjected) return (await import('../async/upload-fetch.js')).fetchUpload(request, 'stream')
     return (await import('../async/upload-node.js')).httpUpload(request)
   },
   // Files for sendAudioFromFile, loaded on first use. No captureMicrophone: Node has no microphone API.

@@ -2,43 +2,31 @@
 // arrive intact (the file reader reuses its buffers), with Content-Length, and progress must end
 // at the file size.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import http, { createServer, type IncomingHttpHeaders } from 'node:http'
+import http from 'node:http'
 import { createServer as createTcpServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { Symbl } from '../../../src/node.js'
+import { digest, startRecordingServer, type Received, type RecordingServer } from './recording-server.js'
 import { AuthError, NetworkError } from '../../../src/errors.js'
 
 const size = 3 * 1024 * 1024 + 12345 // 13 chunks of 256 KiB, the last one partial
 const content = Uint8Array.from({ length: size }, (_, i) => (i * 31 + (i >> 10)) & 0xff)
-const digest = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
 let dir: string
+let srv: RecordingServer
 let base: string
-let close: () => void
-const received: Array<{ method?: string; url?: string; headers: IncomingHttpHeaders; digest: string; length: number }> = []
-let answer = (_n: number) => ({ status: 201, body: { conversationId: '1', jobId: 'j' } })
+let received: Received[]
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'symbl-real-'))
   await writeFile(join(dir, 'big.wav'), content)
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      const body = Buffer.concat(chunks)
-      received.push({ method: req.method, url: req.url, headers: req.headers, digest: digest(body), length: body.length })
-      const { status, body: json } = answer(received.length)
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json))
-    })
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`
-  close = () => server.close()
+  srv = await startRecordingServer()
+  base = srv.base
+  received = srv.received
 })
 afterAll(async () => {
-  close()
+  await srv.close()
   await rm(dir, { recursive: true, force: true })
 })
 
@@ -58,7 +46,7 @@ describe('Node upload transport on a real socket', () => {
 
   it('re-reads the file from the start when a 401 makes it send again', async () => {
     received.length = 0
-    answer = (n) => (n === 1 ? { status: 401, body: { message: 'Token validation failed for provided token.' } as never } : { status: 201, body: { conversationId: '2', jobId: 'j' } })
+    srv.answer = (n) => (n === 1 ? { status: 401, body: { message: 'Token validation failed for provided token.' } as never } : { status: 201, body: { conversationId: '2', jobId: 'j' } })
     let n = 0
     const symbl = new Symbl({ baseUrl: base, tokenProvider: () => `tok-${++n}` })
     const conversation = await symbl.audio.processFile(join(dir, 'big.wav'), { wait: false })
@@ -69,7 +57,7 @@ describe('Node upload transport on a real socket', () => {
 
   it('sends a Buffer without copying it and a refused token ends in an AuthError', async () => {
     received.length = 0
-    answer = () => ({ status: 401, body: { message: 'Token validation failed for provided token.' } as never })
+    srv.answer = () => ({ status: 401, body: { message: 'Token validation failed for provided token.' } as never })
     const symbl = new Symbl({ baseUrl: base, accessToken: 't' })
     await expect(symbl.audio.processFile(Buffer.from(content), { contentType: 'audio/wav' })).rejects.toBeInstanceOf(AuthError)
     expect(received.length).toBe(2)
