@@ -8,6 +8,9 @@ const scripts = readdirSync('bench')
   .filter((f) => f.endsWith('.ts') && !f.startsWith('_'))
   .filter((f) => only.length === 0 || only.includes(f.replace(/\.ts$/, '')))
   .sort()
+// The size figures bundle the published build (dist/browser), so build first: stale output would lie.
+console.log('--- build')
+if (spawnSync('node', ['scripts/build.mjs'], { stdio: 'inherit' }).status !== 0) process.exit(1)
 let failed = 0
 for (const f of scripts) {
   console.log(`\n--- bench/${f}`)
