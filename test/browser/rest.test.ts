@@ -4,7 +4,7 @@
 // as a browser sees them, the refused-token recovery through a token endpoint made with
 // createTokenHandler, and streaming (a refused handshake is only close 1006 in a browser).
 import { wav } from '../fixtures/wav.js'
-import { afterEach, describe, expect, inject, it } from 'vitest'
+import { afterEach, describe, expect, inject, it, vi } from 'vitest'
 import { Symbl, speakerSentiment, type StreamingConnection, type UploadProgress, type WebSocketConstructor } from '../../src/browser.js'
 import { ConfigError, ConnectionError, NetworkError, NotFoundError, ValidationError } from '../../src/errors.js'
 import type { TokenRequestLog } from './global-setup.js'
@@ -21,11 +21,12 @@ afterEach(() => {
 
 let clients = 0
 /** A Symbl client whose token requests are tagged (in the token endpoint's log) with a name of its own. */
-function client(options: { baseUrl?: string } = {}): { symbl: Symbl; tag: string } {
+function client(options: { baseUrl?: string; fetch?: typeof fetch } = {}): { symbl: Symbl; tag: string } {
   const tag = `${browser}-${++clients}-${Math.random().toString(36).slice(2, 8)}`
   const tokenUrl = `${tokenBase}?client=${tag}`
   const symbl = new Symbl({
     baseUrl: options.baseUrl ?? emulatorUrl,
+    fetch: options.fetch,
     tokenProvider: ({ rejectedToken }) =>
       fetch(tokenUrl, { headers: rejectedToken ? { 'x-symbl-rejected-token': rejectedToken } : {} }).then((r) => r.json()),
   })
@@ -112,6 +113,41 @@ describe(`Async API uploads in ${browser}`, () => {
       expect(progress.at(-1), what).toEqual({ sentBytes: WAV.byteLength, totalBytes: WAV.byteLength, fraction: 1 })
       expectBursts((await conversation.getMessages()).messages)
     }
+  })
+})
+
+describe(`Async API uploads through an injected fetch in ${browser}`, () => {
+  it('sends a File, an ArrayBuffer and a ReadableStream through the app\'s fetch, never XMLHttpRequest, progress to 1', async () => {
+    const seen: Array<{ method?: string; url: string; body: string }> = []
+    const appFetch: typeof fetch = (input, init) => {
+      seen.push({ method: init?.method, url: String(input), body: Object.prototype.toString.call(init?.body) })
+      return fetch(input, init)
+    }
+    const xhr = vi.spyOn(XMLHttpRequest.prototype, 'open')
+    const { symbl } = client({ fetch: appFetch })
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let at = 0; at < WAV.byteLength; at += 16384) controller.enqueue(WAV.slice(at, at + 16384))
+        controller.close()
+      },
+    })
+    const sources: Array<[string, File | ArrayBuffer | ReadableStream<Uint8Array>]> = [
+      ['File', new File([WAV], 'bursts.wav', { type: 'audio/wav' })],
+      ['ArrayBuffer', WAV.slice().buffer],
+      ['ReadableStream', stream],
+    ]
+    for (const [what, source] of sources) {
+      const progress: UploadProgress[] = []
+      const conversation = await symbl.audio.processFile(source, { ...POLL, contentType: 'audio/wav', onUploadProgress: (p) => progress.push(p) })
+      expect(progress.at(-1), what).toEqual({ sentBytes: WAV.byteLength, totalBytes: WAV.byteLength, fraction: 1 })
+      expectBursts((await conversation.getMessages()).messages)
+    }
+    const uploads = seen.filter((call) => call.method === 'POST' && call.url.includes('/v1/process/audio'))
+    expect(uploads).toHaveLength(3)
+    // Whole bodies: a browser cannot stream a request body over HTTP/1.1.
+    for (const call of uploads) expect(['[object Blob]', '[object File]', '[object Uint8Array]']).toContain(call.body)
+    expect(xhr).not.toHaveBeenCalled()
+    xhr.mockRestore()
   })
 })
 
