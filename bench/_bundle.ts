@@ -20,14 +20,23 @@ export async function bundleChunks(code: string, from: Source = 'dist'): Promise
   // Inside the project so bare imports resolve from its node_modules.
   mkdirSync('node_modules/.cache', { recursive: true })
   const dir = mkdtempSync(join('node_modules/.cache', 'symbl-size-'))
+  // Built as `vite build` builds an app, not a library: the page's script exports nothing and its
+  // entry signature is not preserved (Vite's default for apps), so the bundler may merge shared
+  // chunks into the entry chunk. The snippet's `export const x = …` (what keeps its code from
+  // being tree-shaken) becomes a global assignment, as an app's use of the SDK would be.
   const entry = resolve(dir, 'entry.ts')
-  writeFileSync(entry, code.replaceAll('symbl-sdk', resolve(ENTRIES[from])))
+  writeFileSync(entry, code.replaceAll('symbl-sdk', resolve(ENTRIES[from])).replace(/\bexport const (\w+) =/g, '(globalThis as Record<string, unknown>).$1 ='))
   const out = (await build({
     configFile: false,
     logLevel: 'silent',
     publicDir: false,
     resolve: { conditions: ['browser', 'module', 'import', 'default'], mainFields: ['browser', 'module', 'main'] },
-    build: { write: false, minify: true, lib: { entry, formats: ['es'], fileName: 'out' }, rolldownOptions: { platform: 'browser' } },
+    build: {
+      write: false,
+      minify: true,
+      lib: { entry, formats: ['es'], fileName: 'out' },
+      rolldownOptions: { platform: 'browser', preserveEntrySignatures: false },
+    },
   })) as Rollup.RollupOutput[]
   return out.flatMap((o) => o.output).filter((c): c is Rollup.OutputChunk => c.type === 'chunk')
 }

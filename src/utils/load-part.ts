@@ -15,7 +15,7 @@ export async function loadPart<T>(part: string, load: () => Promise<T>): Promise
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error)
     throw new NetworkError(
-      `Could not load ${part} of symbl-sdk (${detail}). The page must be able to download every file its bundler wrote next to it: check the network and that the server serves them. Then call again; a browser that keeps a failed download (Firefox does) needs the page reloaded first`,
+      `Could not load ${part} of symbl-sdk (${detail}). Check the network and that the server serves every file the app's bundler wrote, then call again (Firefox keeps a failed download: reload the page first)`,
       error,
     )
   }

@@ -129,7 +129,7 @@ describe.skipIf(available.length === 0)('lazily loaded chunks in a real browser'
       const expectLoadFailure = (outcome: Outcome) => {
         expect(outcome).toMatchObject({ ok: false, name: 'NetworkError', code: 'network', isNetworkError: true })
         expect(outcome.message).toContain(`Could not load ${part} of symbl-sdk`)
-        expect(outcome.message).toContain('check the network and that the server serves them. Then call again')
+        expect(outcome.message).toContain("Check the network and that the server serves every file the app's bundler wrote, then call again")
         expect(outcome.message).not.toContain(token)
       }
       refuse.add(chunk)
