@@ -75,6 +75,26 @@ function expectBursts(messages: Array<{ text: string; timeOffset?: number; durat
   expect(messages[1].duration).toBeCloseTo(0.8, 1)
 }
 
+/** The test WAV as a stream, in pieces, as a stream from a reader would come. */
+function wavStream(): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (let at = 0; at < WAV.byteLength; at += 16384) controller.enqueue(WAV.slice(at, at + 16384))
+      controller.close()
+    },
+  })
+}
+
+/** Uploads each source, checks that progress reached the whole file and that the transcript is right. */
+async function uploadEach(symbl: Symbl, sources: Array<[string, Blob | ArrayBuffer | ReadableStream<Uint8Array>]>): Promise<void> {
+  for (const [what, source] of sources) {
+    const progress: UploadProgress[] = []
+    const conversation = await symbl.audio.processFile(source, { ...POLL, contentType: 'audio/wav', onUploadProgress: (p) => progress.push(p) })
+    expect(progress.at(-1), what).toEqual({ sentBytes: WAV.byteLength, totalBytes: WAV.byteLength, fraction: 1 })
+    expectBursts((await conversation.getMessages()).messages)
+  }
+}
+
 describe(`Async API uploads in ${browser}`, () => {
   it('uploads a File through XMLHttpRequest with progress to 1, waits for the job and reads the messages', async () => {
     const { symbl } = client()
@@ -94,25 +114,13 @@ describe(`Async API uploads in ${browser}`, () => {
 
   it('uploads a Blob, an ArrayBuffer and a ReadableStream', async () => {
     const { symbl } = client()
-    const stream = new ReadableStream<Uint8Array>({
-      start(controller) {
-        // In pieces, as a stream from a reader would come.
-        for (let at = 0; at < WAV.byteLength; at += 16384) controller.enqueue(WAV.slice(at, at + 16384))
-        controller.close()
-      },
-    })
     const sources: Array<[string, Blob | ArrayBuffer | ReadableStream<Uint8Array>]> = [
       ['Blob', new Blob([WAV], { type: 'audio/wav' })],
       ['ArrayBuffer', WAV.slice().buffer],
       // Collected into a Blob first (a browser cannot stream a request body), so its size is known.
-      ['ReadableStream', stream],
+      ['ReadableStream', wavStream()],
     ]
-    for (const [what, source] of sources) {
-      const progress: UploadProgress[] = []
-      const conversation = await symbl.audio.processFile(source, { ...POLL, contentType: 'audio/wav', onUploadProgress: (p) => progress.push(p) })
-      expect(progress.at(-1), what).toEqual({ sentBytes: WAV.byteLength, totalBytes: WAV.byteLength, fraction: 1 })
-      expectBursts((await conversation.getMessages()).messages)
-    }
+    await uploadEach(symbl, sources)
   })
 })
 
@@ -125,23 +133,12 @@ describe(`Async API uploads through an injected fetch in ${browser}`, () => {
     }
     const xhr = vi.spyOn(XMLHttpRequest.prototype, 'open')
     const { symbl } = client({ fetch: appFetch })
-    const stream = new ReadableStream<Uint8Array>({
-      start(controller) {
-        for (let at = 0; at < WAV.byteLength; at += 16384) controller.enqueue(WAV.slice(at, at + 16384))
-        controller.close()
-      },
-    })
     const sources: Array<[string, File | ArrayBuffer | ReadableStream<Uint8Array>]> = [
       ['File', new File([WAV], 'bursts.wav', { type: 'audio/wav' })],
       ['ArrayBuffer', WAV.slice().buffer],
-      ['ReadableStream', stream],
+      ['ReadableStream', wavStream()],
     ]
-    for (const [what, source] of sources) {
-      const progress: UploadProgress[] = []
-      const conversation = await symbl.audio.processFile(source, { ...POLL, contentType: 'audio/wav', onUploadProgress: (p) => progress.push(p) })
-      expect(progress.at(-1), what).toEqual({ sentBytes: WAV.byteLength, totalBytes: WAV.byteLength, fraction: 1 })
-      expectBursts((await conversation.getMessages()).messages)
-    }
+    await uploadEach(symbl, sources)
     const uploads = seen.filter((call) => call.method === 'POST' && call.url.includes('/v1/process/audio'))
     expect(uploads).toHaveLength(3)
     // Whole bodies: a browser cannot stream a request body over HTTP/1.1.
