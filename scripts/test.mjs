@@ -5,12 +5,13 @@
 //   3. the Node test project again on Node 22 and 24 (the `node` package from the npm registry)
 // SYMBL_TEST_NODE_VERSIONS="" skips step 3; SYMBL_TEST_BROWSERS=chromium limits the browsers.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 
-const results = { passed: 0, failed: 0 }
+const results = { passed: 0, failed: 0, skipped: 0 }
 const failures = []
 const failedTests = []
 const flakyTests = []
+const skippedTests = []
 const firstLine = (text = '') => text.split('\n').find((line) => line.trim())?.trim().slice(0, 300) ?? ''
 mkdirSync('test-results', { recursive: true })
 
@@ -51,20 +52,54 @@ function vitest(name, args, prefix = []) {
   }
   results.passed += report.numPassedTests
   results.failed += report.numFailedTests
+  results.skipped += report.numPendingTests + report.numTodoTests
+  for (const file of report.testResults)
+    for (const a of file.assertionResults)
+      if (a.status === 'pending' || a.status === 'skipped' || a.status === 'todo') skippedTests.push(`[${name}] ${a.fullName}`)
+  return report
   if (report.numFailedTests > 0 || report.numFailedTestSuites > 0) failures.push(`vitest ${name}`)
   if (report.numFailedTestSuites > 0 && report.numFailedTests === 0) results.failed += report.numFailedTestSuites
 }
+
+// What is missing is said, never skipped silently: each tool's absence names the tests it costs and
+// the command that installs it, and the closing line counts the tests that did not run.
+const has = (cmd) => spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0
+const browserPaths = { chromium: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', firefox: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr' }
+const browserPackages = { chromium: 'chromium', firefox: 'firefox-esr' }
+const wantedBrowsers = (process.env.SYMBL_TEST_BROWSERS ?? 'chromium,firefox').split(',').filter(Boolean)
+const browsers = wantedBrowsers.filter((b) => existsSync(browserPaths[b]))
+const missingBrowsers = wantedBrowsers.filter((b) => !browsers.includes(b))
+const missing = missingBrowsers.map(
+  (b) => `${b} (${browserPaths[b]}): the browser tests in ${b}${b === 'chromium' ? ', the demo e2e and part of the lazy-chunk e2e' : ' and part of the lazy-chunk e2e'} did not run; install: apt-get install -y ${browserPackages[b]}`,
+)
+if (!has('sox')) missing.push('sox: the tests on WAV files made by sox did not run; install: apt-get install -y sox libsox-fmt-all')
+if (!has('espeak-ng')) missing.push('espeak-ng: the demo e2e speaks synthetic syllables instead of speech; install: apt-get install -y espeak-ng')
 
 check('build', 'node', ['scripts/build.mjs'])
 check('type check', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'])
 check('publint --strict', 'npx', ['publint', '--strict'])
 check('attw --pack', 'npx', ['attw', '--pack', '.'])
-vitest(`node${process.versions.node.split('.')[0]}-and-browsers`, [])
+const major = process.versions.node.split('.')[0]
+if (browsers.length > 0) {
+  process.env.SYMBL_TEST_BROWSERS = browsers.join(',')
+  const report = vitest(`node${major}-and-browsers`, [])
+  // The tests a missing browser would have run: the same files run in every browser.
+  const perBrowser = report ? report.testResults.filter((f) => f.name.includes('/test/browser/')).reduce((n, f) => n + f.assertionResults.length, 0) / browsers.length : 0
+  results.skipped += perBrowser * missingBrowsers.length
+} else {
+  vitest(`node${major}`, ['--project', 'node'])
+  // No browser to collect them in: count the browser tests in their source (it/test calls).
+  const dir = 'test/browser'
+  const count = readdirSync(dir).filter((f) => f.endsWith('.test.ts')).reduce((n, f) => n + (readFileSync(`${dir}/${f}`, 'utf8').match(/^\s*(it|test)(\.\w+)?\(/gm)?.length ?? 0), 0)
+  results.skipped += count * missingBrowsers.length
+}
 const versions = (process.env.SYMBL_TEST_NODE_VERSIONS ?? '22,24').split(',').filter(Boolean)
 for (const v of versions) vitest(`node${v}`, ['--project', 'node'], ['npm', 'exec', '--yes', `--package=node@${v}`, '--'])
 
 if (flakyTests.length) console.log(`\nPassed only on a retry (flaky, to look at):\n${flakyTests.map((t) => `  ${t}`).join('\n')}`)
 if (failedTests.length) console.log(`\nFailed tests:\n${failedTests.map((t) => `  ${t}`).join('\n')}`)
 if (failures.length) console.log(`\nFailed: ${failures.join('; ')}`)
-console.log(`\n${results.passed} passed, ${results.failed} failed`)
+if (skippedTests.length) console.log(`\nSkipped tests:\n${skippedTests.map((t) => `  ${t}`).join('\n')}`)
+if (missing.length) console.log(`\nNot run, because a tool is missing:\n${missing.map((m) => `  ${m}`).join('\n')}`)
+console.log(`\n${results.passed} passed, ${results.failed} failed${results.skipped ? `, ${results.skipped} skipped` : ''}`)
 process.exit(results.failed > 0 ? 1 : 0)
