@@ -26,6 +26,25 @@ function port(value: string | undefined, fallback: number, name: string): number
   return n
 }
 
+/** What the demo talks to, said as it is: credentials in the environment do not make a local server Symbl. */
+function describeApi(baseUrl: string): string {
+  let host = ''
+  try {
+    host = new URL(baseUrl).hostname
+  } catch {}
+  if (/^(api\.symbl\.ai)$/i.test(host)) return `the Symbl API at ${baseUrl} (credentials from SYMBL_APP_ID/SYMBL_APP_SECRET)`
+  if (/^(localhost|127(\.\d+){3}|\[::1\])$/i.test(host))
+    return `a local API at ${baseUrl} (not the real Symbl API: an emulator or your own server; credentials from SYMBL_APP_ID/SYMBL_APP_SECRET)`
+  return `a Symbl-compatible API at ${baseUrl} (credentials from SYMBL_APP_ID/SYMBL_APP_SECRET)`
+}
+
+/** A port already taken becomes one line naming the flag that picks another, not a stack. */
+function portInUse(error: unknown, port: number, flag: string, hint = ''): never {
+  if ((error as { code?: unknown })?.code === 'EADDRINUSE' || /already in use/i.test(String((error as Error)?.message)))
+    throw new Error(`port ${port} is already in use${hint}. Stop what uses it, or choose another port: npm run demo -- ${flag} <port> (0 picks a free one)`)
+  throw error
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -71,7 +90,9 @@ async function main(): Promise<void> {
     const real = Boolean(env.SYMBL_APP_ID && env.SYMBL_APP_SECRET)
     let emulator: RunningEmulator | undefined
     if (!real) {
-      emulator = await startEmulator({ port: emulatorPort, host: '127.0.0.1', jobDelayMs: 300 })
+      emulator = await startEmulator({ port: emulatorPort, host: '127.0.0.1', jobDelayMs: 300 }).catch((error: unknown) =>
+        portInUse(error, emulatorPort, '--emulator-port', ' (is `npm run emulator` running? The demo starts its own emulator, with the demo\'s script preloaded)'),
+      )
       closers.push(() => emulator!.close())
       // No speech recognizer in the emulator: Live connections of this demo play a short script.
       emulator.core.preloadTranscript((ctx) => ctx.kind === 'streaming' && Boolean(ctx.connectionId?.startsWith(LIVE_ID_PREFIX)), LIVE_SCRIPT)
@@ -102,11 +123,11 @@ async function main(): Promise<void> {
       optimizeDeps: { entries: ['index.html'], include: ['ky', 'eventemitter3'] },
     })
     closers.push(() => vite.close())
-    await vite.listen()
+    await vite.listen().catch((error: unknown) => portInUse(error, pagePort, '--port'))
     const address = vite.httpServer?.address()
     const actualPort = typeof address === 'object' && address ? address.port : pagePort
     const shownHost = host === '127.0.0.1' || host === '0.0.0.0' ? 'localhost' : host
-    console.log(real ? `API: ${baseUrl} (real Symbl API, credentials from SYMBL_APP_ID/SYMBL_APP_SECRET)` : `Emulator: ${emulator!.url}`)
+    console.log(real ? `API: ${describeApi(baseUrl)}` : `Emulator: ${emulator!.url}`)
     console.log(`Token endpoint: ${demoServer.url}/symbl-token`)
     console.log(`Demo: http://${shownHost}:${actualPort}/`)
     console.log(`CDN page: http://${shownHost}:${actualPort}/cdn.html`)

@@ -42,7 +42,11 @@ async function main(): Promise<void> {
     const config = await loadConfig()
     mode.dataset.mode = config.mode
     mode.textContent =
-      config.mode === 'emulator' ? `Local emulator at ${config.baseUrl} (offline; no real speech recognition)` : `Symbl API at ${config.baseUrl}`
+      config.mode === 'emulator'
+        ? `Local emulator at ${config.baseUrl} (offline; no real speech recognition)`
+        : /^https:\/\/api\.symbl\.ai\b/.test(config.baseUrl)
+          ? `Symbl API at ${config.baseUrl}`
+          : `Symbl-compatible API at ${config.baseUrl}`
     const symbl = createClient(config)
     const recorded = setupRecorded(symbl, config, errors)
     const live = setupLive(symbl, config, errors, setState, (conversation) => {
