@@ -1,6 +1,6 @@
 import { TokenSource, type TokenProvider } from './auth/token-source.js'
 import { ConfigError, ValidationError } from './errors.js'
-import { invalid } from './http/check.js'
+import { timeoutMs } from './utils/duration.js'
 import { HttpClient } from './http/http-client.js'
 import { normalizeRetry, type RetryOptions } from './http/retry.js'
 import { createLog, type Log, type Logger } from './logger.js'
@@ -12,7 +12,11 @@ export interface SymblOptions {
   baseUrl?: string
   /** WebSocket base URL. Default: `baseUrl` with http→ws and https→wss. */
   wsBaseUrl?: string
-  /** Per-request timeout in ms (false: none). Default 30 000. */
+  /**
+   * Per-request timeout in ms, from above 0 to 2 147 483 647 (the longest a timer can wait); it is
+   * also the stall timeout of uploads. `false` or `Infinity`: none.
+   * @default 30000
+   */
   timeout?: number | false
   /** Retries for failed requests: a count, or detailed options. Default 2 retries. */
   retry?: number | RetryOptions
@@ -57,10 +61,7 @@ export class SymblClient {
     this.wsBaseUrl = options.wsBaseUrl
       ? normalizeBase('wsBaseUrl', options.wsBaseUrl, ['ws:', 'wss:'])
       : this.baseUrl.replace(/^http/, 'ws')
-    const timeout = options.timeout ?? 30_000
-    if (timeout !== false && !(typeof timeout === 'number' && timeout > 0)) {
-      invalid('timeout', 'a positive number of milliseconds or false', timeout)
-    }
+    const timeout = timeoutMs('timeout', options.timeout ?? 30_000)
     if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new ValidationError('fetch must be a function')
     if (options.tokenProvider !== undefined && typeof options.tokenProvider !== 'function') {
       throw new ValidationError('tokenProvider must be a function returning a token or { accessToken, expiresIn }')

@@ -2,6 +2,7 @@ import type { SymblClient } from '../client.js'
 import { SymblError, ValidationError } from '../errors.js'
 import { invalid, optionalObject } from '../http/check.js'
 import { pathId } from '../http/url.js'
+import { durationMs, timeoutMs } from '../utils/duration.js'
 
 // Shared with the token source, which every bundle has anyway.
 export { abortable } from '../auth/token-source.js'
@@ -15,11 +16,17 @@ export interface JobStatusResponse {
 }
 
 export interface PollInterval {
-  /** First delay between status calls. Default 1000 ms. */
+  /** First delay between status calls, in ms (above 0, at most 2 147 483 647).
+   * @default 1000
+   */
   initialMs?: number
-  /** Longest delay. Default 10 000 ms. */
+  /** Longest delay, in ms (from `initialMs` to 2 147 483 647).
+   * @default 10000
+   */
   maxMs?: number
-  /** Growth per poll. Default 1.5. */
+  /** Growth per poll (1 or more).
+   * @default 1.5
+   */
   factor?: number
 }
 
@@ -28,9 +35,11 @@ export interface WaitOptions {
   signal?: AbortSignal
   pollInterval?: PollInterval
   /**
-   * Gives up with a `JobError` (code `job_timeout`) after this many ms; `false` waits forever.
-   * Default 1 hour: not documented by Symbl; recordings may last 4 h, and jobs usually take a
+   * Gives up with a `JobError` (code `job_timeout`) after this many ms (above 0, at most
+   * 2 147 483 647, about 24.8 days); `false` or `Infinity` waits forever.
+   * One hour by default: not documented by Symbl; recordings may last 4 h, and jobs usually take a
    * fraction of their length, so an hour means something is wrong rather than slow.
+   * @default 3600000
    */
   waitTimeout?: number | false
   /** Called with each new job status (for progress displays). */
@@ -41,7 +50,7 @@ const DEFAULT_TIMEOUT = 3_600_000
 /** One `GET /v1/job/{jobId}`. */
 export async function fetchJobStatus(client: SymblClient, jobId: string, signal?: AbortSignal): Promise<JobStatus> {
   const body = await client.http.request<Partial<JobStatusResponse> | undefined>({ method: 'GET', path: `/v1/job/${pathId('jobId', jobId)}`, signal })
-  if (typeof body?.status !== 'string') throw new SymblError('http', `GET /v1/job/${jobId} answered without a status: ${JSON.stringify(body)?.slice(0, 100)}`)
+  if (typeof body?.status !== 'string') throw new SymblError('http', `GET /v1/job/${jobId} answered without a status: ${client.http.excerpt(body, 100)}`)
   return body.status
 }
 
@@ -57,10 +66,12 @@ export function checkWaitOptions(options: WaitOptions) {
   if (onStatus !== undefined && typeof onStatus !== 'function') invalid('onStatus', 'a function', onStatus)
   optionalObject('pollInterval', '{ initialMs: 1000, maxMs: 10000, factor: 1.5 }', pollInterval)
   const { initialMs = 1000, maxMs = 10_000, factor = 1.5 } = pollInterval ?? {}
-  if (!(initialMs > 0 && maxMs >= initialMs && factor >= 1)) {
-    throw new ValidationError(`pollInterval needs initialMs > 0, maxMs >= initialMs and factor >= 1, got ${JSON.stringify({ initialMs, maxMs, factor })}`)
+  durationMs('pollInterval.initialMs', initialMs, true)
+  durationMs('pollInterval.maxMs', maxMs, true)
+  if (!(typeof factor === 'number' && factor >= 1 && factor < Infinity)) invalid('pollInterval.factor', 'a finite number of 1 or more', factor)
+  if (maxMs < initialMs) {
+    throw new ValidationError(`pollInterval needs maxMs >= initialMs, got ${JSON.stringify({ initialMs, maxMs })}`)
   }
-  const timeout = options.waitTimeout ?? DEFAULT_TIMEOUT
-  if (timeout !== false && !(typeof timeout === 'number' && timeout > 0)) invalid('waitTimeout', 'a positive number of milliseconds or false', timeout)
+  const timeout = timeoutMs('waitTimeout', options.waitTimeout ?? DEFAULT_TIMEOUT)
   return { initialMs, maxMs, factor, timeout }
 }

@@ -1,13 +1,20 @@
 import { invalid } from './check.js'
+import { durationMs } from '../utils/duration.js'
 
 export interface RetryOptions {
   /** Retries after the first attempt. Default 2. */
   limit?: number
-  /** Delay before the first retry, doubled each time (with full jitter). Default 300 ms. */
+  /** Delay before the first retry, doubled each time (with full jitter), in ms (0 to 2 147 483 647).
+   * @default 300
+   */
   baseDelayMs?: number
-  /** Cap on one backoff delay. Default 10 s. */
+  /** Cap on one backoff delay, in ms (0 to 2 147 483 647).
+   * @default 10000
+   */
   maxDelayMs?: number
-  /** Longest `Retry-After` the SDK will wait; a longer one fails at once. Default 60 s. */
+  /** Longest `Retry-After` the SDK will wait, in ms (0 to 2 147 483 647); a longer one fails at once.
+   * @default 60000
+   */
   maxRetryAfterMs?: number
 }
 
@@ -20,7 +27,10 @@ export function normalizeRetry(retry: number | RetryOptions | undefined): Normal
   const r = typeof retry === 'number' ? { limit: retry } : retry ?? {}
   for (const key of ['limit', 'baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs'] as const) {
     const v = r[key]
-    if (v !== undefined && !(typeof v === 'number' && v >= 0 && v !== Infinity)) invalid(key === 'limit' && typeof retry === 'number' ? 'retry' : `retry.${key}`, 'a number of 0 or more', v)
+    if (v === undefined) continue
+    // The delays become timers (ky's backoff, Retry-After waits): bounded like every duration.
+    if (key !== 'limit') durationMs(`retry.${key}`, v)
+    else if (!(typeof v === 'number' && v >= 0 && v !== Infinity)) invalid(typeof retry === 'number' ? 'retry' : 'retry.limit', 'a number of 0 or more', v)
   }
   return {
     limit: Math.max(0, Math.floor(r.limit ?? 2)),

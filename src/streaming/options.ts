@@ -2,6 +2,7 @@
 // a message that names it instead of a server error (or, worse, audio the server silently ignores).
 import { ValidationError } from '../errors.js'
 import { invalid } from '../http/check.js'
+import { durationMs } from '../utils/duration.js'
 import { bytesPerSecond, isRawPcm, type AudioFormat } from './frames.js'
 import { finite } from './reconnect.js'
 import { MAX_FRAME } from './send-queue.js'
@@ -22,8 +23,7 @@ const RULES: Array<[string, string, Test]> = [
   ['speaker', 'an object like { userId: "jane@example.com", name: "Jane" }', object],
   ['noConnectionTimeout disconnectOnStopRequestTimeout', 'whole seconds from 0 to 1800', (v) => Number.isInteger(v) && v >= 0 && v <= 1800],
   ['disconnectOnStopRequest', 'a boolean', (v) => typeof v === 'boolean'],
-  ['startTimeoutMs stopTimeoutMs maxQueueSeconds highWaterMark maxResendBytes', 'a positive number', (v) => finite(v, true)],
-  ['resendTailMs', 'a number of milliseconds >= 0', (v) => finite(v)],
+  ['maxQueueSeconds highWaterMark maxResendBytes', 'a positive number', (v) => finite(v, true)],
   ['onQueueFull', "'wait', 'drop-oldest' or 'error'", (v) => ['wait', 'drop-oldest', 'error'].includes(v)],
   ['signal', 'an AbortSignal', (v) => v && typeof v.addEventListener === 'function'],
 ]
@@ -51,6 +51,9 @@ export function checkOptions(options: StreamingOptions): { id: string; format: A
       if (value !== undefined && !ok(value)) invalid(name, expected, value)
     }
   }
+  // Timer delays: bounded to what setTimeout can wait (src/utils/duration.ts).
+  for (const name of ['startTimeoutMs', 'stopTimeoutMs'] as const) if (options[name] !== undefined) durationMs(name, options[name], true)
+  if (options.resendTailMs !== undefined) durationMs('resendTailMs', options.resendTailMs)
   checkQueueBound(options, format, 'startConnection')
   return { id, format }
 }

@@ -1,6 +1,7 @@
 // When to try again after a socket is lost: exponential backoff with jitter, so many clients that
 // lost the same server do not all come back at the same instant.
 import { invalid } from '../http/check.js'
+import { durationMs } from '../utils/duration.js'
 import type { ReconnectOptions } from './types.js'
 
 export type ReconnectPolicy = Required<ReconnectOptions>
@@ -15,7 +16,11 @@ export const finite = (v: unknown, positive?: boolean): boolean => typeof v === 
 export function numbers<T extends object>(name: string, defaults: T, options: unknown, positive?: boolean): T {
   if (options !== undefined && (typeof options !== 'object' || options === null)) invalid(name, `an object like { ${Object.keys(defaults).join(', ')} } or false`, options)
   const policy = { ...defaults, ...(options as T) }
-  for (const [key, value] of Object.entries(policy)) if (!finite(value, positive)) invalid(`${name}.${key}`, `a finite number ${positive ? '> 0' : '>= 0'}`, value)
+  for (const [key, value] of Object.entries(policy)) {
+    // The `…Ms` values become timer delays, which must fit in 2^31−1 ms; the others are counts.
+    if (key.endsWith('Ms')) durationMs(`${name}.${key}`, value, positive)
+    else if (!finite(value, positive)) invalid(`${name}.${key}`, `a finite number ${positive ? '> 0' : '>= 0'}`, value)
+  }
   return policy
 }
 

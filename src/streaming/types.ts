@@ -37,16 +37,24 @@ export interface StreamingTracker {
 export interface ReconnectOptions {
   /** Failed attempts in a row before the connection gives up. Default 8. */
   maxAttempts?: number
-  /** Delay before the first attempt, doubled each time, with jitter. Default 500 ms. */
+  /** Delay before the first attempt, doubled each time, with jitter, in ms (0 to 2 147 483 647).
+   * @default 500
+   */
   initialDelayMs?: number
-  /** Cap on one delay. Default 10 s. */
+  /** Cap on one delay, in ms (0 to 2 147 483 647).
+   * @default 10000
+   */
   maxDelayMs?: number
 }
 
 export interface KeepAliveOptions {
-  /** How often `__PING__` is sent. Default 30 500 ms (what Symbl's JS SDK does). */
+  /** How often `__PING__` is sent, in ms (above 0, at most 2 147 483 647); what Symbl's JS SDK does by default.
+   * @default 30500
+   */
   intervalMs?: number
-  /** How long without any frame from the server after a ping before the socket counts as dead. Default 30 000 ms. */
+  /** How long without any frame from the server after a ping before the socket counts as dead, in ms (above 0, at most 2 147 483 647).
+   * @default 30000
+   */
   timeoutMs?: number
 }
 
@@ -71,9 +79,13 @@ export interface StreamingOptions {
   events?: StreamingSubscription
 
   /** Time allowed per attempt (the first and each reconnect) to get a token, open the socket and have the server start
-   * the conversation; then it fails with a `TimeoutError` (a tokenProvider that hangs included). Default 15 000 ms. */
+   * the conversation; then it fails with a `TimeoutError` (a tokenProvider that hangs included). In ms, above 0, at most 2 147 483 647.
+   * @default 15000
+   */
   startTimeoutMs?: number
-  /** Time allowed to `stop()` (flush, `stop_request`, `conversation_completed`) and to `modify()`. Default 30 000 ms. */
+  /** Time allowed to `stop()` (flush, `stop_request`, `conversation_completed`) and to `modify()`, in ms (above 0, at most 2 147 483 647).
+   * @default 30000
+   */
   stopTimeoutMs?: number
   /** Bound of the send queue, in seconds of audio at the current format. Default 10. Audio sent while the socket is down waits here. */
   maxQueueSeconds?: number
@@ -87,7 +99,9 @@ export interface StreamingOptions {
    * `__PONG__` acknowledges what was sent before its ping (a ping goes out whenever `resendTailMs` of audio is
    * unacknowledged), and the tail is all unacknowledged audio plus `resendTailMs` before it. With keep-alive off:
    * what was sent in the last `resendTailMs` of wall-clock time, and at least the last `resendTailMs` of audio.
-   * Default 2000; 0 disables. */
+   * In ms, 0 to 2 147 483 647; 0 disables.
+   * @default 2000
+   */
   resendTailMs?: number
   /** Memory cap of the resend tail. Sending much faster than real time fills it (2 s of a fast upload is many MB);
    * audio in flight beyond it could be lost in a drop. Default 8 MiB. */

@@ -10,10 +10,12 @@
 import type { SymblClient } from '../client.js'
 import { ConnectionError, type SymblError, TimeoutError } from '../errors.js'
 import { invalid } from '../http/check.js'
+import { durationMs } from '../utils/duration.js'
 import type { WebSocketLike } from '../platform.js'
 import { checkFrame, errorFromFrame, parseFrame, PING, type Frame } from '../streaming/frames.js'
+import { redact, redactError } from '../logger.js'
 import { KeepAlive, keepAlivePolicy } from '../streaming/keepalive.js'
-import { backoffDelay, finite, reconnectPolicy, type ReconnectPolicy } from '../streaming/reconnect.js'
+import { backoffDelay, reconnectPolicy, type ReconnectPolicy } from '../streaming/reconnect.js'
 import { abandonSocket } from '../streaming/socket.js'
 import type { KeepAliveOptions, ReconnectOptions } from '../streaming/types.js'
 
@@ -28,9 +30,13 @@ export const STABLE_MS = 5_000
 export interface SubscriptionOptions {
   reconnect?: ReconnectOptions | false
   keepAlive?: KeepAliveOptions | false
-  /** Time allowed per attempt to get the token and complete the WebSocket handshake; then the attempt fails with a `TimeoutError`. Default 15 000 ms. */
+  /** Time allowed per attempt to get the token and complete the WebSocket handshake; then the attempt fails with a `TimeoutError`. In ms, above 0, at most 2 147 483 647.
+   * @default 15000
+   */
   openTimeoutMs?: number
-  /** How long a socket must stay up, if it delivers no frame, before the count of failed attempts starts again. Default 5 000 ms. */
+  /** How long a socket must stay up, if it delivers no frame, before the count of failed attempts starts again. In ms, above 0, at most 2 147 483 647.
+   * @default 5000
+   */
   stableMs?: number
 }
 
@@ -39,9 +45,7 @@ export function checkSubscriptionOptions(options: SubscriptionOptions): void {
   if (!options || typeof options !== 'object') invalid('socketOptions', 'an object like { reconnect, keepAlive, openTimeoutMs, stableMs }', options)
   reconnectPolicy(options.reconnect)
   keepAlivePolicy(options.keepAlive)
-  for (const name of ['openTimeoutMs', 'stableMs'] as const) {
-    if (options[name] !== undefined && !finite(options[name], true)) invalid(name, 'a positive number of milliseconds', options[name])
-  }
+  for (const name of ['openTimeoutMs', 'stableMs'] as const) if (options[name] !== undefined) durationMs(name, options[name], true)
 }
 
 export interface SubscriptionHandlers {
@@ -63,6 +67,8 @@ export class Subscription {
   readonly #keepAlive: KeepAlive
   readonly #openTimeoutMs: number
   readonly #stableMs: number
+  /** What errors built from server text must hide: the app secret and the tokens. */
+  readonly #hidden = (): string[] => this.client.http.hidden()
 
   constructor(
     readonly client: SymblClient,
@@ -110,7 +116,7 @@ export class Subscription {
     } catch (error) {
       if (timedOut) return // already counted as a failed attempt
       clearTimeout(this.#openTimer)
-      return this.#retry(new ConnectionError(`Could not open the subscription socket: ${(error as Error)?.message ?? String(error)}`, { cause: error }))
+      return this.#retry(new ConnectionError(`Could not open the subscription socket: ${redact((error as Error)?.message ?? String(error), this.#hidden())}`, { cause: redactError(error, this.#hidden()) }))
     }
     // Closed (or timed out) while the socket was being opened: `ws` would throw for this still-connecting socket's error event.
     if (this.#closed || timedOut) return abandonSocket(ws, 1000)
@@ -128,18 +134,18 @@ export class Subscription {
       this.on.open()
     }
     ws.onerror = (event) => {
-      failure = String((event as { message?: unknown })?.message ?? 'socket error')
+      failure = redact(String((event as { message?: unknown })?.message ?? 'socket error'), this.#hidden())
     }
     ws.onmessage = (event) => {
       this.#keepAlive.seen()
-      const parsed = parseFrame(event.data)
+      const parsed = parseFrame(event.data, this.#hidden)
       if (parsed.kind === 'pong') this.#proven()
       else if (parsed.kind === 'bad') this.on.error(parsed.error)
       else if (parsed.kind === 'frame') {
         const f = parsed.frame
         const wrapped = f.type === 'message' && (f.message as Frame | undefined)?.type === 'error'
-        if (f.type === 'error' || wrapped) return this.on.error(errorFromFrame((wrapped ? f.message : f) as Frame))
-        const problem = checkFrame(f, SDK_EVENTS)
+        if (f.type === 'error' || wrapped) return this.on.error(errorFromFrame((wrapped ? f.message : f) as Frame, this.#hidden))
+        const problem = checkFrame(f, SDK_EVENTS, this.#hidden)
         if (problem) this.on.error(problem)
         else {
           this.#proven()
@@ -150,7 +156,7 @@ export class Subscription {
     ws.onclose = (event) => {
       if (/Unexpected server response: 401/.test(failure)) this.client.tokens.invalidate(token)
       if (!opened) this.#lost(event.code, failure || `closed with ${event.code} before opening`)
-      else this.#lost(event.code, event.reason)
+      else this.#lost(event.code, redact(event.reason ?? '', this.#hidden()))
     }
   }
 

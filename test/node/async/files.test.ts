@@ -222,9 +222,9 @@ describe('bad files', () => {
   })
 
   it.each([
-    [{ pollInterval: { initialMs: 0 } }, /pollInterval needs initialMs > 0/],
+    [{ pollInterval: { initialMs: 0 } }, /pollInterval\.initialMs must be a positive number of milliseconds/],
     [{ pollInterval: 5 }, /pollInterval must be an object/],
-    [{ waitTimeout: -1 }, /waitTimeout must be a positive number of milliseconds or false, got number -1/],
+    [{ waitTimeout: -1 }, /waitTimeout must be a positive number of milliseconds, at most 2147483647 .*, or false .*, got number -1/],
     [{ waitTimeout: '60s' }, /waitTimeout must be a positive number/],
     [{ onStatus: 'log' }, /onStatus must be a function/],
     [{ signal: { aborted: false } }, /signal must be an AbortSignal/],

@@ -109,7 +109,7 @@ describe('wait: true (the default)', () => {
     await expect(client().text.process(payload, { pollInterval: { initialMs: 0 } })).rejects.toThrow(ValidationError)
     await expect(client().audio.processUrl({ url }, { waitTimeout: -5 })).rejects.toThrow(/waitTimeout must be a positive number/)
     // With wait: false the defaults are kept for later wait() calls: refused now, not at the first wait().
-    await expect(client().text.append(payload, JOB.conversationId, { wait: false, pollInterval: { factor: 0.5 } })).rejects.toThrow(/pollInterval needs/)
+    await expect(client().text.append(payload, JOB.conversationId, { wait: false, pollInterval: { factor: 0.5 } })).rejects.toThrow(/pollInterval\.factor must be/)
     expect(seen).toHaveLength(0)
     expect(state.statusCalls).toBe(0)
   })

@@ -26,7 +26,7 @@ describe('client options', () => {
     [{ accessToken: '' }, /accessToken must be a non-empty string/],
     [{ retry: 'often' }, /retry must be a number of retries or \{ limit/],
     [{ retry: -1 }, /retry must be a number of 0 or more/],
-    [{ retry: { baseDelayMs: 'x' } }, /retry\.baseDelayMs must be a number of 0 or more/],
+    [{ retry: { baseDelayMs: 'x' } }, /retry\.baseDelayMs must be a number of milliseconds from 0/],
     [{ logger: 'console' }, /logger must be an object/],
     [{ logger: { warn: 'loud' } }, /logger must be an object whose debug\/info\/warn\/error/],
   ])('refuses %j with a ValidationError', (options, message) => {

@@ -112,7 +112,7 @@ describe('subscription attempts', () => {
     const symbl = client(server)
     symbl.telephony.socketOptions = { openTimeoutMs: -1 }
     await expect(symbl.telephony.startPstn({ phoneNumber: '14082924837' })).rejects.toThrow(ValidationError)
-    await expect(symbl.telephony.startPstn({ phoneNumber: '14082924837' })).rejects.toThrow(/openTimeoutMs must be a positive number of milliseconds, got number -1/)
+    await expect(symbl.telephony.startPstn({ phoneNumber: '14082924837' })).rejects.toThrow(/openTimeoutMs must be a positive number of milliseconds, at most 2147483647 .*, got number -1/)
     symbl.telephony.socketOptions = { stableMs: Number.NaN }
     await expect(symbl.telephony.startSip({ uri: 'sip:555@example.com' })).rejects.toThrow(/stableMs must be a positive number/)
     expect(server.rest).toHaveLength(0)
