@@ -1,7 +1,7 @@
 import { TokenSource, type TokenProvider } from './auth/token-source.js'
 import { ConfigError, ValidationError } from './errors.js'
 import { timeoutMs } from './utils/duration.js'
-import { HttpClient } from './http/http-client.js'
+import { HttpClient, INSPECT } from './http/http-client.js'
 import { normalizeRetry, type RetryOptions } from './http/retry.js'
 import { createLog, type Log, type Logger } from './logger.js'
 import type { Platform, WebSocketConstructor, WebSocketLike } from './platform.js'
@@ -87,14 +87,22 @@ export class SymblClient {
       fetchInjected: userFetch !== undefined,
       tokens: undefined,
       log: createLog(undefined, () => []),
-      secrets: new Set([options.accessToken, (options as { appSecret?: unknown }).appSecret].filter((s): s is string => typeof s === 'string' && s !== '')),
-    })
+    }, [options.accessToken, (options as { appSecret?: unknown }).appSecret].filter((s): s is string => typeof s === 'string'))
     provider ??= fallbackProvider?.(http)
     this.tokens = new TokenSource(provider ?? noCredentials)
     this.log = createLog(options.logger, () => http.hidden())
     http.config.tokens = this.tokens
     http.config.log = this.log
     this.http = http
+  }
+
+  /** What `console.log` and `util.inspect` show: the URLs, nothing secret (the token source and the secrets stay out). */
+  [INSPECT](): string {
+    return `SymblClient { baseUrl: '${this.baseUrl}', wsBaseUrl: '${this.wsBaseUrl}' }`
+  }
+
+  toJSON(): { baseUrl: string; wsBaseUrl: string } {
+    return { baseUrl: this.baseUrl, wsBaseUrl: this.wsBaseUrl }
   }
 
   /** Opens a WebSocket below `wsBaseUrl` with a current token. */
@@ -110,7 +118,13 @@ function normalizeBase(name: string, value: unknown, protocols: string[]): strin
   try {
     url = new URL(value)
   } catch {
-    throw new ValidationError(`${name} ${JSON.stringify(value)} is not a valid URL; use for example ${protocols[1]}//api.symbl.ai`)
+    // Quoted without any user info: what precedes an `@` may be a password.
+    throw new ValidationError(`${name} ${JSON.stringify(value.replace(/^([^/]*\/\/)[^/]*@/, '$1…@'))} is not a valid URL; use for example ${protocols[1]}//api.symbl.ai`)
+  }
+  // fetch (undici) would quote the password in the message of every error of every request.
+  if (url.username || url.password) {
+    url.username = url.password = ''
+    throw new ValidationError(`${name} must not contain a user name or password (user:password@): Symbl authenticates with tokens, not URL credentials. Use ${url.toString().replace(/\/+$/, '')} instead`)
   }
   if (!protocols.includes(url.protocol)) {
     throw new ValidationError(`${name} must start with ${protocols.join(' or ')}, got ${url.protocol}`)

@@ -23,23 +23,70 @@ export function createLog(logger: Logger | undefined, secrets: () => Array<strin
   }, { enabled: true })
 }
 
-const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g
+// Token-shaped text, hidden wherever server text or a log line goes, whether or not the SDK knows
+// the token: a server (or a token endpoint that `baseUrl` points at by mistake) may quote any token.
+const JWT = /\beyJ[A-Za-z0-9_-]{5,}(?:\.[A-Za-z0-9_-]*){0,2}/g
+const BEARER = /\b(Bearer|Basic)(\s+)[^\s"',;\\]+/gi
 const SECRET_PARAM = /([?&](?:access_token|token|appSecret|app_secret|api_key|apikey)=)[^&#\s"]*/gi
+/** A secret's name: `accessToken`, `app_secret`, `x-api-key`, `password`, `authorization`… */
+const SECRET_KEY = /^(?:[\w-]*(?:token|secret|password|api[_-]?key)|authorization)$/i
+// `"accessToken": "…"`, `appSecret=…`, `x-api-key: …` in text (JSON values included).
+const SECRET_FIELD = /\b([\w-]*(?:token|secret|password|api[_-]?key)|authorization)("?\s*[:=]\s*"?)([^\s"',;&}\\]+)/gi
+// Runs of base64url or hex of 20 characters or more, as opaque tokens and keys are. UUIDs (job and
+// connection ids) and runs without both a letter and a digit (words, numeric ids) are kept.
+const RUN = /[A-Za-z0-9_-]{20,}/g
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/** Shorter pieces of a known secret are too likely to be ordinary text. */
+const PIECE = 8
 
-/** Hides JWTs, secret-looking query parameters and the given literal secrets. */
+/**
+ * The one redaction of the SDK, for every error built from server text and every log line: hides
+ * the given secrets (the app secret, the tokens) and any piece of 8 characters or more of one,
+ * and anything token-shaped (JWTs, `Bearer …`, secret fields and query parameters, long
+ * base64url or hex runs).
+ */
 export function redact(text: string, secrets: Array<string | undefined> = []): string {
-  let out = text.replace(JWT, '[redacted-token]').replace(SECRET_PARAM, '$1[redacted]')
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('[redacted]')
-  return out
+  let out = hidePieces(text, secrets)
+  out = out.replace(JWT, '[redacted-token]').replace(BEARER, '$1$2[redacted]').replace(SECRET_PARAM, '$1[redacted]')
+  out = out.replace(SECRET_FIELD, (all, key: string, sep: string, value: string) => (value.startsWith('[redacted') ? all : `${key}${sep}[redacted]`))
+  return out.replace(RUN, (run) => (UUID.test(run) || !/\d/.test(run) || !/[A-Za-z]/.test(run) ? run : '[redacted]'))
 }
 
-/** `redact` for a parsed JSON value (a response body, log meta): strings and everything inside objects. */
-export function redactValue<T>(value: T, secrets: Array<string | undefined> = []): T {
+/** Replaces each stretch of `text` made of pieces of the secrets (whole secrets included). */
+function hidePieces(text: string, secrets: Array<string | undefined>): string {
+  const pieces = new Set<string>()
+  let out = text
+  for (const s of secrets) {
+    if (!s || s.length < 4) continue
+    // A short secret is hidden only whole.
+    if (s.length < PIECE) out = out.split(s).join('[redacted]')
+    else for (let i = 0; i + PIECE <= s.length; i++) pieces.add(s.slice(i, i + PIECE))
+  }
+  if (pieces.size === 0 || out.length < PIECE) return out
+  let result = ''
+  let from = 0
+  let end = -1
+  for (let i = 0; i + PIECE <= out.length; i++) {
+    if (!pieces.has(out.slice(i, i + PIECE))) continue
+    if (i > end) {
+      result += out.slice(from, i) + '[redacted]'
+    }
+    end = i + PIECE
+    from = end
+  }
+  return result + out.slice(from)
+}
+
+/** `redact` for a parsed JSON value (a response body, a frame, log meta): every string inside, and the value of any secret-named key. */
+export function redactValue<T>(value: T, secrets: Array<string | undefined> = [], depth = 0): T {
   if (typeof value === 'string') return redact(value, secrets) as T
-  if (!value || typeof value !== 'object') return value
-  // Inside JSON text a secret may appear escaped (a `"` or `\` in it), so hide that spelling too.
-  const escaped = secrets.flatMap((s) => (s ? [s, JSON.stringify(s).slice(1, -1)] : []))
-  return JSON.parse(redact(JSON.stringify(value), escaped)) as T
+  if (!value || typeof value !== 'object' || depth > 20) return value
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets, depth + 1)) as T
+  const out: Record<string, unknown> = {}
+  for (const [key, v] of Object.entries(value)) {
+    out[redact(key, secrets)] = typeof v === 'string' && SECRET_KEY.test(key) ? '[redacted]' : redactValue(v, secrets, depth + 1)
+  }
+  return out as T
 }
 
 /**
@@ -50,9 +97,9 @@ export function redactValue<T>(value: T, secrets: Array<string | undefined> = []
  */
 export function redactError(error: unknown, secrets: Array<string | undefined>, depth = 0): unknown {
   if (!(error instanceof Error) || depth > 4) return error
-  const text = `${error.message}\n${error.stack ?? ''}`
+  // The message only: a V8 stack is the message and then file paths, which may look token-shaped.
   const cause = redactError(error.cause, secrets, depth + 1)
-  if (redact(text, secrets) === text && cause === error.cause) return error
+  if (redact(error.message, secrets) === error.message && cause === error.cause) return error
   const copy = new Error(redact(error.message, secrets), cause === undefined ? undefined : { cause })
   copy.name = error.name
   const code = (error as { code?: unknown }).code

@@ -81,7 +81,7 @@ export async function submitFile(
 
 async function finish(client: SymblClient, reference: JobReference | undefined, options: SubmitOptions<unknown>): Promise<Conversation> {
   if (typeof reference?.conversationId !== 'string' || typeof reference.jobId !== 'string') {
-    throw new SymblError('http', `The submission was accepted but the answer lacks conversationId or jobId: ${JSON.stringify(reference)?.slice(0, 200)}`)
+    throw new SymblError('http', `The submission was accepted but the answer lacks conversationId or jobId: ${client.http.excerpt(reference)}`)
   }
   client.log('info', `Job ${reference.jobId} for conversation ${reference.conversationId} submitted`)
   const conversation = new Conversation(client, reference, { pollInterval: options.pollInterval, waitTimeout: options.waitTimeout })

@@ -19,7 +19,7 @@ interface TokenResponse {
  */
 export function appTokenProvider(http: HttpClient, credentials: AppCredentials): TokenProvider {
   // Wherever the secret came from (options, environment, symbl.conf), errors and logs hide it.
-  http.config.secrets.add(credentials.appSecret)
+  http.addSecret(credentials.appSecret)
   return async () => {
     let body: TokenResponse
     try {

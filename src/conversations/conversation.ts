@@ -1,5 +1,6 @@
 import type { SymblClient } from '../client.js'
 import { JobError } from '../errors.js'
+import { INSPECT } from '../http/http-client.js'
 import { loadPart } from '../utils/load-part.js'
 import { abortable, checkWaitOptions, fetchJobStatus, type JobStatus, type WaitOptions } from '../async/job-waiter.js'
 import { ConversationsApi, type BoundConversationCalls } from './conversations-api.js'
@@ -32,6 +33,8 @@ interface Loop {
 export class Conversation {
   readonly conversationId: string
   readonly jobId: string | undefined
+  // Private, and not shown by `util.inspect`: printing a conversation printed the client.
+  readonly #client: SymblClient
   #api: ConversationsApi
   #defaults: ConversationWaitDefaults
   #status: JobStatus | undefined
@@ -40,15 +43,21 @@ export class Conversation {
   #callbacks: Callbacks[] = []
   #listeners = new Set<(status: JobStatus) => void>()
 
-  constructor(
-    readonly client: SymblClient,
-    ids: ConversationIds,
-    defaults: ConversationWaitDefaults = {},
-  ) {
+  constructor(client: SymblClient, ids: ConversationIds, defaults: ConversationWaitDefaults = {}) {
+    this.#client = client
     this.conversationId = ids.conversationId
     this.jobId = ids.jobId
     this.#defaults = defaults
     this.#api = new ConversationsApi(client)
+  }
+
+  /** What `console.log` and `util.inspect` show: the ids and the last status, not the client. */
+  [INSPECT](): string {
+    return `Conversation { conversationId: '${this.conversationId}', jobId: ${this.jobId === undefined ? 'undefined' : `'${this.jobId}'`}, status: ${this.#status === undefined ? 'undefined' : `'${this.#status}'`} }`
+  }
+
+  toJSON(): { conversationId: string; jobId: string | undefined } {
+    return { conversationId: this.conversationId, jobId: this.jobId }
   }
 
   /** Python SDK parity. */
@@ -69,7 +78,7 @@ export class Conversation {
   /** Asks the server for the job status now (Python's `get_job_status`, but fresh). */
   async getJobStatus(signal?: AbortSignal): Promise<JobStatus | undefined> {
     if (!this.jobId) return undefined
-    const status = await fetchJobStatus(this.client, this.jobId, signal)
+    const status = await fetchJobStatus(this.#client, this.jobId, signal)
     this.#report(status)
     return status
   }
@@ -151,7 +160,7 @@ export class Conversation {
     const ids = { jobId: this.jobId!, conversationId: this.conversationId }
     const settings = { ...this.#defaults, ...options, signal: controller.signal, onStatus: undefined }
     // The poller is loaded on first use (job-poller.ts).
-    const promise = loadPart('job polling', () => import('../async/job-poller.js')).then(({ pollJob }) => pollJob(this.client, ids, settings, (s) => this.#report(s)))
+    const promise = loadPart('job polling', () => import('../async/job-poller.js')).then(({ pollJob }) => pollJob(this.#client, ids, settings, (s) => this.#report(s)))
     const loop: Loop = { controller, users: 0, promise }
     this.#loop = loop
     loop.promise.then(
@@ -178,7 +187,7 @@ export class Conversation {
       if (error) callbacks.error?.(error, this)
       else callbacks.complete?.(this)
     } catch (thrown) {
-      this.client.log('error', `A job callback threw: ${String(thrown)}`, { conversationId: this.conversationId })
+      this.#client.log('error', `A job callback threw: ${String(thrown)}`, { conversationId: this.conversationId })
     }
   }
 
@@ -189,7 +198,7 @@ export class Conversation {
       try {
         listener(status)
       } catch (thrown) {
-        this.client.log('error', `A job status listener threw: ${String(thrown)}`, { conversationId: this.conversationId })
+        this.#client.log('error', `A job status listener threw: ${String(thrown)}`, { conversationId: this.conversationId })
       }
     }
   }

@@ -34,12 +34,10 @@ export interface HttpConfig {
   fetchInjected: boolean
   tokens: TokenSource | undefined
   log: Log
-  /**
-   * Secrets besides the tokens (the app secret, from wherever it came) that no error or log line
-   * may show. The app-token provider adds the secret it uses.
-   */
-  secrets: Set<string>
 }
+
+/** How `util.inspect` finds an object's own description (Node; a plain symbol elsewhere). */
+export const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 
 /**
  * The one HTTP path of the SDK: URL building, auth, retries, timeouts and error mapping. Every
@@ -48,12 +46,33 @@ export interface HttpConfig {
  */
 export class HttpClient {
   readonly config: HttpConfig
+  /**
+   * Secrets besides the tokens (the app secret, from wherever it came) that no error or log line
+   * may show. Private, and left out of `util.inspect` and `JSON.stringify` (see below): a public
+   * field printed the secret with `console.log(symbl.http)`.
+   */
+  readonly #secrets = new Set<string>()
   // ky, loaded on the first request (see ky-transport.ts), and its instances once created.
   #ky: typeof KyTransport | undefined
   #transport: Promise<KyTransport.Transport> | undefined
 
-  constructor(config: HttpConfig) {
+  constructor(config: HttpConfig, secrets: Array<string | undefined> = []) {
     this.config = config
+    for (const s of secrets) this.addSecret(s)
+  }
+
+  /** Hides `secret` from every error and log line from now on (the app-token provider adds the secret it uses). */
+  addSecret(secret: string | undefined): void {
+    if (typeof secret === 'string' && secret !== '') this.#secrets.add(secret)
+  }
+
+  /** What `console.log` and `util.inspect` show: nothing secret. */
+  [INSPECT](): string {
+    return `HttpClient { baseUrl: '${this.config.baseUrl}' }`
+  }
+
+  toJSON(): { baseUrl: string } {
+    return { baseUrl: this.config.baseUrl }
   }
 
   #loadTransport(): Promise<KyTransport.Transport> {
@@ -72,7 +91,13 @@ export class HttpClient {
 
   /** Every secret to hide from errors and logs: the app secret and the current and recent tokens. */
   hidden(): string[] {
-    return [...this.config.secrets, ...(this.config.tokens?.known() ?? [])]
+    return [...this.#secrets, ...(this.config.tokens?.known() ?? [])]
+  }
+
+  /** Server text (a body, a frame) quoted in an error: JSON-encoded, redacted, then cut to `max` characters. */
+  excerpt(value: unknown, max = 200): string {
+    const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value))
+    return redact(text, this.hidden()).slice(0, max)
   }
 
   url(path: string, query?: Query): string {

@@ -18,7 +18,7 @@ import type { MicrophoneHandle } from '../audio/microphone.js'
 import type { SymblClient } from '../client.js'
 import { Conversation } from '../conversations/conversation.js'
 import { ConfigError, ConnectionError, SymblError, TimeoutError, ValidationError } from '../errors.js'
-import { redact } from '../logger.js'
+import { redact, redactError } from '../logger.js'
 import type { WebSocketLike } from '../platform.js'
 import { AudioNotDeliveredError } from './errors.js'
 import { bytesPerSecond, checkFrame, errorFromFrame, malformed, modifyRequest, noop, parseFrame, PING, startRequest, STOP_REQUEST, toBytes, type AudioFormat, type Frame } from './frames.js'
@@ -80,8 +80,8 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reje
 }
 
 /** Any failure as a SymblError (the SDK's own pass through). */
-const asSymblError = (error: unknown): SymblError =>
-  error instanceof SymblError ? error : new ConnectionError(String(redact(String((error as Error)?.message ?? error))), { cause: error })
+const asSymblError = (error: unknown, hidden: string[]): SymblError =>
+  error instanceof SymblError ? error : new ConnectionError(redact(String((error as Error)?.message ?? error), hidden), { cause: redactError(error, hidden) })
 
 export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   /** The id chosen for this connection (rejoins use it; the Subscribe API takes it too). */
@@ -127,6 +127,8 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   #detach: (() => void) | undefined
   /** Start errors that may mean the token was refused (a 401, or any refused handshake in a browser): start() retries once. */
   readonly #tokenRefusals = new WeakSet<ConnectionError>()
+  /** What errors built from server text must hide: the app secret and the tokens (see frames.ts). */
+  readonly #hidden = (): string[] => this.#client.http.hidden()
 
   /** Use `symbl.streaming.startConnection(options)`, which validates, connects and waits for the start. */
   constructor(client: SymblClient, options: StreamingOptions = {}) {
@@ -326,7 +328,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
         onChunk: (pcm) => {
           if (this.#over()) return
           this.sendAudio(pcm).catch((error: unknown) => {
-            if (!this.#over()) this.deliver('error', asSymblError(error)) // else the close itself reports why
+            if (!this.#over()) this.deliver('error', asSymblError(error, this.#hidden())) // else the close itself reports why
           })
         },
         onEnded: (error) => {
@@ -513,9 +515,10 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       }
       ws.onerror = (event) => {
         const e = event as { message?: unknown; error?: { message?: unknown } }
-        session.error = String(e?.message ?? e?.error?.message ?? 'socket error')
+        session.error = redact(String(e?.message ?? e?.error?.message ?? 'socket error'), this.#hidden())
       }
-      ws.onclose = (event) => this.#closed(session, event?.code ?? 1006, event?.reason ?? '')
+      // The reason is server text: it goes into errors, events and log lines only redacted.
+      ws.onclose = (event) => this.#closed(session, event?.code ?? 1006, redact(event?.reason ?? '', this.#hidden()))
       ws.onmessage = (event) => this.#frame(session, event.data)
     })
   }
@@ -523,7 +526,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   #frame(session: Session, data: unknown): void {
     if (session.closed) return
     session.keepAlive.seen()
-    const parsed = parseFrame(data)
+    const parsed = parseFrame(data, this.#hidden)
     if (parsed.kind === 'pong') {
       const mark = session.pings.shift()
       if (mark !== undefined) this.#tail.acknowledge(mark)
@@ -532,14 +535,14 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     if (parsed.kind === 'bad') return this.#report(parsed.error)
     const frame = parsed.frame
     if (frame.type === 'error') return this.#serverError(session, { ...frame, audioOffsetMs: this.audioOffsetMs })
-    const problem = checkFrame(frame, SDK_EVENTS)
+    const problem = checkFrame(frame, SDK_EVENTS, this.#hidden)
     if (problem) return this.#report(problem)
     frame.audioOffsetMs = this.audioOffsetMs
     // Known result types and any other type (delivered under its own name, as the Python SDK does).
     if (frame.type !== 'message') return this.deliver(frame.type as 'message_response', frame as never)
     const m = frame.message as MessageFrame['message']
     if (!m || typeof m !== 'object' || typeof m.type !== 'string') {
-      return this.deliver('error', malformed('a `message` frame without a string `message.type`', JSON.stringify(frame)))
+      return this.deliver('error', malformed('a `message` frame without a string `message.type`', JSON.stringify(frame), this.#hidden))
     }
     const type = m.type
     if (type === 'error') return this.#serverError(session, m)
@@ -576,7 +579,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   }
 
   #serverError(session: Session, body: Record<string, unknown>): void {
-    const error = errorFromFrame(body)
+    const error = errorFromFrame(body, this.#hidden)
     if (session.settle) return session.settle(error)
     // The server answers a modify_request it refuses with an error frame instead of session_modified
     // (frames carry no request id; the SDK sends nothing else that draws an error once started).
@@ -737,8 +740,8 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       status
         ? `The streaming server refused the WebSocket handshake with HTTP ${status}${status === 401 || status === 403 ? ': the token was not accepted. Check what your tokenProvider returns' : ''}`
         : session.opened
-          ? `The server closed the socket (code ${code}${reason ? `: ${redact(reason)}` : ''}) before starting the conversation`
-          : `Could not open the streaming socket (${redact(session.error ?? `closed with code ${code}`)}). Check wsBaseUrl, the network and the token`,
+          ? `The server closed the socket (code ${code}${reason ? `: ${reason}` : ''}) before starting the conversation`
+          : `Could not open the streaming socket (${session.error ?? `closed with code ${code}`}). Check wsBaseUrl, the network and the token`,
       { closeCode: code, details: status && { status } },
     )
     if (tokenRefused) this.#tokenRefusals.add(error)
@@ -776,7 +779,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     const session = this.#session
     if (session?.settle) session.settle(error ?? new ConnectionError('The connection was closed while starting'))
     else if (session) this.#drop(session, 1000, reason)
-    const failure = (this.#failure = error === undefined ? undefined : asSymblError(error))
+    const failure = (this.#failure = error === undefined ? undefined : asSymblError(error, this.#hidden()))
     const rejection = error ?? failure ?? new ConnectionError('The connection is closed')
     // See drain(): it resolves unless audio is left unsent by a close the app did not ask for.
     this.#drainError = this.#discarding || !this.#queue.holdsAudio ? undefined : rejection

@@ -103,10 +103,10 @@ describe('ResendTail', () => {
 
 describe('frames and policies', () => {
   it('parses without throwing', () => {
-    expect(parseFrame('__PONG__')).toEqual({ kind: 'pong' })
-    expect(parseFrame('{"type":"x"}')).toEqual({ kind: 'frame', frame: { type: 'x' } })
+    expect(parseFrame('__PONG__', () => [])).toEqual({ kind: 'pong' })
+    expect(parseFrame('{"type":"x"}', () => [])).toEqual({ kind: 'frame', frame: { type: 'x' } })
     for (const bad of ['{', '1', 'null', '{"type":1}', new ArrayBuffer(2), undefined]) {
-      const parsed = parseFrame(bad)
+      const parsed = parseFrame(bad, () => [])
       expect(parsed.kind).toBe('bad')
       expect((parsed as { error: unknown }).error).toBeInstanceOf(MalformedFrameError)
     }
