@@ -1,0 +1,141 @@
+// Nothing an app prints, logs or serialises shows the app secret or a token: util.inspect at any
+// depth, JSON.stringify and a walk of own properties of the client, its HTTP client, a
+// conversation and a streaming connection (items 6); no password from `baseUrl` (7); no
+// token-shaped text from a server that is not Symbl (8).
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Conversation } from '../../../src/conversations/conversation.js'
+import { HttpError, SymblError, ValidationError } from '../../../src/errors.js'
+import { startEmulator, type RunningEmulator } from '../../../src/emulator/server.js'
+import { Symbl } from '../../../src/node.js'
+import { fakeJwt } from '../helpers.js'
+import { exposed, leakedPiece } from '../secret-check.js'
+
+const SECRET = 'Sup3r-secret-APP-value-0042'
+
+/** Every string reachable through own properties (enumerable or not, symbols too, Map and Set entries). */
+function ownStrings(root: unknown): string[] {
+  const out: string[] = []
+  const seen = new Set<unknown>()
+  const visit = (value: unknown, depth: number) => {
+    if (typeof value === 'string') return void out.push(value)
+    if ((typeof value !== 'object' && typeof value !== 'function') || value === null || seen.has(value) || depth > 12) return
+    seen.add(value)
+    if (value instanceof Map) for (const [k, v] of value) visit(k, depth + 1), visit(v, depth + 1)
+    if (value instanceof Set) for (const v of value) visit(v, depth + 1)
+    for (const key of Reflect.ownKeys(value)) {
+      if (typeof key === 'string') out.push(key)
+      const descriptor = Object.getOwnPropertyDescriptor(value, key)
+      if (descriptor && 'value' in descriptor) visit(descriptor.value, depth + 1)
+    }
+  }
+  visit(root, 0)
+  return out
+}
+
+describe('printing the client, its HTTP client, a conversation or a connection shows no secret (item 6)', () => {
+  let emu: RunningEmulator
+  beforeAll(async () => {
+    emu = await startEmulator({ credentials: { appId: 'app-1', appSecret: SECRET }, jobDelayMs: 1 })
+  })
+  afterAll(() => emu.close())
+
+  it('util.inspect at depth Infinity, JSON.stringify and an own-property walk hold no 8-character piece of the secret or the token', async () => {
+    const symbl = new Symbl({ baseUrl: emu.url, appId: 'app-1', appSecret: SECRET } as never)
+    const conversation = await symbl.text.process({ messages: [{ payload: { content: 'Hello there, this is a test.' } }] }, { wait: false })
+    const connection = await symbl.streaming.startConnection()
+    const token = symbl.tokens.peek()!
+    expect(token.length).toBeGreaterThan(8)
+    for (const [name, value] of Object.entries({ symbl, http: symbl.http, tokens: symbl.tokens, conversation, connection, streamingConversation: connection.conversation })) {
+      const text = `${exposed(value)}\n${ownStrings(value).join('\n')}`
+      expect(leakedPiece(text, SECRET), name).toBeUndefined()
+      expect(leakedPiece(text, token), name).toBeUndefined()
+    }
+    // What they do show: enough to tell which client and which conversation.
+    expect(String(JSON.stringify(conversation))).toContain(conversation.conversationId)
+    expect(exposed(symbl.http)).toContain(emu.url)
+    await connection.stop()
+  })
+})
+
+describe('baseUrl with user info (item 7)', () => {
+  it.each([
+    ['baseUrl', 'http://user:PASSWORD-123@127.0.0.1:8787'],
+    ['baseUrl', 'https://PASSWORD-123@api.example.com/x'],
+    ['wsBaseUrl', 'wss://user:PASSWORD-123@api.example.com'],
+  ])('%s %s is refused with a ValidationError that does not quote the password', (name, url) => {
+    let error: unknown
+    try {
+      new Symbl({ baseUrl: 'http://127.0.0.1:8787', accessToken: 't', [name]: url })
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(ValidationError)
+    expect((error as Error).message).toMatch(new RegExp(`${name} must not contain a user name or password`))
+    expect(exposed(error)).not.toContain('PASSWORD')
+  })
+
+  it('an invalid URL with user info is quoted without it', () => {
+    let error: unknown
+    try {
+      new Symbl({ baseUrl: 'http://user:PASSWORD-123@[bad', accessToken: 't' })
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(ValidationError)
+    expect(exposed(error)).not.toContain('PASSWORD')
+  })
+})
+
+describe('a server that is not Symbl (your own token endpoint) answering with tokens (item 8)', () => {
+  const jwt = fakeJwt({ sub: 'someone', exp: 4_000_000_000 }).replace(/sig$/, 'c2lnbmF0dXJlLXZhbHVlLWxvbmc')
+  const opaque = 'AbCdEfGh0123456789_-xYz9876543210QwErTy'
+  const hex = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'
+  let server: Server
+  let base: string
+  let answer: { status: number; body: string; type?: string } = { status: 200, body: '' }
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      req.resume()
+      req.on('end', () => res.writeHead(answer.status, { 'content-type': answer.type ?? 'application/json' }).end(answer.body))
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(() => new Promise<void>((r) => server.close(() => r())))
+
+  const tokens = { jwt, opaque, hex }
+  const answers = (token: string) => [
+    { status: 200, body: JSON.stringify({ accessToken: token, expiresIn: 86400 }) },
+    { status: 200, body: JSON.stringify({ token_type: 'bearer', access_token: token }) },
+    { status: 400, body: JSON.stringify({ message: `Already issued ${token}` }) },
+    { status: 405, body: `Use GET or POST. Authorization: Bearer ${token}`, type: 'text/plain' },
+    { status: 500, body: `{"accessToken": "${token}"`, type: 'text/plain' },
+  ]
+
+  for (const [kind, token] of Object.entries(tokens)) {
+    it(`no piece of a ${kind} token it sends back reaches the error (text job, upload, job status)`, async () => {
+      const symbl = new Symbl({ baseUrl: base, accessToken: 'the-real-token', retry: 0 })
+      for (const a of answers(token)) {
+        answer = a
+        const calls = [
+          () => symbl.text.process({ messages: [{ payload: { content: 'hi' } }] }, { wait: false }),
+          () => symbl.audio.processFile(new Uint8Array(64), { wait: false, contentType: 'audio/wav' }),
+          () => symbl.conversations.getMessages('123'),
+          () => new Conversation(symbl, { conversationId: '123', jobId: '456' }).wait({ pollInterval: { initialMs: 1 } }),
+        ]
+        for (const call of calls) {
+          const error = await call().then(() => undefined, (e: unknown) => e)
+          // getMessages succeeds on a 200: nothing to check then.
+          if (error === undefined) continue
+          expect(error).toBeInstanceOf(SymblError)
+          expect((error as SymblError).code).not.toBe('validation')
+          const text = exposed(error)
+          expect(leakedPiece(text, token), `${a.status} ${a.body}: ${text}`).toBeUndefined()
+          if (error instanceof HttpError) expect(error.status).toBe(a.status)
+        }
+      }
+    })
+  }
+})
