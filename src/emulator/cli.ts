@@ -5,14 +5,16 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { startEmulator } from './server.js'
 
-const HELP = `Usage: symbl-emulator [--port 8787] [--host 127.0.0.1] [--job-delay ms] [--max-jobs n] [--app-id id --app-secret secret] [--account-trackers file.json]
+const HELP = `Usage: symbl-emulator [--port 8787] [--host 127.0.0.1] [--job-delay ms] [--max-jobs n] [--app-id id --app-secret secret] [--account-trackers file.json] [--allow-host name]...
 
 Local emulator of the Symbl.ai API (REST + WebSocket). Any appId/appSecret pair is accepted unless
 --app-id/--app-secret restrict it. --account-trackers: a JSON file with [{"name", "vocabulary": [...]}],
-the account's trackers used by jobs and streams that set enableAllTrackers.`
+the account's trackers used by jobs and streams that set enableAllTrackers. --allow-host: a further
+Host header name to answer (by default only localhost, 127.0.0.1, [::1] and the --host are; this
+refuses DNS-rebinding pages).`
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
+function parse() {
+  return parseArgs({
     options: {
       port: { type: 'string', default: '8787' },
       host: { type: 'string', default: '127.0.0.1' },
@@ -21,27 +23,52 @@ async function main(): Promise<void> {
       'app-id': { type: 'string' },
       'app-secret': { type: 'string' },
       'account-trackers': { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   })
+}
+
+/** A wrong command line: one line naming the fix, exit status 2 (the usual usage-error status). */
+class UsageError extends Error {}
+
+async function main(): Promise<void> {
+  let parsed: ReturnType<typeof parse>
+  try {
+    parsed = parse()
+  } catch (e) {
+    // parseArgs' own errors (unknown option, missing value) are usage errors too.
+    throw new UsageError(e instanceof Error ? e.message : String(e))
+  }
+  const { values } = parsed
   if (values.help) {
     console.log(HELP)
     return
   }
   const port = Number(values.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port ${values.port}`)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535 (got "${values.port}")`)
   const jobDelayMs = values['job-delay'] !== undefined ? Number(values['job-delay']) : undefined
-  if (jobDelayMs !== undefined && !(jobDelayMs >= 0)) throw new Error(`invalid --job-delay ${values['job-delay']}`)
-  const credentials = values['app-id'] && values['app-secret'] ? { appId: values['app-id'], appSecret: values['app-secret'] } : undefined
+  if (jobDelayMs !== undefined && !(jobDelayMs >= 0)) throw new UsageError(`--job-delay must be a number of milliseconds >= 0 (got "${values['job-delay']}")`)
+  const maxJobs = values['max-jobs'] !== undefined ? Number(values['max-jobs']) : undefined
+  if (maxJobs !== undefined && !(Number.isInteger(maxJobs) && maxJobs >= 1)) throw new UsageError(`--max-jobs must be a positive integer (got "${values['max-jobs']}")`)
+  // One without the other used to be ignored silently: the emulator then accepted any pair.
+  // (The values are never echoed: the secret must not reach a terminal log.)
+  const appId = values['app-id']
+  const appSecret = values['app-secret']
+  if ((appId === undefined) !== (appSecret === undefined) || appId === '' || appSecret === '') {
+    throw new UsageError(appId ? '--app-id needs --app-secret too (give both to accept only that pair, or neither to accept any pair)' : '--app-secret needs --app-id too (give both to accept only that pair, or neither to accept any pair)')
+  }
+  const credentials = appId && appSecret ? { appId, appSecret } : undefined
   const accountTrackers = values['account-trackers'] ? (JSON.parse(readFileSync(values['account-trackers'], 'utf8')) as Array<{ name: string; vocabulary: string[] }>) : undefined
-  const emulator = await startEmulator({
-    accountTrackers,
-    port,
-    host: values.host,
-    jobDelayMs,
-    maxConcurrentJobs: values['max-jobs'] ? Number(values['max-jobs']) : undefined,
-    credentials,
-  })
+  let emulator: Awaited<ReturnType<typeof startEmulator>>
+  try {
+    emulator = await startEmulator({ accountTrackers, port, host: values.host, jobDelayMs, maxConcurrentJobs: maxJobs, credentials, allowedHosts: values['allow-host'] })
+  } catch (e) {
+    const code = (e as { code?: unknown }).code
+    if (code === 'EADDRINUSE') throw new Error(`port ${port} on ${values.host} is already in use: choose another with --port (or --port 0 for any free port)`)
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new Error(`cannot listen on host "${values.host}": choose a local interface with --host (e.g. 127.0.0.1)`)
+    throw e
+  }
   console.log(`Symbl emulator listening on ${emulator.url} (WebSocket ${emulator.wsUrl})`)
   let closing = false
   const shutdown = (signal: string): void => {
@@ -58,6 +85,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
+  // One plain line, never a stack: usage errors exit 2, others 1.
   console.error(`symbl-emulator: ${e instanceof Error ? e.message : String(e)}`)
-  process.exit(1)
+  process.exit(e instanceof UsageError ? 2 : 1)
 })

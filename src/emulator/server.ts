@@ -17,6 +17,11 @@ export interface EmulatorOptions extends EmulatorCoreOptions {
   host?: string
   /** Use an existing core (e.g. shared with msw handlers). */
   core?: EmulatorCore
+  /**
+   * Further `Host` names to answer (default: only localhost, 127.0.0.1, [::1] and `host`). Other
+   * Host headers get 421: a DNS-rebinding page (evil.example resolving to 127.0.0.1) cannot reach it.
+   */
+  allowedHosts?: string[]
 }
 
 export interface RunningEmulator {
