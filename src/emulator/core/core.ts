@@ -31,6 +31,8 @@ export interface EmulatorCoreOptions {
   maxUploadBytes?: number
   /** Token lifetime in seconds (default 86400). */
   tokenLifetimeSeconds?: number
+  /** Live tokens kept (default 10000); beyond, the oldest is forgotten (401 until the app asks again). */
+  maxTokens?: number
   /** Only accept this app pair at token:generate (default: any pair). */
   credentials?: { appId: string; appSecret: string }
   /** Accept any non-empty token (default false: only tokens this emulator issued). */
@@ -70,7 +72,7 @@ export class EmulatorCore {
 
   constructor(readonly options: EmulatorCoreOptions = {}) {
     this.store = new Store({ maxConversations: options.maxConversations })
-    this.tokens = new TokenIssuer({ lifetimeSeconds: options.tokenLifetimeSeconds, credentials: options.credentials, acceptAnyToken: options.acceptAnyToken })
+    this.tokens = new TokenIssuer({ lifetimeSeconds: options.tokenLifetimeSeconds, credentials: options.credentials, acceptAnyToken: options.acceptAnyToken, maxTokens: options.maxTokens })
     this.faults.onExpireTokens(() => this.tokens.expireAll())
     this.jobs = new Jobs(this.store, options, (job) => this.notify(job), this.timers)
     this.liveStreams = new LiveStreams(this.store, this.preloads, this.hub, this.timers, options.maxStreamingConnections ?? 1000)

@@ -12,6 +12,8 @@ export interface TokenOptions {
   credentials?: { appId: string; appSecret: string }
   /** Accept any non-empty token, issued or not (handy for demos against a restarted emulator). */
   acceptAnyToken?: boolean
+  /** Live tokens kept (default 10000); beyond, the oldest is forgotten (its requests then get 401). */
+  maxTokens?: number
   now?: () => number
 }
 
@@ -21,15 +23,28 @@ interface Issued {
   appId: string
 }
 
+/**
+ * Memory is bounded and each issue costs O(1) amortised: `byToken` is in issue order, which is also
+ * expiry order (one lifetime for all; expireAll() only moves every expiry to the same past instant),
+ * so expired tokens are pruned from the front and, beyond `maxTokens`, the oldest is evicted. (A
+ * full scan per issue made 60k app ids cost 172 MB and 10k requests 11.8 s.)
+ */
 export class TokenIssuer {
   private readonly byApp = new Map<string, Issued>()
   private readonly byToken = new Map<string, Issued>()
   private readonly lifetime: number
   private readonly now: () => number
+  readonly maxTokens: number
 
   constructor(private readonly options: TokenOptions = {}) {
     this.lifetime = options.lifetimeSeconds ?? 86400
     this.now = options.now ?? Date.now
+    this.maxTokens = Math.max(1, options.maxTokens ?? 10_000)
+  }
+
+  /** Tokens held (live ones, plus expired ones not yet pruned). */
+  get size(): number {
+    return this.byToken.size
   }
 
   /** Whether this app pair is accepted (any pair unless `credentials` is set). */
@@ -50,7 +65,7 @@ export class TokenIssuer {
     if (cached && cached.expMs > now && !options.fresh) {
       return { accessToken: cached.token, expiresIn: Math.max(1, Math.floor((cached.expMs - now) / 1000)) }
     }
-    if (cached && cached.expMs <= now) this.byToken.delete(cached.token)
+    if (cached && cached.expMs <= now) this.forget(cached.token, cached)
     const iat = Math.floor(now / 1000)
     const exp = iat + this.lifetime
     const header = encodeJsonSegment({ alg: 'RS256', typ: 'JWT', kid: 'symbl-emulator' })
@@ -99,9 +114,16 @@ export class TokenIssuer {
     return count
   }
 
+  /** Drops expired tokens from the front, then the oldest live ones beyond `maxTokens`. */
   private prune(now: number): void {
-    // Bounded memory: drop expired tokens once in a while.
-    if (this.byToken.size < 1000) return
-    for (const [t, i] of this.byToken) if (i.expMs <= now) this.byToken.delete(t)
+    for (const [token, issued] of this.byToken) {
+      if (issued.expMs > now && this.byToken.size <= this.maxTokens) break
+      this.forget(token, issued)
+    }
+  }
+
+  private forget(token: string, issued: Issued): void {
+    this.byToken.delete(token)
+    if (this.byApp.get(issued.appId) === issued) this.byApp.delete(issued.appId)
   }
 }
