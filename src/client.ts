@@ -1,5 +1,6 @@
 import { TokenSource, type TokenProvider } from './auth/token-source.js'
 import { ConfigError, ValidationError } from './errors.js'
+import { invalid } from './http/check.js'
 import { timeoutMs } from './utils/duration.js'
 import { HttpClient, INSPECT } from './http/http-client.js'
 import { normalizeRetry, type RetryOptions } from './http/retry.js'
@@ -53,12 +54,14 @@ export class SymblClient {
   readonly #WebSocket: WebSocketConstructor | undefined
 
   constructor(options: SymblOptions, platform: Platform, fallbackProvider?: (http: HttpClient) => TokenProvider) {
-    if (options !== undefined && (typeof options !== 'object' || options === null)) {
-      throw new ValidationError('Symbl options must be an object, e.g. new Symbl({ tokenProvider })')
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+      // Only the type is shown: a string here may well be a token.
+      throw new ValidationError(`Symbl options must be an object, e.g. new Symbl({ tokenProvider }), got ${typeName(options)}`)
     }
+    checkOptionTypes(options)
     this.platform = platform
     this.baseUrl = normalizeBase('baseUrl', options.baseUrl ?? DEFAULT_BASE_URL, ['http:', 'https:'])
-    this.wsBaseUrl = options.wsBaseUrl
+    this.wsBaseUrl = options.wsBaseUrl !== undefined
       ? normalizeBase('wsBaseUrl', options.wsBaseUrl, ['ws:', 'wss:'])
       : this.baseUrl.replace(/^http/, 'ws')
     const timeout = timeoutMs('timeout', options.timeout ?? 30_000)
@@ -111,6 +114,23 @@ export class SymblClient {
     return this.platform.openWebSocket(this.wsBaseUrl + path, token, this.#WebSocket)
   }
 }
+
+/**
+ * Type checks of the options that are only stored here and used later (a socket constructor, the
+ * Node credentials), so that a wrong type fails now with its name instead of a TypeError (or a
+ * silent fallback to other credentials) at the first call.
+ */
+function checkOptionTypes(options: SymblOptions): void {
+  const o = options as Record<string, unknown>
+  if (o.WebSocket !== undefined && typeof o.WebSocket !== 'function') invalid('WebSocket', 'a WebSocket constructor (a class, e.g. the `ws` package\'s WebSocket)', o.WebSocket)
+  for (const name of ['appId', 'appSecret', 'configFile']) {
+    const value = o[name]
+    // Only the type is shown: the value may be a secret.
+    if (value !== undefined && typeof value !== 'string') throw new ValidationError(`${name} must be a string, got ${typeName(value)}`)
+  }
+}
+
+const typeName = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value)
 
 function normalizeBase(name: string, value: unknown, protocols: string[]): string {
   if (typeof value !== 'string') throw new ValidationError(`${name} must be a URL string`)

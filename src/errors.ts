@@ -15,6 +15,7 @@ export type SymblErrorCode =
   | 'job_timeout'
   | 'connection'
   | 'microphone'
+  | 'aborted'
 
 export class SymblError extends Error {
   // Every class names itself in a field rather than using `new.target.name`: minifiers rename
@@ -140,6 +141,26 @@ export class ConnectionError extends SymblError {
     this.closeCode = extra.closeCode
     this.details = extra.details
   }
+}
+
+/**
+ * A call was aborted through an AbortSignal whose reason is not an Error (`controller.abort('why')`,
+ * `abort(42)`): such a reason would surface as a bare string or number with no name or stack. The
+ * reason itself is kept as `cause`. A reason that is an Error (the default DOMException included)
+ * is passed on untouched instead.
+ */
+export class AbortError extends SymblError {
+  override name = 'AbortError'
+  constructor(reason: unknown) {
+    const shown = typeof reason === 'string' ? JSON.stringify(reason.slice(0, 100)) : typeof reason === 'object' && reason !== null ? 'an object' : String(reason)
+    super('aborted', `The call was aborted through its AbortSignal (reason: ${shown}); the reason is in this error's \`cause\``, { cause: reason })
+  }
+}
+
+/** The error an aborted call rejects with: the signal's reason when it is an Error, else an `AbortError` wrapping it. */
+export function abortReason(signal: AbortSignal): unknown {
+  const reason: unknown = signal.reason
+  return reason instanceof Error ? reason : new AbortError(reason)
 }
 
 function messageOf(body: unknown): string | undefined {

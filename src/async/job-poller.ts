@@ -1,7 +1,7 @@
 // The polling loop behind conversation.wait() and the job callbacks, loaded when a conversation
 // first waits: pages that only read finished conversations do not download it.
 import type { SymblClient } from '../client.js'
-import { HttpError, JobError, NetworkError, TimeoutError } from '../errors.js'
+import { abortReason, HttpError, JobError, NetworkError, TimeoutError } from '../errors.js'
 import { checkWaitOptions, fetchJobStatus, type JobStatus, type WaitOptions } from './job-waiter.js'
 
 // Consecutive failed status calls (each already retried by the HTTP client) tolerated before giving up.
@@ -35,7 +35,7 @@ export async function pollJob(
         throw new JobError('job_failed', `Job ${ids.jobId} of conversation ${ids.conversationId} failed. Symbl gives no reason; check the media (format, length, reachable URL) and submit it again`, { ...ids, status })
       }
     } catch (error) {
-      if (signal?.aborted) throw signal.reason
+      if (signal?.aborted) throw abortReason(signal)
       if (!isTransient(error) || ++failures > MAX_STATUS_FAILURES) throw error
       client.log('warn', `Job status call failed (${failures}/${MAX_STATUS_FAILURES}), polling on`, { jobId: ids.jobId, error: String(error) })
     }
@@ -60,8 +60,8 @@ function isTransient(error: unknown): boolean {
 /** Waits `ms`; an abort rejects at once and clears the timer (so Node can exit). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason)
-    const onAbort = () => (clearTimeout(timer), reject(signal!.reason))
+    if (signal?.aborted) return reject(abortReason(signal))
+    const onAbort = () => (clearTimeout(timer), reject(abortReason(signal!)))
     const timer = setTimeout(() => (signal?.removeEventListener('abort', onAbort), resolve()), ms)
     signal?.addEventListener('abort', onAbort, { once: true })
   })

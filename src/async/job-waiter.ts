@@ -1,6 +1,6 @@
 import type { SymblClient } from '../client.js'
 import { SymblError, ValidationError } from '../errors.js'
-import { invalid, optionalObject } from '../http/check.js'
+import { invalid, isObject, optionalObject } from '../http/check.js'
 import { pathId } from '../http/url.js'
 import { durationMs, timeoutMs } from '../utils/duration.js'
 
@@ -59,6 +59,7 @@ export async function fetchJobStatus(client: SymblClient, jobId: string, signal?
  * mistake here cannot surface only after a job was created (and its ids lost with the error).
  */
 export function checkWaitOptions(options: WaitOptions) {
+  if (!isObject(options)) invalid('wait options', 'an object such as { waitTimeout: 60000 }', options)
   const { signal, onStatus, pollInterval } = options
   if (signal !== undefined && !(signal && typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function')) {
     invalid('signal', 'an AbortSignal (e.g. AbortSignal.timeout(60_000) or controller.signal)', signal)

@@ -1,6 +1,7 @@
 import type { SymblClient } from '../client.js'
-import { JobError } from '../errors.js'
+import { abortReason, JobError } from '../errors.js'
 import { INSPECT } from '../http/http-client.js'
+import { invalid } from '../http/check.js'
 import { loadPart } from '../utils/load-part.js'
 import { abortable, checkWaitOptions, fetchJobStatus, type JobStatus, type WaitOptions } from '../async/job-waiter.js'
 import { ConversationsApi, type BoundConversationCalls } from './conversations-api.js'
@@ -85,6 +86,7 @@ export class Conversation {
 
   /** Calls `listener` with each new job status; returns a function that unsubscribes. */
   onStatus(listener: (status: JobStatus) => void): () => void {
+    callback('onStatus', listener)
     this.#listeners.add(listener)
     return () => this.#listeners.delete(listener)
   }
@@ -95,13 +97,14 @@ export class Conversation {
    * A conversation without a job (streaming, telephony) resolves at once.
    */
   async wait(options: WaitOptions = {}): Promise<this> {
-    if (!this.jobId) return this
+    // Checked even without a job: a mistake must not pass only because this conversation has none.
     checkWaitOptions(options)
+    if (!this.jobId) return this
     if (this.#final) {
       if (this.#final.error) throw this.#final.error
       return this
     }
-    options.signal?.throwIfAborted()
+    if (options.signal?.aborted) throw abortReason(options.signal)
     const listener = options.onStatus
     if (listener) this.#listeners.add(listener)
     // A wait() that joins a loop already polling shares its pace (pollInterval) but keeps its own
@@ -135,11 +138,13 @@ export class Conversation {
 
   /** Calls `fn` once the job has completed (at once if it already has). Python parity. */
   onComplete(fn: (conversation: Conversation) => void): this {
+    callback('onComplete', fn)
     return this.#register({ complete: fn })
   }
 
   /** Calls `fn` if waiting ends in an error: the job failed, timed out, or its status could not be read. */
   onError(fn: (error: unknown, conversation: Conversation) => void): this {
+    callback('onError', fn)
     return this.#register({ error: fn })
   }
 
@@ -220,6 +225,11 @@ export class Conversation {
       }
     }
   }
+}
+
+/** A callback argument: a function, else a ValidationError now rather than a TypeError (logged, never seen) when the job ends. */
+function callback(method: string, fn: unknown): void {
+  if (typeof fn !== 'function') invalid(`${method}: the callback`, 'a function, e.g. (conversation) => console.log(conversation.conversationId)', fn)
 }
 
 /** Conversation API calls for this conversation: `getMessages()`, `getTopics()`, `putMembers()`, `delete()` and the rest. */

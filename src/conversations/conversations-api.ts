@@ -28,6 +28,9 @@ import type {
   TranscriptResponse,
 } from './types.js'
 
+/** Boolean query parameters of the calls below (MessagesParams, TopicsParams, SummaryParams). */
+const FLAGS = ['verbose', 'sentiment', 'parentRefs', 'customTopicVocabulary', 'refresh']
+
 /**
  * The Conversation API: every call takes the conversationId first (Python's `symbl.Conversations`).
  * `Conversation` has the same methods with its own id filled in (generated from this class, see
@@ -40,6 +43,10 @@ export class ConversationsApi {
   async #call<T>(method: HttpMethod, conversationId: string, suffix = '', query?: object, json?: unknown, idempotent?: boolean): Promise<T> {
     const path = `/v1/conversations/${pathId('conversationId', conversationId)}${suffix}`
     optionalObject('params', '{ sentiment: true }', query)
+    // The documented query flags are booleans: `{ sentiment: 'yes' }` would reach the server as is.
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined && FLAGS.includes(key) && typeof value !== 'boolean') invalid(`params.${key}`, 'true or false', value)
+    }
     return this.client.http.request<T>({ method, path, query: query as Query, json, idempotent })
   }
 

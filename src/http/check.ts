@@ -8,12 +8,27 @@ export function describe(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
   if (typeof value === 'string') return value === '' ? 'an empty string' : `the string ${JSON.stringify(value.slice(0, 40))}`
+  if (typeof value === 'function') return 'a function'
+  if (typeof value === 'symbol') return 'a symbol'
   return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`
 }
 
 /** Throws `ValidationError("{name} must be {expected}, got {what value is}")`. */
 export function invalid(name: string, expected: string, value: unknown): never {
   throw new ValidationError(`${name} must be ${expected}, got ${describe(value)}`)
+}
+
+/**
+ * JSON text for a value the SDK sends (a request body, a query parameter holding a list or an
+ * object). A circular reference or a BigInt would otherwise throw a bare TypeError from deep in
+ * the request, which the SDK reported as a network failure.
+ */
+export function toJson(name: string, value: unknown): string {
+  try {
+    return JSON.stringify(value)
+  } catch (error) {
+    throw new ValidationError(`${name} cannot be sent as JSON (${(error as Error)?.message?.split('\n')[0] ?? String(error)}): pass plain data, without circular references, BigInts or class instances that refuse JSON`)
+  }
 }
 
 /** A plain object: not null, not an array. */

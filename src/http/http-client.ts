@@ -1,5 +1,5 @@
 import type { Options as KyOptions } from 'ky'
-import { NetworkError, SymblError, TimeoutError } from '../errors.js'
+import { abortReason, NetworkError, SymblError, TimeoutError } from '../errors.js'
 import { redact, redactError, type Log } from '../logger.js'
 import type { TokenSource } from '../auth/token-source.js'
 import type { NormalizedRetry } from './retry.js'
@@ -7,6 +7,7 @@ import type * as KyTransport from './ky-transport.js'
 import { readBody } from './read-body.js'
 import { loadPart } from '../utils/load-part.js'
 import { safeUrl, toSearchParams, type Query } from './url.js'
+import { toJson } from './check.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
 
@@ -114,6 +115,8 @@ export class HttpClient {
   async send(options: RequestOptions): Promise<Response> {
     const url = this.url(options.path, options.query)
     const idempotent = options.idempotent ?? options.method !== 'POST'
+    // Checked here, not by ky: a body JSON cannot encode (a circular reference) would fail as a "network" error.
+    if (options.json !== undefined) toJson(`The body of ${options.method} ${options.path}`, options.json)
     const kyOptions: KyOptions = { method: options.method, json: options.json, signal: options.signal, timeout: options.timeout ?? this.config.timeout }
     if (this.config.log.enabled) this.config.log('debug', `${options.method} ${safeUrl(url)}`)
     if (options.auth === false) return this.#call(idempotent, url, kyOptions, options.headers)
@@ -153,7 +156,7 @@ export class HttpClient {
    * Nothing of what the runtime said is kept unless the secrets are hidden from it.
    */
   async fail(error: unknown, method: string, url: string, signal?: AbortSignal, timeout = this.config.timeout): Promise<unknown> {
-    if (signal?.aborted) return signal.reason
+    if (signal?.aborted) return abortReason(signal)
     if (error instanceof SymblError) return error
     const ky = this.#ky
     if (ky && error instanceof ky.HTTPError) return ky.httpErrorFrom(error.response, method, safeUrl(url), this.hidden())

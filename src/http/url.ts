@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js'
-import { describe, invalid } from './check.js'
+import { describe, invalid, toJson } from './check.js'
 
 export { describe }
 
@@ -15,7 +15,11 @@ export function toSearchParams(query: Query | undefined): URLSearchParams | unde
   const params = new URLSearchParams()
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === null) continue
-    params.set(key, typeof value === 'object' ? JSON.stringify(value) : String(value))
+    const name = `the query parameter ${JSON.stringify(key)}`
+    if (typeof value === 'object') params.set(key, toJson(name, value))
+    else if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) params.set(key, String(value))
+    // A function, symbol, NaN or BigInt would reach the server as its source text or "NaN".
+    else invalid(name, 'a string, a finite number, a boolean, a list or an object', value)
   }
   return params
 }

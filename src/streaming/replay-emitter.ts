@@ -7,6 +7,12 @@ const KEPT_NAMES = 64
 
 type Names<E extends object> = EventEmitter.EventNames<E>
 
+/** eventemitter3 takes anything and throws a TypeError ("fn.apply is not a function") only when the event comes. */
+function checkListener(method: string, event: unknown, fn: unknown): void {
+  if (typeof event !== 'string' && typeof event !== 'symbol') throw new ValidationError(`${method} takes an event name first, e.g. ${method}('message', (frame) => …), got ${event === null ? 'null' : typeof event}`)
+  if (typeof fn !== 'function') throw new ValidationError(`${method}('${String(event)}', listener): the listener must be a function, got ${fn === null ? 'null' : typeof fn}`)
+}
+
 /**
  * An eventemitter3 emitter that keeps what is emitted while an event has no listener (the last 256
  * per name) and delivers it, in order, to the first listener of that name, in a microtask so every
@@ -29,12 +35,14 @@ export class ReplayEmitter<E extends object> extends EventEmitter<E> {
   }
 
   override on<T extends Names<E>>(event: T, fn: EventEmitter.EventListener<E, T>, context?: unknown): this {
+    checkListener('on', event, fn)
     super.on(event, fn, context)
     this.listened(event)
     return this
   }
 
   override once<T extends Names<E>>(event: T, fn: EventEmitter.EventListener<E, T>, context?: unknown): this {
+    checkListener('once', event, fn)
     super.once(event, fn, context)
     this.listened(event)
     return this

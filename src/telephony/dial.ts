@@ -44,9 +44,13 @@ async function start(api: TelephonyApi, endpoint: Record<string, unknown>, optio
   if (data !== undefined && !isObject(data)) invalid('data', 'an object like { session: { name: "My meeting" } }', data)
   const langs = typeof languages === 'string' ? [languages] : languages
   // Both shapes of contract 5.1, sent as given: `["es-US"]` (docs, Python) and `[{ code: "es-US" }]` (Symbl's JS SDK).
+  // Symbl's telephony languages all name a region (en-US, en-GB, es-US, fr-CA…): a bare "en" is refused by the
+  // server only once the call is placed, or silently falls back to en-US.
   const code = (l: unknown) => (isObject(l) ? (l as { code?: unknown }).code : l)
-  if (langs !== undefined && !(Array.isArray(langs) && langs.every((l) => typeof code(l) === 'string' && code(l)))) {
-    invalid('languages', 'a list of language codes like ["en-US"] or [{ code: "en-US" }]', languages)
+  const bcp47 = (c: unknown) => typeof c === 'string' && /^[a-z]{2,3}-([a-z]{2}|\d{3})$/i.test(c)
+  if (langs !== undefined && !(Array.isArray(langs) && langs.length > 0 && langs.every((l) => bcp47(code(l))))) {
+    const bad = Array.isArray(langs) ? (langs.length ? langs.map(code).find((c) => !bcp47(c)) : langs) : languages
+    invalid('languages', 'a non-empty list of language codes with a region, like ["en-US"] or [{ code: "en-US" }]', bad)
   }
   if (timezone !== undefined && (typeof timezone !== 'string' || !timezone)) invalid('timezone', 'an IANA name like "US/Pacific"', timezone)
   // Before dialing: a bad socket option would otherwise only surface when the first listener is added.

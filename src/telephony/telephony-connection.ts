@@ -1,5 +1,6 @@
 import type { SymblClient } from '../client.js'
 import { Conversation } from '../conversations/conversation.js'
+import { ConnectionError } from '../errors.js'
 import type { Frame } from '../streaming/frames.js'
 import { ReplayEmitter } from '../streaming/replay-emitter.js'
 import { Subscription, type SubscriptionOptions } from './subscription.js'
@@ -55,12 +56,22 @@ export class TelephonyConnection extends ReplayEmitter<TelephonyEvents> {
     return this.conversationId
   }
 
-  /** Contract 5.3: `started_speaking`, `stopped_speaking`, `joined` or `left` for a participant. */
+  /**
+   * Contract 5.3: `started_speaking`, `stopped_speaking`, `joined` or `left` for a participant.
+   * Rejects with a `ConnectionError` once `stop()` was called: the call has ended.
+   */
   pushSpeakerEvent(event: TelephonySpeakerEvent): Promise<unknown> {
+    if (this.#stopped) {
+      return Promise.reject(new ConnectionError(`pushSpeakerEvent was called after stop(): call ${this.connectionId} has ended; push speaker events before stopping it`))
+    }
     return this.#calls.pushSpeakerEvent(this.connectionId, event)
   }
 
-  /** Ends the call (once; later calls return the same promise) and closes the subscription. */
+  /**
+   * Ends the call and closes the subscription. Idempotent: the call is stopped once, and every
+   * later `stop()` returns that same promise, resolving with the same answer (or rejecting with the
+   * same error), without a second request.
+   */
   stop(): Promise<TelephonyStopResponse> {
     this.#subscription?.close()
     return (this.#stopped ??= this.#calls.stop(this.connectionId))

@@ -3,6 +3,7 @@
 
 import type { EmulatorCore } from './core.js'
 import { ApiError, badRequest, payloadTooLarge, tooManyJobs, unauthorized } from './errors.js'
+import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-limits.js'
 import { ROUTES, type Route, type RouteContext } from './routes/index.js'
 import { TimersDisposed } from './time.js'
 
@@ -123,6 +124,8 @@ export async function handleRequest(core: EmulatorCore, req: CoreRequest): Promi
           throw badRequest('Request body is not valid JSON.')
         }
         if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw badRequest('Request body must be a JSON object.')
+        // Before any route keeps part of it: a value too deep to serialise again would poison every later answer.
+        if (nestedDeeperThan(parsed, MAX_JSON_DEPTH)) throw badRequest(`Request body nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep: flatten it (e.g. "metadata").`)
         jsonCache = parsed as Record<string, unknown>
         return jsonCache
       },

@@ -4,6 +4,7 @@
 // Wrong types get a 400 with a validator-style message (wording is our assumption, section 8).
 
 import { badRequest } from './errors.js'
+import { MAX_JSON_DEPTH, MAX_METADATA_BYTES, jsonBytes, nestedDeeperThan } from './json-limits.js'
 import type { ConversationOptions, CustomEntitySpec, TrackerSpec } from './types.js'
 
 export type RawOptions = Record<string, unknown>
@@ -85,6 +86,16 @@ function entities(value: unknown): CustomEntitySpec[] {
 }
 
 /**
+ * `metadata` is kept with the conversation and sent back in every conversation answer: it must be
+ * an object, shallow and small enough to serialise (limits in json-limits.ts; 400 otherwise).
+ */
+export function checkMetadata(metadata: unknown): asserts metadata is Record<string, unknown> {
+  if (!isRecord(metadata)) throw badRequest('"metadata" must be an object')
+  if (nestedDeeperThan(metadata, MAX_JSON_DEPTH)) throw badRequest(`"metadata" nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep: flatten it`)
+  if (jsonBytes(metadata) > MAX_METADATA_BYTES) throw badRequest(`"metadata" must be at most ${MAX_METADATA_BYTES} bytes as JSON: keep large data elsewhere and store a reference`)
+}
+
+/**
  * Reads options from a JSON body and/or a query string. For keys present in both, the query wins
  * (contract 3.2: diarization params may be in the query even on /url endpoints).
  */
@@ -118,7 +129,7 @@ export function parseOptions(body: RawOptions, query?: URLSearchParams): Convers
   if (featureList && !featureList.every((f) => typeof f === 'string')) throw badRequest('"features.featureList" must be an array of strings')
   const metadataRaw = get('metadata')
   const metadata = typeof metadataRaw === 'string' ? safeJson(metadataRaw) : metadataRaw
-  if (metadata !== undefined && !isRecord(metadata)) throw badRequest('"metadata" must be an object')
+  if (metadata !== undefined) checkMetadata(metadata)
   return {
     features: featureList as string[] | undefined,
     metadata: metadata as Record<string, unknown> | undefined,

@@ -5,6 +5,7 @@
 import type { EmulatorCore } from './core.js'
 import { TOKEN_FAILED } from './errors.js'
 import { bearerToken, decodeSegment, type HeaderBag } from './http.js'
+import { speakerEventProblem } from './json-limits.js'
 import { FrameSender, type SocketHandler, type SocketSink } from './sockets.js'
 import { StreamingSocket } from './streaming.js'
 
@@ -94,13 +95,15 @@ export function openSocket(core: EmulatorCore, req: SocketOpenRequest): SocketOp
       return {
         onText(t) {
           if (t === '__PING__') return out.raw('__PONG__')
+          let event: unknown
           try {
-            const event = JSON.parse(t) as unknown
-            call.speakerEvents.push(event)
-            call.conversation.speakerEvents.push(event)
+            event = JSON.parse(t) as unknown
           } catch {
-            out.json({ type: 'message', message: { type: 'error', message: 'Invalid JSON', details: 'Speaker events must be JSON.' } })
+            return out.json({ type: 'message', message: { type: 'error', message: 'Invalid JSON', details: 'Speaker events must be JSON.' } })
           }
+          const problem = speakerEventProblem(event, 'event')
+          if (problem) return out.json({ type: 'message', message: { type: 'error', message: 'Invalid speaker event', details: problem } })
+          core.telephony.recordSpeakerEvent(call, event)
         },
         onBinary: () => undefined,
         onClose: () => undefined,

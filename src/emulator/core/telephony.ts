@@ -7,6 +7,7 @@ import { insightContext } from './analysis/index.js'
 import { insightsOf } from './analysis/insights.js'
 import { extractTopics } from './analysis/topics.js'
 import type { EmulatorCore } from './core.js'
+import { MAX_SPEAKER_EVENTS, pushBounded } from './json-limits.js'
 import { numericId, uuid } from './ids.js'
 import { placePreloaded } from './preload.js'
 import type { Conversation, PreloadedMessage } from './types.js'
@@ -61,6 +62,16 @@ export class Telephony {
         if (fresh.length) hub.publish(call.connectionId, { type: 'topic_response', topics: fresh.map((t) => streamTopicView(t)) })
       })
     }
+  }
+
+  /**
+   * A speaker event (POST /v1/event/{id} or the events socket). Kept bounded, like every other store
+   * here: only the latest MAX_SPEAKER_EVENTS per call and per conversation (800 MB of events once
+   * held 877 MB). They are not used: the emulator has no diarization for them to correct.
+   */
+  recordSpeakerEvent(call: Call, event: unknown): void {
+    pushBounded(call.speakerEvents, [event], MAX_SPEAKER_EVENTS)
+    pushBounded(call.conversation.speakerEvents, [event], MAX_SPEAKER_EVENTS)
   }
 
   stop(connectionId: string): Call | undefined {

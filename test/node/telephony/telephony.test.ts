@@ -66,7 +66,7 @@ describe('startPstn / startSip', () => {
     ['startPstn', { phoneNumber: '+1 408 292' }, /phoneNumber/],
     ['startPstn', { phoneNumber: '14082924837', dtmf: 'abc!' }, /dtmf must be/],
     ['startPstn', { phoneNumber: '14082924837', actions: [{ name: 'sendSummaryEmail' }] }, /each action must be like/],
-    ['startPstn', { phoneNumber: '14082924837', languages: [1] }, /languages must be a list/],
+    ['startPstn', { phoneNumber: '14082924837', languages: [1] }, /languages must be a non-empty list/],
     ['startPstn', { phoneNumber: '14082924837', data: 'x' }, /data must be an object/],
     ['startPstn', { phoneNumber: '14082924837', timezone: 5 }, /timezone must be/],
     ['startSip', { uri: 'http://example.com' }, /uri must be a SIP URI/],

@@ -5,7 +5,7 @@
 import { AudioIngest } from '../audio/ingest.js'
 import type { EmulatorCore } from '../core.js'
 import { ApiError, badRequest, notFound, payloadTooLarge } from '../errors.js'
-import { parseOptions } from '../options.js'
+import { checkMetadata, parseOptions } from '../options.js'
 import { placePreloaded } from '../preload.js'
 import { numericId } from '../ids.js'
 import { isLoopback } from '../loopback.js'
@@ -25,6 +25,9 @@ function conversationFor(core: EmulatorCore, id: string | undefined, source: Con
   }
   const existing = core.store.get(id)
   if (!existing) throw notFound()
+  const metadata = options.metadata ? { ...existing.metadata, ...options.metadata } : undefined
+  // Appends merge metadata: the sum must stay within the bound too (checked before anything changes).
+  if (metadata) checkMetadata(metadata)
   // Appends may add trackers/entities/metadata; the first job's options stay otherwise.
   const names = new Set(requested.trackers.map((t) => t.name))
   existing.options = {
@@ -33,7 +36,7 @@ function conversationFor(core: EmulatorCore, id: string | undefined, source: Con
     trackers: [...existing.options.trackers.filter((t) => !names.has(t.name)), ...requested.trackers],
     entities: [...existing.options.entities, ...options.entities],
   }
-  if (options.metadata) existing.metadata = { ...existing.metadata, ...options.metadata }
+  if (metadata) existing.metadata = metadata
   return existing
 }
 

@@ -9,7 +9,8 @@ import type { EmulatorCore } from '../core.js'
 import { ApiError, badRequest, notFound } from '../errors.js'
 import { stableUuid } from '../ids.js'
 import { listConversations } from '../list.js'
-import { toBool } from '../options.js'
+import { MAX_SPEAKER_EVENTS, pushBounded, speakerEventProblem } from '../json-limits.js'
+import { checkMetadata, toBool } from '../options.js'
 import type { Conversation } from '../types.js'
 import { conversationView, insightView, messageView, speakerView } from '../views.js'
 import { ok, type Route, type RouteContext } from './index.js'
@@ -53,9 +54,10 @@ export const conversationRoutes: Route[] = [
     async handler(ctx) {
       const c = conv(ctx)
       const body = await ctx.json()
-      if (typeof body.metadata !== 'object' || body.metadata === null || Array.isArray(body.metadata)) throw badRequest('"metadata" must be an object')
+      // Checked before it is stored: metadata that cannot be serialised would break every later list answer.
+      checkMetadata(body.metadata)
       // Replaces the metadata (merge semantics are not documented).
-      c.metadata = { ...(body.metadata as Record<string, unknown>) }
+      c.metadata = { ...body.metadata }
       return ok({ id: c.id, metadata: c.metadata })
     },
   },
@@ -100,7 +102,12 @@ export const conversationRoutes: Route[] = [
         const ev = e as Record<string, unknown> | null
         if (!ev || !['started_speaking', 'stopped_speaking'].includes(ev.type as string)) throw badRequest(`"speakerEvents[${i}].type" must be one of [started_speaking, stopped_speaking]`)
       }
-      c.speakerEvents.push(...(body.speakerEvents as unknown[]))
+      for (const [i, e] of (body.speakerEvents as unknown[]).entries()) {
+        const problem = speakerEventProblem(e, `speakerEvents[${i}]`)
+        if (problem) throw badRequest(problem)
+      }
+      // Kept (bounded: the latest MAX_SPEAKER_EVENTS) but not used: the emulator has no diarization to correct.
+      pushBounded(c.speakerEvents, body.speakerEvents as unknown[], MAX_SPEAKER_EVENTS)
       return ok({ message: `Speaker events associated for conversationId: ${c.id} successfully! The update should be reflected in all messages and insights along with this conversation` })
     },
   },

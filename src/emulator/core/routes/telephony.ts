@@ -1,6 +1,7 @@
 // Telephony endpoints (contract 5): connect/stop on one path, and speaker events on the eventUrl.
 
 import { ApiError, badRequest } from '../errors.js'
+import { speakerEventProblem } from '../json-limits.js'
 import { isRecord, parseOptions } from '../options.js'
 import { ok, type Route } from './index.js'
 
@@ -61,8 +62,9 @@ export const telephonyRoutes: Route[] = [
       const body = await json()
       if (body.topic !== undefined && body.topic !== 'speaker') throw badRequest('"topic" must be [speaker]')
       if (!SPEAKER_EVENTS.includes(body.type as string)) throw badRequest(`"type" must be one of [${SPEAKER_EVENTS.join(', ')}]`)
-      call.speakerEvents.push(body)
-      call.conversation.speakerEvents.push(body)
+      const problem = speakerEventProblem(body, 'event')
+      if (problem) throw badRequest(problem)
+      core.telephony.recordSpeakerEvent(call, body)
       // Response body not documented: we answer 200 with a short message.
       return ok({ message: 'Speaker event received.' })
     },
