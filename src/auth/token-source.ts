@@ -1,4 +1,4 @@
-import { ConfigError, SymblError } from '../errors.js'
+import { abortReason, ConfigError, SymblError } from '../errors.js'
 import { redact, redactError } from '../logger.js'
 import { jwtExpiry } from './jwt.js'
 
@@ -137,9 +137,9 @@ export class TokenSource {
 /** Settles with `promise`, or rejects with the abort reason as soon as `signal` aborts. */
 export function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return promise
-  if (signal.aborted) return Promise.reject(signal.reason)
+  if (signal.aborted) return Promise.reject(abortReason(signal))
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
+    const onAbort = () => reject(abortReason(signal))
     signal.addEventListener('abort', onAbort, { once: true })
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
   })

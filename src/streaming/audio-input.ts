@@ -2,7 +2,7 @@
 // PCM byte streams, converted to the connection's LINEAR16 rate and sent either at real time or as
 // fast as the connection's backpressure allows. Core code: no Node or DOM imports, so it runs in
 // both runtimes. The connection loads it on first use (it brings the resampler and the WAV reader).
-import { ValidationError } from '../errors.js'
+import { abortReason, ValidationError } from '../errors.js'
 import type { MicrophoneOptions } from '../audio/microphone.js'
 import type { SampleFormat } from '../audio/pcm.js'
 import { pcmToLinear16, type ByteSource } from '../audio/pcm-stream.js'
@@ -67,7 +67,7 @@ export const realClock: PaceClock = {
     new Promise<void>((resolve, reject) => {
       const onAbort = () => {
         clearTimeout(timer)
-        reject(signal!.reason)
+        reject(abortReason(signal!))
       }
       const timer = setTimeout(() => {
         signal?.removeEventListener('abort', onAbort)
@@ -91,7 +91,7 @@ export function checkSend(sink: AudioSink, method: string, options: SendAudioOpt
   if (ms !== undefined && !(typeof ms === 'number' && ms >= 10 && ms <= 1000)) throw new ValidationError(`${method}: chunkMs must be from 10 to 1000 ms (got ${String(ms)})`)
   const signal = options.signal
   if (signal !== undefined && !(signal && typeof signal.addEventListener === 'function')) throw new ValidationError(`${method}: signal must be an AbortSignal`)
-  signal?.throwIfAborted()
+  if (signal?.aborted) throw abortReason(signal)
   return sampleRateHertz
 }
 
@@ -136,7 +136,7 @@ async function send(sink: AudioSink, chunks: AsyncIterable<Uint8Array>, rate: nu
   let bytesSent = 0
   // Leaving the loop early (error, abort) returns the iterator, which closes the file or stream.
   for await (const chunk of chunks) {
-    signal?.throwIfAborted()
+    if (signal?.aborted) throw abortReason(signal)
     if (realtime) {
       const wait = start + bytesSent / bytesPerMs - clock.now()
       if (wait > 0) await clock.sleep(wait, signal)

@@ -17,7 +17,7 @@
 import type { MicrophoneHandle } from '../audio/microphone.js'
 import type { SymblClient } from '../client.js'
 import { Conversation } from '../conversations/conversation.js'
-import { ConfigError, ConnectionError, SymblError, TimeoutError, ValidationError } from '../errors.js'
+import { abortReason, ConfigError, ConnectionError, SymblError, TimeoutError, ValidationError } from '../errors.js'
 import { redact, redactError } from '../logger.js'
 import type { WebSocketLike } from '../platform.js'
 import { AudioNotDeliveredError } from './errors.js'
@@ -101,6 +101,8 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   readonly #highWater: number
   #session: Session | undefined
   #stats = { sentBytes: 0, resentBytes: 0, reconnects: 0 }
+  /** The odd last byte of LINEAR16 audio, held for the next `sendAudio` (see `#whole`). */
+  #halfSample: number | undefined
   #pumpTimer: Timer | undefined
   /** Ends the reconnection backoff early (the connection closed): resolves its wait and clears its timer. */
   #wake: (() => void) | undefined
@@ -191,7 +193,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     let bytes: Uint8Array
     try {
       this.#check('sendAudio')
-      bytes = toBytes(audio, this.#format)
+      bytes = this.#whole(toBytes(audio, this.#format))
     } catch (error) {
       return Promise.reject(error)
     }
@@ -199,6 +201,37 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     const queued = this.#queue.offer(bytes, this.#format)
     this.#pump()
     return queued
+  }
+
+  /**
+   * LINEAR16 samples are 2 bytes, but chunk boundaries are the app's and may fall inside one (a
+   * network read of odd length): an odd byte is held back and put in front of the next chunk, so no
+   * later sample is shifted by a byte (which turns speech into loud noise). A byte still held when
+   * the format changes or the audio ends is half a sample, dropped with `#dropHalfSample`.
+   */
+  #whole(bytes: Uint8Array): Uint8Array {
+    if (this.#format.encoding !== 'LINEAR16') return bytes
+    if (this.#halfSample !== undefined && bytes.length) {
+      const joined = new Uint8Array(bytes.length + 1)
+      joined[0] = this.#halfSample
+      joined.set(bytes, 1)
+      bytes = joined
+      this.#halfSample = undefined
+    }
+    if (bytes.length % 2) {
+      this.#halfSample = bytes[bytes.length - 1]
+      bytes = bytes.subarray(0, bytes.length - 1)
+    }
+    return bytes
+  }
+
+  /** The audio ended (stop) or changed format (modify) in the middle of a LINEAR16 sample: says so, as an `error` event. */
+  #dropHalfSample(when: string): void {
+    if (this.#halfSample === undefined) return
+    this.#halfSample = undefined
+    const error = new ValidationError(`The LINEAR16 audio given to sendAudio had an odd number of bytes in all when ${when}: its last byte, half a 16-bit sample, was dropped. Send whole samples (2 bytes each)`)
+    this.#client.log('warn', error.message)
+    this.deliver('error', error)
   }
 
   /**
@@ -238,7 +271,13 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       if (!change || typeof change !== 'object' || (change.sampleRateHertz === undefined && change.encoding === undefined)) {
         throw new ValidationError('modify takes { sampleRateHertz, encoding } with at least one of them')
       }
-      format = { encoding: change.encoding ?? previous.encoding, sampleRateHertz: change.sampleRateHertz ?? previous.sampleRateHertz }
+      const unknown = Object.keys(change).find((key) => key !== 'sampleRateHertz' && key !== 'encoding')
+      if (unknown) throw new ValidationError(`modify takes { sampleRateHertz, encoding }, not ${JSON.stringify(unknown)}`)
+      // Only undefined means "unchanged": a null must fail the format check below, not keep the old value silently.
+      format = {
+        encoding: change.encoding === undefined ? previous.encoding : change.encoding,
+        sampleRateHertz: change.sampleRateHertz === undefined ? previous.sampleRateHertz : change.sampleRateHertz,
+      }
       checkFormat(format, 'modify')
       checkQueueBound(this.#options, format, 'modify')
       if (format.sampleRateHertz !== previous.sampleRateHertz && (this.#mic || this.#micOpening || this.#sources > 0)) {
@@ -249,6 +288,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     } catch (error) {
       return Promise.reject(error)
     }
+    this.#dropHalfSample('modify() changed the format')
     let record!: PendingModify
     const done = new Promise<void>((resolve, reject) => {
       const ms = this.#options.stopTimeoutMs ?? 30_000
@@ -283,6 +323,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       return this.#micStopping.then(() => this.stop())
     }
     if (this.#state === 'closed') return Promise.reject(this.#failure ?? new ConnectionError('stop() was called after the connection closed'))
+    this.#dropHalfSample('stop() was called')
     this.#stopRequested = true
     if (this.#state !== 'reconnecting') this.#state = 'stopping'
     const stop = (this.#stop = deferred<Conversation>())
@@ -418,9 +459,9 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     const signal = this.#options.signal
     const onAbort = () => {
       this.#discarding = true
-      this.#end(1000, 'aborted', signal!.reason, false)
+      this.#end(1000, 'aborted', abortReason(signal!), false)
     }
-    if (signal?.aborted) throw signal.reason
+    if (signal?.aborted) throw abortReason(signal)
     signal?.addEventListener('abort', onAbort, { once: true })
     // Not a `close` listener: that would take the `close` event an app listening later must still get.
     this.#detach = () => signal?.removeEventListener('abort', onAbort)
@@ -435,7 +476,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       }
     } catch (error) {
       this.#end(1000, 'start failed', undefined, false)
-      throw signal?.aborted ? signal.reason : (this.#failure ?? error)
+      throw signal?.aborted ? abortReason(signal) : (this.#failure ?? error)
     }
     if (this.#state === 'connecting') this.#state = 'open'
     return this
