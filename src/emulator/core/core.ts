@@ -6,7 +6,7 @@ import { Faults } from './faults.js'
 import { handleRequest, type CoreRequest, type CoreResponse } from './http.js'
 import { Jobs } from './jobs.js'
 import { LiveStreams } from './live-registry.js'
-import { isLoopback } from './loopback.js'
+import { fetchLoopback, isLoopback } from './loopback.js'
 import { Preloads, type PreloadKey } from './preload.js'
 import { openSocket, type SocketOpenRequest, type SocketOpenResult } from './socket-routes.js'
 import { Hub } from './sockets.js'
@@ -161,7 +161,8 @@ export class EmulatorCore {
     const previous = this.webhookChains.get(job.id) ?? Promise.resolve()
     const post = async (): Promise<void> => {
       try {
-        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: this.outgoingSignal(5000) })
+        // Redirects are followed only while they stay on loopback (fetchLoopback).
+        const res = await fetchLoopback(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: this.outgoingSignal(5000) })
         await res.body?.cancel()
       } catch {
         // Delivery failures are ignored (no retries are documented).

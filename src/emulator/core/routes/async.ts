@@ -8,7 +8,7 @@ import { ApiError, badRequest, notFound, payloadTooLarge } from '../errors.js'
 import { checkMetadata, parseOptions } from '../options.js'
 import { placePreloaded } from '../preload.js'
 import { numericId } from '../ids.js'
-import { isLoopback } from '../loopback.js'
+import { fetchLoopback, isLoopback } from '../loopback.js'
 import { UNRECOGNISED_TEXT } from '../views.js'
 import type { AudioInfo, Conversation, ConversationOptions, PreloadedMessage, StoredMessage } from '../types.js'
 import { ok, type Route, type RouteContext } from './index.js'
@@ -98,8 +98,9 @@ const MEDIA_FETCH_TIMEOUT_MS = 60_000
 
 async function fetchMedia(core: EmulatorCore, url: string): Promise<AudioInfo> {
   // Bounded: a loopback server that never answers must not keep the job (and its slot) forever.
-  const res = await fetch(url, { signal: core.outgoingSignal(MEDIA_FETCH_TIMEOUT_MS) })
-  if (!res.ok || !res.body) throw new Error(`fetching ${url}: HTTP ${res.status}`)
+  // Every redirect hop must stay on loopback too (fetchLoopback).
+  const res = await fetchLoopback(new URL(url), { signal: core.outgoingSignal(MEDIA_FETCH_TIMEOUT_MS) })
+  if (!res.ok || !res.body) throw new Error(`fetching the media: HTTP ${res.status}`)
   const audio = new AudioIngest()
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     audio.push(chunk)
