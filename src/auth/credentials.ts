@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { ConfigError } from '../errors.js'
+import { redact } from '../logger.js'
 import type { AppCredentials } from './app-token.js'
 
 export interface CredentialOptions {
@@ -17,6 +18,35 @@ export const NO_CREDENTIALS =
   'No Symbl credentials found. Give them in one of these ways: the `tokenProvider` option (a function returning a token), ' +
   'the `accessToken` option, the `appId` and `appSecret` options, the SYMBL_APP_ID and SYMBL_APP_SECRET environment variables, ' +
   'or a symbl.conf file in the current directory or your home directory with a [credentials] section holding app_id and app_secret'
+
+/** What `createTokenHandler` says without credentials: it makes tokens, so only the app id and secret will do. */
+export const NO_APP_CREDENTIALS =
+  'createTokenHandler found no Symbl app credentials: it makes tokens from your app id and secret (from the Symbl platform). ' +
+  'Give them as the `appId` and `appSecret` options, the SYMBL_APP_ID and SYMBL_APP_SECRET environment variables, ' +
+  'or a symbl.conf file in the current directory or your home directory with a [credentials] section holding app_id and app_secret'
+
+/**
+ * The REST base URL on a server: the `baseUrl` option when given (the client checks it), else the
+ * SYMBL_BASE_URL environment variable (checked here, so the error names it), else undefined (the
+ * client's default). An empty variable counts as unset, as shells often leave one.
+ */
+export function findBaseUrl(baseUrl: string | undefined, env: Record<string, string | undefined> = process.env): string | undefined {
+  if (baseUrl !== undefined) return baseUrl
+  const value = env.SYMBL_BASE_URL?.trim()
+  if (!value) return undefined
+  const fix = 'set it to the API address, e.g. https://api.symbl.ai or http://127.0.0.1:8787 for the emulator, or unset it'
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new ConfigError(`The SYMBL_BASE_URL environment variable (${JSON.stringify(redact(value))}) is not a valid URL: ${fix}`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`The SYMBL_BASE_URL environment variable must start with http: or https:, got ${url.protocol}: ${fix}`)
+  }
+  if (url.search || url.hash) throw new ConfigError(`The SYMBL_BASE_URL environment variable must not have a query string or fragment: ${fix}`)
+  return value
+}
 
 /**
  * Finds app credentials the way the Python SDK does, plus environment variables: options first,

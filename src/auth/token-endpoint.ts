@@ -1,15 +1,25 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { SymblClient, type SymblOptions } from '../client.js'
 import { ConfigError, SymblError } from '../errors.js'
-import { redact } from '../logger.js'
+import { createLog, type Log } from '../logger.js'
 import { nodePlatform } from '../runtime/node-platform.js'
 import { appTokenProvider } from './app-token.js'
-import { findAppCredentials, NO_CREDENTIALS, type CredentialOptions } from './credentials.js'
+import { findAppCredentials, findBaseUrl, NO_APP_CREDENTIALS, type CredentialOptions } from './credentials.js'
 
 export interface TokenHandlerOptions extends CredentialOptions, Pick<SymblOptions, 'baseUrl' | 'fetch' | 'timeout' | 'retry' | 'logger'> {
   /**
-   * Decides whether a request may have a token (check your session cookie here). Without it,
-   * anyone who can reach the endpoint gets a token: put it behind your app's own auth.
+   * REST base URL of the Symbl API the tokens come from.
+   * @default process.env.SYMBL_BASE_URL, else 'https://api.symbl.ai'
+   */
+  baseUrl?: string
+  /**
+   * Decides whether a request may have a token (check your session cookie here); it must return
+   * (or resolve to) `true` to allow, `false` to refuse with 403. Anything else, or an exception,
+   * answers a generic 500 and logs the detail through `logger`. It sees the fetch `Request`: with
+   * `toNodeListener`, pass `authorize` there instead to see the Node request (Express's
+   * `req.session`, `req.user`). Without any authorize, anyone who can reach the endpoint gets a
+   * token: put it behind your app's own auth.
+   * @default undefined (every request is allowed)
    */
   authorize?: (request: Request) => boolean | Promise<boolean>
 }
@@ -19,22 +29,32 @@ export type TokenHandler = (request: Request) => Promise<Response>
 /** The request header through which a browser reports the token Symbl refused (see `TokenRequest.rejectedToken`). */
 export const REJECTED_TOKEN_HEADER = 'x-symbl-rejected-token'
 
+const METHODS = ['GET', 'POST']
+const NOT_ALLOWED = { message: 'Not allowed' }
+// What the browser learns when the server's own code failed: that it failed, not why (the reason
+// may describe the server's setup). The detail goes to the server's logger.
+const FAILED = { message: 'The token endpoint failed; see the server log' }
+
+// Each handler's logger, so `toNodeListener` logs the failures it catches where the handler does.
+const logs = new WeakMap<TokenHandler, Log>()
+
 /**
  * Makes the token endpoint a web app's own server exposes to its browser code, so the app secret
  * stays on the server. A fetch-style `Request → Response` handler (works with Hono, Next.js route
- * handlers, Deno-style servers); `toNodeListener` adapts it to `node:http`. The browser side is
+ * handlers, Deno-style servers); `toNodeListener` adapts it to `node:http` and Express. The browser side is
  * `tokenProvider: ({ rejectedToken }) => fetch('/symbl-token', { headers: rejectedToken ? { 'x-symbl-rejected-token': rejectedToken } : {} }).then((r) => r.json())`
  * (passing the refused token on lets the endpoint replace a token Symbl no longer accepts).
  */
 export function createTokenHandler(options: TokenHandlerOptions = {}): TokenHandler {
   const credentials = findAppCredentials(options)
-  if (!credentials) throw new ConfigError(NO_CREDENTIALS)
-  const client = new SymblClient(options, nodePlatform, (http) => appTokenProvider(http, credentials))
-  return async (request) => {
-    if (request.method !== 'GET' && request.method !== 'POST') {
-      return json(405, { message: 'Use GET or POST' }, { allow: 'GET, POST' })
+  if (!credentials) throw new ConfigError(NO_APP_CREDENTIALS)
+  const client = new SymblClient({ ...options, baseUrl: findBaseUrl(options.baseUrl) }, nodePlatform, (http) => appTokenProvider(http, credentials))
+  const handler: TokenHandler = async (request) => {
+    if (!METHODS.includes(request.method)) return json(405, { message: 'Use GET or POST' }, { allow: METHODS.join(', ') })
+    if (options.authorize) {
+      const refused = await check(client.log, 'authorize', () => options.authorize!(request))
+      if (refused) return refused
     }
-    if (options.authorize && !(await options.authorize(request))) return json(403, { message: 'Not allowed' })
     // The browser says Symbl refused the token it got from here (revoked, or expired early): drop
     // it from the cache so a new one is fetched. Without this the endpoint kept serving the refused
     // token until its own renewal time (up to a day). `invalidate` only drops an exact match, so a
@@ -46,29 +66,156 @@ export function createTokenHandler(options: TokenHandlerOptions = {}): TokenHand
       const expiresIn = info.expiresAt === undefined ? undefined : Math.max(0, Math.floor((info.expiresAt - Date.now()) / 1000))
       return json(200, { accessToken: info.accessToken, expiresIn })
     } catch (error) {
+      // The client went away: nobody reads the answer, and nothing failed on this side.
+      if (request.signal.aborted) return json(499, { message: 'The request was aborted' })
       const message = error instanceof SymblError ? error.message : 'Could not get a token'
       client.log('error', `token endpoint: ${message}`)
       // The browser learns that it failed, not why: the reason may describe the server's setup.
-      return json(502, { message: 'Could not get a Symbl token; see the server log' , code: error instanceof SymblError ? error.code : 'unknown' })
+      return json(502, { message: 'Could not get a Symbl token; see the server log', code: error instanceof SymblError ? error.code : 'unknown' })
     }
+  }
+  logs.set(handler, client.log)
+  return handler
+}
+
+export interface NodeListenerOptions<Req extends IncomingMessage = IncomingMessage, Res extends ServerResponse = ServerResponse> {
+  /**
+   * Decides from the Node request whether it may have a token: what your framework put on it
+   * (Express's `req.session`, `req.user`) is here, which the handler's own `authorize`, seeing a
+   * fetch `Request`, cannot reach. Runs after the method check and before the handler; `true`
+   * allows, `false` answers 403, anything else or an exception answers a generic 500 (the detail
+   * goes to the handler's `logger`).
+   * @default undefined (only the handler's own `authorize`, if any, decides)
+   */
+  authorize?: (req: Req, res: Res) => boolean | Promise<boolean>
+}
+
+/**
+ * Adapts a fetch-style handler to `http.createServer((req, res) => …)` and Express
+ * (`app.get('/symbl-token', toNodeListener(handler, { authorize: (req) => Boolean(req.session?.user) }))`).
+ * It never throws: every request gets an answer (405 for other methods, 400 for a request that is
+ * not a valid URL, 500 when the app's own code fails), so no request can bring the server down.
+ */
+export function toNodeListener<Req extends IncomingMessage = IncomingMessage, Res extends ServerResponse = ServerResponse>(
+  handler: TokenHandler,
+  options: NodeListenerOptions<Req, Res> = {},
+): (req: Req, res: Res) => void {
+  return (req, res) => {
+    // The last guard: a listener that throws or rejects takes the whole process down.
+    answer(handler, options, req, res).catch(() => {})
   }
 }
 
-/** Adapts a fetch-style handler to `http.createServer((req, res) => …)`. */
-export function toNodeListener(handler: TokenHandler): (req: IncomingMessage, res: ServerResponse) => void {
-  return (req, res) => {
-    const url = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`
-    const controller = new AbortController()
-    res.on('close', () => controller.abort())
-    handler(new Request(url, { method: req.method, headers: req.headers as Record<string, string>, signal: controller.signal }))
-      .then(async (response) => {
-        res.writeHead(response.status, Object.fromEntries(response.headers))
-        res.end(Buffer.from(await response.arrayBuffer()))
-      })
-      .catch((error: unknown) => {
-        res.writeHead(500, { 'content-type': 'application/json' })
-        res.end(JSON.stringify({ message: redact(error instanceof Error ? error.message : 'internal error') }))
-      })
+async function answer<Req extends IncomingMessage, Res extends ServerResponse>(handler: TokenHandler, options: NodeListenerOptions<Req, Res>, req: Req, res: Res): Promise<void> {
+  const log = logs.get(handler) ?? createLog(undefined, () => [])
+  // The body is never read: drain it so the connection can serve the next request, and ignore its
+  // errors (a client that leaves mid-body makes the stream emit one, which unheard would throw).
+  req.on('error', () => {})
+  req.resume()
+  const controller = new AbortController()
+  res.on('close', () => controller.abort())
+  let response: Response
+  try {
+    response = await respond(handler, options, req, res, controller.signal, log)
+  } catch (error) {
+    log('error', `token endpoint: the handler failed: ${describe(error)}`)
+    response = json(500, FAILED)
+  }
+  // Nobody to answer, or the app's authorize already did (a redirect to the login page).
+  if (res.destroyed || res.writableEnded) return
+  if (res.headersSent) return void res.end()
+  const body = Buffer.from(await response.arrayBuffer())
+  try {
+    // A length, not chunked: the answer is whole, and a kept-alive connection can carry the next request.
+    res.writeHead(response.status, { ...Object.fromEntries(response.headers), 'content-length': String(body.byteLength) })
+    res.end(body)
+  } catch (error) {
+    // A header Node refuses (from a handler other than ours): end the exchange rather than leave it hanging.
+    log('error', `token endpoint: could not send the answer: ${describe(error)}`)
+    res.destroy()
+  }
+}
+
+async function respond<Req extends IncomingMessage, Res extends ServerResponse>(
+  handler: TokenHandler,
+  options: NodeListenerOptions<Req, Res>,
+  req: Req,
+  res: Res,
+  signal: AbortSignal,
+  log: Log,
+): Promise<Response> {
+  // Checked here, not only in the handler: a fetch `Request` cannot even be made for some methods
+  // (TRACE, CONNECT), and the constructor's exception would escape the listener.
+  const method = req.method ?? ''
+  if (!METHODS.includes(method)) return json(405, { message: 'Use GET or POST' }, { allow: METHODS.join(', ') })
+  const url = requestUrl(req)
+  if (!url) return json(400, { message: 'Bad request: the Host header or the request target is not a valid URL' })
+  if (options.authorize) {
+    const refused = await check(log, 'toNodeListener authorize', () => options.authorize!(req, res))
+    if (refused) return refused
+  }
+  return handler(new Request(url, { method, headers: requestHeaders(req), signal }))
+}
+
+/**
+ * The request's URL. An absolute-form target (`GET http://host/path`, as sent to proxies) wins
+ * over Host (RFC 9112 3.2.2); otherwise Host, which must be a host name or address with an
+ * optional port (RFC 9112 3.2: anything else is answered 400), or localhost for an HTTP/1.0
+ * request without one. Express's `originalUrl` is the path before a router stripped its mount point.
+ */
+function requestUrl(req: IncomingMessage): string | undefined {
+  const original = (req as { originalUrl?: unknown }).originalUrl
+  const target = typeof original === 'string' ? original : (req.url ?? '/')
+  try {
+    if (!target.startsWith('/')) {
+      const url = new URL(target)
+      return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined
+    }
+    const host = req.headers.host || 'localhost'
+    if (!/^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(host)) return undefined
+    return new URL(`http://${host}${target}`).href
+  } catch {
+    return undefined
+  }
+}
+
+/** The request headers as fetch `Headers`, leaving out any the fetch API refuses rather than failing. */
+function requestHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue
+    try {
+      headers.set(name, Array.isArray(value) ? value.join(', ') : value)
+    } catch {
+      // An HTTP/2 pseudo-header or a value fetch cannot carry: the token endpoint needs neither.
+    }
+  }
+  return headers
+}
+
+/**
+ * Runs an app's authorize callback: undefined when it returned `true`, else the answer (403 for
+ * `false`; 500 for an exception or a value that is not a boolean, which fails closed, logged).
+ */
+async function check(log: Log, name: string, authorize: () => unknown): Promise<Response | undefined> {
+  let allowed: unknown
+  try {
+    allowed = await authorize()
+  } catch (error) {
+    log('error', `token endpoint: ${name} threw: ${describe(error)}`)
+    return json(500, FAILED)
+  }
+  if (allowed === true) return undefined
+  if (allowed === false) return json(403, NOT_ALLOWED)
+  log('error', `token endpoint: ${name} must return true or false (or a promise of one), got ${allowed === null ? 'null' : typeof allowed}; the request was refused`)
+  return json(500, FAILED)
+}
+
+function describe(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  } catch {
+    return 'a value that cannot be shown'
   }
 }
 

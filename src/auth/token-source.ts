@@ -1,4 +1,4 @@
-import { abortReason, ConfigError, SymblError } from '../errors.js'
+import { ConfigError, SymblError } from '../errors.js'
 import { redact, redactError } from '../logger.js'
 import { jwtExpiry } from './jwt.js'
 
@@ -51,11 +51,19 @@ export class TokenSource {
   }
 
   async info(signal?: AbortSignal): Promise<TokenInfo> {
+    // Before anything starts: a call made with an aborted signal must not start a fetch nobody awaits.
+    signal?.throwIfAborted()
     const current = this.#current
     if (current && !this.#expiring(current)) return current
-    this.#pending ??= this.#fetch(current ? 'expiring' : this.#rejected !== undefined ? 'rejected' : 'initial').finally(() => {
-      this.#pending = undefined
-    })
+    if (!this.#pending) {
+      const pending = this.#fetch(current ? 'expiring' : this.#rejected !== undefined ? 'rejected' : 'initial').finally(() => {
+        this.#pending = undefined
+      })
+      // Every waiter may leave early (abort); the shared fetch must then not end as an unhandled
+      // rejection, which ends a Node process. Waiters still see the failure through their own chain.
+      pending.catch(() => {})
+      this.#pending = pending
+    }
     const renewal = abortable(this.#pending, signal)
     // An early renewal that fails must not fail requests while the current token is still valid:
     // use it and let the next request try the renewal again.
@@ -134,12 +142,19 @@ export class TokenSource {
   }
 }
 
-/** Settles with `promise`, or rejects with the abort reason as soon as `signal` aborts. */
+/**
+ * Settles with `promise`, or rejects with the abort reason as soon as `signal` aborts. Once the
+ * caller has left, a later rejection of `promise` is handled here: it must not end the process as
+ * an unhandled rejection.
+ */
 export function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return promise
-  if (signal.aborted) return Promise.reject(abortReason(signal))
+  if (signal.aborted) {
+    promise.catch(() => {})
+    return Promise.reject(signal.reason)
+  }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortReason(signal))
+    const onAbort = () => reject(signal.reason)
     signal.addEventListener('abort', onAbort, { once: true })
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
   })

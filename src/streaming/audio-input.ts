@@ -2,7 +2,8 @@
 // PCM byte streams, converted to the connection's LINEAR16 rate and sent either at real time or as
 // fast as the connection's backpressure allows. Core code: no Node or DOM imports, so it runs in
 // both runtimes. The connection loads it on first use (it brings the resampler and the WAV reader).
-import { abortReason, ValidationError } from '../errors.js'
+import { abortable } from '../auth/token-source.js'
+import { ValidationError } from '../errors.js'
 import type { MicrophoneOptions } from '../audio/microphone.js'
 import type { SampleFormat } from '../audio/pcm.js'
 import { pcmToLinear16, type ByteSource } from '../audio/pcm-stream.js'
@@ -65,9 +66,10 @@ export const realClock: PaceClock = {
   now: () => performance.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason)
       const onAbort = () => {
         clearTimeout(timer)
-        reject(abortReason(signal!))
+        reject(signal!.reason)
       }
       const timer = setTimeout(() => {
         signal?.removeEventListener('abort', onAbort)
@@ -91,7 +93,7 @@ export function checkSend(sink: AudioSink, method: string, options: SendAudioOpt
   if (ms !== undefined && !(typeof ms === 'number' && ms >= 10 && ms <= 1000)) throw new ValidationError(`${method}: chunkMs must be from 10 to 1000 ms (got ${String(ms)})`)
   const signal = options.signal
   if (signal !== undefined && !(signal && typeof signal.addEventListener === 'function')) throw new ValidationError(`${method}: signal must be an AbortSignal`)
-  if (signal?.aborted) throw abortReason(signal)
+  signal?.throwIfAborted()
   return sampleRateHertz
 }
 
@@ -136,25 +138,17 @@ async function send(sink: AudioSink, chunks: AsyncIterable<Uint8Array>, rate: nu
   let bytesSent = 0
   // Leaving the loop early (error, abort) returns the iterator, which closes the file or stream.
   for await (const chunk of chunks) {
-    if (signal?.aborted) throw abortReason(signal)
+    signal?.throwIfAborted()
     if (realtime) {
       const wait = start + bytesSent / bytesPerMs - clock.now()
       if (wait > 0) await clock.sleep(wait, signal)
     }
+    // The shared helper: it also stops at once on a signal that is already aborted, and handles a
+    // later failure of the send it stopped waiting for (no unhandled rejection). Audio already queued stays queued.
     await abortable(sink.sendAudio(chunk), signal)
     bytesSent += chunk.byteLength
   }
   return { durationMs: bytesSent / bytesPerMs, bytesSent }
-}
-
-/** `promise`, or the signal's reason as soon as it aborts (the audio already queued stays queued). */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
 }
 
 /** Normalises every accepted source to an async iterable of Uint8Array chunks. */
