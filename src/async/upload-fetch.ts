@@ -7,6 +7,17 @@ import type { UploadBody, UploadRequest } from '../platform.js'
 const CHUNK = 256 * 1024
 
 /**
+ * Waits two turns of the event loop (Node's check phase, each right after a poll for I/O) before
+ * the next piece of a body is written. A server that refuses an upload (413, 401) answers at once
+ * and closes; a write after its reset fails at once (EPIPE) and the socket is dropped with the
+ * answer unread, although the system still holds it. Letting the socket poll first reads the
+ * answer, so the error is the server's 413 rather than "write EPIPE". Two turns, because the answer
+ * of a server in the same process is sent in the poll the first turn follows.
+ */
+export const afterPoll = (): Promise<void> =>
+  new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(() => setImmediate(resolve)) : setTimeout(resolve, 0)))
+
+/**
  * Sends the upload with `request.fetch`.
  *
  * `'stream'` (Node): the body is a ReadableStream read on demand, so a 1 GiB file is never held
@@ -74,6 +85,7 @@ function counted(body: UploadBody, onProgress: (sentBytes: number) => void): Rea
       async pull(controller) {
         const piece = await next()
         if (!piece) return controller.close()
+        await afterPoll()
         controller.enqueue(piece)
         onProgress((sent += piece.byteLength))
       },

@@ -8,6 +8,7 @@ import { basename } from 'node:path'
 import { Readable } from 'node:stream'
 import type { UploadBody, UploadRequest, UploadSource } from '../platform.js'
 import { checkFile } from '../runtime/node-files.js'
+import { afterPoll } from './upload-fetch.js'
 
 export async function openNodeUpload(file: unknown): Promise<UploadSource | undefined> {
   if (typeof file === 'string') return openPath(file)
@@ -94,7 +95,16 @@ export function httpUpload(request: UploadRequest): Promise<Response> {
       const status = res.statusCode ?? 0
       resolve(new Response(status === 204 || status === 304 ? null : (Readable.toWeb(res) as ReadableStream), { status, headers }))
     })
-    req.on('error', (error) => reject(signal.aborted ? signal.reason : error))
+    // A failed write does not end the upload until the socket has closed: the answer read just
+    // before (a 413) is what the caller should see, not the EPIPE.
+    let failure: unknown
+    req.on('error', (error) => {
+      if (signal.aborted) return reject(signal.reason)
+      failure = error
+    })
+    req.on('close', () => {
+      if (!answered) reject(failure ?? new Error('The connection closed before an answer'))
+    })
     const reader = toStream(request.body).getReader()
     const pump = async () => {
       let sent = 0
@@ -103,6 +113,8 @@ export function httpUpload(request: UploadRequest): Promise<Response> {
         if (answered) return void reader.cancel().catch(() => {})
         const { value, done } = await reader.read()
         if (done) break
+        await afterPoll()
+        if (answered) return void reader.cancel().catch(() => {})
         await new Promise<void>((ok, fail) => req.write(value, (error) => (error ? fail(error) : ok())))
         request.onProgress((sent += value.byteLength))
       }
