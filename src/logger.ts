@@ -89,20 +89,27 @@ export function redactValue<T>(value: T, secrets: Array<string | undefined> = []
   return out as T
 }
 
+/** Own properties of runtime errors that describe the failure and carry nothing of the request. */
+const PLAIN_KEYS = new Set(['message', 'stack', 'cause', 'name', 'code', 'errno', 'syscall', 'address', 'port'])
+
 /**
  * An error safe to keep as a `cause`: the error itself when neither it nor its causes mention a
- * secret, else a plain copy (name, message, `code`, cause) with the secrets hidden. Errors of the
- * runtime may quote what they were given: undici's "Headers.append: "Bearer …" is an invalid
- * header value" quotes the token.
+ * secret or hold anything else, else a plain copy (name, message, `code` and the like, cause) with
+ * the secrets hidden. Errors of the runtime may quote what they were given (undici's
+ * "Headers.append: "Bearer …" is an invalid header value" quotes the token), and errors of a
+ * fetch wrapper (ky's) carry the `request` or its `options`, whose headers hold the token.
  */
 export function redactError(error: unknown, secrets: Array<string | undefined>, depth = 0): unknown {
   if (!(error instanceof Error) || depth > 4) return error
   // The message only: a V8 stack is the message and then file paths, which may look token-shaped.
   const cause = redactError(error.cause, secrets, depth + 1)
-  if (redact(error.message, secrets) === error.message && cause === error.cause) return error
+  const plain = Object.keys(error).every((key) => PLAIN_KEYS.has(key))
+  if (plain && redact(error.message, secrets) === error.message && cause === error.cause) return error
   const copy = new Error(redact(error.message, secrets), cause === undefined ? undefined : { cause })
   copy.name = error.name
-  const code = (error as { code?: unknown }).code
-  if (code !== undefined) Object.assign(copy, { code })
+  for (const key of ['code', 'errno', 'syscall']) {
+    const value = (error as unknown as Record<string, unknown>)[key]
+    if (value !== undefined && typeof value !== 'object') Object.assign(copy, { [key]: typeof value === 'string' ? redact(value, secrets) : value })
+  }
   return copy
 }

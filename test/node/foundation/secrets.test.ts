@@ -139,3 +139,20 @@ describe('a server that is not Symbl (your own token endpoint) answering with to
     })
   }
 })
+
+describe('errors of the runtime or of a fetch wrapper that carry the request (its headers hold the token)', () => {
+  it('a NetworkError keeps neither the Request, its options nor its headers in its cause chain; the code stays', async () => {
+    const TOKEN = 'opaque-Token-Value-12345'
+    const failing = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init)
+      // What ky's errors and some instrumentation wrappers attach.
+      throw Object.assign(new TypeError('fetch failed'), { request, options: { headers: init?.headers }, headers: Object.fromEntries(request.headers), cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED', config: { headers: init?.headers } }) })
+    }
+    const symbl = new Symbl({ baseUrl: 'http://127.0.0.1:9', accessToken: TOKEN, retry: 0, fetch: failing as typeof fetch })
+    const error = await symbl.conversations.getMessages('123').then(() => undefined, (e: unknown) => e)
+    expect(error).toBeInstanceOf(SymblError)
+    expect((error as SymblError).code).toBe('network')
+    expect(leakedPiece(exposed(error), TOKEN)).toBeUndefined()
+    expect((error as { cause: { cause: { code: string } } }).cause.cause.code).toBe('ECONNREFUSED')
+  })
+})
