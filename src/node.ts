@@ -1,7 +1,7 @@
 // The Node entry: the shared core plus app credentials (options, environment, symbl.conf), `ws`
 // sockets, and the token-endpoint helper for a web app's server.
 import { appTokenProvider } from './auth/app-token.js'
-import { findAppCredentials, NO_CREDENTIALS, type CredentialOptions } from './auth/credentials.js'
+import { findAppCredentials, findBaseUrl, NO_CREDENTIALS, type CredentialOptions } from './auth/credentials.js'
 import type { SymblOptions } from './client.js'
 import { ConfigError } from './errors.js'
 import { nodePlatform } from './runtime/node-platform.js'
@@ -11,17 +11,33 @@ export * from './index.js'
 // The classes too (types only in the shared index, for the browser's sake): `instanceof` works on Node.
 export { StreamingConnection } from './streaming/connection.js'
 export { TelephonyConnection } from './telephony/telephony-connection.js'
-export { createTokenHandler, toNodeListener, REJECTED_TOKEN_HEADER, type TokenHandler, type TokenHandlerOptions } from './auth/token-endpoint.js'
+export {
+  createTokenHandler,
+  toNodeListener,
+  REJECTED_TOKEN_HEADER,
+  type NodeListenerOptions,
+  type TokenHandler,
+  type TokenHandlerOptions,
+} from './auth/token-endpoint.js'
 export { findAppCredentials, type CredentialOptions } from './auth/credentials.js'
 
-export interface NodeSymblOptions extends SymblOptions, CredentialOptions {}
+export interface NodeSymblOptions extends SymblOptions, CredentialOptions {
+  /**
+   * REST base URL. On Node, when this option is not given, the SYMBL_BASE_URL environment
+   * variable (an http(s) URL) is used if set, as the credentials are.
+   * @default process.env.SYMBL_BASE_URL, else 'https://api.symbl.ai'
+   */
+  baseUrl?: string
+}
 
 export class Symbl extends SymblBase {
   /** The runtime this build is for. */
   static readonly platform = 'node'
 
   constructor(options: NodeSymblOptions = {}) {
-    super(options, nodePlatform, (http) => {
+    // Not an object: left as it is, for the client to refuse with its own message.
+    const withBase = options && typeof options === 'object' && !Array.isArray(options) ? { ...options, baseUrl: findBaseUrl(options.baseUrl) } : options
+    super(withBase, nodePlatform, (http) => {
       const credentials = findAppCredentials(options)
       if (!credentials) {
         return () => {

@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigError } from '../../../src/errors.js'
-import { createTokenHandler, toNodeListener, type TokenHandlerOptions } from '../../../src/node.js'
-import type { NodeListenerOptions } from '../../../src/auth/token-endpoint.js'
+import { createTokenHandler, toNodeListener, type NodeListenerOptions, type TokenHandlerOptions } from '../../../src/node.js'
 
 const SECRET = 'very-secret-app-secret'
 const servers: Server[] = []
