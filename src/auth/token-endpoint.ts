@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { SymblClient, type SymblOptions } from '../client.js'
-import { ConfigError, SymblError } from '../errors.js'
+import { ConfigError, SymblError, ValidationError } from '../errors.js'
 import { createLog, type Log } from '../logger.js'
 import { nodePlatform } from '../runtime/node-platform.js'
 import { appTokenProvider } from './app-token.js'
@@ -46,10 +46,20 @@ const logs = new WeakMap<TokenHandler, Log>()
  * (passing the refused token on lets the endpoint replace a token Symbl no longer accepts).
  */
 export function createTokenHandler(options: TokenHandlerOptions = {}): TokenHandler {
+  if (!options || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ValidationError('createTokenHandler takes an options object, e.g. createTokenHandler({ authorize: (request) => … })')
+  }
+  if (options.authorize !== undefined && typeof options.authorize !== 'function') {
+    throw new ValidationError('createTokenHandler: authorize must be a function returning true (allow) or false (refuse), e.g. (request) => isLoggedIn(request)')
+  }
   const credentials = findAppCredentials(options)
   if (!credentials) throw new ConfigError(NO_APP_CREDENTIALS)
   const client = new SymblClient({ ...options, baseUrl: findBaseUrl(options.baseUrl) }, nodePlatform, (http) => appTokenProvider(http, credentials))
   const handler: TokenHandler = async (request) => {
+    // The usual slip: `app.get('/symbl-token', handler)` hands it Express's (req, res, next).
+    if (!request || typeof request !== 'object' || typeof request.method !== 'string' || typeof (request.headers as Partial<Headers> | undefined)?.get !== 'function') {
+      throw new ValidationError('The token handler takes a fetch Request and returns a Response; on node:http or Express wrap it: toNodeListener(handler)')
+    }
     if (!METHODS.includes(request.method)) return json(405, { message: 'Use GET or POST' }, { allow: METHODS.join(', ') })
     if (options.authorize) {
       const refused = await check(client.log, 'authorize', () => options.authorize!(request))
@@ -62,12 +72,12 @@ export function createTokenHandler(options: TokenHandlerOptions = {}): TokenHand
     const rejected = request.headers.get(REJECTED_TOKEN_HEADER)
     if (rejected) client.tokens.invalidate(rejected)
     try {
-      const info = await client.tokens.info(request.signal)
+      const info = await client.tokens.info(request.signal ?? undefined)
       const expiresIn = info.expiresAt === undefined ? undefined : Math.max(0, Math.floor((info.expiresAt - Date.now()) / 1000))
       return json(200, { accessToken: info.accessToken, expiresIn })
     } catch (error) {
       // The client went away: nobody reads the answer, and nothing failed on this side.
-      if (request.signal.aborted) return json(499, { message: 'The request was aborted' })
+      if (request.signal?.aborted) return json(499, { message: 'The request was aborted' })
       const message = error instanceof SymblError ? error.message : 'Could not get a token'
       client.log('error', `token endpoint: ${message}`)
       // The browser learns that it failed, not why: the reason may describe the server's setup.
@@ -100,6 +110,11 @@ export function toNodeListener<Req extends IncomingMessage = IncomingMessage, Re
   handler: TokenHandler,
   options: NodeListenerOptions<Req, Res> = {},
 ): (req: Req, res: Res) => void {
+  if (typeof handler !== 'function') throw new ValidationError('toNodeListener takes the handler createTokenHandler made: toNodeListener(createTokenHandler())')
+  if (!options || typeof options !== 'object') throw new ValidationError('toNodeListener: options must be an object, e.g. { authorize: (req) => Boolean(req.session?.user) }')
+  if (options.authorize !== undefined && typeof options.authorize !== 'function') {
+    throw new ValidationError('toNodeListener: authorize must be a function of the Node request returning true (allow) or false (refuse), e.g. (req) => Boolean(req.session?.user)')
+  }
   return (req, res) => {
     // The last guard: a listener that throws or rejects takes the whole process down.
     answer(handler, options, req, res).catch(() => {})

@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ConfigError } from '../../../src/errors.js'
+import { ConfigError, ValidationError } from '../../../src/errors.js'
 import { createTokenHandler, toNodeListener, type NodeListenerOptions, type TokenHandlerOptions } from '../../../src/node.js'
 
 const SECRET = 'very-secret-app-secret'
@@ -180,3 +180,18 @@ describe('createTokenHandler without credentials', () => {
     expect(message).not.toMatch(/tokenProvider|accessToken/)
   })
 })
+
+describe('token endpoint arguments', () => {
+  const creds = { appId: 'app', appSecret: SECRET, baseUrl: 'http://127.0.0.1:9' }
+  it('refuses what is not options, an authorize that is not a function, and a handler given a Node request', async () => {
+    expect(() => createTokenHandler(null as never)).toThrow(ValidationError)
+    expect(() => createTokenHandler({ ...creds, authorize: true as never })).toThrow(/authorize must be a function/)
+    const handler = createTokenHandler(creds)
+    expect(() => toNodeListener(undefined as never)).toThrow(/toNodeListener takes the handler/)
+    expect(() => toNodeListener(handler, { authorize: 'yes' as never })).toThrow(/authorize must be a function of the Node request/)
+    // app.get('/symbl-token', handler) without toNodeListener: Express passes its own req.
+    const nodeLike = { method: 'GET', headers: { host: 'app.test' } }
+    await expect(handler(nodeLike as never)).rejects.toThrow(/wrap it: toNodeListener\(handler\)/)
+  })
+})
+
