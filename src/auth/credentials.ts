@@ -39,7 +39,12 @@ export function findBaseUrl(baseUrl: string | undefined, env: Record<string, str
   try {
     url = new URL(value)
   } catch {
-    throw new ConfigError(`The SYMBL_BASE_URL environment variable (${JSON.stringify(redact(value))}) is not a valid URL: ${fix}`)
+    // Quoted without any user info: what precedes an `@` may be a password.
+    throw new ConfigError(`The SYMBL_BASE_URL environment variable (${JSON.stringify(redact(value.replace(/^([^/]*\/\/)[^/]*@/, '$1…@')))}) is not a valid URL: ${fix}`)
+  }
+  // As for the baseUrl option: fetch would quote a URL's password in every error message.
+  if (url.username || url.password) {
+    throw new ConfigError(`The SYMBL_BASE_URL environment variable must not contain a user name or password (user:password@): Symbl authenticates with tokens; ${fix}`)
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError(`The SYMBL_BASE_URL environment variable must start with http: or https:, got ${url.protocol}: ${fix}`)

@@ -52,11 +52,14 @@ describe('SYMBL_BASE_URL', () => {
       ['api.symbl.ai', /SYMBL_BASE_URL environment variable .*is not a valid URL/],
       ['ftp://api.symbl.ai', /SYMBL_BASE_URL environment variable must start with http: or https:, got ftp:/],
       ['https://api.symbl.ai/?x=1', /SYMBL_BASE_URL environment variable must not have a query string/],
+      ['https://me:hunter2-pass@api.symbl.ai', /SYMBL_BASE_URL environment variable must not contain a user name or password/],
+      ['https://me:hunter2 pass@api symbl', /SYMBL_BASE_URL environment variable \("https:\/\/…@api symbl"\) is not a valid URL/],
     ] as const) {
       process.env.SYMBL_BASE_URL = value
       expect(() => new Symbl(), value).toThrow(ConfigError)
       expect(() => new Symbl(), value).toThrow(why)
       expect(() => createTokenHandler(), value).toThrow(why)
+      expect(() => new Symbl(), value).not.toThrow(/hunter2/)
     }
     expect(() => findBaseUrl(undefined, { SYMBL_BASE_URL: 'wss://x.test' })).toThrow(/got wss:/)
   })
