@@ -66,12 +66,21 @@ export function findAppCredentials(
   if (fromOptions) return { ...fromOptions, source: 'options' }
   const fromEnv = pair(env.SYMBL_APP_ID, env.SYMBL_APP_SECRET, 'SYMBL_APP_ID and SYMBL_APP_SECRET')
   if (fromEnv) return { ...fromEnv, source: 'environment' }
-  const files = options.configFile ? [options.configFile] : [join(process.cwd(), 'symbl.conf'), join(homedir(), 'symbl.conf')]
+  const files = options.configFile ? [options.configFile] : [...currentDir().map((dir) => join(dir, 'symbl.conf')), join(homedir(), 'symbl.conf')]
   for (const file of files) {
     const creds = readConf(file, Boolean(options.configFile))
     if (creds) return { ...creds, source: 'symbl.conf' }
   }
   return undefined
+}
+
+/** The current directory, or none when it was deleted under the process (`process.cwd()` then throws ENOENT). */
+function currentDir(): string[] {
+  try {
+    return [process.cwd()]
+  } catch {
+    return []
+  }
 }
 
 function pair(appId: string | undefined, appSecret: string | undefined, where: string): AppCredentials | undefined {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -53,6 +53,12 @@ describe('finding app credentials like the Python SDK', () => {
       if (saved.id === undefined) delete process.env.SYMBL_APP_ID
       if (saved.secret === undefined) delete process.env.SYMBL_APP_SECRET
     }
+  })
+
+  it('skips the current directory when it was deleted under the process, and still reads home', () => {
+    writeFileSync(join(home, 'symbl.conf'), conf('home-id', 'home-secret'))
+    rmSync(cwd, { recursive: true })
+    expect(findAppCredentials({}, {})).toMatchObject({ appId: 'home-id', source: 'symbl.conf' })
   })
 
   it('refuses half a pair, saying which half is missing', () => {
