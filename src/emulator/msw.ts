@@ -59,6 +59,14 @@ export function createEmulatorHandlers(core: EmulatorCore, options: EmulatorHand
 
   const rest = http.all(`${baseUrl}/*`, async ({ request }) => {
     if (request.method === 'OPTIONS') return new HttpResponse(null, { status: 204 })
+    // A socket's handshake arriving here as HTTP: on Node the client used `ws`, whose upgrade msw
+    // sees only as a request. Say so (426) instead of a confusing 404 for an unknown REST path.
+    if (request.headers.get('upgrade')?.toLowerCase() === 'websocket') {
+      const message =
+        'This WebSocket handshake reached msw as a plain HTTP request: msw intercepts only the global WebSocket. ' +
+        'Give the client the global one: new Symbl({ WebSocket: globalThis.WebSocket }) (Node 20: set globalThis.WebSocket from `ws` before server.listen())'
+      return HttpResponse.json({ message }, { status: 426 })
+    }
     const answer = await core.handle({ method: request.method, url: new URL(request.url), headers: request.headers, body: await bodyOf(request) })
     if (answer.contentType !== undefined && typeof answer.body === 'string') return new HttpResponse(answer.body, { status: answer.status, headers: { 'content-type': answer.contentType } })
     return HttpResponse.json(answer.body as Record<string, unknown>, { status: answer.status })

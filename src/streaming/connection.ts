@@ -779,7 +779,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     if (tokenRefused) this.#client.tokens.invalidate(session.token)
     const error = new ConnectionError(
       status
-        ? `The streaming server refused the WebSocket handshake with HTTP ${status}${status === 401 || status === 403 ? ': the token was not accepted. Check what your tokenProvider returns' : ''}`
+        ? `The streaming server refused the WebSocket handshake with HTTP ${status}${handshakeHint(status)}`
         : session.opened
           ? `The server closed the socket (code ${code}${reason ? `: ${reason}` : ''}) before starting the conversation`
           : `Could not open the streaming socket (${session.error ?? `closed with code ${code}`}). Check wsBaseUrl, the network and the token`,
@@ -843,3 +843,13 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
 }
 
 export type { Frame }
+
+/** What a refused handshake's status most likely means, for the error's message. */
+function handshakeHint(status: number): string {
+  if (status === 401 || status === 403) return ': the token was not accepted. Check what your tokenProvider returns'
+  // An HTTP mock answered the upgrade as a plain request. msw on Node intercepts only the global
+  // WebSocket, not the `ws` package the SDK uses there by default (its emulator front answers 426).
+  if (status === 426)
+    return ': the server took it for a plain HTTP request. With msw on Node, give the client the global WebSocket, which msw intercepts: new Symbl({ WebSocket: globalThis.WebSocket }) (Node 20: set the global from `ws` first)'
+  return ''
+}
