@@ -62,16 +62,39 @@ export function computeAnalytics(messages: StoredMessage[], members: Speaker[]):
       members: [],
     }
   }
-  const span = Math.max(...messages.map((m) => m.endMs)) - Math.min(...messages.map((m) => m.startMs))
+  // Linear passes (no spread of every message into Math.max, no array copied per message) and
+  // pairwise member overlaps only between members whose talk ranges overlap: many messages or
+  // speakers must not make one analysis quadratic.
+  let first = Infinity
+  let last = -Infinity
   const perMember = new Map<string, Interval[]>()
-  for (const m of messages) perMember.set(m.from.id, [...(perMember.get(m.from.id) ?? []), [m.startMs, m.endMs]])
+  const words = new Map<string, number>()
+  for (const m of messages) {
+    first = Math.min(first, m.startMs)
+    last = Math.max(last, m.endMs)
+    const list = perMember.get(m.from.id)
+    if (list) list.push([m.startMs, m.endMs])
+    else perMember.set(m.from.id, [[m.startMs, m.endMs]])
+    if (!m.unrecognised) words.set(m.from.id, (words.get(m.from.id) ?? 0) + wordCount(m.text))
+  }
+  const span = last - first
   const unions = new Map([...perMember].map(([id, iv]) => [id, union(iv)]))
   const talk = union(messages.map((m) => [m.startMs, m.endMs] as Interval))
   const talkMs = total(talk)
-  // Overlap: pairwise intersections of the member unions, merged.
-  const ids = [...unions.keys()]
-  const overlaps: Interval[] = []
-  for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) overlaps.push(...intersect(unions.get(ids[i])!, unions.get(ids[j])!))
+  const ids = [...unions.keys()].filter((id) => unions.get(id)!.length)
+  const byStart = [...ids].sort((a, b) => unions.get(a)![0][0] - unions.get(b)![0][0])
+  const pairs = new Map<string, Map<string, Interval[]>>(ids.map((id) => [id, new Map()]))
+  for (let i = 0; i < byStart.length; i++) {
+    const a = unions.get(byStart[i])!
+    const end = a[a.length - 1][1]
+    for (let j = i + 1; j < byStart.length && unions.get(byStart[j])![0][0] < end; j++) {
+      const both = intersect(a, unions.get(byStart[j])!)
+      if (!both.length) continue
+      pairs.get(byStart[i])!.set(byStart[j], both)
+      pairs.get(byStart[j])!.set(byStart[i], both)
+    }
+  }
+  const overlaps = [...pairs.values()].flatMap((m) => [...m.values()].flat())
   const overlapMs = total(union(overlaps))
   const [talkPct, silencePct] = split100(talkMs, span)
   const sec = (ms: number): number => round(ms / 1000, 3)
@@ -83,28 +106,26 @@ export function computeAnalytics(messages: StoredMessage[], members: Speaker[]):
     ],
     members: [],
   }
+  const byId = new Map(members.map((m) => [m.id, m]))
   for (const member of members) {
     const mine = unions.get(member.id)
     if (!mine) continue
     const myMs = total(mine)
-    const words = messages.filter((m) => m.from.id === member.id && !m.unrecognised).reduce((s, m) => s + wordCount(m.text), 0)
     const [talkShare, listenShare] = split100(myMs, talkMs)
-    const overlapping = ids
-      .filter((id) => id !== member.id)
-      .map((id) => ({ id, ms: total(intersect(mine, unions.get(id)!)) }))
-      .filter((o) => o.ms > 0)
-    const myOverlapMs = total(union(ids.filter((id) => id !== member.id).flatMap((id) => intersect(mine, unions.get(id)!))))
+    const others = [...(pairs.get(member.id) ?? new Map<string, Interval[]>())]
+    const overlapping = others.map(([id, iv]) => ({ id, ms: total(iv) })).filter((o) => o.ms > 0)
+    const myOverlapMs = total(union(others.flatMap(([, iv]) => iv)))
     out.members.push({
       id: member.id,
       name: member.name,
       ...(member.userId ? { userId: member.userId } : {}),
-      pace: { wpm: myMs > 0 ? Math.round(words / (myMs / 60_000)) : 0 },
+      pace: { wpm: myMs > 0 ? Math.round((words.get(member.id) ?? 0) / (myMs / 60_000)) : 0 },
       talkTime: { percentage: talkShare, seconds: sec(myMs) },
       listenTime: { percentage: listenShare, seconds: sec(talkMs - myMs) },
       overlap: {
         overlapDuration: sec(myOverlapMs),
         overlappingMembers: overlapping.map((o) => {
-          const other = members.find((m) => m.id === o.id)
+          const other = byId.get(o.id)
           return { id: o.id, name: other?.name, ...(other?.userId ? { userId: other.userId } : {}), percent: round((o.ms / myMs) * 100, 3), seconds: sec(o.ms) }
         }),
       },

@@ -81,13 +81,19 @@ function fromMonthDay(month: number, day: number, year: string | undefined, ref:
 export function findDates(text: string, referenceMs: number): DateMention[] {
   const ref = startOfDay(referenceMs)
   const found: DateMention[] = []
+  // Characters already inside a found date: the overlap check costs the match's length, not the
+  // number of dates found so far (a long text of "today today …" was quadratic).
+  let taken: Uint8Array | undefined
   for (const rule of RULES) {
     rule.re.lastIndex = 0
     for (let m = rule.re.exec(text); m; m = rule.re.exec(text)) {
       const ms = rule.resolve(m, ref)
       if (ms === undefined || Number.isNaN(ms)) continue
-      const overlaps = found.some((f) => m!.index < f.offset + f.text.length && f.offset < m!.index + m![0].length)
-      if (!overlaps) found.push({ text: m[0], offset: m.index, value: ymd(ms) })
+      taken ??= new Uint8Array(text.length)
+      const end = m.index + m[0].length
+      if (taken.subarray(m.index, end).includes(1)) continue
+      taken.fill(1, m.index, end)
+      found.push({ text: m[0], offset: m.index, value: ymd(ms) })
     }
   }
   return found.sort((a, b) => a.offset - b.offset)

@@ -25,6 +25,46 @@ export interface Entity {
 /** One detection in one message, before detections are merged into `Entity` items. */
 type Found = Omit<Entity, 'messageRefs'> & { offset: number }
 
+/**
+ * compromise costs ~40 ms per KB and more than linear on one long text (a 100 KB message blocked the
+ * event loop 60 s at 1.65 GB; 500 KB, 5 minutes). So it runs on chunks of at most NLP_CHUNK_CHARS
+ * (cut at a sentence end or a space), and on at most NLP_BUDGET_CHARS per conversation: people,
+ * organisations, places and numbers come from the conversation's first ~16,000 characters (about a
+ * quarter hour of talk), which bounds one analysis to well under a second. Dates, members' names and
+ * custom entities are cheap linear passes and cover all the text.
+ */
+export const NLP_CHUNK_CHARS = 2000
+export const NLP_BUDGET_CHARS = 16_000
+
+/** Pieces of `text` of at most `size` characters, cut after sentence ends or spaces when possible. */
+export function chunks(text: string, size: number): Array<{ text: string; offset: number }> {
+  const out: Array<{ text: string; offset: number }> = []
+  for (let at = 0; at < text.length; ) {
+    let end = Math.min(text.length, at + size)
+    if (end < text.length) {
+      const window = text.slice(at, end)
+      const sentence = Math.max(window.lastIndexOf('. '), window.lastIndexOf('? '), window.lastIndexOf('! '))
+      const space = window.lastIndexOf(' ')
+      const cut = sentence > size / 2 ? sentence + 1 : space > size / 2 ? space : -1
+      if (cut > 0) end = at + cut
+    }
+    out.push({ text: text.slice(at, end), offset: at })
+    at = end
+  }
+  return out
+}
+
+/** compromise's detections in `text`, over at most `budget` characters; offsets are in `text`. */
+function nlpEntitiesBounded(text: string, budget: { left: number }): Found[] {
+  const out: Found[] = []
+  for (const chunk of chunks(text, NLP_CHUNK_CHARS)) {
+    if (budget.left <= 0) break
+    budget.left -= chunk.text.length
+    for (const f of nlpEntities(chunk.text)) out.push({ ...f, offset: f.offset + chunk.offset })
+  }
+  return out
+}
+
 function nlpEntities(text: string): Found[] {
   const doc = nlp(text)
   const out: Found[] = []
@@ -59,20 +99,42 @@ function memberMentions(text: string, people: string[]): Found[] {
   return out
 }
 
+/** Messages longer than this get a window of text in their entity refs, not the whole message. */
+export const REF_WINDOW_CHARS = 200
+
+/**
+ * A ref's `text` is the message text (DOCS22), and `offset` the mention's place in it. For a long
+ * message that repeats the whole text in every ref, so an answer grows with mentions x length (a
+ * 500 KB message with thousands of mentions made gigabytes of JSON). Such messages get the mention
+ * with up to REF_WINDOW_CHARS of context either side, and `offset` is then relative to that text:
+ * `text.slice(offset)` still starts with the mention.
+ */
+function refOf(message: StoredMessage, f: Found): EntityRef {
+  if (message.text.length <= 4 * REF_WINDOW_CHARS) return { id: message.id, text: message.text, offset: f.offset }
+  const from = Math.max(0, f.offset - REF_WINDOW_CHARS)
+  return { id: message.id, text: message.text.slice(from, f.offset + f.text.length + REF_WINDOW_CHARS), offset: f.offset - from }
+}
+
+/** Members' names looked for in the text (each is a pass over every message). */
+const MAX_MEMBER_NAMES = 50
+
 export function extractEntities(messages: StoredMessage[], custom: CustomEntitySpec[], people: string[] = []): Entity[] {
+  const budget = { left: NLP_BUDGET_CHARS }
+  const names = people.slice(0, MAX_MEMBER_NAMES)
   const byKey = new Map<string, Entity>()
   const add = (f: Found, message: StoredMessage): void => {
     const key = `${f.type}|${f.customType ?? ''}|${f.value.toLowerCase()}`
     const entity = byKey.get(key) ?? { type: f.type, subType: f.subType, customType: f.customType, value: f.value, text: f.text, messageRefs: [] }
     if (!entity.subType) delete entity.subType
     if (!entity.customType) delete entity.customType
-    entity.messageRefs.push({ id: message.id, text: message.text, offset: f.offset })
+    entity.messageRefs.push(refOf(message, f))
     byKey.set(key, entity)
   }
   for (const message of messages) {
     if (message.unrecognised) continue
-    const found = nlpEntities(message.text)
-    for (const f of memberMentions(message.text, people)) if (!found.some((g) => g.type === 'person' && g.offset === f.offset)) found.push(f)
+    const found = nlpEntitiesBounded(message.text, budget)
+    const people = new Set(found.filter((g) => g.type === 'person').map((g) => g.offset))
+    for (const f of memberMentions(message.text, names)) if (!people.has(f.offset)) found.push(f)
     for (const f of found) add(f, message)
     for (const d of findDates(message.text, message.startMs)) add({ type: 'date', value: d.value, text: d.text, offset: d.offset }, message)
     const lower = message.text.toLowerCase()

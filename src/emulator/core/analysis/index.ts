@@ -24,16 +24,29 @@ const cache = new WeakMap<Conversation, { revision: number; analysis: Analysis }
 
 /** "you" is addressed to the other party: the next message by someone else, else the previous one. */
 export function insightContext(conversation: Conversation): InsightContext {
+  // Linear, not quadratic, in the number of messages: the next/previous message by someone else is
+  // found once for all (a search per insight made 20,000 one-speaker messages take 5 s).
+  let near: { index: Map<StoredMessage, number>; next: Int32Array; prev: Int32Array } | undefined
+  const nearest = (): NonNullable<typeof near> => {
+    const list = conversation.messages
+    const next = new Int32Array(list.length).fill(-1)
+    const prev = new Int32Array(list.length).fill(-1)
+    // Same speaker as the neighbour: the neighbour's answer is this one's too.
+    for (let i = list.length - 2; i >= 0; i--) next[i] = list[i + 1].from.id !== list[i].from.id ? i + 1 : next[i + 1]
+    for (let i = 1; i < list.length; i++) prev[i] = list[i - 1].from.id !== list[i].from.id ? i - 1 : prev[i - 1]
+    return { index: new Map(list.map((m, i) => [m, i])), next, prev }
+  }
   return {
     conversationId: conversation.id,
     members: conversation.members,
     addressee: (message: StoredMessage): Speaker | undefined => {
       const others = conversation.members.filter((m) => m.id !== message.from.id)
       if (others.length === 1) return others[0]
-      const i = conversation.messages.indexOf(message)
-      const after = conversation.messages.slice(i + 1).find((m) => m.from.id !== message.from.id)
-      const before = conversation.messages.slice(0, Math.max(0, i)).reverse().find((m) => m.from.id !== message.from.id)
-      return (after ?? before)?.from
+      if (!near || near.next.length !== conversation.messages.length) near = nearest()
+      const i = near.index.get(message)
+      if (i === undefined) return undefined
+      const j = near.next[i] >= 0 ? near.next[i] : near.prev[i]
+      return j >= 0 ? conversation.messages[j].from : undefined
     },
   }
 }

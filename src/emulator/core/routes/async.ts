@@ -140,7 +140,7 @@ function urlRoute(kind: Kind, append: boolean): Route {
           const preload = core.preloads.find({ kind, url: body.url as string, name: c.name, conversationId: c.id })
           if (!preload) throw new Error('media URL not reachable from the emulator')
           const placed = placePreloaded(preload)
-          const seconds = placed.length ? Math.max(...placed.map((p) => p.end)) : 0
+          const seconds = placed.length ? placed.reduce((m, p) => Math.max(m, p.end), 0) : 0
           publishAudio(core, c, { format: 'unknown', bytes: 0, durationSeconds: seconds, durationMethod: 'unknown', speechSegments: [] }, offset, kind, body.url as string, preload)
         },
         options.webhookUrl,
@@ -194,7 +194,7 @@ function parseTextMessages(body: Record<string, unknown>): TextMessageInput[] {
  */
 function publishText(core: EmulatorCore, c: Conversation, input: TextMessageInput[]): void {
   const wasEmpty = c.messages.length === 0
-  let cursor = c.messages.length ? Math.max(...c.messages.map((m) => m.endMs)) : (input.find((m) => m.startMs !== undefined)?.startMs ?? c.startMs)
+  let cursor = c.messages.length ? c.messages.reduce((x, m) => Math.max(x, m.endMs), -Infinity) : (input.find((m) => m.startMs !== undefined)?.startMs ?? c.startMs)
   for (const m of input) {
     const words = Math.max(1, m.text.split(/\s+/).length)
     const startMs = m.startMs ?? cursor
@@ -202,7 +202,7 @@ function publishText(core: EmulatorCore, c: Conversation, input: TextMessageInpu
     cursor = Math.max(cursor, endMs)
     c.messages.push({ id: numericId(), text: m.text, from: core.store.member(c, m.from), startMs, endMs, origin: 'text' })
   }
-  if (wasEmpty) c.startMs = Math.min(...c.messages.map((m) => m.startMs))
+  if (wasEmpty) c.startMs = c.messages.reduce((x, m) => Math.min(x, m.startMs), Infinity) // no spread: 100k+ messages overflow the stack
   core.store.touch(c)
 }
 
