@@ -1,4 +1,4 @@
-import { ConfigError, SymblError } from '../errors.js'
+import { abortReason, ConfigError, SymblError } from '../errors.js'
 import { redact, redactError } from '../logger.js'
 import { jwtExpiry } from './jwt.js'
 
@@ -52,7 +52,7 @@ export class TokenSource {
 
   async info(signal?: AbortSignal): Promise<TokenInfo> {
     // Before anything starts: a call made with an aborted signal must not start a fetch nobody awaits.
-    signal?.throwIfAborted()
+    if (signal?.aborted) throw abortReason(signal)
     const current = this.#current
     if (current && !this.#expiring(current)) return current
     if (!this.#pending) {
@@ -151,10 +151,10 @@ export function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise
   if (!signal) return promise
   if (signal.aborted) {
     promise.catch(() => {})
-    return Promise.reject(signal.reason)
+    return Promise.reject(abortReason(signal))
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
+    const onAbort = () => reject(abortReason(signal))
     signal.addEventListener('abort', onAbort, { once: true })
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
   })
