@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js'
+import { describe } from '../http/check.js'
 
 export type MediaKind = 'audio' | 'video'
 
@@ -28,16 +29,32 @@ const AUDIO: Record<string, string> = {
 const VIDEO: Record<string, string> = { mp4: 'video/mp4', m4v: 'video/mp4' }
 
 /**
+ * The caller's `contentType`, checked: a media type of the API's kind. The Video API takes only
+ * video/mp4 (contract 3.1, mandatory); an audio upload with a video or other non-audio type is taken
+ * for the wrong call (`symbl.video`), since Symbl documents only audio types for the Audio API.
+ */
+export function checkContentType(kind: MediaKind, given: unknown): string | undefined {
+  if (given === undefined) return undefined
+  const example = kind === 'audio' ? 'audio/wav' : 'video/mp4'
+  if (typeof given !== 'string' || !/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/.test(given)) {
+    throw new ValidationError(`contentType must be a media type such as "${example}", got ${typeof given === 'string' ? JSON.stringify(given) : describe(given)}`)
+  }
+  const type = given.toLowerCase().split(';')[0].trim()
+  if (kind === 'video' && type !== 'video/mp4') {
+    throw new ValidationError(`contentType ${JSON.stringify(given)} cannot be sent to the Video API, which takes only "video/mp4"${type.startsWith('audio/') ? ': send audio with symbl.audio' : ''}`)
+  }
+  if (kind === 'audio' && !type.startsWith('audio/')) {
+    throw new ValidationError(`contentType ${JSON.stringify(given)} is not an audio type: the Audio API takes e.g. "audio/wav" or "audio/mpeg"${type.startsWith('video/') ? '; send video with symbl.video' : ''}`)
+  }
+  return given
+}
+
+/**
  * The media type to send: the caller's `contentType`, else one inferred from the file name's
  * extension, else the type the source declares (`File.type`) when it fits the API.
  */
 export function contentTypeFor(kind: MediaKind, given: unknown, name: string | undefined, declared: string | undefined): string {
-  if (given !== undefined) {
-    if (typeof given !== 'string' || !/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/.test(given)) {
-      throw new ValidationError(`contentType must be a media type such as "${kind === 'audio' ? 'audio/wav' : 'video/mp4'}", got ${JSON.stringify(given)}`)
-    }
-    return given
-  }
+  if (given !== undefined) return checkContentType(kind, given)!
   const table = kind === 'audio' ? AUDIO : VIDEO
   const ext = name?.match(/\.([a-z0-9]+)$/i)?.[1]?.toLowerCase()
   if (ext && table[ext]) return table[ext]

@@ -73,6 +73,7 @@ export function checkWaitOptions(options: WaitOptions) {
   if (maxMs < initialMs) {
     throw new ValidationError(`pollInterval needs maxMs >= initialMs, got ${JSON.stringify({ initialMs, maxMs })}`)
   }
-  const timeout = timeoutMs('waitTimeout', options.waitTimeout ?? DEFAULT_TIMEOUT)
+  // Not `??`: null is refused (it is neither a time nor `false`), not taken for the default.
+  const timeout = timeoutMs('waitTimeout', options.waitTimeout === undefined ? DEFAULT_TIMEOUT : options.waitTimeout)
   return { initialMs, maxMs, factor, timeout }
 }

@@ -1,8 +1,9 @@
 import type { SymblClient } from '../client.js'
 import { ValidationError } from '../errors.js'
-import { invalid } from '../http/check.js'
+import { invalid, isObject } from '../http/check.js'
 import type { Query } from '../http/url.js'
 import type { Conversation } from '../conversations/conversation.js'
+import { checkCombination, checkParameters, httpUrl } from './check-parameters.js'
 import type { MediaKind } from './content-type.js'
 import type { MediaParameters, UrlPayload } from './parameters.js'
 import { checkOptions, processPath, submitFile, submitJson, type FileSubmitOptions, type SubmitOptions } from './submit.js'
@@ -24,6 +25,7 @@ export class MediaApi {
 
   /** Uploads a recording and starts a job (`POST /v1/process/{kind}`). */
   async processFile(file: UploadInput, options?: MediaFileOptions): Promise<Conversation> {
+    checkFileParameters(options)
     return submitFile(this.client, this.kind, 'POST', processPath(this.kind), file, options)
   }
 
@@ -34,6 +36,7 @@ export class MediaApi {
 
   /** Adds a recording to an existing conversation (`PUT /v1/process/{kind}/{conversationId}`). */
   async appendFile(file: UploadInput, conversationId: string, options?: MediaFileOptions): Promise<Conversation> {
+    checkFileParameters(options)
     return submitFile(this.client, this.kind, 'PUT', processPath(this.kind, true, conversationId), file, options)
   }
 
@@ -46,12 +49,24 @@ export class MediaApi {
     const path = processPath(`${this.kind}/url`, method === 'PUT', conversationId)
     checkOptions(options)
     if (typeof payload === 'string') throw new ValidationError(`payload must be an object such as { url: ${JSON.stringify(payload)} }`)
+    if (payload === undefined) invalid('payload.url is required and', `a public http(s) URL of the ${this.kind}, passed as { url }`, payload)
+    if (!isObject(payload)) invalid('payload', `an object such as { url: "https://example.com/call.${this.kind === 'audio' ? 'wav' : 'mp4'}" }`, payload)
+    const { url, ...rest } = payload
+    // A scheme check alone let "http://" or "https://exa mple.com" through to the server.
+    if (typeof url !== 'string' || !httpUrl(url)) invalid('payload.url is required and', `a public http(s) URL of the ${this.kind}`, url)
+    checkParameters('options.parameters', 'url', options.parameters)
+    checkParameters('payload', 'url', rest)
     const body = { ...options.parameters, ...payload }
-    if (typeof body.url !== 'string' || !/^https?:\/\//i.test(body.url)) {
-      invalid('payload.url is required and', `a public http(s) URL of the ${this.kind}`, body.url)
-    }
+    checkCombination(body)
     const query: Query = {}
     for (const key of DIARIZATION) query[key] = body[key]
     return submitJson(this.client, method, path, body, options, query)
   }
+}
+
+/** File endpoints carry the options in the query string; checked before any byte is uploaded. */
+function checkFileParameters(options: MediaFileOptions | undefined): void {
+  if (!isObject(options)) return // checkOptions reports it
+  checkParameters('options.parameters', 'file', options!.parameters)
+  if (isObject(options!.parameters)) checkCombination(options!.parameters as Record<string, unknown>)
 }

@@ -64,7 +64,9 @@ export async function submitFile(
 ): Promise<Conversation> {
   checkOptions(options)
   // Loaded on first use: most apps send URLs or text, or only read conversations.
-  const [{ openSource, upload }, { contentTypeFor }] = await loadPart('file uploads', () => Promise.all([import('./upload.js'), import('./content-type.js')]))
+  const [{ openSource, upload }, { contentTypeFor, checkContentType }] = await loadPart('file uploads', () => Promise.all([import('./upload.js'), import('./content-type.js')]))
+  // Before the source is opened: a bad type must not leave a file stream open behind the error.
+  checkContentType(kind, options.contentType)
   const source = await openSource(client, file, options.size)
   const contentType = contentTypeFor(kind, options.contentType, source.name, source.type)
   const reference = await upload<JobReference>(client, {

@@ -1,7 +1,7 @@
 // Mono float at any rate -> LINEAR16 (Int16 LE, mono, target rate) in fixed-size chunks. The Node
 // side of the pipeline (WAV files, raw PCM streams); the AudioWorklet does the same steps inline.
 
-import { ValidationError } from '../errors.js'
+import { invalid, optionalObject } from '../http/check.js'
 import { floatToInt16LE, int16Bytes } from './pcm.js'
 import { Resampler } from './resampler.js'
 
@@ -16,14 +16,13 @@ export interface Linear16Options {
 export const MAX_CHUNK_SAMPLES = 4096
 
 export function validateTargetRate(rate: number): number {
-  if (!Number.isInteger(rate) || rate < 8000 || rate > 48000) {
-    throw new ValidationError(`targetSampleRate must be an integer from 8000 to 48000 Hz (got ${rate})`)
-  }
+  if (!Number.isInteger(rate) || rate < 8000 || rate > 48000) invalid('targetSampleRate', 'a whole number of Hz from 8000 to 48000', rate)
   return rate
 }
 
 export function chunkSamplesFor(chunkMs: number, rate: number): number {
-  if (!(chunkMs > 0 && chunkMs <= 10_000)) throw new ValidationError(`chunkMs must be a positive duration in ms (got ${chunkMs})`)
+  // typeof first: '20' compares as a number and would have been taken.
+  if (!(typeof chunkMs === 'number' && chunkMs > 0 && chunkMs <= 10_000)) invalid('chunkMs', 'a number of milliseconds above 0, at most 10000', chunkMs)
   return Math.max(1, Math.min(MAX_CHUNK_SAMPLES, Math.round((chunkMs * rate) / 1000)))
 }
 
@@ -35,6 +34,9 @@ export class Linear16Encoder {
   private fill = 0
 
   constructor(inputRate: number, options: Linear16Options = {}) {
+    optionalObject('Linear16Encoder options', '{ targetSampleRate: 16000, chunkMs: 20 }', options)
+    // Checked here, not by the Resampler, so the message names the encoder's own argument.
+    if (!(Number.isInteger(inputRate) && inputRate >= 1000 && inputRate <= 384_000)) invalid('Linear16Encoder inputRate', 'a whole number of Hz from 1000 to 384000', inputRate)
     this.targetSampleRate = validateTargetRate(options.targetSampleRate ?? 16000)
     this.chunkSamples = chunkSamplesFor(options.chunkMs ?? 20, this.targetSampleRate)
     this.resampler = new Resampler({ inputRate, outputRate: this.targetSampleRate })
@@ -43,6 +45,7 @@ export class Linear16Encoder {
 
   /** Adds mono samples at the input rate; returns the chunks completed by them (each its own buffer). */
   push(mono: Float32Array): Uint8Array[] {
+    if (!(mono instanceof Float32Array)) invalid('Linear16Encoder.push: samples', 'a Float32Array of mono samples', mono)
     return this.collect(this.resampler.process(mono), [])
   }
 

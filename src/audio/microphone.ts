@@ -6,6 +6,7 @@
 // to a context of another rate, and Chromium would add its own, worse, resampling.
 
 import { ValidationError } from '../errors.js'
+import { invalid, isObject, optionalObject } from '../http/check.js'
 import { MicrophoneError } from './errors.js'
 import { chunkSamplesFor, validateTargetRate } from './linear16.js'
 import { addProcessorModule, createProcessorNode } from './worklet-source.js'
@@ -62,10 +63,7 @@ export interface MicrophoneHandle {
 }
 
 export async function captureMicrophone(options: MicrophoneOptions): Promise<MicrophoneHandle> {
-  const targetSampleRate = validateTargetRate(options.targetSampleRate ?? 16000)
-  const chunkMs = options.chunkMs ?? 20
-  if (!(chunkMs >= 20 && chunkMs <= 100)) throw new ValidationError(`chunkMs must be from 20 to 100 ms (got ${chunkMs})`)
-  if (typeof options.onChunk !== 'function') throw new ValidationError('onChunk must be a function')
+  const { targetSampleRate, chunkMs } = checkOptions(options)
   const chunkSamples = chunkSamplesFor(chunkMs, targetSampleRate) // at most 4096 samples = 8192 bytes
 
   checkSupport() // before getUserMedia, so an unusable browser does not ask for permission first
@@ -115,6 +113,30 @@ export async function captureMicrophone(options: MicrophoneOptions): Promise<Mic
     if (err instanceof MicrophoneError) throw err
     throw new MicrophoneError('worklet-unavailable', `The browser could not start audio processing for the microphone: ${String(err)}`, err)
   }
+}
+
+/**
+ * Checks every option before the browser is asked for anything: a mistake found only after the
+ * permission prompt (a number as deviceId) came back as a misleading "microphone not found", and a
+ * bad callback threw later inside the audio thread's message handler, where nobody could catch it.
+ */
+function checkOptions(options: MicrophoneOptions): { targetSampleRate: number; chunkMs: number } {
+  if (!isObject(options)) invalid('captureMicrophone options', 'an object such as { onChunk: (pcm) => {...} }', options)
+  const { deviceId, constraints, chunkMs = 20, workletUrl } = options
+  if (deviceId === '') {
+    // enumerateDevices() lists empty ids until the page has microphone permission.
+    throw new ValidationError('deviceId is empty: enumerateDevices() gives empty ids before microphone permission is granted. Leave deviceId out for the default microphone, or list the devices again once capture has started')
+  }
+  if (deviceId !== undefined && typeof deviceId !== 'string') invalid('deviceId', 'a string from navigator.mediaDevices.enumerateDevices()', deviceId)
+  optionalObject('constraints', '{ echoCancellation: false }', constraints)
+  if (!(typeof chunkMs === 'number' && chunkMs >= 20 && chunkMs <= 100)) invalid('chunkMs', 'a number of milliseconds from 20 to 100', chunkMs)
+  if (workletUrl !== undefined && (typeof workletUrl !== 'string' || workletUrl.trim() === '')) invalid('workletUrl', 'the URL of a hosted copy of processorSource(), a non-empty string', workletUrl)
+  if (typeof options.onChunk !== 'function') invalid('onChunk', 'a function that receives each chunk', options.onChunk)
+  for (const key of ['onLevel', 'onEnded'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'function') invalid(key, 'a function', options[key])
+  }
+  // Not `?? 16000`: an explicit null is a mistake, not a request for the default.
+  return { targetSampleRate: validateTargetRate(options.targetSampleRate === undefined ? 16000 : options.targetSampleRate), chunkMs }
 }
 
 function checkSupport(): void {

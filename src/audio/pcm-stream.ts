@@ -2,7 +2,7 @@
 // process (`arecord`, `sox -d`, ffmpeg) or a telephony bridge. Works on Uint8Array chunks of any size
 // (frames may straddle chunk boundaries), so Node streams, web ReadableStreams and arrays all fit.
 
-import { ValidationError } from '../errors.js'
+import { invalid, isObject } from '../http/check.js'
 import { Linear16Encoder, type Linear16Options } from './linear16.js'
 import { bytesPerSample, decodeToMono, type SampleFormat } from './pcm.js'
 
@@ -20,12 +20,8 @@ export class PcmDecoder {
   private carryLen = 0
 
   constructor(format: SampleFormat, channels: number) {
-    if (!ENCODINGS.includes(format)) {
-      throw new ValidationError(`encoding must be one of ${ENCODINGS.join(', ')} (got ${String(format)})`)
-    }
-    if (!Number.isInteger(channels) || channels < 1 || channels > 64) {
-      throw new ValidationError(`channels must be an integer from 1 to 64 (got ${channels})`)
-    }
+    if (!ENCODINGS.includes(format)) invalid('encoding', `one of ${ENCODINGS.join(', ')}`, format)
+    if (!Number.isInteger(channels) || channels < 1 || channels > 64) invalid('channels', 'a whole number from 1 to 64', channels)
     this.format = format
     this.channels = channels
     this.frameSize = bytesPerSample(format) * channels
@@ -38,6 +34,7 @@ export class PcmDecoder {
   }
 
   push(bytes: Uint8Array): Float32Array {
+    if (!(bytes instanceof Uint8Array)) invalid('PcmDecoder.push: bytes', 'a Uint8Array (or Buffer)', bytes)
     let data = bytes
     if (this.carryLen > 0) {
       data = new Uint8Array(this.carryLen + bytes.length)
@@ -65,13 +62,34 @@ export interface PcmStreamOptions extends Linear16Options {
  * 16 kHz, each `chunkMs` long except the last). Memory stays bounded: one chunk in, one chunk out.
  */
 export async function* pcmToLinear16(source: ByteSource, options: PcmStreamOptions): AsyncGenerator<Uint8Array> {
-  if (!Number.isInteger(options.sampleRate) || options.sampleRate < 1000 || options.sampleRate > 384_000) {
-    throw new ValidationError(`sampleRate must be an integer from 1000 to 384000 Hz (got ${options.sampleRate})`)
-  }
-  const decoder = new PcmDecoder(options.encoding, options.channels ?? 1)
+  if (!isObject(options)) invalid('pcmToLinear16 options', 'an object with the source format, e.g. { encoding: "s16le", sampleRate: 16000 }', options)
+  checkSampleRate('sampleRate', options.sampleRate)
+  // `?? 1` would take an explicit null for "mono": a null here is a mistake, not a choice.
+  const decoder = new PcmDecoder(options.encoding, options.channels === undefined ? 1 : options.channels)
   const encoder = new Linear16Encoder(options.sampleRate, options)
-  for await (const bytes of source) {
-    yield* encoder.push(decoder.push(bytes))
+  for await (const bytes of iterate(source, 'pcmToLinear16')) {
+    yield* encoder.push(decoder.push(toBytes(bytes, 'pcmToLinear16')))
   }
   yield* encoder.end()
+}
+
+/** A source rate as the readers accept it: 1000–384000 Hz (beyond, a value is a slip or a corrupt header). */
+export function checkSampleRate(name: string, rate: unknown): void {
+  if (!(Number.isInteger(rate) && (rate as number) >= 1000 && (rate as number) <= 384_000)) invalid(name, 'an integer number of Hz from 1000 to 384000 (the source\'s sample rate)', rate)
+}
+
+/** `source` as an iterable of chunks, or a ValidationError saying what `who` takes. */
+export function iterate(source: unknown, who: string): ByteSource {
+  if (source && typeof source === 'object' && (Symbol.asyncIterator in source || Symbol.iterator in source)) return source as ByteSource
+  const path = typeof source === 'string' ? ': a string is not read as a path; on Node pass fs.createReadStream(path)' : ''
+  return invalid(`${who}: source`, 'an iterable or async iterable of byte chunks (a Node Readable, an array of Buffers, an async generator)' + path, source)
+}
+
+/** One chunk as bytes: Uint8Array (Buffer), another typed array or an ArrayBuffer; text and others are refused. */
+export function toBytes(chunk: unknown, who: string): Uint8Array {
+  if (chunk instanceof Uint8Array) return chunk
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk)
+  const hint = typeof chunk === 'string' ? ': read the source as bytes (a Node stream must not have an encoding set)' : ''
+  return invalid(`${who}: each chunk`, 'bytes (Uint8Array, Buffer or ArrayBuffer)' + hint, chunk)
 }

@@ -1,9 +1,10 @@
 // Stateful band-limited resampler: Kaiser-windowed sinc, polyphase, exact rational phase tracking.
 //
-// This class is also shipped into the AudioWorklet by source text (Function.prototype.toString, see
-// worklet-source.ts), so it must stay self-contained: no imports, no module-level helpers or constants,
-// no reference to its own class name (a bundler may rename it or turn it into a class expression).
-// Everything it needs lives inside the constructor or the methods.
+// ResamplerCore is also shipped into the AudioWorklet by source text (Function.prototype.toString, see
+// worklet-source.ts), so it must stay self-contained: no use of the imports or module-level helpers or
+// constants, no reference to its own class name (a bundler may rename it or turn it into a class
+// expression): everything it needs lives inside the constructor or the methods. The imports below
+// serve only `Resampler`, the checked subclass apps use.
 //
 // Model. Output sample k sits at input time t_k = k * down / up (the rate ratio reduced by gcd), and
 //   y[k] = sum_j x[j] * h(t_k - j)
@@ -17,6 +18,9 @@
 // at 0.875 of it and the stopband starts at 1.125 of it (7 kHz and 9 kHz for a 16 kHz output), so
 // everything that could fold back into the passband is attenuated by `attenuationDb`. The Kaiser
 // formulas give the window's beta and the length from those parameters.
+
+import { ValidationError } from '../errors.js'
+import { invalid, isObject } from '../http/check.js'
 
 export interface ResamplerOptions {
   inputRate: number
@@ -37,7 +41,11 @@ export interface ResamplerOptions {
 
 // Fields are `declare`d and assigned in the constructor: a bundler lowering class fields for an old
 // target would otherwise add module-level helpers that the worklet copy cannot see.
-export class Resampler {
+/**
+ * The resampler itself, as the AudioWorklet gets it (by source text, so it cannot import the SDK's
+ * errors and throws RangeError). Apps use `Resampler`, which checks its arguments first.
+ */
+export class ResamplerCore {
   declare readonly inputRate: number
   declare readonly outputRate: number
   /** Input samples spanned by the filter (a multiple of 4). */
@@ -343,5 +351,71 @@ export class Resampler {
       this.bufStart += keepFrom
     }
     return n
+  }
+}
+
+/**
+ * Stateful band-limited resampler (see ResamplerCore for the model). Bad options and arguments throw
+ * a ValidationError naming them, before any filter is built: an out-of-range option could otherwise
+ * make the constructor build a filter of millions of taps (minutes of CPU, gigabytes of memory).
+ */
+export class Resampler extends ResamplerCore {
+  constructor(options: ResamplerOptions) {
+    checkResamplerOptions(options)
+    super(options)
+  }
+
+  override maxOutputLength(inputLength: number): number {
+    if (!(Number.isSafeInteger(inputLength) && inputLength >= 0)) invalid('maxOutputLength(inputLength): inputLength', 'a number of samples, 0 or more', inputLength)
+    return super.maxOutputLength(inputLength)
+  }
+
+  override process(input: Float32Array, output?: Float32Array): Float32Array {
+    checkBuffers('process', input, output)
+    return typed(() => super.process(input, output))
+  }
+
+  override processInto(input: Float32Array, output: Float32Array): number {
+    checkBuffers('processInto', input, output, true)
+    return typed(() => super.processInto(input, output))
+  }
+
+  override flush(output?: Float32Array): Float32Array {
+    checkBuffers('flush', new Float32Array(0), output)
+    return typed(() => super.flush(output))
+  }
+}
+
+// Bounds of the public class. Rates: those the WAV and PCM readers accept. The filter options are
+// not documented elsewhere; the bounds keep the longest filter (384 kHz down to 1 kHz, the narrowest
+// transition band, the highest attenuation) near 150 000 taps, and Float32 coefficients cannot
+// reach more than about 150 dB of attenuation anyway.
+function checkResamplerOptions(options: ResamplerOptions): void {
+  if (!isObject(options)) invalid('Resampler options', 'an object such as { inputRate: 44100, outputRate: 16000 }', options)
+  for (const key of ['inputRate', 'outputRate'] as const) {
+    const rate = options[key]
+    if (!(Number.isInteger(rate) && rate >= 1000 && rate <= 384_000)) invalid(`Resampler ${key}`, 'a whole number of Hz from 1000 to 384000', rate)
+  }
+  const { attenuationDb = 90, passband = 0.875, stopband = 1.125, maxPhases = 1024 } = options
+  if (!(typeof attenuationDb === 'number' && attenuationDb >= 21 && attenuationDb <= 150)) invalid('Resampler attenuationDb', 'a number of dB from 21 to 150', attenuationDb)
+  if (!(typeof passband === 'number' && passband > 0 && passband <= 1)) invalid('Resampler passband', 'a fraction of the lower Nyquist frequency above 0, at most 1', passband)
+  if (!(typeof stopband === 'number' && stopband >= passband + 0.05 && stopband <= 2)) {
+    invalid('Resampler stopband', `a fraction of the lower Nyquist frequency from passband + 0.05 (${passband + 0.05}) to 2`, stopband)
+  }
+  if (!(Number.isInteger(maxPhases) && maxPhases >= 1 && maxPhases <= 4096)) invalid('Resampler maxPhases', 'a whole number from 1 to 4096', maxPhases)
+}
+
+function checkBuffers(method: string, input: unknown, output: unknown, outputRequired = false): void {
+  if (!(input instanceof Float32Array)) invalid(`Resampler.${method}: input`, 'a Float32Array of mono samples', input)
+  if ((outputRequired || output !== undefined) && !(output instanceof Float32Array)) invalid(`Resampler.${method}: output`, 'a Float32Array', output)
+}
+
+/** The core's RangeError (an output buffer too small) as a ValidationError. */
+function typed<T>(run: () => T): T {
+  try {
+    return run()
+  } catch (error) {
+    if (error instanceof RangeError) throw new ValidationError(`${error.message}: pass a larger output (see maxOutputLength), or none`)
+    throw error
   }
 }

@@ -5,7 +5,8 @@
 import { AudioFormatError } from './errors.js'
 import { Linear16Encoder, type Linear16Options } from './linear16.js'
 import { bytesPerSample, type SampleFormat } from './pcm.js'
-import { PcmDecoder, type ByteSource } from './pcm-stream.js'
+import { invalid } from '../http/check.js'
+import { iterate, PcmDecoder, toBytes, type ByteSource } from './pcm-stream.js'
 
 export interface WavInfo {
   /** 'pcm' (integer) or 'float', after resolving WAVE_FORMAT_EXTENSIBLE. */
@@ -65,6 +66,7 @@ export class WavDecoder {
   }
 
   push(bytes: Uint8Array): Float32Array {
+    if (!(bytes instanceof Uint8Array)) invalid('WavDecoder.push: bytes', 'a Uint8Array (or Buffer)', bytes)
     if (this.bytesSeen === 0 && bytes.length > 0) this.checkMagic(bytes)
     this.bytesSeen += bytes.length
     const parts: Float32Array[] = []
@@ -252,9 +254,10 @@ export interface WavStream {
  * here), then streams the rest on demand. Throws AudioFormatError (reason not-wav, compressed,
  * unsupported, empty, truncated, invalid).
  */
-export async function openWav(source: ByteSource | Uint8Array): Promise<WavStream> {
+export async function openWav(source: ByteSource | ArrayBuffer | ArrayBufferView): Promise<WavStream> {
   const decoder = new WavDecoder()
-  const iterable: ByteSource = source instanceof Uint8Array ? [source] : source
+  const whole = source instanceof ArrayBuffer || ArrayBuffer.isView(source)
+  const iterable: ByteSource = whole ? [toBytes(source, 'openWav')] : iterate(source, 'openWav')
   const it: AsyncIterator<Uint8Array> | Iterator<Uint8Array> =
     Symbol.asyncIterator in iterable ? iterable[Symbol.asyncIterator]() : iterable[Symbol.iterator]()
   const close = async () => {
@@ -270,7 +273,7 @@ export async function openWav(source: ByteSource | Uint8Array): Promise<WavStrea
         decoder.end()
         break
       }
-      const s = decoder.push(r.value)
+      const s = decoder.push(toBytes(r.value, 'openWav'))
       if (s.length > 0) first.push(s)
     }
   } catch (err) {
@@ -285,7 +288,7 @@ export async function openWav(source: ByteSource | Uint8Array): Promise<WavStrea
       for (;;) {
         const r = await it.next()
         if (r.done) break
-        const s = decoder.push(r.value)
+        const s = decoder.push(toBytes(r.value, 'openWav'))
         if (s.length > 0) yield s
       }
       decoder.end()
@@ -311,9 +314,9 @@ export async function openWav(source: ByteSource | Uint8Array): Promise<WavStrea
 }
 
 /** Decodes a whole in-memory WAV file to mono float. */
-export function decodeWav(bytes: Uint8Array): { info: WavInfo; samples: Float32Array } {
+export function decodeWav(bytes: Uint8Array | ArrayBuffer): { info: WavInfo; samples: Float32Array } {
   const decoder = new WavDecoder()
-  const samples = decoder.push(bytes)
+  const samples = decoder.push(toBytes(bytes, 'decodeWav'))
   decoder.end()
   return { info: decoder.info!, samples }
 }

@@ -12,7 +12,7 @@
 // unavoidable: the previous one was transferred to the page.
 
 import type { floatToInt16LE as FloatToInt16LE } from './pcm.js'
-import type { Resampler as ResamplerClass } from './resampler.js'
+import type { ResamplerCore as ResamplerClass } from './resampler.js'
 
 /** Options the page passes as `processorOptions`. */
 export interface ProcessorOptions {

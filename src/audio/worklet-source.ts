@@ -5,7 +5,7 @@
 // script-src/worker-src host processorSource() as a file themselves and pass its URL as `workletUrl`.
 
 import { floatToInt16LE } from './pcm.js'
-import { Resampler } from './resampler.js'
+import { ResamplerCore } from './resampler.js'
 import { processorMain, type ProcessorOptions } from './worklet-processor.js'
 
 export const PROCESSOR_NAME = 'symbl-linear16-processor'
@@ -17,7 +17,7 @@ export function processorSource(): string {
   return [
     '"use strict";',
     `(${processorMain.toString()})({`,
-    `  Resampler: (${Resampler.toString()}),`,
+    `  Resampler: (${ResamplerCore.toString()}),`,
     `  floatToInt16LE: (${floatToInt16LE.toString()}),`,
     '  AudioWorkletProcessor: AudioWorkletProcessor,',
     // A wrapper: registerProcessor called as a method of another object throws "Illegal invocation",

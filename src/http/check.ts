@@ -6,6 +6,7 @@ import { ValidationError } from '../errors.js'
 /** A short, safe description of a value for an error message. */
 export function describe(value: unknown): string {
   if (value === null) return 'null'
+  if (value === undefined) return 'undefined'
   if (Array.isArray(value)) return 'an array'
   if (typeof value === 'string') return value === '' ? 'an empty string' : `the string ${JSON.stringify(value.slice(0, 40))}`
   if (typeof value === 'function') return 'a function'

@@ -6,7 +6,8 @@ import { abortable } from '../auth/token-source.js'
 import { ValidationError } from '../errors.js'
 import type { MicrophoneOptions } from '../audio/microphone.js'
 import type { SampleFormat } from '../audio/pcm.js'
-import { pcmToLinear16, type ByteSource } from '../audio/pcm-stream.js'
+import { checkSampleRate, pcmToLinear16, type ByteSource } from '../audio/pcm-stream.js'
+import { describe, invalid, isObject } from '../http/check.js'
 import { openWav } from '../audio/wav.js'
 
 export interface SendAudioOptions {
@@ -83,16 +84,16 @@ const FORMATS: readonly SampleFormat[] = ['s16le', 'u8', 's24le', 's32le', 'f32l
 
 /** Checks what every source needs before anything is opened; returns the connection's rate. */
 export function checkSend(sink: AudioSink, method: string, options: SendAudioOptions): number {
-  if (!options || typeof options !== 'object') throw new ValidationError(`${method}: options must be an object, e.g. { realtime: true }`)
+  if (!isObject(options)) invalid(`${method}: options`, 'an object such as { realtime: true }', options)
   const { encoding, sampleRateHertz } = sink.format
   if (encoding !== 'LINEAR16') {
     throw new ValidationError(`${method} sends LINEAR16 audio, but this connection was started with encoding ${encoding}: start it with config.speechRecognition.encoding 'LINEAR16' (the default)`)
   }
-  if (options.realtime !== undefined && typeof options.realtime !== 'boolean') throw new ValidationError(`${method}: realtime must be a boolean`)
+  if (options.realtime !== undefined && typeof options.realtime !== 'boolean') invalid(`${method}: realtime`, 'a boolean (true or false)', options.realtime)
   const ms = options.chunkMs
-  if (ms !== undefined && !(typeof ms === 'number' && ms >= 10 && ms <= 1000)) throw new ValidationError(`${method}: chunkMs must be from 10 to 1000 ms (got ${String(ms)})`)
+  if (ms !== undefined && !(typeof ms === 'number' && ms >= 10 && ms <= 1000)) invalid(`${method}: chunkMs`, 'a number of milliseconds from 10 to 1000', ms)
   const signal = options.signal
-  if (signal !== undefined && !(signal && typeof signal.addEventListener === 'function')) throw new ValidationError(`${method}: signal must be an AbortSignal`)
+  if (signal !== undefined && !(signal && typeof signal.addEventListener === 'function')) invalid(`${method}: signal`, 'an AbortSignal', signal)
   signal?.throwIfAborted()
   return sampleRateHertz
 }
@@ -112,14 +113,18 @@ export async function sendWavFile(
 
 /** Sends raw PCM bytes (any encoding, rate and channel count), resampled to the connection's rate. */
 export async function sendPcmStream(sink: AudioSink, source: AudioByteSource, options: SendAudioStreamOptions, clock: PaceClock = realClock): Promise<SendAudioSummary> {
-  if (!options || typeof options !== 'object') throw new ValidationError('sendAudioStream needs options with the source format, e.g. { sampleRate: 16000, format: "s16le", channels: 1 }')
+  if (!isObject(options)) throw new ValidationError(`sendAudioStream needs options with the source format, e.g. { sampleRate: 16000, format: "s16le", channels: 1 }, got ${describe(options)}`)
   const rate = checkSend(sink, 'sendAudioStream', options)
-  const format = options.format ?? 's16le'
-  if (!FORMATS.includes(format)) throw new ValidationError(`sendAudioStream: format must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(format)})`)
+  // All checked here, before the first chunk is read: `?? default` would have taken an explicit null.
+  checkSampleRate('sendAudioStream: sampleRate', options.sampleRate)
+  const format = options.format === undefined ? 's16le' : options.format
+  if (!FORMATS.includes(format)) invalid('sendAudioStream: format', `one of ${FORMATS.join(', ')}`, format)
+  const channels = options.channels === undefined ? 1 : options.channels
+  if (!(Number.isInteger(channels) && channels >= 1 && channels <= 64)) invalid('sendAudioStream: channels', 'the number of interleaved channels, a whole number from 1 to 64', channels)
   const chunks = pcmToLinear16(byteChunks(source), {
     encoding: format,
     sampleRate: options.sampleRate,
-    channels: options.channels ?? 1,
+    channels,
     targetSampleRate: rate,
     chunkMs: options.chunkMs ?? 100,
   })

@@ -14,10 +14,11 @@
 // `audioOffsetMs` to every frame it emits: where the current session's first byte sits in the
 // connection's whole audio. `audioOffsetMs + (a time in the frame)` is monotonic across reconnects.
 // It is 0 until the first reconnect. Captions of a resent tail are heard twice, once per session.
-import type { MicrophoneHandle } from '../audio/microphone.js'
+import type { MicrophoneHandle, MicrophoneOptions } from '../audio/microphone.js'
 import type { SymblClient } from '../client.js'
 import { Conversation } from '../conversations/conversation.js'
 import { abortReason, ConfigError, ConnectionError, SymblError, TimeoutError, ValidationError } from '../errors.js'
+import { describe } from '../http/check.js'
 import { redact, redactError } from '../logger.js'
 import type { WebSocketLike } from '../platform.js'
 import { AudioNotDeliveredError } from './errors.js'
@@ -352,7 +353,11 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     if (!platform.captureMicrophone) {
       throw new ConfigError('sendAudioFromMic needs a browser microphone. On Node, send a WAV file with sendAudioFromFile(path) or raw PCM with sendAudioStream(source, { sampleRate })')
     }
-    if (!options || typeof options !== 'object') throw new ValidationError('sendAudioFromMic takes an options object, e.g. { deviceId }')
+    if (!options || typeof options !== 'object' || Array.isArray(options)) throw new ValidationError(`sendAudioFromMic takes an options object, e.g. { deviceId }, got ${describe(options)}`)
+    // The rest is checked by captureMicrophone, except what this call replaces: say so rather than ignore it.
+    const own = options as Partial<MicrophoneOptions>
+    if (own.onChunk !== undefined || own.targetSampleRate !== undefined) throw new ValidationError('sendAudioFromMic sends at the connection\'s sampleRateHertz through its own onChunk: leave out onChunk and targetSampleRate (or use captureMicrophone)')
+    if (own.onEnded !== undefined && typeof own.onEnded !== 'function') throw new ValidationError(`sendAudioFromMic: onEnded must be a function, got ${describe(own.onEnded)}`)
     this.#check('sendAudioFromMic')
     const { encoding, sampleRateHertz } = this.#format
     if (encoding !== 'LINEAR16') {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { floatToInt16LE, int16Bytes, int16ToFloat32 } from '../../src/audio/pcm.js'
 import { Resampler } from '../../src/audio/resampler.js'
+import { ValidationError } from '../../src/errors.js'
 import {
   dbFullScale,
   measureQuality,
@@ -33,8 +34,8 @@ describe('Resampler design', () => {
     expect(r.taps % 4).toBe(0)
     expect(r.interpolated).toBe(false)
     expect(new Resampler({ inputRate: 96000, outputRate: 15999 }).interpolated).toBe(true)
-    expect(() => new Resampler({ inputRate: 0, outputRate: 16000 })).toThrow(RangeError)
-    expect(() => new Resampler({ inputRate: 44100.5, outputRate: 16000 })).toThrow(RangeError)
+    expect(() => new Resampler({ inputRate: 0, outputRate: 16000 })).toThrow(ValidationError)
+    expect(() => new Resampler({ inputRate: 44100.5, outputRate: 16000 })).toThrow(ValidationError)
   })
 
   it('has unit gain at DC and no delay (output time-aligned with input)', () => {
@@ -134,7 +135,7 @@ describe('Resampler streaming', () => {
         viaInto.push(...out.subarray(0, b.processInto(x.subarray(o, o + 128), out)))
       }
       expect(viaInto).toEqual(viaProcess)
-      expect(() => b.processInto(x, out)).toThrow(RangeError)
+      expect(() => b.processInto(x, out)).toThrow(ValidationError)
     }
   })
 
@@ -188,7 +189,7 @@ describe('Resampler streaming', () => {
     expect(a.length).toBe(1600)
     const out = new Float32Array(r.maxOutputLength(480))
     expect(r.process(x.subarray(0, 480), out).buffer).toBe(out.buffer)
-    expect(() => r.process(x, new Float32Array(10))).toThrow(RangeError)
+    expect(() => r.process(x, new Float32Array(10))).toThrow(ValidationError)
   })
 })
 
