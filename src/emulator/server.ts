@@ -96,15 +96,45 @@ function bodyChunks(req: IncomingMessage): AsyncIterable<Uint8Array> {
 
 const BAD_URL = { status: 400, body: { message: 'Malformed request target.' } }
 
+// CORS as open as the real API (a browser app calls it cross-origin with its token in `Authorization`
+// or `x-api-key`): any origin, no cookies (no allow-credentials). That is safe because every API
+// route needs a token and a token only reaches its own app's data (core/tokens.ts): a page without
+// the app's token reads nothing. The HTML pages get no CORS headers: they are opened by following a
+// link, never fetched cross-origin, and their keyed URLs are their only access control (core/pages.ts).
 const CORS = {
   'access-control-allow-origin': '*',
   'access-control-allow-headers': 'authorization, x-api-key, content-type',
   'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
 }
 
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]']
+
+/** The host name of a Host header, lower-case, without port or trailing dot (`[::1]` keeps its brackets). */
+function hostName(header: string): string {
+  const h = header.trim().toLowerCase()
+  const name = h.startsWith('[') ? h.slice(0, h.indexOf(']') + 1) : h.split(':')[0]
+  return name.replace(/\.$/, '')
+}
+
+/**
+ * DNS rebinding guard: a page on evil.example whose name is re-pointed at 127.0.0.1 reaches the
+ * emulator same-origin, but its requests still say `Host: evil.example`. Only loopback names, the
+ * bound host and `allowedHosts` are answered. IP literals are always fine: rebinding needs a name.
+ */
+function hostCheck(bound: string, extra: string[] = []): (header: string | undefined) => string | undefined {
+  const allowed = new Set([...LOOPBACK_NAMES, bound.includes(':') ? `[${bound}]` : bound, ...extra].map((h) => hostName(h.includes(':') && !h.startsWith('[') ? `[${h}]` : h)))
+  return (header) => {
+    if (header === undefined || header === '') return undefined // HTTP/1.0 clients; browsers always send Host
+    const name = hostName(header)
+    if (allowed.has(name) || /^\d{1,3}(?:\.\d{1,3}){3}$/.test(name) || /^\[[0-9a-f:.]+\]$/.test(name)) return undefined
+    return `Host "${name.slice(0, 100)}" is not served: this emulator answers localhost, 127.0.0.1, [::1] and the host it listens on. If you reach it by this name on purpose, start it with allowedHosts: ["${name.slice(0, 100)}"] (CLI: --allow-host ${name.slice(0, 100)}).`
+  }
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const core = options.core ?? new EmulatorCore(options)
   const host = options.host ?? '127.0.0.1'
+  const badHost = hostCheck(host, options.allowedHosts)
   const base = (): string => `http://${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`
   /** The request target as a URL; null when it cannot be one (an absolute-form target such as `http://[bad/x`). */
   const requestUrl = (req: IncomingMessage): URL | null => {
@@ -116,6 +146,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const refusedHost = badHost(req.headers.host)
+    if (refusedHost) {
+      const body = JSON.stringify({ message: refusedHost })
+      res.writeHead(403, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body)
+      req.resume()
+      return
+    }
     // The demo runs in a browser on another origin: answer CORS preflights.
     if (req.method === 'OPTIONS') {
       res.writeHead(204, CORS).end()
@@ -127,7 +164,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const raw = answer.contentType !== undefined && typeof answer.body === 'string'
     const payload = raw ? (answer.body as string) : JSON.stringify(answer.body ?? {})
     const early = !req.readableEnded && hasBody
-    res.writeHead(answer.status, { 'content-type': raw ? answer.contentType! : 'application/json', 'content-length': Buffer.byteLength(payload), ...CORS, ...(early ? { connection: 'close' } : {}) })
+    res.writeHead(answer.status, { 'content-type': raw ? answer.contentType! : 'application/json', 'content-length': Buffer.byteLength(payload), ...(raw ? {} : CORS), ...(early ? { connection: 'close' } : {}) })
     res.end(payload)
     if (early) req.resume()
   }
@@ -159,6 +196,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       // The client may never read the answer: do not keep a half-open socket around for it.
       socket.once('finish', () => socket.destroy())
     }
+    const refusedHost = badHost(req.headers.host)
+    if (refusedHost) return refuse(403, refusedHost)
     const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean)
     const url = requestUrl(req)
     if (!url) return refuse(400, BAD_URL.body.message)

@@ -25,7 +25,9 @@ it('serves the API in-process through msw handlers, with faults', async () => {
   const questions = (await (await fetch(`${base}/v1/conversations/${conversationId}/questions`, { headers })).json()) as { questions: Array<{ text: string }> }
   expect(questions.questions.map((q) => q.text)).toEqual(['Is this working?'])
   // The loopback pages (summaryUrl, insights UI) come through msw too, as HTML.
-  const page = await fetch(`${base}/meeting/${conversationId}`)
+  const exp = (await (await fetch(`${base}/v1/conversations/${conversationId}/experiences`, { method: 'POST', headers, body: JSON.stringify({ name: 'verbose-text-summary' }) })).json()) as { url: string }
+  expect((await fetch(`${base}/meeting/${conversationId}`)).status).toBe(404) // without its key
+  const page = await fetch(exp.url)
   expect(page.headers.get('content-type')).toMatch(/^text\/html/)
   expect(await page.text()).toContain('Is this working?')
   core.faults.failNext({ path: '/v1/conversations/*', status: 500 })

@@ -47,7 +47,7 @@ function raw(port: number, request: string): Promise<{ status: number; headers: 
 }
 
 const upgrade = (target: string, extra = ''): string =>
-  `GET ${target} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`
+  `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`
 
 function handshakeStatus(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -97,7 +97,7 @@ describe('malformed URLs are bad input (400), never a crash or a 500', () => {
   })
 
   it('answers a request target that is not a URL with a 400 JSON body and CORS headers', async () => {
-    const r = await raw(emu.port, `GET http://[bad/v1/conversations HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer ${tok}\r\n\r\n`)
+    const r = await raw(emu.port, `GET http://[bad/v1/conversations HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer ${tok}\r\n\r\n`)
     expect(r.status).toBe(400)
     expect(r.headers['content-type']).toBe('application/json')
     expect(r.headers['access-control-allow-origin']).toBe('*')
@@ -174,7 +174,7 @@ await fetch(emu.url + '/v1/process/audio/url', { method: 'POST', headers: auth, 
 emu.faults.addLatency(20000)
 fetch(emu.url + '/v1/conversations', { headers: auth }).catch(() => undefined)
 const half = net.connect({ port: emu.port, host: '127.0.0.1', allowHalfOpen: true }, () =>
-  half.write('GET /v1/streaming/x HTTP/1.1\\r\\nHost: x\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\\r\\nSec-WebSocket-Version: 13\\r\\n\\r\\n'))
+  half.write('GET /v1/streaming/x HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\\r\\nSec-WebSocket-Version: 13\\r\\n\\r\\n'))
 half.on('error', () => undefined)
 half.on('end', () => undefined)
 await new Promise((r) => setTimeout(r, 100))

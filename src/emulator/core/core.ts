@@ -7,6 +7,7 @@ import { handleRequest, type CoreRequest, type CoreResponse } from './http.js'
 import { Jobs } from './jobs.js'
 import { LiveStreams } from './live-registry.js'
 import { fetchLoopback, isLoopback } from './loopback.js'
+import { ListKeys } from './pages.js'
 import { Preloads, type PreloadKey } from './preload.js'
 import { openSocket, type SocketOpenRequest, type SocketOpenResult } from './socket-routes.js'
 import { Hub } from './sockets.js'
@@ -54,6 +55,8 @@ export class EmulatorCore {
   readonly tokens: TokenIssuer
   readonly jobs: Jobs
   readonly preloads = new Preloads()
+  /** Keys of the insights list pages, per token scope (pages.ts). */
+  readonly listKeys = new ListKeys()
   readonly hub = new Hub()
   readonly liveStreams: LiveStreams
   readonly telephony: Telephony

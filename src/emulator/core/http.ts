@@ -104,11 +104,14 @@ export async function handleRequest(core: EmulatorCore, req: CoreRequest): Promi
       if (wrongMethod) return { status: 405, body: { message: `Method ${method} is not allowed on ${path}.` } }
       return { status: 404, body: { message: `No route for ${method} ${path}.` } }
     }
-    if (!route.public && !core.tokens.isValid(restToken(req.headers))) throw unauthorized()
+    // The token's scope (its app pair): routes show only what that scope created (tokens.ts).
+    const scope = core.tokens.scopeOf(restToken(req.headers))
+    if (!route.public && !scope) throw unauthorized()
     let jsonCache: Record<string, unknown> | undefined
     const ctx: RouteContext = {
       core,
       params: params ?? {},
+      scope,
       query: req.url.searchParams,
       headers: req.headers,
       body: req.body,

@@ -6,6 +6,13 @@ export function uuid(): string {
   return globalThis.crypto.randomUUID()
 }
 
+/** An unguessable key (128 random bits, base64url-like alphabet): the capability in page URLs. */
+export function secretKey(): string {
+  const bytes = new Uint8Array(16)
+  globalThis.crypto.getRandomValues(bytes)
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
 /** A 16-digit numeric id as a string (never a JSON number: it exceeds 2^53). */
 export function numericId(): string {
   const bytes = new Uint8Array(16)

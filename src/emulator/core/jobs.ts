@@ -45,7 +45,7 @@ export class Jobs {
   /** `work` runs when the job enters in_progress; a throw makes the job `failed`. */
   submit(conversation: Conversation, work: () => Promise<void> | void, webhookUrl?: string): Job {
     this.checkCapacity()
-    const job = this.store.addJob(conversation.id, webhookUrl)
+    const job = this.store.addJob(conversation.id, webhookUrl, conversation.owner)
     conversation.lastJobId = job.id
     this.active++
     conversation.pendingJobs++

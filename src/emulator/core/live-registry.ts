@@ -39,9 +39,10 @@ export class LiveStreams {
     return false
   }
 
-  attach(connectionId: string, sender: FrameSender, config: LiveConfig, name: string | undefined, noConnectionTimeout: number | undefined): LiveStream {
+  attach(connectionId: string, sender: FrameSender, config: LiveConfig, name: string | undefined, noConnectionTimeout: number | undefined, owner?: string): LiveStream {
     const existing = this.entries.get(connectionId)
-    if (existing && !existing.live.completed && this.store.get(existing.live.conversation.id)) {
+    // A reconnect continues the stream only for the scope that started it (the handshake refuses others).
+    if (existing && !existing.live.completed && this.store.get(existing.live.conversation.id) && (existing.live.conversation.owner === undefined || existing.live.conversation.owner === owner)) {
       this.timers.clear(existing.timer)
       existing.timer = undefined
       existing.senders.add(sender)
@@ -63,7 +64,7 @@ export class LiveStreams {
       entities: [],
       customVocabulary: [],
       languageCode: 'en-US',
-    })
+    }, undefined, owner)
     const preload = this.preloads.find({ kind: 'streaming', connectionId, name, conversationId: conversation.id })
     const senders = new Set<FrameSender>([sender])
     const live = new LiveStream(connectionId, conversation, config, this.store, (frame) => {

@@ -38,7 +38,12 @@ export function openSocket(core: EmulatorCore, req: SocketOpenRequest): SocketOp
   if (!id) return { ok: false, status: 400, message: `Malformed percent-encoding in the URL path: "${rawId}".` }
   const candidates = [req.url.searchParams.get('access_token'), req.headers.get('x-api-key'), bearerToken(req.headers)]
   const protocolToken = req.protocols.find((p) => core.tokens.isValid(p))
-  if (!protocolToken && !candidates.some((t) => core.tokens.isValid(t))) return { ok: false, status: 401, message: TOKEN_FAILED }
+  const scope = core.tokens.scopeOf(protocolToken ?? candidates.find((t) => core.tokens.isValid(t)))
+  if (!scope) return { ok: false, status: 401, message: TOKEN_FAILED }
+  // Another scope's stream or call is out of reach (tokens.ts): refused as an unknown id would be.
+  const live = streaming || subscribe ? core.liveStreams.get(id) : undefined
+  const liveOwner = (live && (subscribe || !live.completed) ? live.conversation.owner : undefined) ?? (subscribe ? core.telephony.calls.get(id)?.conversation.owner : undefined)
+  if (liveOwner !== undefined && liveOwner !== scope) return { ok: false, status: 404, message: `The connectionId ${id} belongs to another app.` }
   const protocol = protocolToken ?? req.protocols[0]
   const sender = (sink: SocketSink): FrameSender => new FrameSender(sink, () => core.faults.takeMalformed(path))
 
@@ -52,7 +57,7 @@ export function openSocket(core: EmulatorCore, req: SocketOpenRequest): SocketOp
       kind: 'streaming',
       attach(sink) {
         core.openSockets++
-        const handler = new StreamingSocket(core, id, sender(sink), drop)
+        const handler = new StreamingSocket(core, id, sender(sink), drop, scope)
         let closed = false
         return {
           onText: (t) => handler.onText(t),
@@ -84,7 +89,7 @@ export function openSocket(core: EmulatorCore, req: SocketOpenRequest): SocketOp
       },
     }
   }
-  const call = core.telephony.calls.get(id)
+  const call = core.telephony.visible(id, scope)
   if (!call) return { ok: false, status: 404, message: `The connectionId ${id} is either invalid or does not exist.` }
   return {
     ok: true,

@@ -3,7 +3,7 @@
 // telephony calls). Jobs are bounded on their own (`maxJobs`); cached analysis is keyed weakly by
 // the conversation object, so it goes with it.
 
-import { numericId, uuid } from './ids.js'
+import { numericId, secretKey, uuid } from './ids.js'
 import type { Conversation, ConversationOptions, ConversationSource, Job, Speaker } from './types.js'
 
 export interface StoreOptions {
@@ -29,7 +29,8 @@ export class Store {
     this.evictListeners.push(fn)
   }
 
-  createConversation(source: ConversationSource, options: ConversationOptions, startMs = Date.now()): Conversation {
+  /** `owner`: the token scope creating it (see tokens.ts); only that scope will see it. */
+  createConversation(source: ConversationSource, options: ConversationOptions, startMs = Date.now(), owner?: string): Conversation {
     const id = numericId()
     const conversation: Conversation = {
       id,
@@ -47,6 +48,8 @@ export class Store {
       pendingJobs: 0,
       revision: 0,
       speakerEvents: [],
+      owner,
+      pageKey: secretKey(),
     }
     this.conversations.set(id, conversation)
     while (this.conversations.size > this.maxConversations) {
@@ -60,14 +63,31 @@ export class Store {
     return this.conversations.get(id)
   }
 
+  /** The conversation if `scope` may see it (its owner, or no owner); otherwise undefined, as for an unknown id. */
+  visible(id: string, scope: string | undefined): Conversation | undefined {
+    const c = this.conversations.get(id)
+    return c && (c.owner === undefined || c.owner === scope) ? c : undefined
+  }
+
+  /** Every conversation `scope` may see, oldest first. */
+  *visibleTo(scope: string | undefined): Iterable<Conversation> {
+    for (const c of this.conversations.values()) if (c.owner === undefined || c.owner === scope) yield c
+  }
+
+  /** The job if `scope` may see it. */
+  visibleJob(id: string, scope: string | undefined): Job | undefined {
+    const j = this.jobs.get(id)
+    return j && (j.owner === undefined || j.owner === scope) ? j : undefined
+  }
+
   delete(id: string): boolean {
     const existed = this.conversations.delete(id)
     if (existed) for (const fn of this.evictListeners) fn(id)
     return existed
   }
 
-  addJob(conversationId: string, webhookUrl?: string): Job {
-    const job: Job = { id: uuid(), conversationId, status: 'scheduled', createdMs: Date.now(), webhookUrl }
+  addJob(conversationId: string, webhookUrl?: string, owner?: string): Job {
+    const job: Job = { id: uuid(), conversationId, status: 'scheduled', createdMs: Date.now(), webhookUrl, owner }
     this.jobs.set(job.id, job)
     while (this.jobs.size > this.maxJobs) this.jobs.delete(this.jobs.keys().next().value as string)
     return job

@@ -6,6 +6,7 @@
 import type { EmulatorCore } from './core.js'
 import { LiveStream, type LiveConfig } from './live.js'
 import { isRecord, toBool, toList, toNumber } from './options.js'
+import { pageUrl } from './pages.js'
 import type { FrameSender, SocketHandler } from './sockets.js'
 import type { TrackerSpec } from './types.js'
 
@@ -35,6 +36,8 @@ export class StreamingSocket implements SocketHandler {
     private readonly connectionId: string,
     private readonly out: FrameSender,
     dropAfterBytes: number | undefined,
+    /** The socket token's scope: the conversation it creates belongs to it (tokens.ts). */
+    private readonly scope?: string,
   ) {
     this.dropAfter = dropAfterBytes
   }
@@ -95,7 +98,7 @@ export class StreamingSocket implements SocketHandler {
     const config = this.parseConfig(request)
     this.disconnectOnStop = toBool(request.disconnectOnStopRequest, 'disconnectOnStopRequest') ?? true
     const preloadName = typeof (request.config as Json | undefined)?.meetingTitle === 'string' ? ((request.config as Json).meetingTitle as string) : typeof request.meetingTitle === 'string' ? request.meetingTitle : undefined
-    this.live = this.core.liveStreams.attach(this.connectionId, this.out, config, preloadName, toNumber(request.noConnectionTimeout, 'noConnectionTimeout'))
+    this.live = this.core.liveStreams.attach(this.connectionId, this.out, config, preloadName, toNumber(request.noConnectionTimeout, 'noConnectionTimeout'), this.scope)
     this.stopped = false
     const conversationId = this.live.conversation.id
     this.out.json({ type: 'message', message: { type: 'conversation_created', data: { conversationId } } })
@@ -112,7 +115,7 @@ export class StreamingSocket implements SocketHandler {
     // 6.8: conversation_completed first (both shapes of 6.5), then recognition_stopped, then close 1000.
     live.broadcast({
       type: 'message',
-      message: { type: 'conversation_completed', conversationId, summaryUrl: `${this.core.publicHttpUrl}/meeting/${conversationId}`, data: { conversationId } },
+      message: { type: 'conversation_completed', conversationId, summaryUrl: pageUrl(this.core, live.conversation, 'meeting'), data: { conversationId } },
     })
     live.broadcast({ type: 'message', message: { type: 'recognition_stopped' } })
     if (this.disconnectOnStop) this.out.close(1000, 'stop_request')

@@ -74,6 +74,13 @@ export class Telephony {
     pushBounded(call.conversation.speakerEvents, [event], MAX_SPEAKER_EVENTS)
   }
 
+  /** The call if `scope` may reach it (the scope that started it; see tokens.ts). */
+  visible(connectionId: string, scope: string | undefined): Call | undefined {
+    const call = this.calls.get(connectionId)
+    const owner = call?.conversation.owner
+    return call && (owner === undefined || owner === scope) ? call : undefined
+  }
+
   stop(connectionId: string): Call | undefined {
     const call = this.calls.get(connectionId)
     if (!call) return undefined

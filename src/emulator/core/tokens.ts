@@ -20,7 +20,18 @@ export interface TokenOptions {
 interface Issued {
   token: string
   expMs: number
-  appId: string
+  /** Whose data the token reaches (see `scopeOf`); never shown anywhere. */
+  scope: string
+}
+
+/**
+ * Tokens are scoped: a conversation or job made with one app's token is invisible (404) with
+ * another's. The scope is the app pair, not the appId alone: by default any pair is accepted, so a
+ * web page could ask for a token with a guessed appId ("any", as in examples); it cannot guess the
+ * secret. With `credentials` set, only one pair exists and the appId is enough.
+ */
+function scopeOf(appId: string, appSecret: string, fixed: boolean): string {
+  return fixed ? `app:${appId}` : `pair:${appId.length}:${appId}:${appSecret}`
 }
 
 /**
@@ -60,7 +71,8 @@ export class TokenIssuer {
   issue(appId: string, appSecret: string, options: { fresh?: boolean } = {}): { accessToken: string; expiresIn: number } | null {
     if (!this.accepts(appId, appSecret)) return null
     const now = this.now()
-    const cached = this.byApp.get(appId)
+    const scope = scopeOf(appId, appSecret, !!this.options.credentials)
+    const cached = this.byApp.get(scope)
     // Contract 2.1: asking again before expiry returns the same token with the remaining seconds.
     if (cached && cached.expMs > now && !options.fresh) {
       return { accessToken: cached.token, expiresIn: Math.max(1, Math.floor((cached.expMs - now) / 1000)) }
@@ -82,18 +94,27 @@ export class TokenIssuer {
     const sig = new Uint8Array(32)
     globalThis.crypto.getRandomValues(sig)
     const token = `${header}.${payload}.${base64urlEncode(sig)}`
-    const issued = { token, expMs: exp * 1000, appId }
-    this.byApp.set(appId, issued)
+    const issued = { token, expMs: exp * 1000, scope }
+    this.byApp.set(scope, issued)
     this.byToken.set(token, issued)
     this.prune(now)
     return { accessToken: token, expiresIn: this.lifetime }
   }
 
   isValid(token: string | undefined | null): boolean {
-    if (!token) return false
-    if (this.options.acceptAnyToken) return true
+    return this.scopeOf(token) !== undefined
+  }
+
+  /**
+   * The scope a valid token reaches; undefined when the token is not valid. With `acceptAnyToken`,
+   * a token this emulator did not issue is its own scope (it sees what it created).
+   */
+  scopeOf(token: string | undefined | null): string | undefined {
+    if (!token) return undefined
     const issued = this.byToken.get(token)
-    return !!issued && issued.expMs > this.now()
+    if (issued && issued.expMs > this.now()) return issued.scope
+    if (this.options.acceptAnyToken) return issued ? issued.scope : `token:${token}`
+    return undefined
   }
 
   /** Fault: every token issued so far stops being valid now (next token:generate issues a new one). */
@@ -102,12 +123,13 @@ export class TokenIssuer {
     for (const issued of this.byToken.values()) issued.expMs = Math.min(issued.expMs, now - 1)
   }
 
-  /** Revoke (undocumented DELETE /oauth2/token:revoke): every token of the app stops working. Returns how many. */
-  revoke(appId: string): number {
-    this.byApp.delete(appId)
+  /** Revoke (undocumented DELETE /oauth2/token:revoke): every token of the app pair stops working. Returns how many. */
+  revoke(appId: string, appSecret: string): number {
+    const scope = scopeOf(appId, appSecret, !!this.options.credentials)
+    this.byApp.delete(scope)
     let count = 0
     for (const [token, issued] of this.byToken) {
-      if (issued.appId !== appId) continue
+      if (issued.scope !== scope) continue
       this.byToken.delete(token)
       count++
     }
@@ -124,6 +146,6 @@ export class TokenIssuer {
 
   private forget(token: string, issued: Issued): void {
     this.byToken.delete(token)
-    if (this.byApp.get(issued.appId) === issued) this.byApp.delete(issued.appId)
+    if (this.byApp.get(issued.scope) === issued) this.byApp.delete(issued.scope)
   }
 }

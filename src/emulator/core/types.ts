@@ -87,6 +87,10 @@ export interface Conversation {
   /** The latest job submitted for this conversation (call score / insights status). */
   lastJobId?: string
   speakerEvents: unknown[]
+  /** The token scope (app pair) that created it; only tokens of that scope see it. Unset: everyone. */
+  owner?: string
+  /** Capability in the URLs of its HTML pages (summaryUrl, Experience API, insights details). */
+  pageKey: string
 }
 
 /** A transcript line a test or user preloads for audio, streaming or telephony. Times in seconds from the start. */
@@ -105,4 +109,6 @@ export interface Job {
   status: JobStatus
   createdMs: number
   webhookUrl?: string
+  /** The token scope that submitted it (as `Conversation.owner`). */
+  owner?: string
 }

@@ -15,15 +15,15 @@ import { ok, type Route, type RouteContext } from './index.js'
 
 type Kind = 'audio' | 'video'
 
-function conversationFor(core: EmulatorCore, id: string | undefined, source: Conversation['source'], options: ConversationOptions): Conversation {
+function conversationFor(core: EmulatorCore, scope: string | undefined, id: string | undefined, source: Conversation['source'], options: ConversationOptions): Conversation {
   // enableAllTrackers: the account's trackers (emulator option `accountTrackers`) join the request's.
   const requested = { ...options, trackers: core.trackersFor(options.trackers, options.enableAllTrackers) }
   if (id === undefined) {
-    const c = core.store.createConversation(source, requested)
+    const c = core.store.createConversation(source, requested, undefined, scope)
     if (options.metadata) c.metadata = { ...options.metadata }
     return c
   }
-  const existing = core.store.get(id)
+  const existing = core.store.visible(id, scope)
   if (!existing) throw notFound()
   const metadata = options.metadata ? { ...existing.metadata, ...options.metadata } : undefined
   // Appends merge metadata: the sum must stay within the bound too (checked before anything changes).
@@ -83,10 +83,10 @@ function fileRoute(kind: Kind, append: boolean): Route {
       const options = parseOptions({}, ctx.query)
       core.jobs.checkCapacity() // 429 before taking the upload
       const existing = append ? ctx.params.id : undefined
-      if (existing !== undefined && !core.store.get(existing)) throw notFound()
+      if (existing !== undefined && !core.store.visible(existing, ctx.scope)) throw notFound()
       const info = await ingest(ctx, core.maxUploadBytes)
       if (kind === 'video' && !['mp4', 'webm'].includes(info.format)) throw badRequest('Unsupported video format: expected video/mp4.')
-      const c = conversationFor(core, existing, kind, options)
+      const c = conversationFor(core, ctx.scope, existing, kind, options)
       // The offset is read when the job runs: earlier appends of this conversation have run by then.
       const job = core.jobs.submit(c, () => publishAudio(core, c, info, audioEnd(c), kind), options.webhookUrl)
       return ok({ conversationId: c.id, jobId: job.id }, 201)
@@ -127,7 +127,7 @@ function urlRoute(kind: Kind, append: boolean): Route {
         throw badRequest('"url" must be a valid uri')
       }
       if (!/^https?:$/.test(url.protocol)) throw badRequest('"url" must be a valid http(s) uri')
-      const c = conversationFor(core, append ? ctx.params.id : undefined, kind, options)
+      const c = conversationFor(core, ctx.scope, append ? ctx.params.id : undefined, kind, options)
       const job = core.jobs.submit(
         c,
         async () => {
@@ -215,7 +215,7 @@ function textRoute(append: boolean): Route {
       const body = await ctx.json()
       const options = parseOptions(body, ctx.query)
       const input = parseTextMessages(body)
-      const c = conversationFor(core, append ? ctx.params.id : undefined, 'text', options)
+      const c = conversationFor(core, ctx.scope, append ? ctx.params.id : undefined, 'text', options)
       const job = core.jobs.submit(c, () => publishText(core, c, input), options.webhookUrl)
       return ok({ conversationId: c.id, jobId: job.id }, 201)
     },
@@ -236,8 +236,8 @@ export const asyncRoutes: Route[] = [
   {
     method: 'GET',
     pattern: /^\/v1\/job\/(?<id>[^/]+)$/,
-    handler({ core, params }) {
-      const job = core.jobs && core.store.jobs.get(params.id)
+    handler({ core, params, scope }) {
+      const job = core.store.visibleJob(params.id, scope)
       if (!job) throw new ApiError(404, { message: 'The jobId is either invalid or does not exist.' })
       return ok({ id: job.id, status: job.status })
     },

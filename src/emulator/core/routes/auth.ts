@@ -50,7 +50,7 @@ export const authRoutes: Route[] = [
     async handler(ctx) {
       const { appId, appSecret } = await appPair(ctx)
       if (!ctx.core.tokens.accepts(appId, appSecret)) throw unauthorized('Invalid appId or appSecret.')
-      ctx.core.tokens.revoke(appId)
+      ctx.core.tokens.revoke(appId, appSecret)
       return { status: 200, body: { message: 'Token revoked.' } }
     },
   },

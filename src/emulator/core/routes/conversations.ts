@@ -18,7 +18,8 @@ import { ok, type Route, type RouteContext } from './index.js'
 const P = '^/v1/conversations/(?<id>[^/]+)'
 
 function conv(ctx: RouteContext): Conversation {
-  const c = ctx.core.store.get(ctx.params.id)
+  // Another app's conversation is answered like an unknown one (404), not 403: its id says nothing.
+  const c = ctx.core.store.visible(ctx.params.id, ctx.scope)
   if (!c) throw notFound()
   return c
 }
@@ -46,7 +47,7 @@ function processingStatus(core: EmulatorCore, c: Conversation): { jobId: string;
 }
 
 export const conversationRoutes: Route[] = [
-  { method: 'GET', pattern: /^\/v1\/conversations$/, handler: ({ core, query }) => ok({ conversations: listConversations(core.store.conversations.values(), query).map(conversationView) }) },
+  { method: 'GET', pattern: /^\/v1\/conversations$/, handler: ({ core, query, scope }) => ok({ conversations: listConversations(core.store.visibleTo(scope), query).map(conversationView) }) },
   get('', (c) => conversationView(c)),
   {
     method: 'PUT',
@@ -65,7 +66,7 @@ export const conversationRoutes: Route[] = [
     method: 'DELETE',
     pattern: new RegExp(`${P}$`),
     handler(ctx) {
-      if (!ctx.core.store.delete(ctx.params.id)) throw notFound()
+      if (!ctx.core.store.visible(ctx.params.id, ctx.scope) || !ctx.core.store.delete(ctx.params.id)) throw notFound()
       return ok({ message: 'successfully deleted the conversation' })
     },
   },

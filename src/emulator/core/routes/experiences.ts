@@ -3,7 +3,7 @@
 
 import { badRequest, notFound } from '../errors.js'
 import { toBool, toStr } from '../options.js'
-import { conversationPage, listPage } from '../pages.js'
+import { conversationPage, listPage, listPageUrl, pageConversation, pageUrl } from '../pages.js'
 import { ok, type Route, type RouteContext } from './index.js'
 
 const includeCallScore = (ctx: RouteContext): boolean => toBool(ctx.query.get('includeCallScore') ?? undefined, 'includeCallScore') ?? false
@@ -14,17 +14,16 @@ export const experienceRoutes: Route[] = [
     method: 'GET',
     pattern: /^\/v1\/conversations\/experiences\/insights\/list$/,
     handler(ctx) {
-      const q = includeCallScore(ctx) ? '?includeCallScore=true' : ''
-      return ok({ url: `${ctx.core.publicHttpUrl}/insights/list${q}` })
+      return ok({ url: listPageUrl(ctx.core, ctx.scope!, includeCallScore(ctx)) })
     },
   },
   {
     method: 'GET',
     pattern: /^\/v1\/conversations\/experiences\/insights\/details\/(?<id>[^/]+)$/,
     handler(ctx) {
-      if (!ctx.core.store.get(ctx.params.id)) throw notFound()
-      const q = includeCallScore(ctx) ? '?includeCallScore=true' : ''
-      return ok({ url: `${ctx.core.publicHttpUrl}/insights/details/${encodeURIComponent(ctx.params.id)}${q}` })
+      const c = ctx.core.store.visible(ctx.params.id, ctx.scope)
+      if (!c) throw notFound()
+      return ok({ url: pageUrl(ctx.core, c, 'details', includeCallScore(ctx)) })
     },
   },
   {
@@ -32,21 +31,21 @@ export const experienceRoutes: Route[] = [
     method: 'POST',
     pattern: /^\/v1\/conversations\/(?<id>[^/]+)\/experiences$/,
     async handler(ctx) {
-      const c = ctx.core.store.get(ctx.params.id)
+      const c = ctx.core.store.visible(ctx.params.id, ctx.scope)
       if (!c) throw notFound()
       const body = await ctx.json()
       const name = toStr(body.name, 'name')
       if (!name || !EXPERIENCES.includes(name)) throw badRequest(`"name" must be one of [${EXPERIENCES.join(', ')}]`)
       if (name === 'video-summary' && (typeof body.videoUrl !== 'string' || !body.videoUrl)) throw badRequest('"videoUrl" is required for video-summary')
-      return ok({ name, url: `${ctx.core.publicHttpUrl}/meeting/${encodeURIComponent(c.id)}` })
+      return ok({ name, url: pageUrl(ctx.core, c, 'meeting') })
     },
   },
-  // The pages (public, HTML).
+  // The pages (HTML, reached by keyed links: see pages.ts for why not by token).
   { method: 'GET', pattern: /^\/insights\/list$/, public: true, handler: (ctx) => listPage(ctx.core, ctx.query) },
   {
     method: 'GET',
     pattern: /^\/(?:insights\/details|meeting)\/(?<id>[^/]+)$/,
     public: true,
-    handler: (ctx) => conversationPage(ctx.core.store.get(ctx.params.id), ctx.query.get('includeCallScore') === 'true'),
+    handler: (ctx) => conversationPage(pageConversation(ctx.core, ctx.params.id, ctx.query.get('key')), ctx.query.get('includeCallScore') === 'true'),
   },
 ]

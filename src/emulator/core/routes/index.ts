@@ -11,6 +11,8 @@ import { telephonyRoutes } from './telephony.js'
 export interface RouteContext {
   core: EmulatorCore
   params: Record<string, string>
+  /** The request token's scope (tokens.ts); undefined on public routes without a valid token. */
+  scope?: string
   query: URLSearchParams
   headers: HeaderBag
   body: AsyncIterable<Uint8Array> | null

@@ -3,6 +3,7 @@
 import { ApiError, badRequest } from '../errors.js'
 import { speakerEventProblem } from '../json-limits.js'
 import { isRecord, parseOptions } from '../options.js'
+import { pageUrl } from '../pages.js'
 import { ok, type Route } from './index.js'
 
 type Json = Record<string, unknown>
@@ -13,18 +14,20 @@ export const telephonyRoutes: Route[] = [
   {
     method: 'POST',
     pattern: /^\/v1\/endpoint:connect$/,
-    async handler({ core, json }) {
+    async handler({ core, json, scope }) {
       const body = await json()
       const urls = (id: string): Json => ({ eventUrl: `${core.publicHttpUrl}/v1/event/${id}`, resultWebSocketUrl: `${core.publicWsUrl}/events/${id}` })
       if (body.operation === 'stop') {
         if (typeof body.connectionId !== 'string') throw badRequest('"connectionId" is required')
+        // Another app's call is answered like an unknown one.
+        if (!core.telephony.visible(body.connectionId, scope)) throw connectionNotFound(body.connectionId)
         const call = core.telephony.stop(body.connectionId)
         if (!call) throw connectionNotFound(body.connectionId)
         const organizer = call.conversation.members[0]
         return ok({
           connectionId: call.connectionId,
           conversationId: call.conversation.id,
-          summaryInfo: organizer ? [{ user: { ...organizer, role: 'organizer' }, url: `${core.publicHttpUrl}/meeting/${call.conversation.id}` }] : [],
+          summaryInfo: organizer ? [{ user: { ...organizer, role: 'organizer' }, url: pageUrl(core, call.conversation, 'meeting') }] : [],
           ...urls(call.connectionId),
         })
       }
@@ -48,7 +51,7 @@ export const telephonyRoutes: Route[] = [
       const session = isRecord(body.data) && isRecord(body.data.session) ? body.data.session : {}
       const name = typeof session.name === 'string' ? session.name : undefined
       core.jobs.checkCapacity()
-      const conversation = core.store.createConversation('telephony', parseOptions({ name }))
+      const conversation = core.store.createConversation('telephony', parseOptions({ name }), undefined, scope)
       const call = core.telephony.start(conversation, { phoneNumber: endpoint.phoneNumber as string | undefined, uri: endpoint.uri as string | undefined, name })
       return ok({ ...urls(call.connectionId), connectionId: call.connectionId, conversationId: conversation.id }, 201)
     },
@@ -56,8 +59,8 @@ export const telephonyRoutes: Route[] = [
   {
     method: 'POST',
     pattern: /^\/v1\/event\/(?<id>[^/]+)$/,
-    async handler({ core, params, json }) {
-      const call = core.telephony.calls.get(params.id)
+    async handler({ core, params, json, scope }) {
+      const call = core.telephony.visible(params.id, scope)
       if (!call) throw connectionNotFound(params.id)
       const body = await json()
       if (body.topic !== undefined && body.topic !== 'speaker') throw badRequest('"topic" must be [speaker]')
