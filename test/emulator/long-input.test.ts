@@ -78,6 +78,9 @@ describe('a 500 KB message', () => {
       const r = await api(emu, tok, 'GET', `/v1/conversations/${id}/${path}`)
       expect(r.status, path).toBe(200)
     }
+    const transcript = await api(emu, tok, 'POST', `/v1/conversations/${id}/transcript`, { contentType: 'text/markdown', phrases: { highlightAllKeyPhrases: true } })
+    expect(transcript.status).toBe(200)
+    expect(transcript.body.transcript.payload).toContain('<mark>')
     const tracked = await api(emu, tok, 'GET', `/v1/conversations/${id}/trackers`)
     expect(tracked.body[0].name).toBe('Report')
   })
@@ -95,8 +98,33 @@ describe('very many messages', () => {
       expect(items.status).toBe(200)
       expect(items.body.actionItems).toHaveLength(30_000)
       expect(items.body.actionItems[0].assignee.name).toBe('Guest 999')
+      const transcript = await api(emu, tok, 'POST', `/v1/conversations/${r.body.conversationId}/transcript`, { contentType: 'text/markdown', phrases: { highlightAllKeyPhrases: true } })
+      expect(transcript.status).toBe(200)
       const analytics = await api(emu, tok, 'GET', `/v1/conversations/${r.body.conversationId}/analytics`)
       expect(analytics.body.members).toHaveLength(31)
+    } finally {
+      await emu.close()
+    }
+  })
+})
+
+describe('bounded tracker phrases and custom entities', () => {
+  it('refuses more than 1000 tracker phrases or custom entities, per request and after appends, naming the limit', async () => {
+    const emu = await startEmulator({ jobDelayMs: 0 })
+    try {
+      const tok = await token(emu)
+      const vocabulary = (n: number): string[] => Array.from({ length: n }, (_, i) => `phrase ${i}`)
+      const messages = [{ payload: { content: 'Hello.' } }]
+      const tooMany = await api(emu, tok, 'POST', '/v1/process/text', { messages, trackers: [{ name: 'A', vocabulary: vocabulary(1001) }] })
+      expect(tooMany.status).toBe(400)
+      expect(tooMany.body.message).toMatch(/at most 1000 vocabulary phrases in all \(got 1001\)/)
+      const entities = Array.from({ length: 1001 }, (_, i) => ({ customType: 'T', text: `e${i}` }))
+      expect((await api(emu, tok, 'POST', '/v1/process/text', { messages, entities })).body.message).toMatch(/at most 1000 custom entities/)
+      const first = await api(emu, tok, 'POST', '/v1/process/text', { messages, trackers: [{ name: 'A', vocabulary: vocabulary(600) }] })
+      expect(first.status).toBe(201)
+      const append = await api(emu, tok, 'PUT', `/v1/process/text/${first.body.conversationId}`, { messages, trackers: [{ name: 'B', vocabulary: vocabulary(600) }] })
+      expect(append.status).toBe(400)
+      expect(emu.core.store.get(first.body.conversationId)!.options.trackers.map((t) => t.name)).toEqual(['A'])
     } finally {
       await emu.close()
     }

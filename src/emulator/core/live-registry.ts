@@ -3,6 +3,7 @@
 // Bounded: beyond `max` live streams, the oldest idle one is completed.
 
 import { LiveStream, type LiveConfig } from './live.js'
+import { checkAnalysisBounds } from './options.js'
 import type { Preloads } from './preload.js'
 import type { FrameSender, Hub } from './sockets.js'
 import type { Store } from './store.js'
@@ -43,14 +44,16 @@ export class LiveStreams {
     const existing = this.entries.get(connectionId)
     // A reconnect continues the stream only for the scope that started it (the handshake refuses others).
     if (existing && !existing.live.completed && this.store.get(existing.live.conversation.id) && (existing.live.conversation.owner === undefined || existing.live.conversation.owner === owner)) {
+      const c = existing.live.conversation
+      const names = new Set(config.trackers.map((t) => t.name))
+      const trackers = [...c.options.trackers.filter((t) => !names.has(t.name)), ...config.trackers]
+      checkAnalysisBounds(trackers, []) // reconnects add trackers up: bounded like appends (checked before any change)
       this.timers.clear(existing.timer)
       existing.timer = undefined
       existing.senders.add(sender)
       existing.live.config = { ...config }
       existing.live.setFormat(config.encoding, config.sampleRate)
-      const names = new Set(config.trackers.map((t) => t.name))
-      const c = existing.live.conversation
-      c.options = { ...c.options, trackers: [...c.options.trackers.filter((t) => !names.has(t.name)), ...config.trackers] }
+      c.options = { ...c.options, trackers }
       this.timeouts.set(connectionId, noConnectionTimeout)
       return existing.live
     }

@@ -65,6 +65,20 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
+/**
+ * Every tracker phrase is matched against every message, and every custom entity searched in
+ * every message: their numbers bound the work of an analysis, so they are bounded (not documented,
+ * contract 8: ours), per request and after appends merge them.
+ */
+export const MAX_TRACKER_PHRASES = 1000
+export const MAX_CUSTOM_ENTITIES = 1000
+
+export function checkAnalysisBounds(trackerList: TrackerSpec[], entityList: CustomEntitySpec[]): void {
+  const phrases = trackerList.reduce((n, t) => n + t.vocabulary.length, 0)
+  if (phrases > MAX_TRACKER_PHRASES) throw badRequest(`"trackers" may have at most ${MAX_TRACKER_PHRASES} vocabulary phrases in all (got ${phrases}): split them over several conversations or drop rare phrases`)
+  if (entityList.length > MAX_CUSTOM_ENTITIES) throw badRequest(`"entities" may have at most ${MAX_CUSTOM_ENTITIES} custom entities (got ${entityList.length})`)
+}
+
 function trackers(value: unknown): TrackerSpec[] {
   const list = toList(value, 'trackers') ?? []
   return list.map((t, i) => {
@@ -141,9 +155,7 @@ export function parseOptions(body: RawOptions, query?: URLSearchParams): Convers
     detectEntities: toBool(get('detectEntities'), 'detectEntities') ?? false,
     enableSummary: toBool(get('enableSummary'), 'enableSummary'),
     enableAllTrackers: toBool(get('enableAllTrackers'), 'enableAllTrackers') ?? false,
-    trackers: trackers(get('trackers')),
-    // symbl_rest <= 1.0.8 called the query parameter customEntities.
-    entities: entities(get('entities') ?? get('customEntities')),
+    ...((t, e) => (checkAnalysisBounds(t, e), { trackers: t, entities: e }))(trackers(get('trackers')), entities(get('entities') ?? get('customEntities'))),
     customVocabulary: vocabulary.map(String),
     languageCode: toStr(get('languageCode'), 'languageCode') ?? 'en-US',
   }

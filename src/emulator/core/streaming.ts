@@ -5,7 +5,7 @@
 
 import type { EmulatorCore } from './core.js'
 import { LiveStream, type LiveConfig } from './live.js'
-import { isRecord, toBool, toList, toNumber } from './options.js'
+import { checkAnalysisBounds, isRecord, toBool, toList, toNumber } from './options.js'
 import { pageUrl } from './pages.js'
 import type { FrameSender, SocketHandler } from './sockets.js'
 import type { TrackerSpec } from './types.js'
@@ -162,6 +162,7 @@ export class StreamingSocket implements SocketHandler {
       return { name: t.name, vocabulary: (toList(t.vocabulary, `trackers[${i}].vocabulary`) ?? []).map(String) }
     }) as TrackerSpec[]
     const trackers = this.core.trackersFor(requested, enableAllTrackers)
+    checkAnalysisBounds(trackers, [])
     const timeout = (name: string, value: unknown): number | undefined => {
       const n = toNumber(value, name)
       if (n !== undefined && (n < 0 || n > 1800)) throw new Error(`"${name}" must be between 0 and 1800`)

@@ -23,9 +23,10 @@ export interface TrackerResult {
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
-function exactOffset(text: string, phrase: string): number {
-  const re = new RegExp(`(?<![\\w])${escape(phrase.trim())}(?![\\w])`, 'i')
-  const m = re.exec(text)
+const exactRe = (phrase: string): RegExp => new RegExp(`(?<![\\w])${escape(phrase.trim())}(?![\\w])`, 'i')
+
+function exactOffset(text: string, phrase: string | RegExp): number {
+  const m = (typeof phrase === 'string' ? exactRe(phrase) : phrase).exec(text)
   return m ? m.index : -2
 }
 
@@ -36,11 +37,21 @@ function contentStems(text: string): string[] {
   return (content.length ? content : words.filter(Boolean)).map(stem)
 }
 
-function fuzzy(text: string, phrase: string): boolean {
-  const wanted = contentStems(phrase)
+/** The stems of each sentence of a message: computed once per message, not once per phrase. */
+type SentenceStems = (message: StoredMessage) => Array<Set<string>>
+
+function sentenceStems(): SentenceStems {
+  const cache = new Map<StoredMessage, Array<Set<string>>>()
+  return (message) => {
+    let sets = cache.get(message)
+    if (!sets) cache.set(message, (sets = splitSentences(message.text).map((s) => new Set(tokenize(s.text).map((t) => stem(t.word))))))
+    return sets
+  }
+}
+
+function fuzzy(sentences: Array<Set<string>>, wanted: string[]): boolean {
   if (!wanted.length) return false
-  for (const sentence of splitSentences(text)) {
-    const have = new Set(tokenize(sentence.text).map((t) => stem(t.word)))
+  for (const have of sentences) {
     const hits = wanted.filter((w) => have.has(w)).length
     const needed = wanted.length <= 2 ? wanted.length : Math.ceil(wanted.length * 0.75)
     if (hits >= needed) return true
@@ -50,19 +61,29 @@ function fuzzy(text: string, phrase: string): boolean {
 
 export function matchTrackers(conversationId: string, trackers: TrackerSpec[], messages: StoredMessage[], insights: Insight[]): TrackerResult[] {
   const out: TrackerResult[] = []
+  // Linear in messages x phrases, with each phrase's regex and stems and each message's sentence
+  // stems and insights computed once (phrases are bounded: options.ts MAX_TRACKER_PHRASES).
+  const stemsOf = sentenceStems()
+  const insightsByMessage = new Map<string, Insight[]>()
+  for (const insight of insights) {
+    const list = insightsByMessage.get(insight.messageId)
+    if (list) list.push(insight)
+    else insightsByMessage.set(insight.messageId, [insight])
+  }
   for (const tracker of trackers) {
     const matches: TrackerMatch[] = []
     for (const value of tracker.vocabulary) {
       const match: TrackerMatch = { type: 'vocabulary', value, messageRefs: [], insightRefs: [] }
+      const re = exactRe(value)
+      const wanted = contentStems(value)
       for (const message of messages) {
         if (message.unrecognised) continue
-        const exact = exactOffset(message.text, value)
-        const offset = exact >= 0 ? exact : fuzzy(message.text, value) ? -1 : -2
+        const exact = exactOffset(message.text, re)
+        const offset = exact >= 0 ? exact : fuzzy(stemsOf(message), wanted) ? -1 : -2
         if (offset < -1) continue
         match.messageRefs.push({ id: message.id, text: message.text, offset })
-        for (const insight of insights) {
-          if (insight.messageId !== message.id) continue
-          const io = exactOffset(insight.text, value)
+        for (const insight of insightsByMessage.get(message.id) ?? []) {
+          const io = exactOffset(insight.text, re)
           match.insightRefs.push({ id: insight.id, type: insight.type, text: insight.text, offset: io >= 0 ? io : -1 })
         }
       }

@@ -20,12 +20,13 @@ export function srtTime(ms: number): string {
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
-function highlight(text: string, phrases: string[]): string {
-  let out = text
-  for (const p of [...new Set(phrases)].filter(Boolean).sort((a, b) => b.length - a.length)) {
-    out = out.replace(new RegExp(`(?<![\\w>])(${escapeRe(p)})(?![\\w<])`, 'i'), '<mark>$1</mark>')
-  }
-  return out
+/** One regex per distinct phrase, compiled once per transcript (not once per message and phrase). */
+function highlighter(phrases: string[]): (text: string) => string {
+  const res = [...new Set(phrases)]
+    .filter(Boolean)
+    .sort((a, b) => b.length - a.length)
+    .map((p) => new RegExp(`(?<![\\w>])(${escapeRe(p)})(?![\\w<])`, 'i'))
+  return (text) => res.reduce((out, re) => out.replace(re, '<mark>$1</mark>'), text)
 }
 
 export function formatTranscript(messages: StoredMessage[], startMs: number, options: TranscriptOptions): string {
@@ -35,8 +36,9 @@ export function formatTranscript(messages: StoredMessage[], startMs: number, opt
       .join('')
   }
   const blocks: Array<{ speaker: string; texts: string[] }> = []
+  const highlight = highlighter(options.highlight ?? [])
   for (const m of messages) {
-    const text = highlight(m.text, options.highlight ?? [])
+    const text = highlight(m.text)
     const last = blocks.at(-1)
     if (options.createParagraphs && last && last.speaker === m.from.name) last.texts.push(text)
     else blocks.push({ speaker: m.from.name, texts: [text] })

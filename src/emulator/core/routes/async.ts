@@ -5,7 +5,7 @@
 import { AudioIngest } from '../audio/ingest.js'
 import type { EmulatorCore } from '../core.js'
 import { ApiError, badRequest, notFound, payloadTooLarge } from '../errors.js'
-import { checkMetadata, parseOptions } from '../options.js'
+import { checkAnalysisBounds, checkMetadata, parseOptions } from '../options.js'
 import { placePreloaded } from '../preload.js'
 import { numericId } from '../ids.js'
 import { fetchLoopback, isLoopback } from '../loopback.js'
@@ -30,12 +30,10 @@ function conversationFor(core: EmulatorCore, scope: string | undefined, id: stri
   if (metadata) checkMetadata(metadata)
   // Appends may add trackers/entities/metadata; the first job's options stay otherwise.
   const names = new Set(requested.trackers.map((t) => t.name))
-  existing.options = {
-    ...existing.options,
-    enableAllTrackers: existing.options.enableAllTrackers || options.enableAllTrackers,
-    trackers: [...existing.options.trackers.filter((t) => !names.has(t.name)), ...requested.trackers],
-    entities: [...existing.options.entities, ...options.entities],
-  }
+  const trackers = [...existing.options.trackers.filter((t) => !names.has(t.name)), ...requested.trackers]
+  const entities = [...existing.options.entities, ...options.entities]
+  checkAnalysisBounds(trackers, entities) // appends add up: the sum is bounded too
+  existing.options = { ...existing.options, enableAllTrackers: existing.options.enableAllTrackers || options.enableAllTrackers, trackers, entities }
   if (metadata) existing.metadata = metadata
   return existing
 }
