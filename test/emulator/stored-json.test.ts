@@ -3,7 +3,7 @@
 // (REST and the events socket) must not accumulate forever.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MAX_SPEAKER_EVENTS } from '../../src/emulator/core/json-limits.js'
+import { MAX_CONVERSATION_MESSAGES, MAX_SPEAKER_EVENTS } from '../../src/emulator/core/json-limits.js'
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js'
 import { api, connect, token } from './helpers.js'
 
@@ -89,5 +89,17 @@ describe('telephony speaker events are bounded', () => {
     expect((call.speakerEvents.at(-1) as { user: { id: string } }).user.id).toBe('last')
     events.ws.close()
     await api(emu, tok, 'POST', '/v1/endpoint:connect', { operation: 'stop', connectionId })
+  })
+})
+
+describe('a conversation grown by appends is bounded', () => {
+  it('refuses an append past MAX_CONVERSATION_MESSAGES with a 400, and the conversation stays as it was', async () => {
+    const id = await textConversation()
+    const many = Array.from({ length: MAX_CONVERSATION_MESSAGES }, () => ({ payload: { content: 'x' } }))
+    const r = await api(emu, tok, 'PUT', `/v1/process/text/${id}`, { messages: many })
+    expect(r.status).toBe(400)
+    expect(r.body.message).toMatch(/at most 100000 messages \(this append would make 100001\): start a new conversation/)
+    expect(emu.core.store.get(id)!.messages).toHaveLength(1)
+    expect((await api(emu, tok, 'PUT', `/v1/process/text/${id}`, { messages: [{ payload: { content: 'More.' } }] })).status).toBe(201)
   })
 })

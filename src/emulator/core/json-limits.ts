@@ -12,6 +12,10 @@ export const MAX_SPEAKER_EVENT_BYTES = 4 * 1024
 /** Speaker events kept per conversation and per call; beyond, the oldest are dropped. */
 export const MAX_SPEAKER_EVENTS = 1000
 
+/** One conversation's messages and text, however many appends add them (routes/async.ts). */
+export const MAX_CONVERSATION_MESSAGES = 100_000
+export const MAX_CONVERSATION_TEXT_CHARS = 20 * 1024 * 1024
+
 /** Whether `value` nests objects/arrays deeper than `max` levels (iterative: no stack to overflow). */
 export function nestedDeeperThan(value: unknown, max: number): boolean {
   const stack: Array<[unknown, number]> = [[value, 0]]

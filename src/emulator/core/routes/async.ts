@@ -5,6 +5,7 @@
 import { AudioIngest } from '../audio/ingest.js'
 import type { EmulatorCore } from '../core.js'
 import { ApiError, badRequest, notFound, payloadTooLarge } from '../errors.js'
+import { MAX_CONVERSATION_MESSAGES, MAX_CONVERSATION_TEXT_CHARS } from '../json-limits.js'
 import { checkAnalysisBounds, checkMetadata, parseOptions } from '../options.js'
 import { placePreloaded } from '../preload.js'
 import { numericId } from '../ids.js'
@@ -204,6 +205,19 @@ function publishText(core: EmulatorCore, c: Conversation, input: TextMessageInpu
   core.store.touch(c)
 }
 
+/**
+ * One conversation's text is bounded (ours; not documented): each request is limited by
+ * `maxJsonBytes`, but appends add up, and one conversation could otherwise grow until the process
+ * runs out of memory. Beyond the bound an append is a 400 and the conversation stays as it was.
+ */
+function checkConversationSize(c: Conversation | undefined, input: TextMessageInput[]): void {
+  if (!c) return // unknown: conversationFor answers the 404
+  const count = c.messages.length + input.length
+  if (count > MAX_CONVERSATION_MESSAGES) throw badRequest(`A conversation may hold at most ${MAX_CONVERSATION_MESSAGES} messages (this append would make ${count}): start a new conversation`)
+  const chars = c.messages.reduce((n, m) => n + m.text.length, 0) + input.reduce((n, m) => n + m.text.length, 0)
+  if (chars > MAX_CONVERSATION_TEXT_CHARS) throw badRequest(`A conversation may hold at most ${MAX_CONVERSATION_TEXT_CHARS} characters of text (this append would make ${chars}): start a new conversation`)
+}
+
 function textRoute(append: boolean): Route {
   return {
     method: append ? 'PUT' : 'POST',
@@ -213,6 +227,7 @@ function textRoute(append: boolean): Route {
       const body = await ctx.json()
       const options = parseOptions(body, ctx.query)
       const input = parseTextMessages(body)
+      if (append) checkConversationSize(core.store.visible(ctx.params.id, ctx.scope), input)
       const c = conversationFor(core, ctx.scope, append ? ctx.params.id : undefined, 'text', options)
       const job = core.jobs.submit(c, () => publishText(core, c, input), options.webhookUrl)
       return ok({ conversationId: c.id, jobId: job.id }, 201)
