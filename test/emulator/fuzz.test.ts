@@ -217,6 +217,8 @@ function weirdValue(g: Gen): unknown {
     () => g.text(40),
     () => 'x'.repeat(g.int(MAX_JSON / 2)),
     () => deep(50 + g.int(400)),
+    // Deep enough that a stored copy could not be serialised again (metadata once poisoned every list answer).
+    () => deep(2500 + g.int(500)),
     () => ({ __proto__: { polluted: true }, constructor: { prototype: { polluted: true } } }),
     () => '../oauth2',
     () => 'http://127.0.0.1:1/a.wav',
