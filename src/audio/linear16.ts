@@ -2,7 +2,7 @@
 // side of the pipeline (WAV files, raw PCM streams); the AudioWorklet does the same steps inline.
 
 import { invalid, optionalObject } from '../http/check.js'
-import { floatToInt16LE, int16Bytes } from './pcm.js'
+import { floatToInt16LECore, int16Bytes } from './pcm.js'
 import { Resampler } from './resampler.js'
 
 export interface Linear16Options {
@@ -61,7 +61,7 @@ export class Linear16Encoder {
     let p = 0
     while (p < samples.length) {
       const n = Math.min(this.chunkSamples - this.fill, samples.length - p)
-      floatToInt16LE(samples.subarray(p, p + n), this.chunk, this.fill)
+      floatToInt16LECore(samples.subarray(p, p + n), this.chunk, this.fill)
       this.fill += n
       p += n
       if (this.fill === this.chunkSamples) {

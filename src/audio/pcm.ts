@@ -1,6 +1,9 @@
 // PCM sample conversions: float <-> signed 16-bit little-endian (LINEAR16, what the streaming API
 // takes), and decoding of interleaved integer/float frames to mono float (for WAV and raw streams).
 
+import { ValidationError } from '../errors.js'
+import { invalid } from '../http/check.js'
+
 /**
  * Float [-1, 1] -> Int16 with clamping, written as little-endian bytes whatever the host byte order.
  *
@@ -10,9 +13,10 @@
  * polarities with the same gain (no even-order distortion from asymmetric scaling).
  *
  * Writes input.length samples into output starting at `offset`; returns output. Self-contained: the
- * AudioWorklet processor gets this function by source text (see worklet-source.ts).
+ * AudioWorklet processor gets this function by source text (see worklet-source.ts), so it throws a
+ * plain RangeError; apps call `floatToInt16LE`, which checks its arguments first.
  */
-export function floatToInt16LE(input: Float32Array, output?: Int16Array, offset = 0): Int16Array {
+export function floatToInt16LECore(input: Float32Array, output?: Int16Array, offset = 0): Int16Array {
   const out = output ?? new Int16Array(input.length)
   if (offset + input.length > out.length) {
     throw new RangeError(`floatToInt16LE: ${input.length} samples do not fit at offset ${offset} of ${out.length}`)
@@ -34,8 +38,22 @@ export function floatToInt16LE(input: Float32Array, output?: Int16Array, offset 
   return out
 }
 
+/**
+ * Float [-1, 1] -> Int16 LE, as `floatToInt16LECore` (which documents the scaling), with its
+ * arguments checked: a ValidationError names a wrong type or an output too small for input at offset.
+ */
+export function floatToInt16LE(input: Float32Array, output?: Int16Array, offset = 0): Int16Array {
+  if (!(input instanceof Float32Array)) invalid('floatToInt16LE: input', 'a Float32Array of samples in [-1, 1]', input)
+  if (output !== undefined && !(output instanceof Int16Array)) invalid('floatToInt16LE: output', 'an Int16Array', output)
+  if (!(Number.isSafeInteger(offset) && offset >= 0)) invalid('floatToInt16LE: offset', 'a whole number, 0 or more', offset)
+  const room = output ? output.length : input.length
+  if (offset + input.length > room) throw new ValidationError(`floatToInt16LE: ${input.length} samples do not fit at offset ${offset} of an output of ${room}: pass a larger output or a smaller offset`)
+  return floatToInt16LECore(input, output, offset)
+}
+
 /** Int16 (host order, as produced on little-endian hosts by floatToInt16LE) -> float, x / 32768. */
 export function int16ToFloat32(input: Int16Array): Float32Array {
+  if (!(input instanceof Int16Array)) invalid('int16ToFloat32: input', 'an Int16Array', input)
   const out = new Float32Array(input.length)
   for (let i = 0; i < input.length; i++) out[i] = input[i] / 32768
   return out

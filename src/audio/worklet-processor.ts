@@ -11,7 +11,7 @@
 // The one allocation left is the fresh Int16Array of each posted chunk (every 20–100 ms), which is
 // unavoidable: the previous one was transferred to the page.
 
-import type { floatToInt16LE as FloatToInt16LE } from './pcm.js'
+import type { floatToInt16LECore as FloatToInt16LE } from './pcm.js'
 import type { ResamplerCore as ResamplerClass } from './resampler.js'
 
 /** Options the page passes as `processorOptions`. */

@@ -4,7 +4,7 @@
 // to be hosted: the module is loaded from a Blob URL. Sites whose CSP forbids `blob:` in
 // script-src/worker-src host processorSource() as a file themselves and pass its URL as `workletUrl`.
 
-import { floatToInt16LE } from './pcm.js'
+import { floatToInt16LECore } from './pcm.js'
 import { ResamplerCore } from './resampler.js'
 import { processorMain, type ProcessorOptions } from './worklet-processor.js'
 
@@ -18,7 +18,7 @@ export function processorSource(): string {
     '"use strict";',
     `(${processorMain.toString()})({`,
     `  Resampler: (${ResamplerCore.toString()}),`,
-    `  floatToInt16LE: (${floatToInt16LE.toString()}),`,
+    `  floatToInt16LE: (${floatToInt16LECore.toString()}),`,
     '  AudioWorkletProcessor: AudioWorkletProcessor,',
     // A wrapper: registerProcessor called as a method of another object throws "Illegal invocation",
     // and a module that throws still resolves addModule() in Chromium (only the console shows it).

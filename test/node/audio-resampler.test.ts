@@ -219,6 +219,6 @@ describe('Float32 -> Int16 LE', () => {
     const out = new Int16Array(4)
     floatToInt16LE(Float32Array.from([0.25, -0.25]), out, 2)
     expect(Array.from(out)).toEqual([0, 0, 8192, -8192])
-    expect(() => floatToInt16LE(new Float32Array(3), out, 2)).toThrow(RangeError)
+    expect(() => floatToInt16LE(new Float32Array(3), out, 2)).toThrow(ValidationError)
   })
 })

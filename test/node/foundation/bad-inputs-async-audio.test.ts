@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { AudioFormatError } from '../../../src/audio/errors.js'
 import { Linear16Encoder } from '../../../src/audio/linear16.js'
+import { floatToInt16LE, int16ToFloat32 } from '../../../src/audio/pcm.js'
 import { pcmToLinear16, PcmDecoder } from '../../../src/audio/pcm-stream.js'
 import { Resampler } from '../../../src/audio/resampler.js'
 import { decodeWav, openWav, WavDecoder } from '../../../src/audio/wav.js'
@@ -177,7 +178,7 @@ describe('sendAudioFromFile / sendAudioStream options', () => {
   })
 })
 
-describe('openWav, pcmToLinear16, Linear16Encoder, Resampler, WavDecoder', () => {
+describe('openWav, pcmToLinear16, Linear16Encoder, Resampler, WavDecoder, floatToInt16LE', () => {
   const wav = wavFile(new Float64Array(1600), 's16le', 16000)
   const drain = async (it: AsyncIterable<unknown>) => {
     for await (const _ of it);
@@ -213,6 +214,12 @@ describe('openWav, pcmToLinear16, Linear16Encoder, Resampler, WavDecoder', () =>
     ['Resampler.process(null)', () => new Resampler({ inputRate: 44100, outputRate: 16000 }).process(null as never), /Resampler\.process: input must be a Float32Array of mono samples, got null/],
     ['Resampler.process with an Array output', () => new Resampler({ inputRate: 44100, outputRate: 16000 }).process(new Float32Array(4), [] as never), /Resampler\.process: output must be a Float32Array/],
     ['Resampler.processInto without output', () => new Resampler({ inputRate: 44100, outputRate: 16000 }).processInto(new Float32Array(4), undefined as never), /processInto: output must be a Float32Array, got undefined/],
+    ['floatToInt16LE(null)', () => floatToInt16LE(null as never), /floatToInt16LE: input must be a Float32Array of samples in \[-1, 1\], got null/],
+    ['floatToInt16LE([0.5])', () => floatToInt16LE([0.5] as never), /floatToInt16LE: input must be a Float32Array .*got an array/],
+    ['floatToInt16LE into a Float32Array', () => floatToInt16LE(new Float32Array(2), new Float32Array(2) as never), /floatToInt16LE: output must be an Int16Array/],
+    ['floatToInt16LE at offset -1', () => floatToInt16LE(new Float32Array(2), new Int16Array(4), -1), /floatToInt16LE: offset must be a whole number, 0 or more, got number -1/],
+    ['floatToInt16LE at an offset without output', () => floatToInt16LE(new Float32Array(2), undefined, 1), /2 samples do not fit at offset 1 of an output of 2/],
+    ['int16ToFloat32("ab")', () => int16ToFloat32('ab' as never), /int16ToFloat32: input must be an Int16Array, got the string "ab"/],
     ['Resampler.maxOutputLength(-1)', () => new Resampler({ inputRate: 44100, outputRate: 16000 }).maxOutputLength(-1), /inputLength must be a number of samples, 0 or more/],
   ]
   it.each(cases)('%s', async (_name, call, msg) => {
