@@ -81,6 +81,8 @@ export function checkSampleRate(name: string, rate: unknown): void {
 /** `source` as an iterable of chunks, or a ValidationError saying what `who` takes. */
 export function iterate(source: unknown, who: string): ByteSource {
   if (source && typeof source === 'object' && (Symbol.asyncIterator in source || Symbol.iterator in source)) return source as ByteSource
+  // Safari's web ReadableStreams are not async iterable: read them through their reader.
+  if (source && typeof (source as ReadableStream).getReader === 'function') return readerChunks(source as ReadableStream<Uint8Array>)
   const path = typeof source === 'string' ? ': a string is not read as a path; on Node pass fs.createReadStream(path)' : ''
   return invalid(`${who}: source`, 'an iterable or async iterable of byte chunks (a Node Readable, an array of Buffers, an async generator)' + path, source)
 }
@@ -92,4 +94,19 @@ export function toBytes(chunk: unknown, who: string): Uint8Array {
   if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk)
   const hint = typeof chunk === 'string' ? ': read the source as bytes (a Node stream must not have an encoding set)' : ''
   return invalid(`${who}: each chunk`, 'bytes (Uint8Array, Buffer or ArrayBuffer)' + hint, chunk)
+}
+
+async function* readerChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader()
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) return
+      yield value
+    }
+  } finally {
+    // Stopped early (a bad header, close()): cancel, so the producer is released.
+    await reader.cancel().catch(() => {})
+    reader.releaseLock()
+  }
 }

@@ -230,6 +230,23 @@ describe('openWav, pcmToLinear16, Linear16Encoder, Resampler, WavDecoder, floatT
     await expectTyped(() => openWav(new Uint8Array([1, 2, 3, 4])), /Not a WAV file/, AudioFormatError)
   })
 
+  it('openWav reads a web ReadableStream without async iteration (as in Safari) through its reader', async () => {
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(wav.subarray(0, 10))
+        c.enqueue(wav.subarray(10))
+        c.close()
+      },
+    })
+    const reader = stream.getReader.bind(stream)
+    const safariLike = { getReader: reader } // no Symbol.asyncIterator
+    const opened = await openWav(safariLike as never)
+    expect(opened.info.sampleRate).toBe(16000)
+    let samples = 0
+    for await (const s of opened.samples) samples += s.length
+    expect(samples).toBe(1600)
+  })
+
   it('openWav now also takes an ArrayBuffer and a typed array (a whole file in memory)', async () => {
     expect((await openWav(new Uint8Array(wav).buffer)).info.sampleRate).toBe(16000)
     expect((await openWav(new Int16Array(wav.buffer, wav.byteOffset, wav.byteLength / 2))).info.sampleRate).toBe(16000)
