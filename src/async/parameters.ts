@@ -1,6 +1,7 @@
 // The Async API options of contract table 3.2, typed. File endpoints send them in the query string
 // (lists and objects as one JSON string each, booleans as "true"/"false"); URL and text endpoints
-// send them in the JSON body. Names are the wire names.
+// send them in the JSON body. Names are the wire names. check-parameters.ts checks every value before
+// a submission: an unknown name, a wrong type or a value out of the ranges below is a ValidationError.
 
 export interface CustomEntity {
   customType: string
@@ -22,9 +23,13 @@ export interface ChannelMetadata {
 export interface CommonParameters {
   /** Conversation (meeting) name; default: the conversationId. */
   name?: string
-  /** Receives a POST `{ jobId, status }` on every job status change. */
+  /** Receives a POST `{ jobId, status }` on every job status change: an absolute http(s) URL. */
   webhookUrl?: string
-  /** Minimum score for insights, 0.5–1.0 (DOCS22; older docs said 0–1). Default 0.5. */
+  /**
+   * Minimum score for insights, 0.5–1.0 (DOCS22; older docs said 0–1, so the SDK refuses only values
+   * outside 0–1).
+   * @default 0.5
+   */
   confidenceThreshold?: number
   /** Adds action phrases to messages (`phrases`). */
   detectPhrases?: boolean
@@ -44,17 +49,22 @@ export interface CommonParameters {
 export interface MediaParameters extends CommonParameters {
   /** ASR hints. */
   customVocabulary?: string[]
-  /** BCP-47 code; default en-US. */
+  /** BCP-47 code such as "en-US".
+   * @default "en-US"
+   */
   languageCode?: string
   /** `phone` for ~8 kHz telephone audio. */
   mode?: 'phone' | 'default'
   /** One speaker per channel (billed per channel). */
   enableSeparateRecognitionPerChannel?: boolean
-  /** Speakers of each channel; only with `enableSeparateRecognitionPerChannel`. */
+  /** Speakers of each channel (channel numbers from 1); only with `enableSeparateRecognitionPerChannel: true`. */
   channelMetadata?: ChannelMetadata[]
   /** Speaker separation (English and Spanish). */
   enableSpeakerDiarization?: boolean
-  /** Number of distinct speakers; must accompany `enableSpeakerDiarization`. */
+  /**
+   * Number of distinct speakers, 1–100 (Symbl documents no maximum); required with
+   * `enableSpeakerDiarization: true` and refused without it.
+   */
   diarizationSpeakerCount?: number
 }
 
