@@ -3,7 +3,7 @@
 // fast as the connection's backpressure allows. Core code: no Node or DOM imports, so it runs in
 // both runtimes. The connection loads it on first use (it brings the resampler and the WAV reader).
 import { abortable } from '../auth/token-source.js'
-import { ValidationError } from '../errors.js'
+import { abortReason, ValidationError } from '../errors.js'
 import type { MicrophoneOptions } from '../audio/microphone.js'
 import type { SampleFormat } from '../audio/pcm.js'
 import { checkSampleRate, pcmToLinear16, type ByteSource } from '../audio/pcm-stream.js'
@@ -67,10 +67,10 @@ export const realClock: PaceClock = {
   now: () => performance.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason)
+      if (signal?.aborted) return reject(abortReason(signal))
       const onAbort = () => {
         clearTimeout(timer)
-        reject(signal!.reason)
+        reject(abortReason(signal!))
       }
       const timer = setTimeout(() => {
         signal?.removeEventListener('abort', onAbort)
@@ -94,7 +94,7 @@ export function checkSend(sink: AudioSink, method: string, options: SendAudioOpt
   if (ms !== undefined && !(typeof ms === 'number' && ms >= 10 && ms <= 1000)) invalid(`${method}: chunkMs`, 'a number of milliseconds from 10 to 1000', ms)
   const signal = options.signal
   if (signal !== undefined && !(signal && typeof signal.addEventListener === 'function')) invalid(`${method}: signal`, 'an AbortSignal', signal)
-  signal?.throwIfAborted()
+  if (signal?.aborted) throw abortReason(signal)
   return sampleRateHertz
 }
 
@@ -143,7 +143,7 @@ async function send(sink: AudioSink, chunks: AsyncIterable<Uint8Array>, rate: nu
   let bytesSent = 0
   // Leaving the loop early (error, abort) returns the iterator, which closes the file or stream.
   for await (const chunk of chunks) {
-    signal?.throwIfAborted()
+    if (signal?.aborted) throw abortReason(signal)
     if (realtime) {
       const wait = start + bytesSent / bytesPerMs - clock.now()
       if (wait > 0) await clock.sleep(wait, signal)
