@@ -34,13 +34,24 @@ function staticImportsForCdn(): Plugin {
 export default defineConfig(({ mode }) => {
   const isBrowser = mode === 'browser' || mode === 'cdn'
   const external =
-    mode === 'cdn' ? [] : mode === 'browser' ? ['ky', 'eventemitter3'] : mode === 'node-cjs' ? [...deps.filter((d) => d !== 'ky'), ...nodeBuiltins] : [...deps, ...nodeBuiltins]
+    mode === 'cdn'
+      ? []
+      : mode === 'browser'
+        ? ['ky', 'eventemitter3']
+        : mode === 'node-cjs'
+          ? [...deps.filter((d) => d !== 'ky'), ...nodeBuiltins]
+          : [...deps, ...nodeBuiltins]
   const entry: Record<string, string> =
     mode === 'cdn'
       ? { symbl: 'src/cdn.ts' }
       : isBrowser
         ? { index: 'src/browser.ts' }
-        : { index: 'src/node.ts', emulator: 'src/emulator/index.ts', 'emulator-msw': 'src/emulator/msw.ts', 'emulator-cli': 'src/emulator/cli.ts' }
+        : {
+            index: 'src/node.ts',
+            emulator: 'src/emulator/index.ts',
+            'emulator-msw': 'src/emulator/msw.ts',
+            'emulator-cli': 'src/emulator/cli.ts',
+          }
   return {
     publicDir: false,
     plugins: mode === 'cdn' ? [staticImportsForCdn()] : [],

@@ -6,9 +6,15 @@ import { playwright } from '@vitest/browser-playwright'
 // (Debian's chromium and firefox-esr, driven by playwright 1.64.1 without any downloaded browser).
 const fakeAudio = process.env.FAKE_AUDIO_FILE
 const chromiumArgs = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--disable-quic', '--no-first-run',
-  '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
   ...(fakeAudio ? [`--use-file-for-fake-audio-capture=${fakeAudio}`] : []),
 ]
 const firefoxPrefs = {

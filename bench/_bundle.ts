@@ -25,7 +25,10 @@ export async function bundleChunks(code: string, from: Source = 'dist'): Promise
   // chunks into the entry chunk. The snippet's `export const x = …` (what keeps its code from
   // being tree-shaken) becomes a global assignment, as an app's use of the SDK would be.
   const entry = resolve(dir, 'entry.ts')
-  writeFileSync(entry, code.replaceAll('symbl-sdk', resolve(ENTRIES[from])).replace(/\bexport const (\w+) =/g, '(globalThis as Record<string, unknown>).$1 ='))
+  writeFileSync(
+    entry,
+    code.replaceAll('symbl-sdk', resolve(ENTRIES[from])).replace(/\bexport const (\w+) =/g, '(globalThis as Record<string, unknown>).$1 ='),
+  )
   const out = (await build({
     configFile: false,
     logLevel: 'silent',
@@ -80,7 +83,12 @@ export async function chunkSizes(code: string, from: Source = 'dist'): Promise<C
       .replace(/^.*\/(src|dist\/browser|node_modules)\//, '')
       .replace(/\/distribution\/.*$/, '')
       .replace(/\.[tj]s$/, '') ?? c.fileName) + ` +${Object.keys(c.modules).length - 1}`
-  return all.map((c) => ({ name: label(c), upfront: upfront.has(c.fileName), min: c.code.length, gzip: gzipSync(c.code, { level: 9 }).length }))
+  return all.map((c) => ({
+    name: label(c),
+    upfront: upfront.has(c.fileName),
+    min: c.code.length,
+    gzip: gzipSync(c.code, { level: 9 }).length,
+  }))
 }
 
 /** One line: the total, what loads up front, and each chunk loaded on first use. */
@@ -89,6 +97,8 @@ export function describeChunks(parts: ChunkSize[]): string {
   const lazy = parts.filter((c) => !c.upfront)
   return (
     `${kb(sum(parts))} min+gzip in all (${kb(sum(parts.filter((c) => c.upfront)))} up front` +
-    (lazy.length ? `, ${kb(sum(lazy))} loaded on first use in ${lazy.length} chunk${lazy.length > 1 ? 's' : ''}: ${lazy.map((c) => `${c.name} ${kb(c.gzip)}`).join(', ')})` : ')')
+    (lazy.length
+      ? `, ${kb(sum(lazy))} loaded on first use in ${lazy.length} chunk${lazy.length > 1 ? 's' : ''}: ${lazy.map((c) => `${c.name} ${kb(c.gzip)}`).join(', ')})`
+      : ')')
   )
 }

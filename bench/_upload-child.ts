@@ -19,7 +19,8 @@ if (mode === 'bare') {
   const { Symbl } = await import('../src/node.js')
   const symbl = new Symbl({ baseUrl: base, accessToken: 't', timeout: false })
   const fs = await import('node:fs')
-  const file = mode === 'sdk-blob' ? await fs.openAsBlob(path, { type: 'audio/wav' }) : mode === 'sdk-readstream' ? fs.createReadStream(path) : path
+  const file =
+    mode === 'sdk-blob' ? await fs.openAsBlob(path, { type: 'audio/wav' }) : mode === 'sdk-readstream' ? fs.createReadStream(path) : path
   await symbl.audio.processFile(file, { wait: false, contentType: 'audio/wav', onUploadProgress: () => progressCalls++ })
 }
 const seconds = (performance.now() - start) / 1000

@@ -14,7 +14,9 @@ const kyOnly = await size(`import ky from 'ky'; export const k = ky`)
 const ee = await size(`import EventEmitter from 'eventemitter3'; export const e = EventEmitter`)
 const both = await size(`import ky from 'ky'; import EventEmitter from 'eventemitter3'; export const x = [ky, EventEmitter]`)
 const mic = await size(`import { captureMicrophone } from 'symbl-sdk'; export const c = captureMicrophone`)
-const all = await size(`import ky from 'ky'; import EventEmitter from 'eventemitter3'; import { captureMicrophone } from 'symbl-sdk'; export const x = [ky, EventEmitter, captureMicrophone]`)
+const all = await size(
+  `import ky from 'ky'; import EventEmitter from 'eventemitter3'; import { captureMicrophone } from 'symbl-sdk'; export const x = [ky, EventEmitter, captureMicrophone]`,
+)
 console.log(`floors: ky alone: ${kb(kyOnly)} min+gzip`)
 console.log(`floors: eventemitter3 alone: ${kb(ee)} min+gzip`)
 console.log(`floors: ky + eventemitter3: ${kb(both)} min+gzip`)

@@ -10,8 +10,23 @@ async function report(name: string, code: string): Promise<void> {
   console.log(`mic-size: ${name}: ${describeChunks(await chunkSizes(code))}`)
 }
 
-await report('streaming + microphone (SymblClient, StreamingApi, captureMicrophone)', `import { SymblClient, StreamingApi, captureMicrophone } from 'symbl-sdk'; export const x = [SymblClient, StreamingApi, captureMicrophone]`)
-await report('  streaming alone (SymblClient, StreamingApi)', `import { SymblClient, StreamingApi } from 'symbl-sdk'; export const x = [SymblClient, StreamingApi]`)
-await report('  the client plumbing alone (SymblClient: ky, token source, errors)', `import { SymblClient } from 'symbl-sdk'; export const x = [SymblClient]`)
-await report('  microphone capture alone (captureMicrophone)', `import { captureMicrophone } from 'symbl-sdk'; export const x = [captureMicrophone]`)
-await report('  the resampler alone (also inside the worklet source)', `import { Resampler } from 'symbl-sdk'; export const x = [Resampler]`)
+await report(
+  'streaming + microphone (SymblClient, StreamingApi, captureMicrophone)',
+  `import { SymblClient, StreamingApi, captureMicrophone } from 'symbl-sdk'; export const x = [SymblClient, StreamingApi, captureMicrophone]`,
+)
+await report(
+  '  streaming alone (SymblClient, StreamingApi)',
+  `import { SymblClient, StreamingApi } from 'symbl-sdk'; export const x = [SymblClient, StreamingApi]`,
+)
+await report(
+  '  the client plumbing alone (SymblClient: ky, token source, errors)',
+  `import { SymblClient } from 'symbl-sdk'; export const x = [SymblClient]`,
+)
+await report(
+  '  microphone capture alone (captureMicrophone)',
+  `import { captureMicrophone } from 'symbl-sdk'; export const x = [captureMicrophone]`,
+)
+await report(
+  '  the resampler alone (also inside the worklet source)',
+  `import { Resampler } from 'symbl-sdk'; export const x = [Resampler]`,
+)

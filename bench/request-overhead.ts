@@ -50,9 +50,15 @@ async function compare(name: string, sdkCall: () => Promise<unknown>, bareCall: 
     sdk += await time(sdkCall, n)
   }
   const per = (t: number) => ((t / (rounds * n)) * 1000).toFixed(0)
-  console.log(`request overhead, ${name}: symbl ${per(sdk)} µs/request, bare fetch ${per(plain)} µs/request, ratio ${(sdk / plain).toFixed(2)}`)
+  console.log(
+    `request overhead, ${name}: symbl ${per(sdk)} µs/request, bare fetch ${per(plain)} µs/request, ratio ${(sdk / plain).toFixed(2)}`,
+  )
 }
 
-await compare('symbl.conversations.getConversation (small answer; target ratio ≤ 1.2)', () => symbl.conversations.getConversation(id), bare(''))
+await compare(
+  'symbl.conversations.getConversation (small answer; target ratio ≤ 1.2)',
+  () => symbl.conversations.getConversation(id),
+  bare(''),
+)
 await compare('symbl.conversations.getMessages (50 messages, 14 KB)', () => symbl.conversations.getMessages(id), bare('/messages'))
 server.close()

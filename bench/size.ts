@@ -4,12 +4,17 @@ import { gzipSync } from 'node:zlib'
 import { chunkSizes, describeChunks, kb, minGzipSize } from './_bundle.js'
 
 const cases: Array<[string, string]> = [
-  ['minimal use (SymblClient + ConversationsApi)', `import { SymblClient, ConversationsApi } from 'symbl-sdk'; export const x = [SymblClient, ConversationsApi]`],
+  [
+    'minimal use (SymblClient + ConversationsApi)',
+    `import { SymblClient, ConversationsApi } from 'symbl-sdk'; export const x = [SymblClient, ConversationsApi]`,
+  ],
   ['full client (new Symbl, every area)', `import { Symbl } from 'symbl-sdk'; export const s = (o) => new Symbl(o)`],
 ]
 for (const [name, code] of cases) {
   const { min, gzip } = await minGzipSize(code)
-  console.log(`size: browser ESM, ${name}: ${kb(gzip)} min+gzip as one file (${kb(min)} min); as served, ${describeChunks(await chunkSizes(code))}`)
+  console.log(
+    `size: browser ESM, ${name}: ${kb(gzip)} min+gzip as one file (${kb(min)} min); as served, ${describeChunks(await chunkSizes(code))}`,
+  )
 }
 const cdn = 'dist/cdn/symbl.iife.js'
 if (existsSync(cdn)) {

@@ -37,7 +37,14 @@ try {
     logLevel: 'silent',
     publicDir: false,
     ssr: { noExternal: true },
-    build: { ssr: 'bench/_upload-child.ts', outDir: join(dir, 'child'), write: true, minify: false, target: 'node20', rolldownOptions: { output: { entryFileNames: 'child.mjs' } } },
+    build: {
+      ssr: 'bench/_upload-child.ts',
+      outDir: join(dir, 'child'),
+      write: true,
+      minify: false,
+      target: 'node20',
+      rolldownOptions: { output: { entryFileNames: 'child.mjs' } },
+    },
   })
   const child = join(dir, 'child', 'child.mjs')
 
@@ -77,7 +84,9 @@ try {
   console.log(`upload ${label}: sdk ${fmt('sdk')} | bare fetch ${fmt('bare')} | ratio ${ratio.toFixed(2)}`)
   for (const mode of modes.slice(2)) console.log(`  ${mode}: ${fmt(mode)}`)
   const sdkRss = results.get('sdk')!.rss
-  console.log(`targets: peak RSS < 100 MB ${sdkRss < 100e6 ? 'met' : 'MISSED'}; throughput >= 0.9x bare fetch ${ratio >= 0.9 ? 'met' : 'MISSED'}`)
+  console.log(
+    `targets: peak RSS < 100 MB ${sdkRss < 100e6 ? 'met' : 'MISSED'}; throughput >= 0.9x bare fetch ${ratio >= 0.9 ? 'met' : 'MISSED'}`,
+  )
 } finally {
   await rm(dir, { recursive: true, force: true })
 }

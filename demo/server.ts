@@ -42,17 +42,30 @@ export const LIVE_ID_PREFIX = 'demo-live-'
 export const LIVE_SCRIPT = [
   { text: 'Thanks for joining the weekly product sync.', speaker: { name: 'Maya', userId: 'maya@example.com' }, start: 0.4, end: 2.6 },
   { text: 'Can you send me the release notes by Friday?', speaker: { name: 'Maya', userId: 'maya@example.com' }, start: 3.0, end: 5.2 },
-  { text: 'Sure, I will send the release notes and schedule a meeting with the design team.', speaker: { name: 'Leo', userId: 'leo@example.com' }, start: 5.6, end: 9.0 },
-  { text: 'The pricing page is confusing and customers keep asking about the discount.', speaker: { name: 'Maya', userId: 'maya@example.com' }, start: 9.4, end: 13.0 },
-  { text: 'Great idea, let us follow up with the sales team next week.', speaker: { name: 'Leo', userId: 'leo@example.com' }, start: 13.4, end: 16.4 },
+  {
+    text: 'Sure, I will send the release notes and schedule a meeting with the design team.',
+    speaker: { name: 'Leo', userId: 'leo@example.com' },
+    start: 5.6,
+    end: 9.0,
+  },
+  {
+    text: 'The pricing page is confusing and customers keep asking about the discount.',
+    speaker: { name: 'Maya', userId: 'maya@example.com' },
+    start: 9.4,
+    end: 13.0,
+  },
+  {
+    text: 'Great idea, let us follow up with the sales team next week.',
+    speaker: { name: 'Leo', userId: 'leo@example.com' },
+    start: 13.4,
+    end: 16.4,
+  },
 ]
 
 export async function startDemoServer(options: DemoServerOptions): Promise<RunningDemoServer> {
   const config: DemoConfig = { baseUrl: options.baseUrl, mode: options.mode, liveIdPrefix: LIVE_ID_PREFIX }
   // The SDK's helper: gets and caches a token with the app credentials, answers { accessToken, expiresIn }.
-  const tokenListener = toNodeListener(
-    createTokenHandler({ appId: options.appId, appSecret: options.appSecret, baseUrl: options.baseUrl }),
-  )
+  const tokenListener = toNodeListener(createTokenHandler({ appId: options.appId, appSecret: options.appSecret, baseUrl: options.baseUrl }))
 
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname

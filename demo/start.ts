@@ -22,7 +22,8 @@ const root = resolve(here, '..')
 function port(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === '') return fallback
   const n = Number(value)
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number from 0 to 65535, got ${JSON.stringify(value)}`)
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new Error(`${name} must be a port number from 0 to 65535, got ${JSON.stringify(value)}`)
   return n
 }
 
@@ -41,7 +42,9 @@ function describeApi(baseUrl: string): string {
 /** A port already taken becomes one line naming the flag that picks another, not a stack. */
 function portInUse(error: unknown, port: number, flag: string, hint = ''): never {
   if ((error as { code?: unknown })?.code === 'EADDRINUSE' || /already in use/i.test(String((error as Error)?.message)))
-    throw new Error(`port ${port} is already in use${hint}. Stop what uses it, or choose another port: npm run demo -- ${flag} <port> (0 picks a free one)`)
+    throw new Error(
+      `port ${port} is already in use${hint}. Stop what uses it, or choose another port: npm run demo -- ${flag} <port> (0 picks a free one)`,
+    )
   throw error
 }
 
@@ -91,11 +94,19 @@ async function main(): Promise<void> {
     let emulator: RunningEmulator | undefined
     if (!real) {
       emulator = await startEmulator({ port: emulatorPort, host: '127.0.0.1', jobDelayMs: 300 }).catch((error: unknown) =>
-        portInUse(error, emulatorPort, '--emulator-port', ' (is `npm run emulator` running? The demo starts its own emulator, with the demo\'s script preloaded)'),
+        portInUse(
+          error,
+          emulatorPort,
+          '--emulator-port',
+          " (is `npm run emulator` running? The demo starts its own emulator, with the demo's script preloaded)",
+        ),
       )
       closers.push(() => emulator!.close())
       // No speech recognizer in the emulator: Live connections of this demo play a short script.
-      emulator.core.preloadTranscript((ctx) => ctx.kind === 'streaming' && Boolean(ctx.connectionId?.startsWith(LIVE_ID_PREFIX)), LIVE_SCRIPT)
+      emulator.core.preloadTranscript(
+        (ctx) => ctx.kind === 'streaming' && Boolean(ctx.connectionId?.startsWith(LIVE_ID_PREFIX)),
+        LIVE_SCRIPT,
+      )
     }
     const baseUrl = real ? (env.SYMBL_BASE_URL ?? 'https://api.symbl.ai') : emulator!.url
     const demoServer: RunningDemoServer = await startDemoServer({

@@ -16,7 +16,8 @@ const file = args.find((a) => !a.startsWith('--')) ?? fileURLToPath(new URL('../
 // Here you can add more events of the Streaming API, such as 'insight_response' or 'message_response'.
 const events = {
   message: (frame: { message: { type: string; isFinal?: boolean; punctuated?: { transcript?: string } } }) => {
-    if (frame.message.type === 'recognition_result' && frame.message.isFinal) console.log('recognition result:', frame.message.punctuated?.transcript)
+    if (frame.message.type === 'recognition_result' && frame.message.isFinal)
+      console.log('recognition result:', frame.message.punctuated?.transcript)
   },
   message_response: (frame: { messages: Array<{ from?: { name?: string }; payload: { content: string } }> }) =>
     frame.messages.forEach((m) => console.log('message response:', `${m.from?.name ?? '?'}: ${m.payload.content}`)),

@@ -23,7 +23,8 @@ console.log(`call started: connectionId ${connection.connectionId}, conversation
 // Here are the events of the Telephony API; keep the ones you need.
 connection.subscribe({
   transcript_response: (frame) => frame.isFinal && console.log('transcript response:', frame.payload.content),
-  message_response: (frame) => console.log('message response:', frame.messages.map((m) => `${m.from?.name ?? '?'}: ${m.payload.content}`).join(' | ')),
+  message_response: (frame) =>
+    console.log('message response:', frame.messages.map((m) => `${m.from?.name ?? '?'}: ${m.payload.content}`).join(' | ')),
   // insight_response: (frame) => console.log('insight response:', frame.insights),
   // topic_response: (frame) => console.log('topic response:', frame.topics),
   error: (error) => console.error('error:', error.message),

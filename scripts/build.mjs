@@ -12,7 +12,10 @@ run('npx', ['tsc', '-p', 'tsconfig.build.json'])
 const dir = 'dist/types'
 for (const f of readdirSync(dir, { recursive: true })) {
   if (typeof f !== 'string' || !f.endsWith('.d.ts')) continue
-  const out = readFileSync(join(dir, f), 'utf8').replace(/(from\s+|import\s*\(\s*|import\s+)(['"])(\.{1,2}\/[^'"]+?)\.js\2/g, '$1$2$3.cjs$2')
+  const out = readFileSync(join(dir, f), 'utf8').replace(
+    /(from\s+|import\s*\(\s*|import\s+)(['"])(\.{1,2}\/[^'"]+?)\.js\2/g,
+    '$1$2$3.cjs$2',
+  )
   writeFileSync(join(dir, f.replace(/\.d\.ts$/, '.d.cts')), out)
 }
 console.log('build: dist/node, dist/browser, dist/cdn, dist/types')

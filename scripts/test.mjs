@@ -12,14 +12,19 @@ const failures = []
 const failedTests = []
 const flakyTests = []
 const skippedTests = []
-const firstLine = (text = '') => text.split('\n').find((line) => line.trim())?.trim().slice(0, 300) ?? ''
+const firstLine = (text = '') =>
+  text
+    .split('\n')
+    .find((line) => line.trim())
+    ?.trim()
+    .slice(0, 300) ?? ''
 mkdirSync('test-results', { recursive: true })
 
 function check(name, cmd, args, env = {}) {
   console.log(`\n=== ${name}`)
   const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } })
   if (r.status === 0) results.passed++
-  else (results.failed++, failures.push(name))
+  else results.failed++, failures.push(name)
   return r.status === 0
 }
 
@@ -64,16 +69,21 @@ function vitest(name, args, prefix = []) {
 // What is missing is said, never skipped silently: each tool's absence names the tests it costs and
 // the command that installs it, and the closing line counts the tests that did not run.
 const has = (cmd) => spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0
-const browserPaths = { chromium: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', firefox: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr' }
+const browserPaths = {
+  chromium: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  firefox: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+}
 const browserPackages = { chromium: 'chromium', firefox: 'firefox-esr' }
 const wantedBrowsers = (process.env.SYMBL_TEST_BROWSERS ?? 'chromium,firefox').split(',').filter(Boolean)
 const browsers = wantedBrowsers.filter((b) => existsSync(browserPaths[b]))
 const missingBrowsers = wantedBrowsers.filter((b) => !browsers.includes(b))
 const missing = missingBrowsers.map(
-  (b) => `${b} (${browserPaths[b]}): the browser tests in ${b}${b === 'chromium' ? ', the demo e2e and part of the lazy-chunk e2e' : ' and part of the lazy-chunk e2e'} did not run; install: apt-get install -y ${browserPackages[b]}`,
+  (b) =>
+    `${b} (${browserPaths[b]}): the browser tests in ${b}${b === 'chromium' ? ', the demo e2e and part of the lazy-chunk e2e' : ' and part of the lazy-chunk e2e'} did not run; install: apt-get install -y ${browserPackages[b]}`,
 )
 if (!has('sox')) missing.push('sox: the tests on WAV files made by sox did not run; install: apt-get install -y sox libsox-fmt-all')
-if (!has('espeak-ng')) missing.push('espeak-ng: the demo e2e speaks synthetic syllables instead of speech; install: apt-get install -y espeak-ng')
+if (!has('espeak-ng'))
+  missing.push('espeak-ng: the demo e2e speaks synthetic syllables instead of speech; install: apt-get install -y espeak-ng')
 
 check('build', 'node', ['scripts/build.mjs'])
 check('type check', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'])
@@ -84,13 +94,18 @@ if (browsers.length > 0) {
   process.env.SYMBL_TEST_BROWSERS = browsers.join(',')
   const report = vitest(`node${major}-and-browsers`, [])
   // The tests a missing browser would have run: the same files run in every browser.
-  const perBrowser = report ? report.testResults.filter((f) => f.name.includes('/test/browser/')).reduce((n, f) => n + f.assertionResults.length, 0) / browsers.length : 0
+  const perBrowser = report
+    ? report.testResults.filter((f) => f.name.includes('/test/browser/')).reduce((n, f) => n + f.assertionResults.length, 0) /
+      browsers.length
+    : 0
   results.skipped += perBrowser * missingBrowsers.length
 } else {
   vitest(`node${major}`, ['--project', 'node'])
   // No browser to collect them in: count the browser tests in their source (it/test calls).
   const dir = 'test/browser'
-  const count = readdirSync(dir).filter((f) => f.endsWith('.test.ts')).reduce((n, f) => n + (readFileSync(`${dir}/${f}`, 'utf8').match(/^\s*(it|test)(\.\w+)?\(/gm)?.length ?? 0), 0)
+  const count = readdirSync(dir)
+    .filter((f) => f.endsWith('.test.ts'))
+    .reduce((n, f) => n + (readFileSync(`${dir}/${f}`, 'utf8').match(/^\s*(it|test)(\.\w+)?\(/gm)?.length ?? 0), 0)
   results.skipped += count * missingBrowsers.length
 }
 const versions = (process.env.SYMBL_TEST_NODE_VERSIONS ?? '22,24').split(',').filter(Boolean)

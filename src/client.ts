@@ -61,36 +61,46 @@ export class SymblClient {
     checkOptionTypes(options)
     this.platform = platform
     this.baseUrl = normalizeBase('baseUrl', options.baseUrl ?? DEFAULT_BASE_URL, ['http:', 'https:'])
-    this.wsBaseUrl = options.wsBaseUrl !== undefined
-      ? normalizeBase('wsBaseUrl', options.wsBaseUrl, ['ws:', 'wss:'])
-      : this.baseUrl.replace(/^http/, 'ws')
+    this.wsBaseUrl =
+      options.wsBaseUrl !== undefined ? normalizeBase('wsBaseUrl', options.wsBaseUrl, ['ws:', 'wss:']) : this.baseUrl.replace(/^http/, 'ws')
     const timeout = timeoutMs('timeout', options.timeout ?? 30_000)
     if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new ValidationError('fetch must be a function')
     if (options.tokenProvider !== undefined && typeof options.tokenProvider !== 'function') {
       throw new ValidationError('tokenProvider must be a function returning a token or { accessToken, expiresIn }')
     }
     const logger = options.logger as unknown
-    if (logger !== undefined && (typeof logger !== 'object' || logger === null || (['debug', 'info', 'warn', 'error'] as const).some((k) => (logger as Record<string, unknown>)[k] !== undefined && typeof (logger as Record<string, unknown>)[k] !== 'function'))) {
+    if (
+      logger !== undefined &&
+      (typeof logger !== 'object' ||
+        logger === null ||
+        (['debug', 'info', 'warn', 'error'] as const).some(
+          (k) => (logger as Record<string, unknown>)[k] !== undefined && typeof (logger as Record<string, unknown>)[k] !== 'function',
+        ))
+    ) {
       throw new ValidationError('logger must be an object whose debug/info/warn/error members (each optional) are functions, e.g. console')
     }
     this.#WebSocket = options.WebSocket
     let provider: TokenProvider | undefined = options.tokenProvider
     if (!provider && options.accessToken !== undefined) {
-      if (typeof options.accessToken !== 'string' || !options.accessToken) throw new ValidationError('accessToken must be a non-empty string')
+      if (typeof options.accessToken !== 'string' || !options.accessToken)
+        throw new ValidationError('accessToken must be a non-empty string')
       const token = options.accessToken
       provider = () => token
     }
     const userFetch = options.fetch
-    const http: HttpClient = new HttpClient({
-      baseUrl: this.baseUrl,
-      timeout,
-      retry: normalizeRetry(options.retry),
-      // Looked up on each call so test interceptors that patch the global are seen.
-      fetch: userFetch ?? ((input, init) => globalThis.fetch(input, init)),
-      fetchInjected: userFetch !== undefined,
-      tokens: undefined,
-      log: createLog(undefined, () => []),
-    }, [options.accessToken, (options as { appSecret?: unknown }).appSecret].filter((s): s is string => typeof s === 'string'))
+    const http: HttpClient = new HttpClient(
+      {
+        baseUrl: this.baseUrl,
+        timeout,
+        retry: normalizeRetry(options.retry),
+        // Looked up on each call so test interceptors that patch the global are seen.
+        fetch: userFetch ?? ((input, init) => globalThis.fetch(input, init)),
+        fetchInjected: userFetch !== undefined,
+        tokens: undefined,
+        log: createLog(undefined, () => []),
+      },
+      [options.accessToken, (options as { appSecret?: unknown }).appSecret].filter((s): s is string => typeof s === 'string'),
+    )
     provider ??= fallbackProvider?.(http)
     this.tokens = new TokenSource(provider ?? noCredentials)
     this.log = createLog(options.logger, () => http.hidden())
@@ -122,7 +132,8 @@ export class SymblClient {
  */
 function checkOptionTypes(options: SymblOptions): void {
   const o = options as Record<string, unknown>
-  if (o.WebSocket !== undefined && typeof o.WebSocket !== 'function') invalid('WebSocket', 'a WebSocket constructor (a class, e.g. the `ws` package\'s WebSocket)', o.WebSocket)
+  if (o.WebSocket !== undefined && typeof o.WebSocket !== 'function')
+    invalid('WebSocket', "a WebSocket constructor (a class, e.g. the `ws` package's WebSocket)", o.WebSocket)
   for (const name of ['appId', 'appSecret', 'configFile']) {
     const value = o[name]
     // Only the type is shown: the value may be a secret.
@@ -139,12 +150,16 @@ function normalizeBase(name: string, value: unknown, protocols: string[]): strin
     url = new URL(value)
   } catch {
     // Quoted without any user info: what precedes an `@` may be a password.
-    throw new ValidationError(`${name} ${JSON.stringify(value.replace(/^([^/]*\/\/)[^/]*@/, '$1…@'))} is not a valid URL; use for example ${protocols[1]}//api.symbl.ai`)
+    throw new ValidationError(
+      `${name} ${JSON.stringify(value.replace(/^([^/]*\/\/)[^/]*@/, '$1…@'))} is not a valid URL; use for example ${protocols[1]}//api.symbl.ai`,
+    )
   }
   // fetch (undici) would quote the password in the message of every error of every request.
   if (url.username || url.password) {
     url.username = url.password = ''
-    throw new ValidationError(`${name} must not contain a user name or password (user:password@): Symbl authenticates with tokens, not URL credentials. Use ${url.toString().replace(/\/+$/, '')} instead`)
+    throw new ValidationError(
+      `${name} must not contain a user name or password (user:password@): Symbl authenticates with tokens, not URL credentials. Use ${url.toString().replace(/\/+$/, '')} instead`,
+    )
   }
   if (!protocols.includes(url.protocol)) {
     throw new ValidationError(`${name} must start with ${protocols.join(' or ')}, got ${url.protocol}`)

@@ -152,8 +152,15 @@ export class ConnectionError extends SymblError {
 export class AbortError extends SymblError {
   override name = 'AbortError'
   constructor(reason: unknown) {
-    const shown = typeof reason === 'string' ? JSON.stringify(reason.slice(0, 100)) : typeof reason === 'object' && reason !== null ? 'an object' : String(reason)
-    super('aborted', `The call was aborted through its AbortSignal (reason: ${shown}); the reason is in this error's \`cause\``, { cause: reason })
+    const shown =
+      typeof reason === 'string'
+        ? JSON.stringify(reason.slice(0, 100))
+        : typeof reason === 'object' && reason !== null
+          ? 'an object'
+          : String(reason)
+    super('aborted', `The call was aborted through its AbortSignal (reason: ${shown}); the reason is in this error's \`cause\``, {
+      cause: reason,
+    })
   }
 }
 

@@ -27,12 +27,38 @@ export { TelephonyApi } from './telephony/telephony-api.js'
 export type { StreamingConnection } from './streaming/connection.js'
 export { MalformedFrameError, QueueFullError, AudioNotDeliveredError, type UndeliveredAudio } from './streaming/errors.js'
 export type {
-  StreamingOptions, StreamingEvents, StreamingSubscription, StreamingConfig, StreamingSpeaker, StreamingTracker, SpeechRecognition,
-  AudioEncoding, ReconnectOptions, KeepAliveOptions, QueueFullPolicy, MessageFrame, MessageResponseFrame, InsightResponseFrame,
-  TopicResponseFrame, TrackerResponseFrame, EntityResponseFrame, StreamingMessage, StreamingInsight, StreamingStats,
-  ConnectionState as StreamingState, CloseInfo, ReconnectingInfo, ReconnectedInfo,
+  StreamingOptions,
+  StreamingEvents,
+  StreamingSubscription,
+  StreamingConfig,
+  StreamingSpeaker,
+  StreamingTracker,
+  SpeechRecognition,
+  AudioEncoding,
+  ReconnectOptions,
+  KeepAliveOptions,
+  QueueFullPolicy,
+  MessageFrame,
+  MessageResponseFrame,
+  InsightResponseFrame,
+  TopicResponseFrame,
+  TrackerResponseFrame,
+  EntityResponseFrame,
+  StreamingMessage,
+  StreamingInsight,
+  StreamingStats,
+  ConnectionState as StreamingState,
+  CloseInfo,
+  ReconnectingInfo,
+  ReconnectedInfo,
 } from './streaming/types.js'
-export type { SendAudioOptions, SendAudioStreamOptions, SendAudioFromMicOptions, SendAudioSummary, AudioByteSource } from './streaming/audio-input.js'
+export type {
+  SendAudioOptions,
+  SendAudioStreamOptions,
+  SendAudioFromMicOptions,
+  SendAudioSummary,
+  AudioByteSource,
+} from './streaming/audio-input.js'
 // Audio: resampling and LINEAR16 conversion, WAV and raw PCM readers (both runtimes). Microphone
 // capture is browser-only: captureMicrophone and processorSource come from the browser entry.
 export { Resampler, type ResamplerOptions } from './audio/resampler.js'
@@ -44,6 +70,14 @@ export { MicrophoneError, AudioFormatError, type MicrophoneErrorReason, type Aud
 export type { MicrophoneOptions, MicrophoneHandle } from './audio/microphone.js'
 export type { TelephonyConnection } from './telephony/telephony-connection.js'
 export type {
-  PstnOptions, SipOptions, SipAudioConfig, TelephonyAction, TelephonySpeakerEvent, TelephonyStartResponse, TelephonyStopResponse,
-  TelephonyEvents, TelephonySubscription, TranscriptResponseFrame,
+  PstnOptions,
+  SipOptions,
+  SipAudioConfig,
+  TelephonyAction,
+  TelephonySpeakerEvent,
+  TelephonyStartResponse,
+  TelephonyStopResponse,
+  TelephonyEvents,
+  TelephonySubscription,
+  TranscriptResponseFrame,
 } from './telephony/types.js'

@@ -15,12 +15,15 @@ export type Log = ((level: LogLevel, message: string, meta?: Record<string, unkn
 
 export function createLog(logger: Logger | undefined, secrets: () => Array<string | undefined>): Log {
   if (!logger) return Object.assign(() => {}, { enabled: false })
-  return Object.assign((level: LogLevel, message: string, meta?: Record<string, unknown>) => {
-    const fn = logger[level]
-    if (!fn) return
-    const hidden = secrets()
-    fn.call(logger, redact(message, hidden), meta && redactValue(meta, hidden))
-  }, { enabled: true })
+  return Object.assign(
+    (level: LogLevel, message: string, meta?: Record<string, unknown>) => {
+      const fn = logger[level]
+      if (!fn) return
+      const hidden = secrets()
+      fn.call(logger, redact(message, hidden), meta && redactValue(meta, hidden))
+    },
+    { enabled: true },
+  )
 }
 
 // Token-shaped text, hidden wherever server text or a log line goes, whether or not the SDK knows
@@ -48,7 +51,9 @@ const PIECE = 8
 export function redact(text: string, secrets: Array<string | undefined> = []): string {
   let out = hidePieces(text, secrets)
   out = out.replace(JWT, '[redacted-token]').replace(BEARER, '$1$2[redacted]').replace(SECRET_PARAM, '$1[redacted]')
-  out = out.replace(SECRET_FIELD, (all, key: string, sep: string, value: string) => (value.startsWith('[redacted') ? all : `${key}${sep}[redacted]`))
+  out = out.replace(SECRET_FIELD, (all, key: string, sep: string, value: string) =>
+    value.startsWith('[redacted') ? all : `${key}${sep}[redacted]`,
+  )
   return out.replace(RUN, (run) => (UUID.test(run) || !/\d/.test(run) || !/[A-Za-z]/.test(run) ? run : '[redacted]'))
 }
 
@@ -109,7 +114,8 @@ export function redactError(error: unknown, secrets: Array<string | undefined>, 
   copy.name = error.name
   for (const key of ['code', 'errno', 'syscall']) {
     const value = (error as unknown as Record<string, unknown>)[key]
-    if (value !== undefined && typeof value !== 'object') Object.assign(copy, { [key]: typeof value === 'string' ? redact(value, secrets) : value })
+    if (value !== undefined && typeof value !== 'object')
+      Object.assign(copy, { [key]: typeof value === 'string' ? redact(value, secrets) : value })
   }
   return copy
 }

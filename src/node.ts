@@ -36,7 +36,8 @@ export class Symbl extends SymblBase {
 
   constructor(options: NodeSymblOptions = {}) {
     // Not an object: left as it is, for the client to refuse with its own message.
-    const withBase = options && typeof options === 'object' && !Array.isArray(options) ? { ...options, baseUrl: findBaseUrl(options.baseUrl) } : options
+    const withBase =
+      options && typeof options === 'object' && !Array.isArray(options) ? { ...options, baseUrl: findBaseUrl(options.baseUrl) } : options
     super(withBase, nodePlatform, (http) => {
       const credentials = findAppCredentials(options)
       if (!credentials) {

@@ -77,10 +77,21 @@ function draw(container: HTMLElement, series: SpeakerSentiment[]): void {
   const y = (p: number) => M.top + ((1 - p) / 2) * (H - M.top - M.bottom)
 
   const names = series.map((s) => s.speaker).join(' and ')
-  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-labelledby': 'sentiment-title sentiment-desc', class: 'chart' })
+  const root = svg('svg', {
+    viewBox: `0 0 ${W} ${H}`,
+    width: W,
+    height: H,
+    role: 'img',
+    'aria-labelledby': 'sentiment-title sentiment-desc',
+    class: 'chart',
+  })
   root.append(
     svg('title', { id: 'sentiment-title' }, 'Sentiment over time per speaker'),
-    svg('desc', { id: 'sentiment-desc' }, `Message polarity from −1 (negative) to +1 (positive) against time, for ${names}. The table below lists every point.`),
+    svg(
+      'desc',
+      { id: 'sentiment-desc' },
+      `Message polarity from −1 (negative) to +1 (positive) against time, for ${names}. The table below lists every point.`,
+    ),
   )
 
   // Positive / negative bands and the grid.
@@ -90,7 +101,15 @@ function draw(container: HTMLElement, series: SpeakerSentiment[]): void {
   )
   for (const p of [-1, -0.5, 0, 0.5, 1]) {
     root.append(
-      svg('line', { x1: M.left, x2: W - M.right, y1: y(p), y2: y(p), stroke: p === 0 ? '#555' : '#c8c8c8', 'stroke-width': p === 0 ? 1.2 : 1, 'stroke-dasharray': p === 0 ? '' : '3 3' }),
+      svg('line', {
+        x1: M.left,
+        x2: W - M.right,
+        y1: y(p),
+        y2: y(p),
+        stroke: p === 0 ? '#555' : '#c8c8c8',
+        'stroke-width': p === 0 ? 1.2 : 1,
+        'stroke-dasharray': p === 0 ? '' : '3 3',
+      }),
       svg('text', { x: M.left - 8, y: y(p) + 4, 'text-anchor': 'end', class: 'tick' }, p > 0 ? `+${p}` : String(p)),
     )
   }
@@ -107,30 +126,61 @@ function draw(container: HTMLElement, series: SpeakerSentiment[]): void {
   root.append(
     svg('line', { x1: M.left, x2: W - M.right, y1: y(-1), y2: y(-1), stroke: '#555' }),
     svg('line', { x1: M.left, x2: M.left, y1: y(1), y2: y(-1), stroke: '#555' }),
-    svg('text', { x: (M.left + W - M.right) / 2, y: H - 8, 'text-anchor': 'middle', class: 'axis-label' }, 'Time into the conversation (min:s)'),
-    svg('text', { x: 16, y: (y(1) + y(-1)) / 2, 'text-anchor': 'middle', class: 'axis-label', transform: `rotate(-90 16 ${(y(1) + y(-1)) / 2})` }, 'Polarity'),
+    svg(
+      'text',
+      { x: (M.left + W - M.right) / 2, y: H - 8, 'text-anchor': 'middle', class: 'axis-label' },
+      'Time into the conversation (min:s)',
+    ),
+    svg(
+      'text',
+      { x: 16, y: (y(1) + y(-1)) / 2, 'text-anchor': 'middle', class: 'axis-label', transform: `rotate(-90 16 ${(y(1) + y(-1)) / 2})` },
+      'Polarity',
+    ),
   )
 
   series.forEach((s, i) => {
     const colour = speakerColour(i)
     const d = s.points.map((p, j) => `${j ? 'L' : 'M'}${x(p.time).toFixed(1)},${y(p.polarity).toFixed(1)}`).join(' ')
     const group = svg('g', { 'data-speaker': s.speaker })
-    group.append(svg('path', { d, fill: 'none', stroke: colour, 'stroke-width': 2.5, 'stroke-linejoin': 'round', 'stroke-dasharray': i % 2 ? '7 4' : '' }))
-    for (const p of s.points) group.append(marker(i, x(p.time), y(p.polarity), colour, `${s.speaker} at ${formatSeconds(p.time)}: ${p.polarity.toFixed(2)}`))
+    group.append(
+      svg('path', {
+        d,
+        fill: 'none',
+        stroke: colour,
+        'stroke-width': 2.5,
+        'stroke-linejoin': 'round',
+        'stroke-dasharray': i % 2 ? '7 4' : '',
+      }),
+    )
+    for (const p of s.points)
+      group.append(marker(i, x(p.time), y(p.polarity), colour, `${s.speaker} at ${formatSeconds(p.time)}: ${p.polarity.toFixed(2)}`))
     root.append(group)
   })
 
   const legend = h('ul', { class: 'legend', 'aria-label': 'Speakers' })
   series.forEach((s, i) => {
     const key = svg('svg', { viewBox: '0 0 36 14', width: 36, height: 14, 'aria-hidden': 'true' })
-    key.append(svg('line', { x1: 0, x2: 36, y1: 7, y2: 7, stroke: speakerColour(i), 'stroke-width': 2.5, 'stroke-dasharray': i % 2 ? '7 4' : '' }), marker(i, 18, 7, speakerColour(i), s.speaker))
+    key.append(
+      svg('line', { x1: 0, x2: 36, y1: 7, y2: 7, stroke: speakerColour(i), 'stroke-width': 2.5, 'stroke-dasharray': i % 2 ? '7 4' : '' }),
+      marker(i, 18, 7, speakerColour(i), s.speaker),
+    )
     const mean = s.points.reduce((n, p) => n + p.polarity, 0) / s.points.length
-    legend.append(h('li', {}, key, h('span', {}, `${s.speaker} `), h('span', { class: 'muted' }, `(${s.points.length} messages, mean ${mean >= 0 ? '+' : ''}${mean.toFixed(2)})`)))
+    legend.append(
+      h(
+        'li',
+        {},
+        key,
+        h('span', {}, `${s.speaker} `),
+        h('span', { class: 'muted' }, `(${s.points.length} messages, mean ${mean >= 0 ? '+' : ''}${mean.toFixed(2)})`),
+      ),
+    )
   })
 
   const table = h('table', { class: 'visually-hidden' }, h('caption', {}, 'Sentiment points'))
   table.append(h('tr', {}, h('th', { scope: 'col' }, 'Speaker'), h('th', { scope: 'col' }, 'Time'), h('th', { scope: 'col' }, 'Polarity')))
-  for (const s of series) for (const p of s.points) table.append(h('tr', {}, h('td', {}, s.speaker), h('td', {}, formatSeconds(p.time)), h('td', {}, p.polarity.toFixed(2))))
+  for (const s of series)
+    for (const p of s.points)
+      table.append(h('tr', {}, h('td', {}, s.speaker), h('td', {}, formatSeconds(p.time)), h('td', {}, p.polarity.toFixed(2))))
 
   container.replaceChildren(legend, root, table)
 }

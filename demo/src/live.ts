@@ -16,7 +16,13 @@ export interface LiveScreen {
   stop(): Promise<void>
 }
 
-export function setupLive(symbl: Symbl, config: DemoConfig, errors: HTMLElement, setState: (state: string, text: string) => void, onConversation: (c: Conversation) => void): LiveScreen {
+export function setupLive(
+  symbl: Symbl,
+  config: DemoConfig,
+  errors: HTMLElement,
+  setState: (state: string, text: string) => void,
+  onConversation: (c: Conversation) => void,
+): LiveScreen {
   const form = $<HTMLFormElement>('#live-controls')
   const device = $<HTMLSelectElement>('#device')
   const startButton = $<HTMLButtonElement>('#live-start')
@@ -50,7 +56,9 @@ export function setupLive(symbl: Symbl, config: DemoConfig, errors: HTMLElement,
   async function listDevices(): Promise<void> {
     if (!navigator.mediaDevices?.enumerateDevices) return
     const chosen = device.value
-    const inputs = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'audioinput' && d.deviceId && d.deviceId !== 'default')
+    const inputs = (await navigator.mediaDevices.enumerateDevices()).filter(
+      (d) => d.kind === 'audioinput' && d.deviceId && d.deviceId !== 'default',
+    )
     device.replaceChildren(
       h('option', { value: '' }, 'System default'),
       ...inputs.map((d, i) => h('option', { value: d.deviceId }, d.label || `Microphone ${i + 1} (name shown after permission)`)),
@@ -102,7 +110,10 @@ export function setupLive(symbl: Symbl, config: DemoConfig, errors: HTMLElement,
     if (m.type !== 'recognition_result') return
     const text = m.punctuated?.transcript ?? m.payload?.raw?.alternatives?.[0]?.transcript ?? ''
     const who = m.user?.name
-    caption.replaceChildren(...(who ? [h('span', { class: 'who' }, `${who}: `)] : []), h('span', { class: m.isFinal ? 'final' : 'interim' }, text))
+    caption.replaceChildren(
+      ...(who ? [h('span', { class: 'who' }, `${who}: `)] : []),
+      h('span', { class: m.isFinal ? 'final' : 'interim' }, text),
+    )
     caption.dataset.final = String(Boolean(m.isFinal))
   }
 
@@ -126,7 +137,10 @@ export function setupLive(symbl: Symbl, config: DemoConfig, errors: HTMLElement,
     c.on('insight_response', (f) => {
       for (const i of f.insights) {
         const text = i.payload?.content ?? i.text ?? ''
-        append(insights, h('li', { 'data-type': i.type }, h('span', { class: `tag tag-${i.type}` }, INSIGHT_LABEL[i.type] ?? i.type), ` ${text}`))
+        append(
+          insights,
+          h('li', { 'data-type': i.type }, h('span', { class: `tag tag-${i.type}` }, INSIGHT_LABEL[i.type] ?? i.type), ` ${text}`),
+        )
       }
     })
     c.on('topic_response', (f) => {
@@ -145,7 +159,9 @@ export function setupLive(symbl: Symbl, config: DemoConfig, errors: HTMLElement,
       }
       fillList(
         trackers,
-        [...trackerHits].map(([name, values]) => h('li', {}, h('span', { class: 'tag' }, name), ` ${[...values].map((v) => `“${v}”`).join(', ')}`)),
+        [...trackerHits].map(([name, values]) =>
+          h('li', {}, h('span', { class: 'tag' }, name), ` ${[...values].map((v) => `“${v}”`).join(', ')}`),
+        ),
         'None yet.',
       )
     })
@@ -243,7 +259,13 @@ export function setupLive(symbl: Symbl, config: DemoConfig, errors: HTMLElement,
       release()
       setState('closed', 'Stopped (connection lost)')
       result.replaceChildren()
-      showError(errors, 'Stopped', new Error('The connection to the API (or the local emulator) was lost, so this conversation could not be finalised. The microphone is released. Check that the API is reachable, then press Start again.'))
+      showError(
+        errors,
+        'Stopped',
+        new Error(
+          'The connection to the API (or the local emulator) was lost, so this conversation could not be finalised. The microphone is released. Check that the API is reachable, then press Start again.',
+        ),
+      )
       return
     }
     busy = true

@@ -27,7 +27,16 @@ function setupTabs(): void {
   tabs.forEach((tab, i) => {
     tab.addEventListener('click', () => selectTab(tab))
     tab.addEventListener('keydown', (e) => {
-      const next = e.key === 'ArrowRight' ? i + 1 : e.key === 'ArrowLeft' ? i - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? tabs.length - 1 : undefined
+      const next =
+        e.key === 'ArrowRight'
+          ? i + 1
+          : e.key === 'ArrowLeft'
+            ? i - 1
+            : e.key === 'Home'
+              ? 0
+              : e.key === 'End'
+                ? tabs.length - 1
+                : undefined
       if (next === undefined) return
       e.preventDefault()
       selectTab(tabs[(next + tabs.length) % tabs.length], true)

@@ -86,7 +86,10 @@ export function setupRecorded(symbl: Symbl, config: DemoConfig, errors: HTMLElem
     progress.removeAttribute('data-done')
     void run(() => {
       setStatus('submitting')
-      return symbl.text.process({ name: 'Demo text conversation', messages }, { parameters: PARAMETERS, pollInterval: POLL, onStatus: setStatus })
+      return symbl.text.process(
+        { name: 'Demo text conversation', messages },
+        { parameters: PARAMETERS, pollInterval: POLL, onStatus: setStatus },
+      )
     })
   })
 
@@ -100,7 +103,13 @@ export function setupRecorded(symbl: Symbl, config: DemoConfig, errors: HTMLElem
     }
     const isVideo = file.type.startsWith('video/') || /\.(mp4|m4v)$/i.test(file.name)
     if (!isVideo && file.type && !file.type.startsWith('audio/') && !/\.(wav|mp3|m4a|flac|ogg|opus|aac|amr|aiff?|wma)$/i.test(file.name)) {
-      showError(errors, 'This file cannot be processed', new Error(`“${file.name}” is not an audio or video file (its type is ${file.type}). Pick a recording such as a .wav, .mp3 or .mp4.`))
+      showError(
+        errors,
+        'This file cannot be processed',
+        new Error(
+          `“${file.name}” is not an audio or video file (its type is ${file.type}). Pick a recording such as a .wav, .mp3 or .mp4.`,
+        ),
+      )
       return
     }
     progress.value = 0
@@ -158,7 +167,8 @@ export function setupRecorded(symbl: Symbl, config: DemoConfig, errors: HTMLElem
 
     const section = <T>(id: string, r: PromiseSettledResult<T>, items: (v: T) => Node[], empty: string) => {
       const el = $(`#${id}`)
-      if (r.status === 'rejected') fillList(el, [h('li', { class: 'empty' }, `Could not load: ${(r.reason as Error)?.message ?? r.reason}`)], '')
+      if (r.status === 'rejected')
+        fillList(el, [h('li', { class: 'empty' }, `Could not load: ${(r.reason as Error)?.message ?? r.reason}`)], '')
       else fillList(el, items(r.value), empty)
     }
     const insight = (i: Insight) =>
@@ -173,27 +183,51 @@ export function setupRecorded(symbl: Symbl, config: DemoConfig, errors: HTMLElem
     section('questions', questions, (v) => v.questions.map(insight), 'No questions.')
     section('action-items', actionItems, (v) => v.actionItems.map(insight), 'No action items.')
     section('follow-ups', followUps, (v) => v.followUps.map(insight), 'No follow-ups.')
-    section('topics', topics, (v) => v.topics.map((t) => h('li', { title: t.score !== undefined ? `score ${t.score.toFixed(2)}` : undefined }, t.text)), 'No topics.')
+    section(
+      'topics',
+      topics,
+      (v) => v.topics.map((t) => h('li', { title: t.score !== undefined ? `score ${t.score.toFixed(2)}` : undefined }, t.text)),
+      'No topics.',
+    )
     section(
       'entities',
       entities,
       (v) =>
         v.entities.map((e) =>
           'matches' in e
-            ? h('li', {}, h('span', { class: 'tag' }, (e as GroupedEntity).subType ?? e.type), ` ${(e as GroupedEntity).matches.map((m) => m.detectedValue).join(', ')}`)
-            : h('li', {}, h('span', { class: 'tag' }, (e as Entity).customType ?? e.type), ` ${(e as Entity).text ?? (e as Entity).value ?? ''}`),
+            ? h(
+                'li',
+                {},
+                h('span', { class: 'tag' }, (e as GroupedEntity).subType ?? e.type),
+                ` ${(e as GroupedEntity).matches.map((m) => m.detectedValue).join(', ')}`,
+              )
+            : h(
+                'li',
+                {},
+                h('span', { class: 'tag' }, (e as Entity).customType ?? e.type),
+                ` ${(e as Entity).text ?? (e as Entity).value ?? ''}`,
+              ),
         ),
       'No entities.',
     )
     section(
       'trackers',
       trackers,
-      (v) => v.map((t) => h('li', {}, h('span', { class: 'tag' }, t.name), ` ${[...new Set(t.matches.map((m) => m.value))].map((x) => `“${x}”`).join(', ')} (${t.matches.reduce((n, m) => n + m.messageRefs.length, 0)} mentions)`)),
+      (v) =>
+        v.map((t) =>
+          h(
+            'li',
+            {},
+            h('span', { class: 'tag' }, t.name),
+            ` ${[...new Set(t.matches.map((m) => m.value))].map((x) => `“${x}”`).join(', ')} (${t.matches.reduce((n, m) => n + m.messageRefs.length, 0)} mentions)`,
+          ),
+        ),
       'No tracker hits.',
     )
 
     const analyticsBox = $('#analytics')
-    if (analytics.status === 'rejected') analyticsBox.replaceChildren(h('p', { class: 'empty' }, `Could not load: ${(analytics.reason as Error)?.message}`))
+    if (analytics.status === 'rejected')
+      analyticsBox.replaceChildren(h('p', { class: 'empty' }, `Could not load: ${(analytics.reason as Error)?.message}`))
     else {
       const rows = analytics.value.members.map((m) => {
         const pct = m.talkTime?.percentage ?? 0
@@ -201,17 +235,36 @@ export function setupRecorded(symbl: Symbl, config: DemoConfig, errors: HTMLElem
           'div',
           { class: 'bar-row' },
           h('span', { class: 'bar-label' }, m.name ?? m.userId ?? 'Speaker'),
-          h('span', { class: 'bar', role: 'img', 'aria-label': `${pct.toFixed(0)} percent of talk time` }, h('span', { class: 'bar-fill', style: `width:${Math.min(100, pct)}%;background:${colourOf(m.name)}` })),
-          h('span', { class: 'bar-value' }, `${pct.toFixed(0)}% · ${(m.talkTime?.seconds ?? 0).toFixed(1)} s${m.pace?.wpm ? ` · ${Math.round(m.pace.wpm)} wpm` : ''}`),
+          h(
+            'span',
+            { class: 'bar', role: 'img', 'aria-label': `${pct.toFixed(0)} percent of talk time` },
+            h('span', { class: 'bar-fill', style: `width:${Math.min(100, pct)}%;background:${colourOf(m.name)}` }),
+          ),
+          h(
+            'span',
+            { class: 'bar-value' },
+            `${pct.toFixed(0)}% · ${(m.talkTime?.seconds ?? 0).toFixed(1)} s${m.pace?.wpm ? ` · ${Math.round(m.pace.wpm)} wpm` : ''}`,
+          ),
         )
       })
-      const metrics = analytics.value.metrics.map((m) => h('li', {}, `${m.type.replace(/_/g, ' ')}: ${m.seconds.toFixed(1)} s (${m.percent.toFixed(0)}%)`))
-      analyticsBox.replaceChildren(...(rows.length ? rows : [h('p', { class: 'empty' }, 'No speakers.')]), h('ul', { class: 'metrics' }, ...metrics))
+      const metrics = analytics.value.metrics.map((m) =>
+        h('li', {}, `${m.type.replace(/_/g, ' ')}: ${m.seconds.toFixed(1)} s (${m.percent.toFixed(0)}%)`),
+      )
+      analyticsBox.replaceChildren(
+        ...(rows.length ? rows : [h('p', { class: 'empty' }, 'No speakers.')]),
+        h('ul', { class: 'metrics' }, ...metrics),
+      )
     }
 
     const summaryBox = $('#summary')
-    if (summary.status === 'rejected') summaryBox.replaceChildren(h('p', { class: 'empty' }, `No summary: ${(summary.reason as Error)?.message}`))
-    else summaryBox.replaceChildren(...(summary.value.summary.length ? summary.value.summary.map((s) => h('p', {}, s.text)) : [h('p', { class: 'empty' }, 'No summary.')]))
+    if (summary.status === 'rejected')
+      summaryBox.replaceChildren(h('p', { class: 'empty' }, `No summary: ${(summary.reason as Error)?.message}`))
+    else
+      summaryBox.replaceChildren(
+        ...(summary.value.summary.length
+          ? summary.value.summary.map((s) => h('p', {}, s.text))
+          : [h('p', { class: 'empty' }, 'No summary.')]),
+      )
 
     try {
       renderSentimentChart($('#chart'), speakerSentiment(list))

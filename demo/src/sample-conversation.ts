@@ -23,11 +23,15 @@ export function parseConversation(text: string): TextMessage[] {
     const match = /^([^:]{1,40}):\s*(.+)$/.exec(line)
     if (match && !/^https?$/i.test(match[1])) {
       speaker = match[1].trim()
-      messages.push({ payload: { content: match[2].trim() }, from: { name: speaker, userId: `${speaker.toLowerCase().replace(/[^a-z0-9]+/g, '.')}@example.com` } })
+      messages.push({
+        payload: { content: match[2].trim() },
+        from: { name: speaker, userId: `${speaker.toLowerCase().replace(/[^a-z0-9]+/g, '.')}@example.com` },
+      })
     } else {
       messages.push({ payload: { content: line }, from: { name: speaker } })
     }
   }
-  if (messages.length === 0) throw new Error('The conversation is empty. Paste some lines such as "Ana: Can you send the report?", or load the sample.')
+  if (messages.length === 0)
+    throw new Error('The conversation is empty. Paste some lines such as "Ana: Can you send the report?", or load the sample.')
   return messages
 }

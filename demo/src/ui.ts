@@ -10,7 +10,11 @@ export function $<T extends HTMLElement = HTMLElement>(selector: string, root: P
 type Child = Node | string | null | undefined | false
 
 /** `h('li', { class: 'x' }, 'text', child)`; attributes starting with "on" are not supported on purpose. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string | number | boolean | undefined> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number | boolean | undefined> = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag)
   for (const [name, value] of Object.entries(attrs)) {
     if (value === undefined || value === false) continue
@@ -53,12 +57,14 @@ export function explain(error: unknown): string {
     }
     if (error.code === 'microphone' && reason === 'no-device') return `No usable microphone: ${error.message}.`
     if (error.code === 'network') return 'The Symbl API (or the local emulator) could not be reached. Is `npm run demo` still running?'
-    if (error.code === 'auth' && error instanceof HttpError) return 'The API refused the token. Check SYMBL_APP_ID and SYMBL_APP_SECRET on the demo server.'
+    if (error.code === 'auth' && error instanceof HttpError)
+      return 'The API refused the token. Check SYMBL_APP_ID and SYMBL_APP_SECRET on the demo server.'
     if (error instanceof HttpError) {
       // Its message starts with the method and the full request URL (query string and all): not for people.
       const said = error.serverMessage ? ` It said: “${error.serverMessage.replace(/\.$/, '')}”.` : ''
       if (error.status >= 500) return `The API had a problem (HTTP ${error.status}) and could not finish.${said} Try again in a moment.`
-      if (error.code === 'rate_limit') return `The API is busy with too many jobs or connections for this account (HTTP 429). Wait a little and try again.`
+      if (error.code === 'rate_limit')
+        return `The API is busy with too many jobs or connections for this account (HTTP 429). Wait a little and try again.`
       if (error.code === 'not_found') return `The API does not know this conversation or job (HTTP 404).${said}`
       return `The API did not accept the request (HTTP ${error.status}).${said}`
     }

@@ -37,14 +37,20 @@ export function checkContentType(kind: MediaKind, given: unknown): string | unde
   if (given === undefined) return undefined
   const example = kind === 'audio' ? 'audio/wav' : 'video/mp4'
   if (typeof given !== 'string' || !/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/.test(given)) {
-    throw new ValidationError(`contentType must be a media type such as "${example}", got ${typeof given === 'string' ? JSON.stringify(given) : describe(given)}`)
+    throw new ValidationError(
+      `contentType must be a media type such as "${example}", got ${typeof given === 'string' ? JSON.stringify(given) : describe(given)}`,
+    )
   }
   const type = given.toLowerCase().split(';')[0].trim()
   if (kind === 'video' && type !== 'video/mp4') {
-    throw new ValidationError(`contentType ${JSON.stringify(given)} cannot be sent to the Video API, which takes only "video/mp4"${type.startsWith('audio/') ? ': send audio with symbl.audio' : ''}`)
+    throw new ValidationError(
+      `contentType ${JSON.stringify(given)} cannot be sent to the Video API, which takes only "video/mp4"${type.startsWith('audio/') ? ': send audio with symbl.audio' : ''}`,
+    )
   }
   if (kind === 'audio' && !type.startsWith('audio/')) {
-    throw new ValidationError(`contentType ${JSON.stringify(given)} is not an audio type: the Audio API takes e.g. "audio/wav" or "audio/mpeg"${type.startsWith('video/') ? '; send video with symbl.video' : ''}`)
+    throw new ValidationError(
+      `contentType ${JSON.stringify(given)} is not an audio type: the Audio API takes e.g. "audio/wav" or "audio/mpeg"${type.startsWith('video/') ? '; send video with symbl.video' : ''}`,
+    )
   }
   return given
 }
@@ -59,7 +65,8 @@ export function contentTypeFor(kind: MediaKind, given: unknown, name: string | u
   const ext = name?.match(/\.([a-z0-9]+)$/i)?.[1]?.toLowerCase()
   if (ext && table[ext]) return table[ext]
   const type = declared?.toLowerCase().split(';')[0].trim()
-  if (type === 'audio/x-wav' || type === 'audio/wave' || type === 'audio/vnd.wave') return kind === 'audio' ? 'audio/wav' : fail(kind, name, type)
+  if (type === 'audio/x-wav' || type === 'audio/wave' || type === 'audio/vnd.wave')
+    return kind === 'audio' ? 'audio/wav' : fail(kind, name, type)
   if (type && (kind === 'audio' ? type.startsWith('audio/') : type === 'video/mp4')) return type
   return fail(kind, name, type)
 }

@@ -32,12 +32,19 @@ export async function pollJob(
       report(status)
       if (status === 'completed') return
       if (status === 'failed') {
-        throw new JobError('job_failed', `Job ${ids.jobId} of conversation ${ids.conversationId} failed. Symbl gives no reason; check the media (format, length, reachable URL) and submit it again`, { ...ids, status })
+        throw new JobError(
+          'job_failed',
+          `Job ${ids.jobId} of conversation ${ids.conversationId} failed. Symbl gives no reason; check the media (format, length, reachable URL) and submit it again`,
+          { ...ids, status },
+        )
       }
     } catch (error) {
       if (signal?.aborted) throw abortReason(signal)
       if (!isTransient(error) || ++failures > MAX_STATUS_FAILURES) throw error
-      client.log('warn', `Job status call failed (${failures}/${MAX_STATUS_FAILURES}), polling on`, { jobId: ids.jobId, error: String(error) })
+      client.log('warn', `Job status call failed (${failures}/${MAX_STATUS_FAILURES}), polling on`, {
+        jobId: ids.jobId,
+        error: String(error),
+      })
     }
     const left = deadline - Date.now()
     if (left <= 0) {

@@ -49,8 +49,13 @@ export interface WaitOptions {
 const DEFAULT_TIMEOUT = 3_600_000
 /** One `GET /v1/job/{jobId}`. */
 export async function fetchJobStatus(client: SymblClient, jobId: string, signal?: AbortSignal): Promise<JobStatus> {
-  const body = await client.http.request<Partial<JobStatusResponse> | undefined>({ method: 'GET', path: `/v1/job/${pathId('jobId', jobId)}`, signal })
-  if (typeof body?.status !== 'string') throw new SymblError('http', `GET /v1/job/${jobId} answered without a status: ${client.http.excerpt(body, 100)}`)
+  const body = await client.http.request<Partial<JobStatusResponse> | undefined>({
+    method: 'GET',
+    path: `/v1/job/${pathId('jobId', jobId)}`,
+    signal,
+  })
+  if (typeof body?.status !== 'string')
+    throw new SymblError('http', `GET /v1/job/${jobId} answered without a status: ${client.http.excerpt(body, 100)}`)
   return body.status
 }
 
@@ -69,7 +74,8 @@ export function checkWaitOptions(options: WaitOptions) {
   const { initialMs = 1000, maxMs = 10_000, factor = 1.5 } = pollInterval ?? {}
   durationMs('pollInterval.initialMs', initialMs, true)
   durationMs('pollInterval.maxMs', maxMs, true)
-  if (!(typeof factor === 'number' && factor >= 1 && factor < Infinity)) invalid('pollInterval.factor', 'a finite number of 1 or more', factor)
+  if (!(typeof factor === 'number' && factor >= 1 && factor < Infinity))
+    invalid('pollInterval.factor', 'a finite number of 1 or more', factor)
   if (maxMs < initialMs) {
     throw new ValidationError(`pollInterval needs maxMs >= initialMs, got ${JSON.stringify({ initialMs, maxMs })}`)
   }

@@ -45,12 +45,19 @@ export class MediaApi {
     return this.#url('PUT', payload, conversationId, options)
   }
 
-  #url(method: 'POST' | 'PUT', payload: UrlPayload, conversationId: string | undefined, options: MediaUrlOptions = {}): Promise<Conversation> {
+  #url(
+    method: 'POST' | 'PUT',
+    payload: UrlPayload,
+    conversationId: string | undefined,
+    options: MediaUrlOptions = {},
+  ): Promise<Conversation> {
     const path = processPath(`${this.kind}/url`, method === 'PUT', conversationId)
     checkOptions(options)
     if (typeof payload === 'string') throw new ValidationError(`payload must be an object such as { url: ${JSON.stringify(payload)} }`)
-    if (payload === undefined) invalid('payload.url is required and', `a public http(s) URL of the ${this.kind}, passed as { url }`, payload)
-    if (!isObject(payload)) invalid('payload', `an object such as { url: "https://example.com/call.${this.kind === 'audio' ? 'wav' : 'mp4'}" }`, payload)
+    if (payload === undefined)
+      invalid('payload.url is required and', `a public http(s) URL of the ${this.kind}, passed as { url }`, payload)
+    if (!isObject(payload))
+      invalid('payload', `an object such as { url: "https://example.com/call.${this.kind === 'audio' ? 'wav' : 'mp4'}" }`, payload)
     const { url, ...rest } = payload
     // A scheme check alone let "http://" or "https://exa mple.com" through to the server.
     if (typeof url !== 'string' || !httpUrl(url)) invalid('payload.url is required and', `a public http(s) URL of the ${this.kind}`, url)

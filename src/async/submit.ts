@@ -37,8 +37,10 @@ export function checkOptions(options: unknown): void {
   if (o.wait !== undefined && typeof o.wait !== 'boolean') invalid('options.wait', 'true or false', o.wait)
   optionalObject('options.parameters', '{ detectPhrases: true }', o.parameters)
   checkWaitOptions(o)
-  if (o.onUploadProgress !== undefined && typeof o.onUploadProgress !== 'function') invalid('options.onUploadProgress', 'a function', o.onUploadProgress)
-  if (o.size !== undefined && !(Number.isSafeInteger(o.size) && o.size > 0)) invalid('options.size', 'the byte length of the stream, a positive integer', o.size)
+  if (o.onUploadProgress !== undefined && typeof o.onUploadProgress !== 'function')
+    invalid('options.onUploadProgress', 'a function', o.onUploadProgress)
+  if (o.size !== undefined && !(Number.isSafeInteger(o.size) && o.size > 0))
+    invalid('options.size', 'the byte length of the stream, a positive integer', o.size)
 }
 
 /** `/v1/process/{kind}`, plus `/{conversationId}` for an append (`append` true: the id is required). */
@@ -47,7 +49,14 @@ export function processPath(kind: string, append = false, conversationId?: unkno
 }
 
 /** Sends a JSON submission (URL and text endpoints). */
-export async function submitJson(client: SymblClient, method: HttpMethod, path: string, body: object, options: SubmitOptions<unknown> = {}, query?: Query): Promise<Conversation> {
+export async function submitJson(
+  client: SymblClient,
+  method: HttpMethod,
+  path: string,
+  body: object,
+  options: SubmitOptions<unknown> = {},
+  query?: Query,
+): Promise<Conversation> {
   // Not idempotent: a repeat could create a second job (the HTTP client retries only on 429).
   const reference = await client.http.request<JobReference>({ method, path, query, json: body, signal: options.signal, idempotent: false })
   return finish(client, reference, options)
@@ -64,7 +73,9 @@ export async function submitFile(
 ): Promise<Conversation> {
   checkOptions(options)
   // Loaded on first use: most apps send URLs or text, or only read conversations.
-  const [{ openSource, upload }, { contentTypeFor, checkContentType }] = await loadPart('file uploads', () => Promise.all([import('./upload.js'), import('./content-type.js')]))
+  const [{ openSource, upload }, { contentTypeFor, checkContentType }] = await loadPart('file uploads', () =>
+    Promise.all([import('./upload.js'), import('./content-type.js')]),
+  )
   // Before the source is opened: a bad type must not leave a file stream open behind the error.
   checkContentType(kind, options.contentType)
   const source = await openSource(client, file, options.size)
@@ -83,7 +94,10 @@ export async function submitFile(
 
 async function finish(client: SymblClient, reference: JobReference | undefined, options: SubmitOptions<unknown>): Promise<Conversation> {
   if (typeof reference?.conversationId !== 'string' || typeof reference.jobId !== 'string') {
-    throw new SymblError('http', `The submission was accepted but the answer lacks conversationId or jobId: ${client.http.excerpt(reference)}`)
+    throw new SymblError(
+      'http',
+      `The submission was accepted but the answer lacks conversationId or jobId: ${client.http.excerpt(reference)}`,
+    )
   }
   client.log('info', `Job ${reference.jobId} for conversation ${reference.conversationId} submitted`)
   const conversation = new Conversation(client, reference, { pollInterval: options.pollInterval, waitTimeout: options.waitTimeout })

@@ -48,7 +48,8 @@ function checkMessage(message: unknown, i: number): void {
   if (typeof m.payload?.content !== 'string' || m.payload.content.trim() === '') {
     throw new ValidationError(`${name}.payload.content must be non-empty text, got ${describe(m.payload?.content)}`)
   }
-  if (m.payload.contentType !== undefined && typeof m.payload.contentType !== 'string') invalid(`${name}.payload.contentType`, 'a string such as "text/plain"', m.payload.contentType)
+  if (m.payload.contentType !== undefined && typeof m.payload.contentType !== 'string')
+    invalid(`${name}.payload.contentType`, 'a string such as "text/plain"', m.payload.contentType)
   if (m.from !== undefined) {
     if (!isObject(m.from)) invalid(`${name}.from`, 'an object such as { userId: "ann@example.com", name: "Ann" }', m.from)
     for (const key of ['userId', 'name'] as const) {
@@ -56,11 +57,17 @@ function checkMessage(message: unknown, i: number): void {
     }
   }
   if (m.duration !== undefined) {
-    if (!isObject(m.duration)) invalid(`${name}.duration`, 'an object such as { startTime: "2020-07-21T16:02:19.01Z", endTime: "2020-07-21T16:02:25.99Z" }', m.duration)
+    if (!isObject(m.duration))
+      invalid(
+        `${name}.duration`,
+        'an object such as { startTime: "2020-07-21T16:02:19.01Z", endTime: "2020-07-21T16:02:25.99Z" }',
+        m.duration,
+      )
     for (const key of ['startTime', 'endTime'] as const) {
       const t = m.duration[key]
       // The contract shows ISO 8601 times; anything Date cannot read would not mean a time to Symbl either.
-      if (t !== undefined && (typeof t !== 'string' || Number.isNaN(Date.parse(t)))) invalid(`${name}.duration.${key}`, 'an ISO 8601 time such as "2020-07-21T16:02:19.01Z"', t)
+      if (t !== undefined && (typeof t !== 'string' || Number.isNaN(Date.parse(t))))
+        invalid(`${name}.duration.${key}`, 'an ISO 8601 time such as "2020-07-21T16:02:19.01Z"', t)
     }
   }
 }

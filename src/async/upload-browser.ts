@@ -28,7 +28,12 @@ export async function browserUpload(request: UploadRequest): Promise<Response> {
     xhr.upload.onprogress = (event) => request.onProgress(event.loaded)
     xhr.onload = () => {
       signal.removeEventListener('abort', onAbort)
-      resolve(new Response(xhr.status === 204 ? null : xhr.responseText, { status: xhr.status, headers: parseHeaders(xhr.getAllResponseHeaders()) }))
+      resolve(
+        new Response(xhr.status === 204 ? null : xhr.responseText, {
+          status: xhr.status,
+          headers: parseHeaders(xhr.getAllResponseHeaders()),
+        }),
+      )
     }
     xhr.onerror = () => reject(new TypeError('Network request failed'))
     xhr.onabort = () => reject(signal.reason)

@@ -43,7 +43,14 @@ export async function fetchUpload(request: UploadRequest, mode: 'stream' | 'blob
     delete headers['content-length']
     request.noProgress?.()
   }
-  const init = { method: request.method, headers, body: body as BodyInit, signal: request.signal, redirect: 'error', duplex: 'half' } as RequestInit
+  const init = {
+    method: request.method,
+    headers,
+    body: body as BodyInit,
+    signal: request.signal,
+    redirect: 'error',
+    duplex: 'half',
+  } as RequestInit
   let response: Response
   try {
     response = await request.fetch(request.url, init)

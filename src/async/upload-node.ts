@@ -16,14 +16,25 @@ export async function openNodeUpload(file: unknown): Promise<UploadSource | unde
     const readable = file as Readable & { path?: unknown }
     // An fs.ReadStream of a whole file knows its name and size, so Content-Length can be sent.
     const path = typeof readable.path === 'string' ? readable.path : undefined
-    const size = path && !('start' in readable && readable.start) && !('end' in readable && readable.end !== Infinity) ? await stat(path).then((s) => s.size, () => undefined) : undefined
+    const size =
+      path && !('start' in readable && readable.start) && !('end' in readable && readable.end !== Infinity)
+        ? await stat(path).then(
+            (s) => s.size,
+            () => undefined,
+          )
+        : undefined
     return { body: Readable.toWeb(readable) as ReadableStream<Uint8Array>, size, name: path && basename(path) }
   }
   return undefined
 }
 
 function isReadableLike(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && typeof (value as Readable).pipe === 'function' && typeof (value as Readable).read === 'function'
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Readable).pipe === 'function' &&
+    typeof (value as Readable).read === 'function'
+  )
 }
 
 /**

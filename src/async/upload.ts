@@ -47,7 +47,8 @@ export async function openSource(client: SymblClient, file: unknown, size?: numb
     source = await client.platform.openUpload?.(file)
     // A Node Readable that is not a whole-file fs stream cannot tell its size: the caller's `size` can.
     if (source && source.size === undefined) source.size = size
-    if (!source && typeof file === 'object' && Symbol.asyncIterator in file) source = { body: fromIterable(file as AsyncIterable<Uint8Array>), size }
+    if (!source && typeof file === 'object' && Symbol.asyncIterator in file)
+      source = { body: fromIterable(file as AsyncIterable<Uint8Array>), size }
   }
   if (!source) {
     throw new ValidationError(
@@ -56,7 +57,8 @@ export async function openSource(client: SymblClient, file: unknown, size?: numb
         : `file must be a File/Blob, ArrayBuffer, typed array or ReadableStream${client.platform.name === 'node' ? ', a file path or a Node Readable' : ''}; got ${describe(file)}`,
     )
   }
-  if (source.size === 0) throw new ValidationError(`The file${source.name ? ` ${JSON.stringify(source.name)}` : ''} is empty: there is nothing to process`)
+  if (source.size === 0)
+    throw new ValidationError(`The file${source.name ? ` ${JSON.stringify(source.name)}` : ''} is empty: there is nothing to process`)
   return source
 }
 
@@ -137,7 +139,8 @@ export async function upload<T>(client: SymblClient, options: UploadOptions): Pr
 
   for (let retries = 0; ; retries++) {
     try {
-      if (http.config.log.enabled) http.config.log('debug', `${method} ${safeUrl(url)} (upload${source.size === undefined ? '' : `, ${source.size} bytes`})`)
+      if (http.config.log.enabled)
+        http.config.log('debug', `${method} ${safeUrl(url)} (upload${source.size === undefined ? '' : `, ${source.size} bytes`})`)
       return (await readBody(await http.authorized(signal, attempt))) as T
     } catch (error) {
       const delay = source.reopen && retries < retry.limit ? resendDelay(error, retries, retry) : undefined
@@ -159,7 +162,12 @@ function stallGuard(timeout: number | false, signal: AbortSignal | undefined, wh
   const check = () => {
     const idle = Date.now() - last
     if (idle < (timeout as number)) timer = setTimeout(check, (timeout as number) - idle)
-    else controller.abort(new TimeoutError(`${what} stalled: nothing was sent or received for ${timeout} ms. Check the network, or raise the \`timeout\` option`))
+    else
+      controller.abort(
+        new TimeoutError(
+          `${what} stalled: nothing was sent or received for ${timeout} ms. Check the network, or raise the \`timeout\` option`,
+        ),
+      )
   }
   if (timeout !== false) timer = setTimeout(check, timeout)
   const rearm = () => {
@@ -172,4 +180,3 @@ function stallGuard(timeout: number | false, signal: AbortSignal | undefined, wh
     done: () => (clearTimeout(timer), signal?.removeEventListener('abort', onAbort)),
   }
 }
-

@@ -3,12 +3,7 @@
 
 import { SymblError, ValidationError } from '../errors.js'
 
-export type MicrophoneErrorReason =
-  | 'permission-denied'
-  | 'no-device'
-  | 'device-lost'
-  | 'worklet-unavailable'
-  | 'insecure-context'
+export type MicrophoneErrorReason = 'permission-denied' | 'no-device' | 'device-lost' | 'worklet-unavailable' | 'insecure-context'
 
 /** Microphone capture failed or ended; `reason` says why. `code` is always 'microphone'. */
 export class MicrophoneError extends SymblError {
@@ -20,13 +15,7 @@ export class MicrophoneError extends SymblError {
   }
 }
 
-export type AudioFormatErrorReason =
-  | 'not-wav'
-  | 'compressed'
-  | 'unsupported'
-  | 'empty'
-  | 'truncated'
-  | 'invalid'
+export type AudioFormatErrorReason = 'not-wav' | 'compressed' | 'unsupported' | 'empty' | 'truncated' | 'invalid'
 
 /** A WAV file or raw PCM stream that cannot be decoded; `reason` says why. `code` is 'validation'. */
 export class AudioFormatError extends ValidationError {

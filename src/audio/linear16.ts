@@ -22,7 +22,8 @@ export function validateTargetRate(rate: number): number {
 
 export function chunkSamplesFor(chunkMs: number, rate: number): number {
   // typeof first: '20' compares as a number and would have been taken.
-  if (!(typeof chunkMs === 'number' && chunkMs > 0 && chunkMs <= 10_000)) invalid('chunkMs', 'a number of milliseconds above 0, at most 10000', chunkMs)
+  if (!(typeof chunkMs === 'number' && chunkMs > 0 && chunkMs <= 10_000))
+    invalid('chunkMs', 'a number of milliseconds above 0, at most 10000', chunkMs)
   return Math.max(1, Math.min(MAX_CHUNK_SAMPLES, Math.round((chunkMs * rate) / 1000)))
 }
 
@@ -36,7 +37,8 @@ export class Linear16Encoder {
   constructor(inputRate: number, options: Linear16Options = {}) {
     optionalObject('Linear16Encoder options', '{ targetSampleRate: 16000, chunkMs: 20 }', options)
     // Checked here, not by the Resampler, so the message names the encoder's own argument.
-    if (!(Number.isInteger(inputRate) && inputRate >= 1000 && inputRate <= 384_000)) invalid('Linear16Encoder inputRate', 'a whole number of Hz from 1000 to 384000', inputRate)
+    if (!(Number.isInteger(inputRate) && inputRate >= 1000 && inputRate <= 384_000))
+      invalid('Linear16Encoder inputRate', 'a whole number of Hz from 1000 to 384000', inputRate)
     this.targetSampleRate = validateTargetRate(options.targetSampleRate ?? 16000)
     this.chunkSamples = chunkSamplesFor(options.chunkMs ?? 20, this.targetSampleRate)
     this.resampler = new Resampler({ inputRate, outputRate: this.targetSampleRate })

@@ -125,12 +125,17 @@ function checkOptions(options: MicrophoneOptions): { targetSampleRate: number; c
   const { deviceId, constraints, chunkMs = 20, workletUrl } = options
   if (deviceId === '') {
     // enumerateDevices() lists empty ids until the page has microphone permission.
-    throw new ValidationError('deviceId is empty: enumerateDevices() gives empty ids before microphone permission is granted. Leave deviceId out for the default microphone, or list the devices again once capture has started')
+    throw new ValidationError(
+      'deviceId is empty: enumerateDevices() gives empty ids before microphone permission is granted. Leave deviceId out for the default microphone, or list the devices again once capture has started',
+    )
   }
-  if (deviceId !== undefined && typeof deviceId !== 'string') invalid('deviceId', 'a string from navigator.mediaDevices.enumerateDevices()', deviceId)
+  if (deviceId !== undefined && typeof deviceId !== 'string')
+    invalid('deviceId', 'a string from navigator.mediaDevices.enumerateDevices()', deviceId)
   optionalObject('constraints', '{ echoCancellation: false }', constraints)
-  if (!(typeof chunkMs === 'number' && chunkMs >= 20 && chunkMs <= 100)) invalid('chunkMs', 'a number of milliseconds from 20 to 100', chunkMs)
-  if (workletUrl !== undefined && (typeof workletUrl !== 'string' || workletUrl.trim() === '')) invalid('workletUrl', 'the URL of a hosted copy of processorSource(), a non-empty string', workletUrl)
+  if (!(typeof chunkMs === 'number' && chunkMs >= 20 && chunkMs <= 100))
+    invalid('chunkMs', 'a number of milliseconds from 20 to 100', chunkMs)
+  if (workletUrl !== undefined && (typeof workletUrl !== 'string' || workletUrl.trim() === ''))
+    invalid('workletUrl', 'the URL of a hosted copy of processorSource(), a non-empty string', workletUrl)
   if (typeof options.onChunk !== 'function') invalid('onChunk', 'a function that receives each chunk', options.onChunk)
   for (const key of ['onLevel', 'onEnded'] as const) {
     if (options[key] !== undefined && typeof options[key] !== 'function') invalid(key, 'a function', options[key])
@@ -169,19 +174,28 @@ async function openStream(options: MicrophoneOptions): Promise<MediaStream> {
 
 function toMicrophoneError(err: unknown, deviceId?: string): MicrophoneError {
   // By name, not class: older Chromium rejects with an OverconstrainedError that is no Error at all.
-  const name = typeof err === 'object' && err !== null && typeof (err as { name?: unknown }).name === 'string' ? (err as { name: string }).name : ''
+  const name =
+    typeof err === 'object' && err !== null && typeof (err as { name?: unknown }).name === 'string' ? (err as { name: string }).name : ''
   switch (name) {
     case 'NotAllowedError':
     case 'PermissionDeniedError':
     case 'SecurityError':
-      return new MicrophoneError('permission-denied', 'Microphone permission was denied (by the user, a browser setting or a permissions policy)', err)
+      return new MicrophoneError(
+        'permission-denied',
+        'Microphone permission was denied (by the user, a browser setting or a permissions policy)',
+        err,
+      )
     case 'NotFoundError':
     case 'DevicesNotFoundError':
     case 'OverconstrainedError':
       return new MicrophoneError('no-device', deviceId ? `Microphone ${deviceId} was not found` : 'No microphone was found', err)
     case 'NotReadableError':
     case 'AbortError':
-      return new MicrophoneError('no-device', 'The microphone could not be opened (in use by another application, or a hardware error)', err)
+      return new MicrophoneError(
+        'no-device',
+        'The microphone could not be opened (in use by another application, or a hardware error)',
+        err,
+      )
     default:
       return new MicrophoneError('no-device', `The microphone could not be opened: ${String(err)}`, err)
   }

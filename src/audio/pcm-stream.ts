@@ -62,7 +62,8 @@ export interface PcmStreamOptions extends Linear16Options {
  * 16 kHz, each `chunkMs` long except the last). Memory stays bounded: one chunk in, one chunk out.
  */
 export async function* pcmToLinear16(source: ByteSource, options: PcmStreamOptions): AsyncGenerator<Uint8Array> {
-  if (!isObject(options)) invalid('pcmToLinear16 options', 'an object with the source format, e.g. { encoding: "s16le", sampleRate: 16000 }', options)
+  if (!isObject(options))
+    invalid('pcmToLinear16 options', 'an object with the source format, e.g. { encoding: "s16le", sampleRate: 16000 }', options)
   checkSampleRate('sampleRate', options.sampleRate)
   // `?? 1` would take an explicit null for "mono": a null here is a mistake, not a choice.
   const decoder = new PcmDecoder(options.encoding, options.channels === undefined ? 1 : options.channels)
@@ -75,7 +76,8 @@ export async function* pcmToLinear16(source: ByteSource, options: PcmStreamOptio
 
 /** A source rate as the readers accept it: 1000–384000 Hz (beyond, a value is a slip or a corrupt header). */
 export function checkSampleRate(name: string, rate: unknown): void {
-  if (!(Number.isInteger(rate) && (rate as number) >= 1000 && (rate as number) <= 384_000)) invalid(name, 'an integer number of Hz from 1000 to 384000 (the source\'s sample rate)', rate)
+  if (!(Number.isInteger(rate) && (rate as number) >= 1000 && (rate as number) <= 384_000))
+    invalid(name, "an integer number of Hz from 1000 to 384000 (the source's sample rate)", rate)
 }
 
 /** `source` as an iterable of chunks, or a ValidationError saying what `who` takes. */
@@ -84,7 +86,11 @@ export function iterate(source: unknown, who: string): ByteSource {
   // Safari's web ReadableStreams are not async iterable: read them through their reader.
   if (source && typeof (source as ReadableStream).getReader === 'function') return readerChunks(source as ReadableStream<Uint8Array>)
   const path = typeof source === 'string' ? ': a string is not read as a path; on Node pass fs.createReadStream(path)' : ''
-  return invalid(`${who}: source`, 'an iterable or async iterable of byte chunks (a Node Readable, an array of Buffers, an async generator)' + path, source)
+  return invalid(
+    `${who}: source`,
+    'an iterable or async iterable of byte chunks (a Node Readable, an array of Buffers, an async generator)' + path,
+    source,
+  )
 }
 
 /** One chunk as bytes: Uint8Array (Buffer), another typed array or an ArrayBuffer; text and others are refused. */

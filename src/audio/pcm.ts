@@ -47,7 +47,10 @@ export function floatToInt16LE(input: Float32Array, output?: Int16Array, offset 
   if (output !== undefined && !(output instanceof Int16Array)) invalid('floatToInt16LE: output', 'an Int16Array', output)
   if (!(Number.isSafeInteger(offset) && offset >= 0)) invalid('floatToInt16LE: offset', 'a whole number, 0 or more', offset)
   const room = output ? output.length : input.length
-  if (offset + input.length > room) throw new ValidationError(`floatToInt16LE: ${input.length} samples do not fit at offset ${offset} of an output of ${room}: pass a larger output or a smaller offset`)
+  if (offset + input.length > room)
+    throw new ValidationError(
+      `floatToInt16LE: ${input.length} samples do not fit at offset ${offset} of an output of ${room}: pass a larger output or a smaller offset`,
+    )
   return floatToInt16LECore(input, output, offset)
 }
 

@@ -107,10 +107,7 @@ export class ResamplerCore {
     const nyquist = Math.min(inRate, outRate) / 2
     const cutoff = (nyquist * (passband + stopband)) / 2 / inRate
     const transition = (nyquist * (stopband - passband)) / inRate
-    const beta =
-      attenuation > 50
-        ? 0.1102 * (attenuation - 8.7)
-        : 0.5842 * Math.pow(attenuation - 21, 0.4) + 0.07886 * (attenuation - 21)
+    const beta = attenuation > 50 ? 0.1102 * (attenuation - 8.7) : 0.5842 * Math.pow(attenuation - 21, 0.4) + 0.07886 * (attenuation - 21)
     const span = (attenuation - 7.95) / (2.285 * 2 * Math.PI * transition)
     const taps = Math.max(4, Math.ceil(span / 4) * 4)
     this.taps = taps
@@ -375,7 +372,8 @@ export class Resampler extends ResamplerCore {
   }
 
   override maxOutputLength(inputLength: number): number {
-    if (!(Number.isSafeInteger(inputLength) && inputLength >= 0)) invalid('maxOutputLength(inputLength): inputLength', 'a number of samples, 0 or more', inputLength)
+    if (!(Number.isSafeInteger(inputLength) && inputLength >= 0))
+      invalid('maxOutputLength(inputLength): inputLength', 'a number of samples, 0 or more', inputLength)
     return super.maxOutputLength(inputLength)
   }
 
@@ -403,20 +401,25 @@ function checkResamplerOptions(options: ResamplerOptions): void {
   if (!isObject(options)) invalid('Resampler options', 'an object such as { inputRate: 44100, outputRate: 16000 }', options)
   for (const key of ['inputRate', 'outputRate'] as const) {
     const rate = options[key]
-    if (!(Number.isInteger(rate) && rate >= 1000 && rate <= 384_000)) invalid(`Resampler ${key}`, 'a whole number of Hz from 1000 to 384000', rate)
+    if (!(Number.isInteger(rate) && rate >= 1000 && rate <= 384_000))
+      invalid(`Resampler ${key}`, 'a whole number of Hz from 1000 to 384000', rate)
   }
   const { attenuationDb = 90, passband = 0.875, stopband = 1.125, maxPhases = 1024 } = options
-  if (!(typeof attenuationDb === 'number' && attenuationDb >= 21 && attenuationDb <= 150)) invalid('Resampler attenuationDb', 'a number of dB from 21 to 150', attenuationDb)
-  if (!(typeof passband === 'number' && passband > 0 && passband <= 1)) invalid('Resampler passband', 'a fraction of the lower Nyquist frequency above 0, at most 1', passband)
+  if (!(typeof attenuationDb === 'number' && attenuationDb >= 21 && attenuationDb <= 150))
+    invalid('Resampler attenuationDb', 'a number of dB from 21 to 150', attenuationDb)
+  if (!(typeof passband === 'number' && passband > 0 && passband <= 1))
+    invalid('Resampler passband', 'a fraction of the lower Nyquist frequency above 0, at most 1', passband)
   if (!(typeof stopband === 'number' && stopband >= passband + 0.05 && stopband <= 2)) {
     invalid('Resampler stopband', `a fraction of the lower Nyquist frequency from passband + 0.05 (${passband + 0.05}) to 2`, stopband)
   }
-  if (!(Number.isInteger(maxPhases) && maxPhases >= 1 && maxPhases <= 4096)) invalid('Resampler maxPhases', 'a whole number from 1 to 4096', maxPhases)
+  if (!(Number.isInteger(maxPhases) && maxPhases >= 1 && maxPhases <= 4096))
+    invalid('Resampler maxPhases', 'a whole number from 1 to 4096', maxPhases)
 }
 
 function checkBuffers(method: string, input: unknown, output: unknown, outputRequired = false): void {
   if (!(input instanceof Float32Array)) invalid(`Resampler.${method}: input`, 'a Float32Array of mono samples', input)
-  if ((outputRequired || output !== undefined) && !(output instanceof Float32Array)) invalid(`Resampler.${method}: output`, 'a Float32Array', output)
+  if ((outputRequired || output !== undefined) && !(output instanceof Float32Array))
+    invalid(`Resampler.${method}: output`, 'a Float32Array', output)
 }
 
 /** The core's RangeError (an output buffer too small) as a ValidationError. */

@@ -193,7 +193,10 @@ export class WavDecoder {
       const name = COMPRESSED[tag]
       const code = `0x${tag.toString(16).padStart(4, '0')}`
       throw name
-        ? new AudioFormatError('compressed', `Compressed WAV (${name}, format ${code}) is not supported: convert it to PCM first, e.g. \`sox in.wav -e signed-integer -b 16 out.wav\``)
+        ? new AudioFormatError(
+            'compressed',
+            `Compressed WAV (${name}, format ${code}) is not supported: convert it to PCM first, e.g. \`sox in.wav -e signed-integer -b 16 out.wav\``,
+          )
         : new AudioFormatError('unsupported', `Unsupported WAV format ${code}: only PCM (1) and IEEE float (3) can be read`)
     }
     if (channels === 0 || sampleRate === 0 || blockAlign === 0 || blockAlign % channels !== 0) {

@@ -27,10 +27,7 @@ export interface ProcessorOptions {
 }
 
 /** Processor -> page messages. */
-export type ProcessorMessage =
-  | { type: 'chunk'; pcm: ArrayBuffer; rms: number }
-  | { type: 'stopped' }
-  | { type: 'error'; message: string }
+export type ProcessorMessage = { type: 'chunk'; pcm: ArrayBuffer; rms: number } | { type: 'stopped' } | { type: 'error'; message: string }
 
 /** Page -> processor messages. `stop` flushes the resampler and the last partial chunk. */
 export type ControlMessage = { type: 'mute'; muted: boolean } | { type: 'stop' }

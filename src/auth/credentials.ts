@@ -40,16 +40,21 @@ export function findBaseUrl(baseUrl: string | undefined, env: Record<string, str
     url = new URL(value)
   } catch {
     // Quoted without any user info: what precedes an `@` may be a password.
-    throw new ConfigError(`The SYMBL_BASE_URL environment variable (${JSON.stringify(redact(value.replace(/^([^/]*\/\/)[^/]*@/, '$1…@')))}) is not a valid URL: ${fix}`)
+    throw new ConfigError(
+      `The SYMBL_BASE_URL environment variable (${JSON.stringify(redact(value.replace(/^([^/]*\/\/)[^/]*@/, '$1…@')))}) is not a valid URL: ${fix}`,
+    )
   }
   // As for the baseUrl option: fetch would quote a URL's password in every error message.
   if (url.username || url.password) {
-    throw new ConfigError(`The SYMBL_BASE_URL environment variable must not contain a user name or password (user:password@): Symbl authenticates with tokens; ${fix}`)
+    throw new ConfigError(
+      `The SYMBL_BASE_URL environment variable must not contain a user name or password (user:password@): Symbl authenticates with tokens; ${fix}`,
+    )
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError(`The SYMBL_BASE_URL environment variable must start with http: or https:, got ${url.protocol}: ${fix}`)
   }
-  if (url.search || url.hash) throw new ConfigError(`The SYMBL_BASE_URL environment variable must not have a query string or fragment: ${fix}`)
+  if (url.search || url.hash)
+    throw new ConfigError(`The SYMBL_BASE_URL environment variable must not have a query string or fragment: ${fix}`)
   return value
 }
 
@@ -66,7 +71,9 @@ export function findAppCredentials(
   if (fromOptions) return { ...fromOptions, source: 'options' }
   const fromEnv = pair(env.SYMBL_APP_ID, env.SYMBL_APP_SECRET, 'SYMBL_APP_ID and SYMBL_APP_SECRET')
   if (fromEnv) return { ...fromEnv, source: 'environment' }
-  const files = options.configFile ? [options.configFile] : [...currentDir().map((dir) => join(dir, 'symbl.conf')), join(homedir(), 'symbl.conf')]
+  const files = options.configFile
+    ? [options.configFile]
+    : [...currentDir().map((dir) => join(dir, 'symbl.conf')), join(homedir(), 'symbl.conf')]
   for (const file of files) {
     const creds = readConf(file, Boolean(options.configFile))
     if (creds) return { ...creds, source: 'symbl.conf' }

@@ -50,15 +50,26 @@ export function createTokenHandler(options: TokenHandlerOptions = {}): TokenHand
     throw new ValidationError('createTokenHandler takes an options object, e.g. createTokenHandler({ authorize: (request) => … })')
   }
   if (options.authorize !== undefined && typeof options.authorize !== 'function') {
-    throw new ValidationError('createTokenHandler: authorize must be a function returning true (allow) or false (refuse), e.g. (request) => isLoggedIn(request)')
+    throw new ValidationError(
+      'createTokenHandler: authorize must be a function returning true (allow) or false (refuse), e.g. (request) => isLoggedIn(request)',
+    )
   }
   const credentials = findAppCredentials(options)
   if (!credentials) throw new ConfigError(NO_APP_CREDENTIALS)
-  const client = new SymblClient({ ...options, baseUrl: findBaseUrl(options.baseUrl) }, nodePlatform, (http) => appTokenProvider(http, credentials))
+  const client = new SymblClient({ ...options, baseUrl: findBaseUrl(options.baseUrl) }, nodePlatform, (http) =>
+    appTokenProvider(http, credentials),
+  )
   const handler: TokenHandler = async (request) => {
     // The usual slip: `app.get('/symbl-token', handler)` hands it Express's (req, res, next).
-    if (!request || typeof request !== 'object' || typeof request.method !== 'string' || typeof (request.headers as Partial<Headers> | undefined)?.get !== 'function') {
-      throw new ValidationError('The token handler takes a fetch Request and returns a Response; on node:http or Express wrap it: toNodeListener(handler)')
+    if (
+      !request ||
+      typeof request !== 'object' ||
+      typeof request.method !== 'string' ||
+      typeof (request.headers as Partial<Headers> | undefined)?.get !== 'function'
+    ) {
+      throw new ValidationError(
+        'The token handler takes a fetch Request and returns a Response; on node:http or Express wrap it: toNodeListener(handler)',
+      )
     }
     if (!METHODS.includes(request.method)) return json(405, { message: 'Use GET or POST' }, { allow: METHODS.join(', ') })
     if (options.authorize) {
@@ -81,7 +92,10 @@ export function createTokenHandler(options: TokenHandlerOptions = {}): TokenHand
       const message = error instanceof SymblError ? error.message : 'Could not get a token'
       client.log('error', `token endpoint: ${message}`)
       // The browser learns that it failed, not why: the reason may describe the server's setup.
-      return json(502, { message: 'Could not get a Symbl token; see the server log', code: error instanceof SymblError ? error.code : 'unknown' })
+      return json(502, {
+        message: 'Could not get a Symbl token; see the server log',
+        code: error instanceof SymblError ? error.code : 'unknown',
+      })
     }
   }
   logs.set(handler, client.log)
@@ -110,10 +124,14 @@ export function toNodeListener<Req extends IncomingMessage = IncomingMessage, Re
   handler: TokenHandler,
   options: NodeListenerOptions<Req, Res> = {},
 ): (req: Req, res: Res) => void {
-  if (typeof handler !== 'function') throw new ValidationError('toNodeListener takes the handler createTokenHandler made: toNodeListener(createTokenHandler())')
-  if (!options || typeof options !== 'object') throw new ValidationError('toNodeListener: options must be an object, e.g. { authorize: (req) => Boolean(req.session?.user) }')
+  if (typeof handler !== 'function')
+    throw new ValidationError('toNodeListener takes the handler createTokenHandler made: toNodeListener(createTokenHandler())')
+  if (!options || typeof options !== 'object')
+    throw new ValidationError('toNodeListener: options must be an object, e.g. { authorize: (req) => Boolean(req.session?.user) }')
   if (options.authorize !== undefined && typeof options.authorize !== 'function') {
-    throw new ValidationError('toNodeListener: authorize must be a function of the Node request returning true (allow) or false (refuse), e.g. (req) => Boolean(req.session?.user)')
+    throw new ValidationError(
+      'toNodeListener: authorize must be a function of the Node request returning true (allow) or false (refuse), e.g. (req) => Boolean(req.session?.user)',
+    )
   }
   return (req, res) => {
     // The last guard: a listener that throws or rejects takes the whole process down.
@@ -121,7 +139,12 @@ export function toNodeListener<Req extends IncomingMessage = IncomingMessage, Re
   }
 }
 
-async function answer<Req extends IncomingMessage, Res extends ServerResponse>(handler: TokenHandler, options: NodeListenerOptions<Req, Res>, req: Req, res: Res): Promise<void> {
+async function answer<Req extends IncomingMessage, Res extends ServerResponse>(
+  handler: TokenHandler,
+  options: NodeListenerOptions<Req, Res>,
+  req: Req,
+  res: Res,
+): Promise<void> {
   const log = logs.get(handler) ?? createLog(undefined, () => [])
   // The body is never read: drain it so the connection can serve the next request, and ignore its
   // errors (a client that leaves mid-body makes the stream emit one, which unheard would throw).
@@ -222,7 +245,10 @@ async function check(log: Log, name: string, authorize: () => unknown): Promise<
   }
   if (allowed === true) return undefined
   if (allowed === false) return json(403, NOT_ALLOWED)
-  log('error', `token endpoint: ${name} must return true or false (or a promise of one), got ${allowed === null ? 'null' : typeof allowed}; the request was refused`)
+  log(
+    'error',
+    `token endpoint: ${name} must return true or false (or a promise of one), got ${allowed === null ? 'null' : typeof allowed}; the request was refused`,
+  )
   return json(500, FAILED)
 }
 

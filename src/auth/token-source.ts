@@ -67,7 +67,8 @@ export class TokenSource {
     const renewal = abortable(this.#pending, signal)
     // An early renewal that fails must not fail requests while the current token is still valid:
     // use it and let the next request try the renewal again.
-    if (current?.expiresAt !== undefined && this.#now() < current.expiresAt) return renewal.catch((error: unknown) => (signal?.aborted ? Promise.reject(error) : current))
+    if (current?.expiresAt !== undefined && this.#now() < current.expiresAt)
+      return renewal.catch((error: unknown) => (signal?.aborted ? Promise.reject(error) : current))
     return renewal
   }
 
@@ -104,9 +105,13 @@ export class TokenSource {
     } catch (error) {
       if (error instanceof SymblError) throw error
       const text = error instanceof Error ? error.message : String(error)
-      throw new SymblError('auth', `The tokenProvider failed: ${redact(text, this.#seen)}. It must resolve to a token string or { accessToken, expiresIn }`, {
-        cause: redactError(error, this.#seen),
-      })
+      throw new SymblError(
+        'auth',
+        `The tokenProvider failed: ${redact(text, this.#seen)}. It must resolve to a token string or { accessToken, expiresIn }`,
+        {
+          cause: redactError(error, this.#seen),
+        },
+      )
     }
     const info = this.#toInfo(result)
     this.#current = info

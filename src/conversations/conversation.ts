@@ -123,7 +123,13 @@ export class Conversation {
           new Promise((_, reject) => {
             timer = setTimeout(() => {
               const status = this.#status ?? 'unknown'
-              reject(new JobError('job_timeout', `Job ${this.jobId} of conversation ${this.conversationId} did not finish within ${ms} ms (last status: ${status}). It may still finish: call conversation.wait() again, or raise \`waitTimeout\``, { jobId: this.jobId!, conversationId: this.conversationId, status }))
+              reject(
+                new JobError(
+                  'job_timeout',
+                  `Job ${this.jobId} of conversation ${this.conversationId} did not finish within ${ms} ms (last status: ${status}). It may still finish: call conversation.wait() again, or raise \`waitTimeout\``,
+                  { jobId: this.jobId!, conversationId: this.conversationId, status },
+                ),
+              )
             }, ms)
           }),
         ])
@@ -165,7 +171,9 @@ export class Conversation {
     const ids = { jobId: this.jobId!, conversationId: this.conversationId }
     const settings = { ...this.#defaults, ...options, signal: controller.signal, onStatus: undefined }
     // The poller is loaded on first use (job-poller.ts).
-    const promise = loadPart('job polling', () => import('../async/job-poller.js')).then(({ pollJob }) => pollJob(this.#client, ids, settings, (s) => this.#report(s)))
+    const promise = loadPart('job polling', () => import('../async/job-poller.js')).then(({ pollJob }) =>
+      pollJob(this.#client, ids, settings, (s) => this.#report(s)),
+    )
     const loop: Loop = { controller, users: 0, promise }
     this.#loop = loop
     loop.promise.then(
@@ -229,7 +237,8 @@ export class Conversation {
 
 /** A callback argument: a function, else a ValidationError now rather than a TypeError (logged, never seen) when the job ends. */
 function callback(method: string, fn: unknown): void {
-  if (typeof fn !== 'function') invalid(`${method}: the callback`, 'a function, e.g. (conversation) => console.log(conversation.conversationId)', fn)
+  if (typeof fn !== 'function')
+    invalid(`${method}: the callback`, 'a function, e.g. (conversation) => console.log(conversation.conversationId)', fn)
 }
 
 /** Conversation API calls for this conversation: `getMessages()`, `getTopics()`, `putMembers()`, `delete()` and the rest. */

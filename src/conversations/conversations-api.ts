@@ -40,7 +40,14 @@ export class ConversationsApi {
   constructor(readonly client: SymblClient) {}
 
   /** The one request path of this area: validates and encodes the id, checks the params object. */
-  async #call<T>(method: HttpMethod, conversationId: string, suffix = '', query?: object, json?: unknown, idempotent?: boolean): Promise<T> {
+  async #call<T>(
+    method: HttpMethod,
+    conversationId: string,
+    suffix = '',
+    query?: object,
+    json?: unknown,
+    idempotent?: boolean,
+  ): Promise<T> {
     const path = `/v1/conversations/${pathId('conversationId', conversationId)}${suffix}`
     optionalObject('params', '{ sentiment: true }', query)
     // The documented query flags are booleans: `{ sentiment: 'yes' }` would reach the server as is.
@@ -57,9 +64,12 @@ export class ConversationsApi {
    */
   async list(params: ListConversationsParams = {}): Promise<ConversationListResponse> {
     optionalObject('params', '{ limit: 20, order: "desc" }', params)
-    if (params.limit !== undefined && !(Number.isInteger(params.limit) && params.limit > 0)) invalid('list: params.limit', 'a positive integer', params.limit)
-    if (params.offset !== undefined && !(Number.isInteger(params.offset) && params.offset >= 0)) invalid('list: params.offset', 'an integer of 0 or more', params.offset)
-    if (params.order !== undefined && params.order !== 'asc' && params.order !== 'desc') invalid('list: params.order', "'asc' or 'desc'", params.order)
+    if (params.limit !== undefined && !(Number.isInteger(params.limit) && params.limit > 0))
+      invalid('list: params.limit', 'a positive integer', params.limit)
+    if (params.offset !== undefined && !(Number.isInteger(params.offset) && params.offset >= 0))
+      invalid('list: params.offset', 'an integer of 0 or more', params.offset)
+    if (params.order !== undefined && params.order !== 'asc' && params.order !== 'desc')
+      invalid('list: params.order', "'asc' or 'desc'", params.order)
     return this.client.http.request({ method: 'GET', path: '/v1/conversations', query: params as Query })
   }
 
@@ -69,7 +79,8 @@ export class ConversationsApi {
 
   /** Replaces the conversation's metadata (contract 4.1: `PUT /v1/conversations/{id}`). */
   async putMetadata(conversationId: string, metadata: Record<string, unknown>): Promise<MetadataResponse> {
-    if (!metadata || typeof metadata !== 'object' || Array.isArray(metadata)) invalid('putMetadata: metadata', 'an object, e.g. { label: "Business" }', metadata)
+    if (!metadata || typeof metadata !== 'object' || Array.isArray(metadata))
+      invalid('putMetadata: metadata', 'an object, e.g. { label: "Business" }', metadata)
     return this.#call('PUT', conversationId, '', undefined, { metadata })
   }
 
@@ -126,7 +137,8 @@ export class ConversationsApi {
     if (type !== 'text/markdown' && type !== 'text/srt') {
       throw new ValidationError(`getFormattedTranscript needs contentType 'text/markdown' or 'text/srt', got ${describe(type)}`)
     }
-    if (type === 'text/srt' && params.phrases) throw new ValidationError('getFormattedTranscript: `phrases` highlighting works with text/markdown only')
+    if (type === 'text/srt' && params.phrases)
+      throw new ValidationError('getFormattedTranscript: `phrases` highlighting works with text/markdown only')
     return this.#call('POST', conversationId, '/transcript', undefined, params, true)
   }
 
@@ -134,17 +146,24 @@ export class ConversationsApi {
   async putMembers(conversationId: string, memberId: string, params: MemberUpdate): Promise<MessageResponse> {
     const id = pathId('memberId', memberId)
     if (typeof params?.name !== 'string' || !params.name) invalid('putMembers: params.name', 'a non-empty string', params?.name)
-    if (params.id !== undefined && params.id !== memberId) throw new ValidationError(`putMembers: params.id ${JSON.stringify(params.id)} differs from memberId ${JSON.stringify(memberId)}`)
+    if (params.id !== undefined && params.id !== memberId)
+      throw new ValidationError(`putMembers: params.id ${JSON.stringify(params.id)} differs from memberId ${JSON.stringify(memberId)}`)
     return this.#call('PUT', conversationId, `/members/${id}`, undefined, { ...params, id: memberId })
   }
 
   /** Attributes speech to speakers after the fact (contract 4.5). */
   async putSpeakersEvents(conversationId: string, params: SpeakerEventsParams): Promise<MessageResponse> {
     const events = params?.speakerEvents
-    if (!Array.isArray(events) || events.length === 0) throw new ValidationError('putSpeakersEvents needs params.speakerEvents, a non-empty array')
+    if (!Array.isArray(events) || events.length === 0)
+      throw new ValidationError('putSpeakersEvents needs params.speakerEvents, a non-empty array')
     for (const [i, e] of events.entries()) {
       const nanos = e?.offset?.nanos
-      if ((e?.type !== 'started_speaking' && e?.type !== 'stopped_speaking') || !e.user || !(e.offset?.seconds >= 0) || !(nanos >= 0 && nanos <= 999_999_999)) {
+      if (
+        (e?.type !== 'started_speaking' && e?.type !== 'stopped_speaking') ||
+        !e.user ||
+        !(e.offset?.seconds >= 0) ||
+        !(nanos >= 0 && nanos <= 999_999_999)
+      ) {
         throw new ValidationError(
           `speakerEvents[${i}] must be { type: 'started_speaking' | 'stopped_speaking', user, offset: { seconds >= 0, nanos 0–999999999 } }`,
         )
@@ -159,7 +178,12 @@ export class ConversationsApi {
       return await this.#call<MessageResponse>('DELETE', conversationId)
     } catch (error) {
       // The status for an unknown id is not documented (contract 4.15); its text is. Report it as not found.
-      if (error instanceof HttpError && !(error instanceof NotFoundError) && error.status === 400 && /invalid or does not exist/.test(error.serverMessage ?? '')) {
+      if (
+        error instanceof HttpError &&
+        !(error instanceof NotFoundError) &&
+        error.status === 400 &&
+        /invalid or does not exist/.test(error.serverMessage ?? '')
+      ) {
         throw new NotFoundError({ status: error.status, method: error.method, url: error.url, body: error.body })
       }
       throw error
@@ -169,5 +193,10 @@ export class ConversationsApi {
 
 /** The Conversation API calls for one conversation: the conversationId is already known. */
 export type BoundConversationCalls = {
-  [K in Exclude<keyof ConversationsApi, 'client' | 'list'>]: ConversationsApi[K] extends (conversationId: string, ...args: infer A) => infer R ? (...args: A) => R : never
+  [K in Exclude<keyof ConversationsApi, 'client' | 'list'>]: ConversationsApi[K] extends (
+    conversationId: string,
+    ...args: infer A
+  ) => infer R
+    ? (...args: A) => R
+    : never
 }

@@ -46,27 +46,46 @@ async function main(): Promise<void> {
     return
   }
   const port = Number(values.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535 (got "${values.port}")`)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be an integer from 0 to 65535 (got "${values.port}")`)
   const jobDelayMs = values['job-delay'] !== undefined ? Number(values['job-delay']) : undefined
-  if (jobDelayMs !== undefined && !(jobDelayMs >= 0)) throw new UsageError(`--job-delay must be a number of milliseconds >= 0 (got "${values['job-delay']}")`)
+  if (jobDelayMs !== undefined && !(jobDelayMs >= 0))
+    throw new UsageError(`--job-delay must be a number of milliseconds >= 0 (got "${values['job-delay']}")`)
   const maxJobs = values['max-jobs'] !== undefined ? Number(values['max-jobs']) : undefined
-  if (maxJobs !== undefined && !(Number.isInteger(maxJobs) && maxJobs >= 1)) throw new UsageError(`--max-jobs must be a positive integer (got "${values['max-jobs']}")`)
+  if (maxJobs !== undefined && !(Number.isInteger(maxJobs) && maxJobs >= 1))
+    throw new UsageError(`--max-jobs must be a positive integer (got "${values['max-jobs']}")`)
   // One without the other used to be ignored silently: the emulator then accepted any pair.
   // (The values are never echoed: the secret must not reach a terminal log.)
   const appId = values['app-id']
   const appSecret = values['app-secret']
   if ((appId === undefined) !== (appSecret === undefined) || appId === '' || appSecret === '') {
-    throw new UsageError(appId ? '--app-id needs --app-secret too (give both to accept only that pair, or neither to accept any pair)' : '--app-secret needs --app-id too (give both to accept only that pair, or neither to accept any pair)')
+    throw new UsageError(
+      appId
+        ? '--app-id needs --app-secret too (give both to accept only that pair, or neither to accept any pair)'
+        : '--app-secret needs --app-id too (give both to accept only that pair, or neither to accept any pair)',
+    )
   }
   const credentials = appId && appSecret ? { appId, appSecret } : undefined
-  const accountTrackers = values['account-trackers'] ? (JSON.parse(readFileSync(values['account-trackers'], 'utf8')) as Array<{ name: string; vocabulary: string[] }>) : undefined
+  const accountTrackers = values['account-trackers']
+    ? (JSON.parse(readFileSync(values['account-trackers'], 'utf8')) as Array<{ name: string; vocabulary: string[] }>)
+    : undefined
   let emulator: Awaited<ReturnType<typeof startEmulator>>
   try {
-    emulator = await startEmulator({ accountTrackers, port, host: values.host, jobDelayMs, maxConcurrentJobs: maxJobs, credentials, allowedHosts: values['allow-host'] })
+    emulator = await startEmulator({
+      accountTrackers,
+      port,
+      host: values.host,
+      jobDelayMs,
+      maxConcurrentJobs: maxJobs,
+      credentials,
+      allowedHosts: values['allow-host'],
+    })
   } catch (e) {
     const code = (e as { code?: unknown }).code
-    if (code === 'EADDRINUSE') throw new Error(`port ${port} on ${values.host} is already in use: choose another with --port (or --port 0 for any free port)`)
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new Error(`cannot listen on host "${values.host}": choose a local interface with --host (e.g. 127.0.0.1)`)
+    if (code === 'EADDRINUSE')
+      throw new Error(`port ${port} on ${values.host} is already in use: choose another with --port (or --port 0 for any free port)`)
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new Error(`cannot listen on host "${values.host}": choose a local interface with --host (e.g. 127.0.0.1)`)
     throw e
   }
   console.log(`Symbl emulator listening on ${emulator.url} (WebSocket ${emulator.wsUrl})`)

@@ -9,5 +9,15 @@ export type { PreloadContext, PreloadKey } from './core/preload.js'
 export type { CoreRequest, CoreResponse, HeaderBag } from './core/http.js'
 export type { SocketHandler, SocketSink } from './core/sockets.js'
 export type { SocketOpenRequest, SocketOpenResult } from './core/socket-routes.js'
-export type { AudioInfo, Conversation, ConversationOptions, Job, JobStatus, PreloadedMessage, Speaker, StoredMessage, TrackerSpec } from './core/types.js'
+export type {
+  AudioInfo,
+  Conversation,
+  ConversationOptions,
+  Job,
+  JobStatus,
+  PreloadedMessage,
+  Speaker,
+  StoredMessage,
+  TrackerSpec,
+} from './core/types.js'
 export { UNRECOGNISED_TEXT } from './core/views.js'

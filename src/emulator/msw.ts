@@ -67,8 +67,14 @@ export function createEmulatorHandlers(core: EmulatorCore, options: EmulatorHand
         'Give the client the global one: new Symbl({ WebSocket: globalThis.WebSocket }) (Node 20: set globalThis.WebSocket from `ws` before server.listen())'
       return HttpResponse.json({ message }, { status: 426 })
     }
-    const answer = await core.handle({ method: request.method, url: new URL(request.url), headers: request.headers, body: await bodyOf(request) })
-    if (answer.contentType !== undefined && typeof answer.body === 'string') return new HttpResponse(answer.body, { status: answer.status, headers: { 'content-type': answer.contentType } })
+    const answer = await core.handle({
+      method: request.method,
+      url: new URL(request.url),
+      headers: request.headers,
+      body: await bodyOf(request),
+    })
+    if (answer.contentType !== undefined && typeof answer.body === 'string')
+      return new HttpResponse(answer.body, { status: answer.status, headers: { 'content-type': answer.contentType } })
     return HttpResponse.json(answer.body as Record<string, unknown>, { status: answer.status })
   })
 

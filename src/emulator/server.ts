@@ -122,7 +122,11 @@ function hostName(header: string): string {
  * bound host and `allowedHosts` are answered. IP literals are always fine: rebinding needs a name.
  */
 function hostCheck(bound: string, extra: string[] = []): (header: string | undefined) => string | undefined {
-  const allowed = new Set([...LOOPBACK_NAMES, bound.includes(':') ? `[${bound}]` : bound, ...extra].map((h) => hostName(h.includes(':') && !h.startsWith('[') ? `[${h}]` : h)))
+  const allowed = new Set(
+    [...LOOPBACK_NAMES, bound.includes(':') ? `[${bound}]` : bound, ...extra].map((h) =>
+      hostName(h.includes(':') && !h.startsWith('[') ? `[${h}]` : h),
+    ),
+  )
   return (header) => {
     if (header === undefined || header === '') return undefined // HTTP/1.0 clients; browsers always send Host
     const name = hostName(header)
@@ -160,11 +164,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
     const url = requestUrl(req)
-    const answer: CoreResponse = url ? await core.handle({ method: req.method ?? 'GET', url, headers: headerBag(req), body: hasBody ? bodyChunks(req) : null }) : BAD_URL
+    const answer: CoreResponse = url
+      ? await core.handle({ method: req.method ?? 'GET', url, headers: headerBag(req), body: hasBody ? bodyChunks(req) : null })
+      : BAD_URL
     const raw = answer.contentType !== undefined && typeof answer.body === 'string'
     const payload = raw ? (answer.body as string) : JSON.stringify(answer.body ?? {})
     const early = !req.readableEnded && hasBody
-    res.writeHead(answer.status, { 'content-type': raw ? answer.contentType! : 'application/json', 'content-length': Buffer.byteLength(payload), ...(raw ? {} : CORS), ...(early ? { connection: 'close' } : {}) })
+    res.writeHead(answer.status, {
+      'content-type': raw ? answer.contentType! : 'application/json',
+      'content-length': Buffer.byteLength(payload),
+      ...(raw ? {} : CORS),
+      ...(early ? { connection: 'close' } : {}),
+    })
     res.end(payload)
     if (early) req.resume()
   }
@@ -192,13 +203,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     socket.once('close', () => upgrading.delete(socket))
     const refuse = (status: number, message: string): void => {
       const body = JSON.stringify({ message })
-      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`)
+      socket.end(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      )
       // The client may never read the answer: do not keep a half-open socket around for it.
       socket.once('finish', () => socket.destroy())
     }
     const refusedHost = badHost(req.headers.host)
     if (refusedHost) return refuse(403, refusedHost)
-    const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean)
+    const protocols = (req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)
     const url = requestUrl(req)
     if (!url) return refuse(400, BAD_URL.body.message)
     let result: ReturnType<EmulatorCore['openSocket']>

@@ -28,7 +28,9 @@ export function toJson(name: string, value: unknown): string {
   try {
     return JSON.stringify(value)
   } catch (error) {
-    throw new ValidationError(`${name} cannot be sent as JSON (${(error as Error)?.message?.split('\n')[0] ?? String(error)}): pass plain data, without circular references, BigInts or class instances that refuse JSON`)
+    throw new ValidationError(
+      `${name} cannot be sent as JSON (${(error as Error)?.message?.split('\n')[0] ?? String(error)}): pass plain data, without circular references, BigInts or class instances that refuse JSON`,
+    )
   }
 }
 

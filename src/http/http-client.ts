@@ -117,7 +117,12 @@ export class HttpClient {
     const idempotent = options.idempotent ?? options.method !== 'POST'
     // Checked here, not by ky: a body JSON cannot encode (a circular reference) would fail as a "network" error.
     if (options.json !== undefined) toJson(`The body of ${options.method} ${options.path}`, options.json)
-    const kyOptions: KyOptions = { method: options.method, json: options.json, signal: options.signal, timeout: options.timeout ?? this.config.timeout }
+    const kyOptions: KyOptions = {
+      method: options.method,
+      json: options.json,
+      signal: options.signal,
+      timeout: options.timeout ?? this.config.timeout,
+    }
     if (this.config.log.enabled) this.config.log('debug', `${options.method} ${safeUrl(url)}`)
     if (options.auth === false) return this.#call(idempotent, url, kyOptions, options.headers)
     return this.authorized(options.signal, (auth) => this.#call(idempotent, url, kyOptions, { ...options.headers, ...auth }))
@@ -145,7 +150,10 @@ export class HttpClient {
     try {
       // Inside the try: a ky chunk that fails to download becomes a NetworkError like any other.
       const transport = await this.#loadTransport()
-      return await (idempotent ? transport.idempotent : transport.once)(url, { ...options, headers: { accept: 'application/json', ...headers } })
+      return await (idempotent ? transport.idempotent : transport.once)(url, {
+        ...options,
+        headers: { accept: 'application/json', ...headers },
+      })
     } catch (error) {
       throw await this.fail(error, options.method ?? 'GET', url, options.signal ?? undefined, options.timeout)
     }
@@ -161,13 +169,18 @@ export class HttpClient {
     const ky = this.#ky
     if (ky && error instanceof ky.HTTPError) return ky.httpErrorFrom(error.response, method, safeUrl(url), this.hidden())
     if (ky && error instanceof ky.TimeoutError) {
-      return new TimeoutError(`${method} ${safeUrl(url)} got no answer within ${timeout} ms. Raise the \`timeout\` option or check the server`)
+      return new TimeoutError(
+        `${method} ${safeUrl(url)} got no answer within ${timeout} ms. Raise the \`timeout\` option or check the server`,
+      )
     }
     if (error instanceof Error && error.name === 'AbortError') return error
     const cause = (error as { cause?: { code?: string; message?: string } })?.cause
     const detail = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error))
     const hidden = this.hidden()
-    return new NetworkError(`Could not reach ${safeUrl(url)} (${redact(detail, hidden)}). Check \`baseUrl\` and the network${typeof document === 'undefined' ? '' : ' (in a browser also CORS: the server must allow this page\'s origin)'}`, redactError(error, hidden))
+    return new NetworkError(
+      `Could not reach ${safeUrl(url)} (${redact(detail, hidden)}). Check \`baseUrl\` and the network${typeof document === 'undefined' ? '' : " (in a browser also CORS: the server must allow this page's origin)"}`,
+      redactError(error, hidden),
+    )
   }
 }
 

@@ -17,7 +17,8 @@ export function toSearchParams(query: Query | undefined): URLSearchParams | unde
     if (value === undefined || value === null) continue
     const name = `the query parameter ${JSON.stringify(key)}`
     if (typeof value === 'object') params.set(key, toJson(name, value))
-    else if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) params.set(key, String(value))
+    else if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))
+      params.set(key, String(value))
     // A function, symbol, NaN or BigInt would reach the server as its source text or "NaN".
     else invalid(name, 'a string, a finite number, a boolean, a list or an object', value)
   }
@@ -30,7 +31,9 @@ export function toSearchParams(query: Query | undefined): URLSearchParams | unde
  */
 export function pathId(name: string, value: unknown): string {
   if (typeof value === 'number') {
-    throw new ValidationError(`${name} must be a string, got the number ${value}: Symbl ids can exceed JavaScript's safe integer range, so pass them as strings`)
+    throw new ValidationError(
+      `${name} must be a string, got the number ${value}: Symbl ids can exceed JavaScript's safe integer range, so pass them as strings`,
+    )
   }
   if (typeof value !== 'string' || value.trim() === '') invalid(`${name} is required and`, 'a non-empty string', value)
   if (value.length > 256) throw new ValidationError(`${name} is ${value.length} characters long; ids are at most 256`)

@@ -18,7 +18,8 @@ export const browserPlatform: Platform = {
   // XMLHttpRequest (for upload progress), loaded with the first upload; the `fetch` the user
   // injected instead, if any (progress then comes once, at the end).
   async upload(request) {
-    if (request.fetchInjected) return (await loadPart('file uploads', () => import('../async/upload-fetch.js'))).fetchUpload(request, 'blob')
+    if (request.fetchInjected)
+      return (await loadPart('file uploads', () => import('../async/upload-fetch.js'))).fetchUpload(request, 'blob')
     return (await loadPart('file uploads', () => import('../async/upload-browser.js'))).browserUpload(request)
   },
   // Loaded on first use (load-microphone.ts), so an app that never opens the microphone does not ship it.

@@ -25,7 +25,9 @@ export async function checkFile(path: string, expected: string): Promise<Stats> 
   const name = JSON.stringify(path)
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
     throw new ValidationError(
-      error.code === 'ENOENT' ? `No file at ${name}: check the path (relative paths start at ${process.cwd()})` : `Cannot read ${name}: ${error.code ?? error.message}`,
+      error.code === 'ENOENT'
+        ? `No file at ${name}: check the path (relative paths start at ${process.cwd()})`
+        : `Cannot read ${name}: ${error.code ?? error.message}`,
     )
   })
   if (info.isDirectory()) throw new ValidationError(`${name} is a directory; pass the path of ${expected}`)

@@ -87,13 +87,18 @@ export function checkSend(sink: AudioSink, method: string, options: SendAudioOpt
   if (!isObject(options)) invalid(`${method}: options`, 'an object such as { realtime: true }', options)
   const { encoding, sampleRateHertz } = sink.format
   if (encoding !== 'LINEAR16') {
-    throw new ValidationError(`${method} sends LINEAR16 audio, but this connection was started with encoding ${encoding}: start it with config.speechRecognition.encoding 'LINEAR16' (the default)`)
+    throw new ValidationError(
+      `${method} sends LINEAR16 audio, but this connection was started with encoding ${encoding}: start it with config.speechRecognition.encoding 'LINEAR16' (the default)`,
+    )
   }
-  if (options.realtime !== undefined && typeof options.realtime !== 'boolean') invalid(`${method}: realtime`, 'a boolean (true or false)', options.realtime)
+  if (options.realtime !== undefined && typeof options.realtime !== 'boolean')
+    invalid(`${method}: realtime`, 'a boolean (true or false)', options.realtime)
   const ms = options.chunkMs
-  if (ms !== undefined && !(typeof ms === 'number' && ms >= 10 && ms <= 1000)) invalid(`${method}: chunkMs`, 'a number of milliseconds from 10 to 1000', ms)
+  if (ms !== undefined && !(typeof ms === 'number' && ms >= 10 && ms <= 1000))
+    invalid(`${method}: chunkMs`, 'a number of milliseconds from 10 to 1000', ms)
   const signal = options.signal
-  if (signal !== undefined && !(signal && typeof signal.addEventListener === 'function')) invalid(`${method}: signal`, 'an AbortSignal', signal)
+  if (signal !== undefined && !(signal && typeof signal.addEventListener === 'function'))
+    invalid(`${method}: signal`, 'an AbortSignal', signal)
   if (signal?.aborted) throw abortReason(signal)
   return sampleRateHertz
 }
@@ -112,15 +117,24 @@ export async function sendWavFile(
 }
 
 /** Sends raw PCM bytes (any encoding, rate and channel count), resampled to the connection's rate. */
-export async function sendPcmStream(sink: AudioSink, source: AudioByteSource, options: SendAudioStreamOptions, clock: PaceClock = realClock): Promise<SendAudioSummary> {
-  if (!isObject(options)) throw new ValidationError(`sendAudioStream needs options with the source format, e.g. { sampleRate: 16000, format: "s16le", channels: 1 }, got ${describe(options)}`)
+export async function sendPcmStream(
+  sink: AudioSink,
+  source: AudioByteSource,
+  options: SendAudioStreamOptions,
+  clock: PaceClock = realClock,
+): Promise<SendAudioSummary> {
+  if (!isObject(options))
+    throw new ValidationError(
+      `sendAudioStream needs options with the source format, e.g. { sampleRate: 16000, format: "s16le", channels: 1 }, got ${describe(options)}`,
+    )
   const rate = checkSend(sink, 'sendAudioStream', options)
   // All checked here, before the first chunk is read: `?? default` would have taken an explicit null.
   checkSampleRate('sendAudioStream: sampleRate', options.sampleRate)
   const format = options.format === undefined ? 's16le' : options.format
   if (!FORMATS.includes(format)) invalid('sendAudioStream: format', `one of ${FORMATS.join(', ')}`, format)
   const channels = options.channels === undefined ? 1 : options.channels
-  if (!(Number.isInteger(channels) && channels >= 1 && channels <= 64)) invalid('sendAudioStream: channels', 'the number of interleaved channels, a whole number from 1 to 64', channels)
+  if (!(Number.isInteger(channels) && channels >= 1 && channels <= 64))
+    invalid('sendAudioStream: channels', 'the number of interleaved channels, a whole number from 1 to 64', channels)
   const chunks = pcmToLinear16(byteChunks(source), {
     encoding: format,
     sampleRate: options.sampleRate,
@@ -136,7 +150,13 @@ export async function sendPcmStream(sink: AudioSink, source: AudioByteSource, op
  * time, so late timers never add up to drift (a late wake-up sends the next chunk sooner). Otherwise
  * each `sendAudio` is awaited, which is the connection's backpressure.
  */
-async function send(sink: AudioSink, chunks: AsyncIterable<Uint8Array>, rate: number, options: SendAudioOptions, clock: PaceClock): Promise<SendAudioSummary> {
+async function send(
+  sink: AudioSink,
+  chunks: AsyncIterable<Uint8Array>,
+  rate: number,
+  options: SendAudioOptions,
+  clock: PaceClock,
+): Promise<SendAudioSummary> {
   const { signal, realtime = false } = options
   const bytesPerMs = (rate * 2) / 1000
   const start = clock.now()
@@ -196,5 +216,7 @@ function toUint8(chunk: unknown): Uint8Array {
   if (typeof chunk === 'string') {
     throw new ValidationError('sendAudioStream got a text chunk: read the source as bytes (a Node stream must not have an encoding set)')
   }
-  throw new ValidationError(`sendAudioStream got a chunk that is not bytes (${chunk === null ? 'null' : typeof chunk}); it needs Uint8Array, Buffer or ArrayBuffer chunks`)
+  throw new ValidationError(
+    `sendAudioStream got a chunk that is not bytes (${chunk === null ? 'null' : typeof chunk}); it needs Uint8Array, Buffer or ArrayBuffer chunks`,
+  )
 }

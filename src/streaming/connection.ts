@@ -22,7 +22,21 @@ import { describe } from '../http/check.js'
 import { redact, redactError } from '../logger.js'
 import type { WebSocketLike } from '../platform.js'
 import { AudioNotDeliveredError } from './errors.js'
-import { bytesPerSecond, checkFrame, errorFromFrame, malformed, modifyRequest, noop, parseFrame, PING, startRequest, STOP_REQUEST, toBytes, type AudioFormat, type Frame } from './frames.js'
+import {
+  bytesPerSecond,
+  checkFrame,
+  errorFromFrame,
+  malformed,
+  modifyRequest,
+  noop,
+  parseFrame,
+  PING,
+  startRequest,
+  STOP_REQUEST,
+  toBytes,
+  type AudioFormat,
+  type Frame,
+} from './frames.js'
 import { KeepAlive, keepAlivePolicy, type KeepAlivePolicy } from './keepalive.js'
 import { checkFormat, checkOptions, checkQueueBound, queueBound } from './options.js'
 import { backoffDelay, reconnectPolicy, type ReconnectPolicy } from './reconnect.js'
@@ -82,7 +96,9 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reje
 
 /** Any failure as a SymblError (the SDK's own pass through). */
 const asSymblError = (error: unknown, hidden: string[]): SymblError =>
-  error instanceof SymblError ? error : new ConnectionError(redact(String((error as Error)?.message ?? error), hidden), { cause: redactError(error, hidden) })
+  error instanceof SymblError
+    ? error
+    : new ConnectionError(redact(String((error as Error)?.message ?? error), hidden), { cause: redactError(error, hidden) })
 
 export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   /** The id chosen for this connection (rejoins use it; the Subscribe API takes it too). */
@@ -230,7 +246,9 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   #dropHalfSample(when: string): void {
     if (this.#halfSample === undefined) return
     this.#halfSample = undefined
-    const error = new ValidationError(`The LINEAR16 audio given to sendAudio had an odd number of bytes in all when ${when}: its last byte, half a 16-bit sample, was dropped. Send whole samples (2 bytes each)`)
+    const error = new ValidationError(
+      `The LINEAR16 audio given to sendAudio had an odd number of bytes in all when ${when}: its last byte, half a 16-bit sample, was dropped. Send whole samples (2 bytes each)`,
+    )
     this.#client.log('warn', error.message)
     this.deliver('error', error)
   }
@@ -284,7 +302,9 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       if (format.sampleRateHertz !== previous.sampleRateHertz && (this.#mic || this.#micOpening || this.#sources > 0)) {
         // The microphone and file/stream senders resample to the rate they started with; changing
         // the declared rate under them would mislabel their audio.
-        throw new ValidationError(`Audio is being sent at ${previous.sampleRateHertz} Hz by sendAudioFromMic/sendAudioFromFile/sendAudioStream: stop it before modify() changes the rate, then start it again`)
+        throw new ValidationError(
+          `Audio is being sent at ${previous.sampleRateHertz} Hz by sendAudioFromMic/sendAudioFromFile/sendAudioStream: stop it before modify() changes the rate, then start it again`,
+        )
       }
     } catch (error) {
       return Promise.reject(error)
@@ -323,7 +343,8 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       })
       return this.#micStopping.then(() => this.stop())
     }
-    if (this.#state === 'closed') return Promise.reject(this.#failure ?? new ConnectionError('stop() was called after the connection closed'))
+    if (this.#state === 'closed')
+      return Promise.reject(this.#failure ?? new ConnectionError('stop() was called after the connection closed'))
     this.#dropHalfSample('stop() was called')
     this.#stopRequested = true
     if (this.#state !== 'reconnecting') this.#state = 'stopping'
@@ -351,19 +372,29 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   async sendAudioFromMic(options: SendAudioFromMicOptions = {}): Promise<MicrophoneHandle> {
     const platform = this.#client.platform
     if (!platform.captureMicrophone) {
-      throw new ConfigError('sendAudioFromMic needs a browser microphone. On Node, send a WAV file with sendAudioFromFile(path) or raw PCM with sendAudioStream(source, { sampleRate })')
+      throw new ConfigError(
+        'sendAudioFromMic needs a browser microphone. On Node, send a WAV file with sendAudioFromFile(path) or raw PCM with sendAudioStream(source, { sampleRate })',
+      )
     }
-    if (!options || typeof options !== 'object' || Array.isArray(options)) throw new ValidationError(`sendAudioFromMic takes an options object, e.g. { deviceId }, got ${describe(options)}`)
+    if (!options || typeof options !== 'object' || Array.isArray(options))
+      throw new ValidationError(`sendAudioFromMic takes an options object, e.g. { deviceId }, got ${describe(options)}`)
     // The rest is checked by captureMicrophone, except what this call replaces: say so rather than ignore it.
     const own = options as Partial<MicrophoneOptions>
-    if (own.onChunk !== undefined || own.targetSampleRate !== undefined) throw new ValidationError('sendAudioFromMic sends at the connection\'s sampleRateHertz through its own onChunk: leave out onChunk and targetSampleRate (or use captureMicrophone)')
-    if (own.onEnded !== undefined && typeof own.onEnded !== 'function') throw new ValidationError(`sendAudioFromMic: onEnded must be a function, got ${describe(own.onEnded)}`)
+    if (own.onChunk !== undefined || own.targetSampleRate !== undefined)
+      throw new ValidationError(
+        "sendAudioFromMic sends at the connection's sampleRateHertz through its own onChunk: leave out onChunk and targetSampleRate (or use captureMicrophone)",
+      )
+    if (own.onEnded !== undefined && typeof own.onEnded !== 'function')
+      throw new ValidationError(`sendAudioFromMic: onEnded must be a function, got ${describe(own.onEnded)}`)
     this.#check('sendAudioFromMic')
     const { encoding, sampleRateHertz } = this.#format
     if (encoding !== 'LINEAR16') {
-      throw new ValidationError(`sendAudioFromMic sends LINEAR16 audio, but this connection was started with encoding ${encoding}: start it with config.speechRecognition.encoding 'LINEAR16' (the default)`)
+      throw new ValidationError(
+        `sendAudioFromMic sends LINEAR16 audio, but this connection was started with encoding ${encoding}: start it with config.speechRecognition.encoding 'LINEAR16' (the default)`,
+      )
     }
-    if (this.#mic || this.#micOpening) throw new ValidationError('A microphone is already streaming to this connection: stop its handle first')
+    if (this.#mic || this.#micOpening)
+      throw new ValidationError('A microphone is already streaming to this connection: stop its handle first')
     this.#micOpening = true
     let handle: MicrophoneHandle
     try {
@@ -405,7 +436,9 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   async sendAudioFromFile(path: string, options: SendAudioOptions = {}): Promise<SendAudioSummary> {
     const platform = this.#client.platform
     if (!platform.readFile) {
-      throw new ConfigError('sendAudioFromFile reads a file path, which a browser cannot: use sendAudioFromMic() for the microphone, or sendAudioStream(source, { sampleRate }) for PCM bytes')
+      throw new ConfigError(
+        'sendAudioFromFile reads a file path, which a browser cannot: use sendAudioFromMic() for the microphone, or sendAudioStream(source, { sampleRate }) for PCM bytes',
+      )
     }
     return this.#send('sendAudioFromFile', (input) => input.sendWavFile(this, (p) => platform.readFile!(p), path, options))
   }
@@ -439,7 +472,10 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   /** Throws, once sending is over, why (the connection's failure, unless `own`) or that `method` came too late. */
   #check(method: string, own?: boolean): void {
     if (this.#over()) {
-      throw (own ? undefined : this.#failure) ?? new ConnectionError(`${method} was called after ${this.#stopRequested ? 'stop()' : 'the connection closed'}`)
+      throw (
+        (own ? undefined : this.#failure) ??
+        new ConnectionError(`${method} was called after ${this.#stopRequested ? 'stop()' : 'the connection closed'}`)
+      )
     }
   }
 
@@ -450,7 +486,11 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     if (!mic) return
     mic.track.stop()
     // Nobody awaits this stop: a failure (the app's onEnded throwing) must not become an unhandled rejection.
-    mic.stop().catch((error: unknown) => this.#client.log('warn', `The microphone did not stop cleanly: ${String((error as Error)?.message ?? error)}`))
+    mic
+      .stop()
+      .catch((error: unknown) =>
+        this.#client.log('warn', `The microphone did not stop cleanly: ${String((error as Error)?.message ?? error)}`),
+      )
   }
 
   /** Closes at once without `stop_request` (the server keeps the conversation for `noConnectionTimeout`). Queued audio is discarded. */
@@ -540,7 +580,11 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
         ws,
         token,
         pings: [],
-        keepAlive: new KeepAlive(this.#keepAlive, () => this.#ping(session), () => this.#drop(session, 3006, 'no answer to keep-alive')),
+        keepAlive: new KeepAlive(
+          this.#keepAlive,
+          () => this.#ping(session),
+          () => this.#drop(session, 3006, 'no answer to keep-alive'),
+        ),
       }
       onTimeout = () => session.settle?.(timeout())
       session.settle = (error) => {
@@ -593,10 +637,19 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     const type = m.type
     if (type === 'error') return this.#serverError(session, m)
     const id = m.data?.conversationId ?? m.conversationId
-    if (typeof id === 'string' && id && (type === 'conversation_created' || type === 'recognition_started' || type === 'conversation_completed')) {
+    if (
+      typeof id === 'string' &&
+      id &&
+      (type === 'conversation_created' || type === 'recognition_started' || type === 'conversation_completed')
+    ) {
       if (this.conversationId && this.conversationId !== id) {
         // The server lost the conversation while the socket was down and started a new one.
-        this.deliver('error', new ConnectionError(`The server continued in a new conversation ${id} after a reconnect; results before it are in ${this.conversationId}`))
+        this.deliver(
+          'error',
+          new ConnectionError(
+            `The server continued in a new conversation ${id} after a reconnect; results before it are in ${this.conversationId}`,
+          ),
+        )
       }
       this.conversationId = id
     }
@@ -770,7 +823,9 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       code,
       reason,
       this.#notDelivered(
-        attempts ? `The streaming connection was lost and ${attempts} reconnection attempts failed (last: ${reason})` : `The streaming connection was lost (${code}: ${reason}) and reconnection is off`,
+        attempts
+          ? `The streaming connection was lost and ${attempts} reconnection attempts failed (last: ${reason})`
+          : `The streaming connection was lost (${code}: ${reason}) and reconnection is off`,
         { closeCode: code, cause },
       ),
     )
@@ -801,7 +856,16 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     const resent = queue.sentBytes()
     const undeliveredBytes = queue.bytes - resent + queue.waitingBytes + queue.droppedBytes
     const unconfirmedBytes = resent + this.#tail.bytes
-    return new AudioNotDeliveredError(message, { undeliveredBytes, undeliveredMs: (undeliveredBytes * 1000) / rate, unconfirmedBytes, unconfirmedMs: (unconfirmedBytes * 1000) / rate }, extra)
+    return new AudioNotDeliveredError(
+      message,
+      {
+        undeliveredBytes,
+        undeliveredMs: (undeliveredBytes * 1000) / rate,
+        unconfirmedBytes,
+        unconfirmedMs: (unconfirmedBytes * 1000) / rate,
+      },
+      extra,
+    )
   }
 
   /** A completed stop: close cleanly and resolve with the conversation. */

@@ -37,7 +37,9 @@ export class AudioNotDeliveredError extends ConnectionError {
   constructor(message: string, audio: UndeliveredAudio, extra: { closeCode?: number; cause?: unknown } = {}) {
     super(
       `${message}. ${amount(audio.undeliveredBytes, audio.undeliveredMs)} of audio were not delivered` +
-        (audio.unconfirmedBytes ? `, and ${amount(audio.unconfirmedBytes, audio.unconfirmedMs)} sent just before the loss may not have arrived` : ''),
+        (audio.unconfirmedBytes
+          ? `, and ${amount(audio.unconfirmedBytes, audio.unconfirmedMs)} sent just before the loss may not have arrived`
+          : ''),
       { ...extra, details: audio },
     )
     // The four counts, as fields (`audio` has exactly these).

@@ -17,7 +17,6 @@ export const STOP_REQUEST = '{"type":"stop_request"}'
 
 export const noop = (): void => {}
 
-
 /** Bytes per second of a format; for compressed encodings an upper estimate (16-bit PCM), used only to size queues. */
 export function bytesPerSecond(format: AudioFormat): number {
   return format.sampleRateHertz * (format.encoding === 'MULAW' ? 1 : 2)
@@ -30,7 +29,9 @@ export function isRawPcm(format: AudioFormat): boolean {
 export function startRequest(options: StreamingOptions, format: AudioFormat): string {
   const body: Record<string, unknown> = { type: 'start_request' }
   // The options that go on the wire, in wire order (`config` then gets the format).
-  for (const key of 'insightTypes customVocabulary config speaker trackers noConnectionTimeout disconnectOnStopRequest disconnectOnStopRequestTimeout'.split(' ')) {
+  for (const key of 'insightTypes customVocabulary config speaker trackers noConnectionTimeout disconnectOnStopRequest disconnectOnStopRequestTimeout'.split(
+    ' ',
+  )) {
     body[key] = options[key as keyof StreamingOptions]
   }
   body.config = { ...options.config, speechRecognition: { ...options.config?.speechRecognition, ...format } }
@@ -91,8 +92,12 @@ export function checkFrame(frame: Frame, reserved: readonly string[], hidden: Hi
   let what: string | undefined
   const list = LISTS[type]
   if (reserved.includes(type)) what = `a frame of type "${redact(type, hidden())}", the name of an SDK event`
-  else if (list && !(Array.isArray(frame[list]) && (frame[list] as unknown[]).every(isObject))) what = `a ${type} frame without a \`${list}\` array of objects`
-  else if (type === 'transcript_response' && !(isObject(frame.payload) && typeof (frame.payload as { content?: unknown }).content === 'string')) {
+  else if (list && !(Array.isArray(frame[list]) && (frame[list] as unknown[]).every(isObject)))
+    what = `a ${type} frame without a \`${list}\` array of objects`
+  else if (
+    type === 'transcript_response' &&
+    !(isObject(frame.payload) && typeof (frame.payload as { content?: unknown }).content === 'string')
+  ) {
     what = 'a transcript_response frame without a string `payload.content`'
   }
   return what === undefined ? undefined : malformed(what, JSON.stringify(frame), hidden)
@@ -114,18 +119,24 @@ export function errorFromFrame(frame: Record<string, unknown>, hidden: Hidden): 
   const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined)
   const message = text(body.message) ?? text(body.details) ?? 'unknown error'
   const details = text(body.details)
-  return new ConnectionError(`The streaming server reported an error: ${message}${details && details !== message ? ` (${details})` : ''}`, { details: body })
+  return new ConnectionError(`The streaming server reported an error: ${message}${details && details !== message ? ` (${details})` : ''}`, {
+    details: body,
+  })
 }
 
 /** A view of the bytes of `ArrayBuffer`, any typed array, `DataView` or Node `Buffer`, without copying. */
 export function toBytes(audio: unknown, format: AudioFormat): Uint8Array {
   if (ArrayBuffer.isView(audio)) {
     if (format.encoding === 'LINEAR16' && (audio instanceof Float32Array || audio instanceof Float64Array)) {
-      throw new ValidationError('sendAudio got float samples; LINEAR16 needs 16-bit integers: convert to an Int16Array (clamp each sample to [-1, 1] and multiply by 32767)')
+      throw new ValidationError(
+        'sendAudio got float samples; LINEAR16 needs 16-bit integers: convert to an Int16Array (clamp each sample to [-1, 1] and multiply by 32767)',
+      )
     }
     return new Uint8Array(audio.buffer, audio.byteOffset, audio.byteLength)
   }
   const tag = Object.prototype.toString.call(audio)
   if (tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]') return new Uint8Array(audio as ArrayBuffer)
-  throw new ValidationError(`sendAudio takes an ArrayBuffer, a typed array or a Buffer, got ${audio === null ? 'null' : typeof audio === 'object' ? tag : typeof audio}`)
+  throw new ValidationError(
+    `sendAudio takes an ArrayBuffer, a typed array or a Buffer, got ${audio === null ? 'null' : typeof audio === 'object' ? tag : typeof audio}`,
+  )
 }

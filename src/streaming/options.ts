@@ -19,7 +19,11 @@ const object: Test = (v) => typeof v === 'object' && v !== null
 const RULES: Array<[string, string, Test]> = [
   ['config.confidenceThreshold', 'a number from 0 to 1 (Symbl documents 0.5 to 1)', (v) => finite(v) && v >= 0 && v <= 1],
   ['insightTypes customVocabulary', 'an array of strings', strings],
-  ['trackers', 'an array of { name: string, vocabulary: string[] }', (v) => Array.isArray(v) && v.every((x) => x && typeof x.name === 'string' && strings(x.vocabulary))],
+  [
+    'trackers',
+    'an array of { name: string, vocabulary: string[] }',
+    (v) => Array.isArray(v) && v.every((x) => x && typeof x.name === 'string' && strings(x.vocabulary)),
+  ],
   ['speaker', 'an object like { userId: "jane@example.com", name: "Jane" }', object],
   ['noConnectionTimeout disconnectOnStopRequestTimeout', 'whole seconds from 0 to 1800', (v) => Number.isInteger(v) && v >= 0 && v <= 1800],
   ['disconnectOnStopRequest', 'a boolean', (v) => typeof v === 'boolean'],
@@ -80,5 +84,6 @@ export function checkQueueBound(options: StreamingOptions, format: AudioFormat, 
 export function checkFormat(format: AudioFormat, where: string): void {
   if (!ENCODINGS.includes(format.encoding)) invalid(`${where}.encoding`, `one of ${ENCODINGS.join(', ')}`, format.encoding)
   const rate = format.sampleRateHertz
-  if (!(Number.isInteger(rate) && rate >= 8000 && rate <= 48000)) invalid(`${where}.sampleRateHertz`, 'a whole number of Hz from 8000 to 48000', rate)
+  if (!(Number.isInteger(rate) && rate >= 8000 && rate <= 48000))
+    invalid(`${where}.sampleRateHertz`, 'a whole number of Hz from 8000 to 48000', rate)
 }

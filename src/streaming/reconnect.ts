@@ -14,7 +14,8 @@ export const finite = (v: unknown, positive?: boolean): boolean => typeof v === 
  * finite number (> 0 when `positive`). The reconnect and keep-alive policies of both socket kinds.
  */
 export function numbers<T extends object>(name: string, defaults: T, options: unknown, positive?: boolean): T {
-  if (options !== undefined && (typeof options !== 'object' || options === null)) invalid(name, `an object like { ${Object.keys(defaults).join(', ')} } or false`, options)
+  if (options !== undefined && (typeof options !== 'object' || options === null))
+    invalid(name, `an object like { ${Object.keys(defaults).join(', ')} } or false`, options)
   const policy = { ...defaults, ...(options as T) }
   for (const [key, value] of Object.entries(policy)) {
     // The `…Ms` values become timer delays, which must fit in 2^31−1 ms; the others are counts.
@@ -25,7 +26,9 @@ export function numbers<T extends object>(name: string, defaults: T, options: un
 }
 
 export function reconnectPolicy(options: ReconnectOptions | false | undefined): ReconnectPolicy {
-  return options === false ? { maxAttempts: 0, initialDelayMs: 0, maxDelayMs: 0 } : numbers('reconnect', { maxAttempts: 8, initialDelayMs: 500, maxDelayMs: 10_000 }, options)
+  return options === false
+    ? { maxAttempts: 0, initialDelayMs: 0, maxDelayMs: 0 }
+    : numbers('reconnect', { maxAttempts: 8, initialDelayMs: 500, maxDelayMs: 10_000 }, options)
 }
 
 /** Delay before attempt `attempt` (1-based): initial × 2^(attempt−1), capped, then a random 50–100% of it. */

@@ -9,8 +9,14 @@ type Names<E extends object> = EventEmitter.EventNames<E>
 
 /** eventemitter3 takes anything and throws a TypeError ("fn.apply is not a function") only when the event comes. */
 function checkListener(method: string, event: unknown, fn: unknown): void {
-  if (typeof event !== 'string' && typeof event !== 'symbol') throw new ValidationError(`${method} takes an event name first, e.g. ${method}('message', (frame) => …), got ${event === null ? 'null' : typeof event}`)
-  if (typeof fn !== 'function') throw new ValidationError(`${method}('${String(event)}', listener): the listener must be a function, got ${fn === null ? 'null' : typeof fn}`)
+  if (typeof event !== 'string' && typeof event !== 'symbol')
+    throw new ValidationError(
+      `${method} takes an event name first, e.g. ${method}('message', (frame) => …), got ${event === null ? 'null' : typeof event}`,
+    )
+  if (typeof fn !== 'function')
+    throw new ValidationError(
+      `${method}('${String(event)}', listener): the listener must be a function, got ${fn === null ? 'null' : typeof fn}`,
+    )
 }
 
 /**

@@ -69,7 +69,9 @@ export class ResendTail {
       const first = this.#items[drop]
       const ms = durationMs(first)
       const acked = this.#first < this.#acked
-      const old = this.acks ? acked && this.#ackedMs - ms >= this.tailMs : now && first.sentAt < now - this.tailMs && this.#ms - ms >= this.tailMs
+      const old = this.acks
+        ? acked && this.#ackedMs - ms >= this.tailMs
+        : now && first.sentAt < now - this.tailMs && this.#ms - ms >= this.tailMs
       if (!old && this.bytes <= this.capBytes) break
       if (acked) this.#ackedMs -= ms
       this.bytes -= first.len

@@ -118,7 +118,9 @@ export class SendQueue {
     if (this.#waiters.length || this.bytes + bytes.length > this.limit) {
       if (this.#policy === 'error') {
         return Promise.reject(
-          new QueueFullError(`The send queue is full (${this.bytes} bytes queued, bound ${this.limit}); wait for connection.drain() or raise maxQueueSeconds`),
+          new QueueFullError(
+            `The send queue is full (${this.bytes} bytes queued, bound ${this.limit}); wait for connection.drain() or raise maxQueueSeconds`,
+          ),
         )
       }
       if (this.#policy === 'wait') {

@@ -141,7 +141,15 @@ export interface StreamingUser {
 export interface MessageFrame extends SdkFields {
   type: 'message'
   message: {
-    type: 'conversation_created' | 'started_listening' | 'recognition_started' | 'recognition_result' | 'recognition_stopped' | 'conversation_completed' | 'session_modified' | (string & {})
+    type:
+      | 'conversation_created'
+      | 'started_listening'
+      | 'recognition_started'
+      | 'recognition_result'
+      | 'recognition_stopped'
+      | 'conversation_completed'
+      | 'session_modified'
+      | (string & {})
     isFinal?: boolean
     data?: { conversationId?: string; [key: string]: unknown }
     conversationId?: string

@@ -28,17 +28,24 @@ export async function dialSip(api: TelephonyApi, options: SipOptions): Promise<T
     if (!isObject(audioConfig)) invalid('audioConfig', 'an object like { encoding: "PCMU", sampleRate: 16000 }', audioConfig)
     const rate = audioConfig.sampleRate
     if (rate !== undefined && !(Number.isInteger(rate) && rate > 0)) invalid('audioConfig.sampleRate', 'a whole number of Hz', rate)
-    if (audioConfig.encoding !== undefined && typeof audioConfig.encoding !== 'string') throw new ValidationError('audioConfig.encoding must be a string such as "PCMU" or "OPUS"')
+    if (audioConfig.encoding !== undefined && typeof audioConfig.encoding !== 'string')
+      throw new ValidationError('audioConfig.encoding must be a string such as "PCMU" or "OPUS"')
   }
   return start(api, { type: 'sip', uri, audioConfig }, options)
 }
 
-async function start(api: TelephonyApi, endpoint: Record<string, unknown>, options: PstnOptions | SipOptions): Promise<TelephonyConnection> {
+async function start(
+  api: TelephonyApi,
+  endpoint: Record<string, unknown>,
+  options: PstnOptions | SipOptions,
+): Promise<TelephonyConnection> {
   const { actions = [], data, languages, timezone, signal } = options
   const list = Array.isArray(actions) ? actions : [actions]
   for (const a of list) {
     if (!a || typeof a !== 'object' || !['start', 'stop'].includes(a.invokeOn) || typeof a.name !== 'string') {
-      throw new ValidationError('each action must be like { invokeOn: "stop", name: "sendSummaryEmail", parameters: { emails: ["a@example.com"] } }')
+      throw new ValidationError(
+        'each action must be like { invokeOn: "stop", name: "sendSummaryEmail", parameters: { emails: ["a@example.com"] } }',
+      )
     }
   }
   if (data !== undefined && !isObject(data)) invalid('data', 'an object like { session: { name: "My meeting" } }', data)

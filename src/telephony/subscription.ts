@@ -42,7 +42,8 @@ export interface SubscriptionOptions {
 
 /** Throws a ValidationError naming a bad option (called before a call is started, and by the constructor). */
 export function checkSubscriptionOptions(options: SubscriptionOptions): void {
-  if (!options || typeof options !== 'object') invalid('socketOptions', 'an object like { reconnect, keepAlive, openTimeoutMs, stableMs }', options)
+  if (!options || typeof options !== 'object')
+    invalid('socketOptions', 'an object like { reconnect, keepAlive, openTimeoutMs, stableMs }', options)
   reconnectPolicy(options.reconnect)
   keepAlivePolicy(options.keepAlive)
   for (const name of ['openTimeoutMs', 'stableMs'] as const) if (options[name] !== undefined) durationMs(name, options[name], true)
@@ -80,7 +81,11 @@ export class Subscription {
     this.#policy = reconnectPolicy(options.reconnect)
     this.#openTimeoutMs = options.openTimeoutMs ?? OPEN_TIMEOUT_MS
     this.#stableMs = options.stableMs ?? STABLE_MS
-    this.#keepAlive = new KeepAlive(keepAlivePolicy(options.keepAlive), () => this.#ws?.send(PING), () => this.#lost(3006, 'no answer to keep-alive'))
+    this.#keepAlive = new KeepAlive(
+      keepAlivePolicy(options.keepAlive),
+      () => this.#ws?.send(PING),
+      () => this.#lost(3006, 'no answer to keep-alive'),
+    )
   }
 
   /** Opens without waiting; failures arrive as `error` events. */
@@ -116,7 +121,12 @@ export class Subscription {
     } catch (error) {
       if (timedOut) return // already counted as a failed attempt
       clearTimeout(this.#openTimer)
-      return this.#retry(new ConnectionError(`Could not open the subscription socket: ${redact((error as Error)?.message ?? String(error), this.#hidden())}`, { cause: redactError(error, this.#hidden()) }))
+      return this.#retry(
+        new ConnectionError(
+          `Could not open the subscription socket: ${redact((error as Error)?.message ?? String(error), this.#hidden())}`,
+          { cause: redactError(error, this.#hidden()) },
+        ),
+      )
     }
     // Closed (or timed out) while the socket was being opened: `ws` would throw for this still-connecting socket's error event.
     if (this.#closed || timedOut) return abandonSocket(ws, 1000)

@@ -30,7 +30,12 @@ export class TelephonyApi {
   /** Ends a call (`operation: 'stop'`); resolves with the server's answer (`summaryInfo` and ids). */
   async stop(connectionId: string, signal?: AbortSignal): Promise<TelephonyStopResponse> {
     pathId('connectionId', connectionId)
-    return this.client.http.request<TelephonyStopResponse>({ method: 'POST', path: CONNECT, json: { operation: 'stop', connectionId }, signal })
+    return this.client.http.request<TelephonyStopResponse>({
+      method: 'POST',
+      path: CONNECT,
+      json: { operation: 'stop', connectionId },
+      signal,
+    })
   }
 
   /** Contract 5.3: `POST /v1/event/{connectionId}`. */

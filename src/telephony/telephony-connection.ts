@@ -62,7 +62,11 @@ export class TelephonyConnection extends ReplayEmitter<TelephonyEvents> {
    */
   pushSpeakerEvent(event: TelephonySpeakerEvent): Promise<unknown> {
     if (this.#stopped) {
-      return Promise.reject(new ConnectionError(`pushSpeakerEvent was called after stop(): call ${this.connectionId} has ended; push speaker events before stopping it`))
+      return Promise.reject(
+        new ConnectionError(
+          `pushSpeakerEvent was called after stop(): call ${this.connectionId} has ended; push speaker events before stopping it`,
+        ),
+      )
     }
     return this.#calls.pushSpeakerEvent(this.connectionId, event)
   }

@@ -15,7 +15,8 @@ const RANGE = `${MAX_DELAY_MS} (about 24.8 days, the longest a timer can wait)`
  */
 export function durationMs(name: string, value: unknown, positive = false): number {
   const ok = typeof value === 'number' && (positive ? value > 0 : value >= 0) && value <= MAX_DELAY_MS
-  if (!ok) invalid(name, `${positive ? 'a positive number of milliseconds, at most' : 'a number of milliseconds from 0 to'} ${RANGE}`, value)
+  if (!ok)
+    invalid(name, `${positive ? 'a positive number of milliseconds, at most' : 'a number of milliseconds from 0 to'} ${RANGE}`, value)
   return value as number
 }
 

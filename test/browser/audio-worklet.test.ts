@@ -215,7 +215,10 @@ describe('captureMicrophone (fake device)', () => {
 describe('captureMicrophone errors', () => {
   const opts = { onChunk: () => {} }
   const reasonOf = async (p: Promise<unknown>) => {
-    const err = await p.then(() => undefined, (e: unknown) => e)
+    const err = await p.then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(err).toBeInstanceOf(MicrophoneError)
     return (err as MicrophoneError).reason
   }
@@ -253,13 +256,19 @@ describe('captureMicrophone errors', () => {
     // What a browser does past its limit of open contexts (Chromium: 6 real-time contexts in old versions).
     class RefusedContext {
       constructor() {
-        throw new DOMException('The number of hardware contexts provided (6) is greater than or equal to the maximum bound (6).', 'NotSupportedError')
+        throw new DOMException(
+          'The number of hardware contexts provided (6) is greater than or equal to the maximum bound (6).',
+          'NotSupportedError',
+        )
       }
     }
     Object.defineProperty(RefusedContext.prototype, 'audioWorklet', { value: {} })
     vi.stubGlobal('AudioContext', RefusedContext)
     try {
-      const err = await captureMicrophone(opts).then(() => undefined, (e: unknown) => e)
+      const err = await captureMicrophone(opts).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
       expect(err).toBeInstanceOf(MicrophoneError)
       expect((err as MicrophoneError).message).toMatch(/could not start audio processing.*maximum bound/)
       expect((err as MicrophoneError).cause).toBeInstanceOf(DOMException)

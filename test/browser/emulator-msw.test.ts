@@ -50,15 +50,29 @@ async function token(): Promise<{ accessToken: string; expiresIn: number }> {
 const client = () => new Symbl({ baseUrl: BASE, tokenProvider: token, retry: { limit: 2, baseDelayMs: 20 } })
 
 const MESSAGES = [
-  { payload: { content: 'Hello Mark, this is great news. What do you think about the new contract?' }, from: { userId: 'jane@example.com', name: 'Jane' }, duration: { startTime: '2024-05-06T10:00:00.000Z', endTime: '2024-05-06T10:00:05.000Z' } },
-  { payload: { content: 'Sure, I will send the signed contract to you tomorrow.' }, from: { userId: 'mark@example.com', name: 'Mark' }, duration: { startTime: '2024-05-06T10:00:06.000Z', endTime: '2024-05-06T10:00:09.000Z' } },
-  { payload: { content: 'Terrible, the pricing section is wrong and I am very unhappy about it.' }, from: { userId: 'jane@example.com', name: 'Jane' }, duration: { startTime: '2024-05-06T10:00:10.000Z', endTime: '2024-05-06T10:00:14.000Z' } },
+  {
+    payload: { content: 'Hello Mark, this is great news. What do you think about the new contract?' },
+    from: { userId: 'jane@example.com', name: 'Jane' },
+    duration: { startTime: '2024-05-06T10:00:00.000Z', endTime: '2024-05-06T10:00:05.000Z' },
+  },
+  {
+    payload: { content: 'Sure, I will send the signed contract to you tomorrow.' },
+    from: { userId: 'mark@example.com', name: 'Mark' },
+    duration: { startTime: '2024-05-06T10:00:06.000Z', endTime: '2024-05-06T10:00:09.000Z' },
+  },
+  {
+    payload: { content: 'Terrible, the pricing section is wrong and I am very unhappy about it.' },
+    from: { userId: 'jane@example.com', name: 'Jane' },
+    duration: { startTime: '2024-05-06T10:00:10.000Z', endTime: '2024-05-06T10:00:14.000Z' },
+  },
 ]
 
 describe(`emulator msw handlers in ${browser}`, () => {
   it('is served by the service worker, not the network', async () => {
     expect(navigator.serviceWorker.controller?.scriptURL).toMatch(/\/mockServiceWorker\.js$/)
-    const res = await fetch(`${BASE}/v1/job/00000000-0000-4000-8000-000000000000`, { headers: { authorization: `Bearer ${(await token()).accessToken}` } })
+    const res = await fetch(`${BASE}/v1/job/00000000-0000-4000-8000-000000000000`, {
+      headers: { authorization: `Bearer ${(await token()).accessToken}` },
+    })
     expect(res.status).toBe(404)
     expect(await res.json()).toEqual({ message: 'The jobId is either invalid or does not exist.' })
   })
@@ -101,7 +115,14 @@ describe(`emulator msw handlers in ${browser}`, () => {
   it('streams through the native WebSocket as msw patches it, with a preloaded transcript', async () => {
     const symbl = client()
     const id = `msw-${browser}-${Math.random().toString(36).slice(2, 8)}`
-    core.preloadTranscript(id, [{ text: 'Can you send me the quarterly report by Friday?', speaker: { name: 'Jane', userId: 'jane@example.com' }, start: 0.1, end: 0.5 }])
+    core.preloadTranscript(id, [
+      {
+        text: 'Can you send me the quarterly report by Friday?',
+        speaker: { name: 'Jane', userId: 'jane@example.com' },
+        start: 0.1,
+        end: 0.5,
+      },
+    ])
     const c = await symbl.streaming.startConnection({ id, speaker: { userId: 'jane@example.com', name: 'Jane' } })
     const responses: MessageResponseFrame[] = []
     c.on('message_response', (frame) => responses.push(frame))

@@ -66,7 +66,10 @@ export interface TokenRequestLog {
   accessToken?: string
 }
 
-export function analyse(pcm: Buffer, rate: number): Pick<ReceivedStats, 'loudBlocks' | 'zeroBlocks' | 'blocks' | 'longestLoudMs' | 'dominantHz' | 'amplitude' | 'rms'> {
+export function analyse(
+  pcm: Buffer,
+  rate: number,
+): Pick<ReceivedStats, 'loudBlocks' | 'zeroBlocks' | 'blocks' | 'longestLoudMs' | 'dominantHz' | 'amplitude' | 'rms'> {
   const x = new Float32Array(pcm.length >> 1)
   for (let i = 0; i < x.length; i++) x[i] = pcm.readInt16LE(i * 2) / 32768
   const block = Math.round(rate / 50)
@@ -130,7 +133,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const conv = fake.convs.get(id)
     const frames = audio.get(id) ?? []
     const pcm = Buffer.concat(frames)
-    const start = conv?.sockets[0]?.startRequest as { config?: { speechRecognition?: { encoding?: string; sampleRateHertz?: number } } } | undefined
+    const start = conv?.sockets[0]?.startRequest as
+      | { config?: { speechRecognition?: { encoding?: string; sampleRateHertz?: number } } }
+      | undefined
     const sr = start?.config?.speechRecognition
     const rate = sr?.sampleRateHertz ?? 16000
     const body: ReceivedStats = {
@@ -186,10 +191,18 @@ async function startTokenServer(emulator: RunningEmulator): Promise<{ server: Se
   const log: TokenRequestLog[] = []
   // Each request, and the token answered, is logged for the tests' checks.
   const listener = toNodeListener(async (request) => {
-    const entry: TokenRequestLog = { client: new URL(request.url).searchParams.get('client'), rejectedToken: request.headers.get(REJECTED_TOKEN_HEADER) }
+    const entry: TokenRequestLog = {
+      client: new URL(request.url).searchParams.get('client'),
+      rejectedToken: request.headers.get(REJECTED_TOKEN_HEADER),
+    }
     log.push(entry)
     const response = await handler(request)
-    entry.accessToken = ((await response.clone().json().catch(() => ({}))) as { accessToken?: string }).accessToken
+    entry.accessToken = (
+      (await response
+        .clone()
+        .json()
+        .catch(() => ({}))) as { accessToken?: string }
+    ).accessToken
     return response
   })
   const send = (res: ServerResponse, status: number, body: unknown) => {
@@ -205,7 +218,11 @@ async function startTokenServer(emulator: RunningEmulator): Promise<{ server: Se
       return send(res, 200, { ok: true })
     }
     if (req.method === 'POST' && url.pathname === '/control/refuse-handshakes') {
-      emulator.faults.refuseHandshakes(Number(url.searchParams.get('times') ?? 1), Number(url.searchParams.get('status') ?? 503), url.searchParams.get('path') ?? undefined)
+      emulator.faults.refuseHandshakes(
+        Number(url.searchParams.get('times') ?? 1),
+        Number(url.searchParams.get('status') ?? 503),
+        url.searchParams.get('path') ?? undefined,
+      )
       return send(res, 200, { ok: true })
     }
     if (req.method === 'GET' && url.pathname === '/control/token-requests') {

@@ -34,12 +34,20 @@ const cases: Array<[string, Partial<MicrophoneOptions>, RegExp]> = [
   ['deviceId 5', { deviceId: 5 as never }, /deviceId must be a string from navigator\.mediaDevices\.enumerateDevices\(\), got number 5/],
   ['deviceId ""', { deviceId: '' }, /deviceId is empty: enumerateDevices\(\) gives empty ids before microphone permission/],
   ['deviceId null', { deviceId: null as never }, /deviceId must be a string .*got null/],
-  ['constraints "raw"', { constraints: 'raw' as never }, /constraints must be an object such as \{ echoCancellation: false \}, got the string "raw"/],
+  [
+    'constraints "raw"',
+    { constraints: 'raw' as never },
+    /constraints must be an object such as \{ echoCancellation: false \}, got the string "raw"/,
+  ],
   ['constraints []', { constraints: [] as never }, /constraints must be an object .*got an array/],
   ['chunkMs "50"', { chunkMs: '50' as never }, /chunkMs must be a number of milliseconds from 20 to 100, got the string "50"/],
   ['chunkMs NaN', { chunkMs: NaN }, /chunkMs must be a number .*got number NaN/],
   ['chunkMs 1000', { chunkMs: 1000 }, /chunkMs must be a number of milliseconds from 20 to 100, got number 1000/],
-  ['workletUrl ""', { workletUrl: '' }, /workletUrl must be the URL of a hosted copy of processorSource\(\), a non-empty string, got an empty string/],
+  [
+    'workletUrl ""',
+    { workletUrl: '' },
+    /workletUrl must be the URL of a hosted copy of processorSource\(\), a non-empty string, got an empty string/,
+  ],
   ['workletUrl 5', { workletUrl: 5 as never }, /workletUrl must be .*got number 5/],
   ['onLevel "meter"', { onLevel: 'meter' as never }, /onLevel must be a function, got the string "meter"/],
 ]
@@ -54,7 +62,11 @@ describe('captureMicrophone', () => {
     ['null', null, /captureMicrophone options must be an object .*got null/],
     ['onChunk missing', {}, /onChunk must be a function that receives each chunk, got undefined/],
     ['onEnded 5', { onChunk, onEnded: 5 }, /onEnded must be a function, got number 5/],
-    ['targetSampleRate null', { onChunk, targetSampleRate: null }, /targetSampleRate must be a whole number of Hz from 8000 to 48000, got null/],
+    [
+      'targetSampleRate null',
+      { onChunk, targetSampleRate: null },
+      /targetSampleRate must be a whole number of Hz from 8000 to 48000, got null/,
+    ],
     ['targetSampleRate "16000"', { onChunk, targetSampleRate: '16000' }, /targetSampleRate must be .*got the string "16000"/],
   ])('%s', async (_what, options, message) => {
     await expectRefused(() => captureMicrophone(options as never), message)

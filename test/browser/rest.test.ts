@@ -47,7 +47,13 @@ const tokenRequests = (tag: string) => control(`token-requests?client=${tag}`, '
  */
 function speechWav(): Uint8Array<ArrayBuffer> {
   const rate = 16000
-  const parts: Array<[number, boolean]> = [[0.5, false], [1, true], [1, false], [0.8, true], [0.7, false]]
+  const parts: Array<[number, boolean]> = [
+    [0.5, false],
+    [1, true],
+    [1, false],
+    [0.8, true],
+    [0.7, false],
+  ]
   const total = parts.reduce((n, [s]) => n + Math.round(s * rate), 0)
   const samples = new Int16Array(total)
   let at = 0
@@ -56,7 +62,8 @@ function speechWav(): Uint8Array<ArrayBuffer> {
     for (let i = 0; i < n; i++) {
       const t = i / rate
       const envelope = 0.6 + 0.4 * Math.sin(2 * Math.PI * 4 * t)
-      const voice = (Math.sin(2 * Math.PI * 140 * t) + 0.5 * Math.sin(2 * Math.PI * 280 * t) + 0.25 * Math.sin(2 * Math.PI * 420 * t)) / 1.75
+      const voice =
+        (Math.sin(2 * Math.PI * 140 * t) + 0.5 * Math.sin(2 * Math.PI * 280 * t) + 0.25 * Math.sin(2 * Math.PI * 420 * t)) / 1.75
       samples[at + i] = loud ? Math.round(0.3 * 32767 * envelope * voice) : 0
     }
     at += n
@@ -89,7 +96,11 @@ function wavStream(): ReadableStream<Uint8Array> {
 async function uploadEach(symbl: Symbl, sources: Array<[string, Blob | ArrayBuffer | ReadableStream<Uint8Array>]>): Promise<void> {
   for (const [what, source] of sources) {
     const progress: UploadProgress[] = []
-    const conversation = await symbl.audio.processFile(source, { ...POLL, contentType: 'audio/wav', onUploadProgress: (p) => progress.push(p) })
+    const conversation = await symbl.audio.processFile(source, {
+      ...POLL,
+      contentType: 'audio/wav',
+      onUploadProgress: (p) => progress.push(p),
+    })
     expect(progress.at(-1), what).toEqual({ sentBytes: WAV.byteLength, totalBytes: WAV.byteLength, fraction: 1 })
     expectBursts((await conversation.getMessages()).messages)
   }
@@ -101,7 +112,11 @@ describe(`Async API uploads in ${browser}`, () => {
     const file = new File([WAV], 'bursts.wav', { type: 'audio/wav' })
     const progress: UploadProgress[] = []
     const statuses: string[] = []
-    const conversation = await symbl.audio.processFile(file, { ...POLL, onUploadProgress: (p) => progress.push(p), onStatus: (s) => statuses.push(s) })
+    const conversation = await symbl.audio.processFile(file, {
+      ...POLL,
+      onUploadProgress: (p) => progress.push(p),
+      onStatus: (s) => statuses.push(s),
+    })
     expect(progress.length).toBeGreaterThan(0)
     expect(progress.at(-1)).toEqual({ sentBytes: WAV.byteLength, totalBytes: WAV.byteLength, fraction: 1 })
     for (const p of progress) expect(p.totalBytes).toBe(WAV.byteLength)
@@ -125,7 +140,7 @@ describe(`Async API uploads in ${browser}`, () => {
 })
 
 describe(`Async API uploads through an injected fetch in ${browser}`, () => {
-  it('sends a File, an ArrayBuffer and a ReadableStream through the app\'s fetch, never XMLHttpRequest, progress to 1', async () => {
+  it("sends a File, an ArrayBuffer and a ReadableStream through the app's fetch, never XMLHttpRequest, progress to 1", async () => {
     const seen: Array<{ method?: string; url: string; body: string }> = []
     const appFetch: typeof fetch = (input, init) => {
       seen.push({ method: init?.method, url: String(input), body: Object.prototype.toString.call(init?.body) })
@@ -155,10 +170,26 @@ describe(`Text and Conversation APIs in ${browser}`, () => {
       {
         name: 'Contract call',
         messages: [
-          { payload: { content: 'Hello Mark, this is great news. What do you think about the new contract?' }, from: { userId: 'jane@example.com', name: 'Jane' }, duration: { startTime: '2024-05-06T10:00:00.000Z', endTime: '2024-05-06T10:00:05.000Z' } },
-          { payload: { content: 'Sure, I will send the signed contract to you tomorrow.' }, from: { userId: 'mark@example.com', name: 'Mark' }, duration: { startTime: '2024-05-06T10:00:06.000Z', endTime: '2024-05-06T10:00:09.000Z' } },
-          { payload: { content: 'Terrible, the pricing section is wrong and I am very unhappy about it.' }, from: { userId: 'jane@example.com', name: 'Jane' }, duration: { startTime: '2024-05-06T10:00:10.000Z', endTime: '2024-05-06T10:00:14.000Z' } },
-          { payload: { content: 'We need to review the pricing of the contract and fix the renewal terms.' }, from: { userId: 'mark@example.com', name: 'Mark' }, duration: { startTime: '2024-05-06T10:00:15.000Z', endTime: '2024-05-06T10:00:19.000Z' } },
+          {
+            payload: { content: 'Hello Mark, this is great news. What do you think about the new contract?' },
+            from: { userId: 'jane@example.com', name: 'Jane' },
+            duration: { startTime: '2024-05-06T10:00:00.000Z', endTime: '2024-05-06T10:00:05.000Z' },
+          },
+          {
+            payload: { content: 'Sure, I will send the signed contract to you tomorrow.' },
+            from: { userId: 'mark@example.com', name: 'Mark' },
+            duration: { startTime: '2024-05-06T10:00:06.000Z', endTime: '2024-05-06T10:00:09.000Z' },
+          },
+          {
+            payload: { content: 'Terrible, the pricing section is wrong and I am very unhappy about it.' },
+            from: { userId: 'jane@example.com', name: 'Jane' },
+            duration: { startTime: '2024-05-06T10:00:10.000Z', endTime: '2024-05-06T10:00:14.000Z' },
+          },
+          {
+            payload: { content: 'We need to review the pricing of the contract and fix the renewal terms.' },
+            from: { userId: 'mark@example.com', name: 'Mark' },
+            duration: { startTime: '2024-05-06T10:00:15.000Z', endTime: '2024-05-06T10:00:19.000Z' },
+          },
         ],
       },
       { ...POLL, parameters: { detectPhrases: true, enableSummary: true } },
@@ -221,7 +252,9 @@ describe(`errors in ${browser}`, () => {
 
   it('reports an unreachable server as a NetworkError that says what to check', async () => {
     const { symbl } = client({ baseUrl: closedUrl })
-    const rest = await new Symbl({ baseUrl: closedUrl, accessToken: 'any', retry: 0 }).conversations.getMessages('1234567890123456').catch((e: unknown) => e)
+    const rest = await new Symbl({ baseUrl: closedUrl, accessToken: 'any', retry: 0 }).conversations
+      .getMessages('1234567890123456')
+      .catch((e: unknown) => e)
     expect(rest).toBeInstanceOf(NetworkError)
     expect((rest as Error).message).toContain(closedUrl)
     expect((rest as Error).message).toMatch(/Check `baseUrl` and the network/)

@@ -232,7 +232,21 @@ describe('the CDN <script> bundle', () => {
     document.head.append(script)
     await loaded
     const G = window.Symbl
-    for (const name of ['captureMicrophone', 'processorSource', 'Resampler', 'openWav', 'decodeWav', 'WavDecoder', 'pcmToLinear16', 'Linear16Encoder', 'floatToInt16LE', 'MicrophoneError', 'AudioFormatError', 'StreamingApi', 'TelephonyApi']) {
+    for (const name of [
+      'captureMicrophone',
+      'processorSource',
+      'Resampler',
+      'openWav',
+      'decodeWav',
+      'WavDecoder',
+      'pcmToLinear16',
+      'Linear16Encoder',
+      'floatToInt16LE',
+      'MicrophoneError',
+      'AudioFormatError',
+      'StreamingApi',
+      'TelephonyApi',
+    ]) {
       expect(typeof G[name], name).toBe('function')
     }
     // The connection classes are types only in the browser build (a static export would make every

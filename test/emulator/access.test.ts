@@ -21,7 +21,12 @@ beforeAll(async () => {
 })
 afterAll(() => emu.close())
 
-function get(port: number, path: string, host: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function get(
+  port: number,
+  path: string,
+  host: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, headers: { host, ...headers } }, (res) => {
       let body = ''
@@ -68,17 +73,27 @@ describe('Host check (DNS rebinding)', () => {
 
 describe('tokens are scoped to their app pair', () => {
   it("another app's (or another secret's) token gets 404 for a conversation, its job and its pages' URLs, and does not list it", async () => {
-    const made = await api(emu, a, 'POST', '/v1/process/text', { name: 'Private A', messages: [{ payload: { content: 'Our secret plan.' } }] })
+    const made = await api(emu, a, 'POST', '/v1/process/text', {
+      name: 'Private A',
+      messages: [{ payload: { content: 'Our secret plan.' } }],
+    })
     const { conversationId, jobId } = made.body
     await emu.core.idle()
     expect((await api(emu, a, 'GET', `/v1/conversations/${conversationId}`)).status).toBe(200)
     for (const other of [b, sameIdOtherSecret]) {
-      for (const path of [`/v1/conversations/${conversationId}`, `/v1/conversations/${conversationId}/messages`, `/v1/job/${jobId}`, `/v1/conversations/experiences/insights/details/${conversationId}`]) {
+      for (const path of [
+        `/v1/conversations/${conversationId}`,
+        `/v1/conversations/${conversationId}/messages`,
+        `/v1/job/${jobId}`,
+        `/v1/conversations/experiences/insights/details/${conversationId}`,
+      ]) {
         expect((await api(emu, other, 'GET', path)).status, path).toBe(404)
       }
       const list = await api(emu, other, 'GET', '/v1/conversations')
       expect(list.body.conversations.map((c: { id: string }) => c.id)).not.toContain(conversationId)
-      expect((await api(emu, other, 'PUT', `/v1/process/text/${conversationId}`, { messages: [{ payload: { content: 'Injected.' } }] })).status).toBe(404)
+      expect(
+        (await api(emu, other, 'PUT', `/v1/process/text/${conversationId}`, { messages: [{ payload: { content: 'Injected.' } }] })).status,
+      ).toBe(404)
       expect((await api(emu, other, 'PUT', `/v1/conversations/${conversationId}`, { metadata: { x: 1 } })).status).toBe(404)
       expect((await api(emu, other, 'DELETE', `/v1/conversations/${conversationId}`)).status).toBe(404)
     }
@@ -86,8 +101,10 @@ describe('tokens are scoped to their app pair', () => {
     expect((await api(emu, a, 'GET', `/v1/conversations/${conversationId}/messages`)).body.messages).toHaveLength(1)
   })
 
-  it("another app cannot stop, feed or subscribe to a call, nor join a live stream", async () => {
-    const call = (await api(emu, a, 'POST', '/v1/endpoint:connect', { operation: 'start', endpoint: { type: 'pstn', phoneNumber: '15550002222' } })).body
+  it('another app cannot stop, feed or subscribe to a call, nor join a live stream', async () => {
+    const call = (
+      await api(emu, a, 'POST', '/v1/endpoint:connect', { operation: 'start', endpoint: { type: 'pstn', phoneNumber: '15550002222' } })
+    ).body
     expect((await api(emu, b, 'POST', '/v1/endpoint:connect', { operation: 'stop', connectionId: call.connectionId })).status).toBe(404)
     expect((await api(emu, b, 'POST', `/v1/event/${call.connectionId}`, { topic: 'speaker', type: 'joined' })).status).toBe(404)
     expect(await handshake(`${emu.wsUrl}/session/subscribe/${call.connectionId}?access_token=${b}`)).toBe(404)
@@ -107,8 +124,12 @@ describe('tokens are scoped to their app pair', () => {
 
 describe('HTML pages and CORS', () => {
   it('opens pages only through their keyed links, with no CORS headers; the list shows only its app', async () => {
-    const mine = (await api(emu, a, 'POST', '/v1/process/text', { name: 'Listed for A', messages: [{ payload: { content: 'Hello from A.' } }] })).body.conversationId
-    const theirs = (await api(emu, b, 'POST', '/v1/process/text', { name: 'Listed for B', messages: [{ payload: { content: 'Hello from B.' } }] })).body.conversationId
+    const mine = (
+      await api(emu, a, 'POST', '/v1/process/text', { name: 'Listed for A', messages: [{ payload: { content: 'Hello from A.' } }] })
+    ).body.conversationId
+    const theirs = (
+      await api(emu, b, 'POST', '/v1/process/text', { name: 'Listed for B', messages: [{ payload: { content: 'Hello from B.' } }] })
+    ).body.conversationId
     await emu.core.idle()
     expect((await fetch(`${emu.url}/meeting/${mine}`)).status).toBe(404)
     expect((await fetch(`${emu.url}/insights/details/${mine}?key=${'0'.repeat(32)}`)).status).toBe(404)
@@ -129,7 +150,10 @@ describe('HTML pages and CORS', () => {
     const r = await fetch(`${emu.url}/v1/conversations`, { headers: { authorization: `Bearer ${a}`, origin: 'https://app.example' } })
     expect(r.headers.get('access-control-allow-origin')).toBe('*')
     expect(r.headers.get('access-control-allow-credentials')).toBeNull()
-    const pre = await fetch(`${emu.url}/v1/conversations`, { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-api-key' } })
+    const pre = await fetch(`${emu.url}/v1/conversations`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-api-key' },
+    })
     expect(pre.status).toBe(204)
     expect(pre.headers.get('access-control-allow-headers')).toMatch(/x-api-key/)
     // Without a token there is nothing to read.

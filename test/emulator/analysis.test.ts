@@ -15,7 +15,14 @@ function conversation(lines: Array<[string, string, number, number]>, extra: Rec
   const store = new Store()
   const c = store.createConversation('text', parseOptions({ detectEntities: true, ...extra }), T0)
   for (const [who, text, start, end] of lines) {
-    c.messages.push({ id: String(c.messages.length + 1), text, from: store.member(c, { name: who, userId: `${who.toLowerCase()}@example.com` }), startMs: T0 + start * 1000, endMs: T0 + end * 1000, origin: 'text' })
+    c.messages.push({
+      id: String(c.messages.length + 1),
+      text,
+      from: store.member(c, { name: who, userId: `${who.toLowerCase()}@example.com` }),
+      startMs: T0 + start * 1000,
+      endMs: T0 + end * 1000,
+      origin: 'text',
+    })
   }
   return c
 }
@@ -30,7 +37,10 @@ const call = conversation(
     ['Vikram', 'What is the price of the premium package?', 25, 28],
   ],
   {
-    trackers: [{ name: 'Pricing', vocabulary: ['premium package', 'the package price'] }, { name: 'Absent', vocabulary: ['kubernetes'] }],
+    trackers: [
+      { name: 'Pricing', vocabulary: ['premium package', 'the package price'] },
+      { name: 'Absent', vocabulary: ['kubernetes'] },
+    ],
     entities: [{ customType: 'Event', text: 'hackathon' }],
   },
 )
@@ -67,7 +77,8 @@ describe('emulator analysis', () => {
 
   it('extracts people, organisations, places, dates and custom entities', () => {
     const ents = a.entities()
-    const has = (type: string, value: string): boolean => ents.some((e) => e.type === type && e.value.toLowerCase().includes(value.toLowerCase()))
+    const has = (type: string, value: string): boolean =>
+      ents.some((e) => e.type === type && e.value.toLowerCase().includes(value.toLowerCase()))
     expect(has('person', 'Vikram')).toBe(true)
     expect(has('organization', 'Acme')).toBe(true)
     expect(has('location', 'Paris')).toBe(true)

@@ -18,7 +18,11 @@ beforeAll(async () => {
 afterAll(() => emu.close())
 
 const at = (minute: number, second = 0): string => new Date(Date.UTC(2024, 4, 6, 10, minute, second)).toISOString()
-const line = (content: string, name: string, start: string, end: string): unknown => ({ payload: { content }, from: { name, userId: `${name.toLowerCase()}@example.com` }, duration: { startTime: start, endTime: end } })
+const line = (content: string, name: string, start: string, end: string): unknown => ({
+  payload: { content },
+  from: { name, userId: `${name.toLowerCase()}@example.com` },
+  duration: { startTime: start, endTime: end },
+})
 
 async function submit(body: Record<string, unknown>): Promise<string> {
   const r = await api(emu, tok, 'POST', '/v1/process/text', body)
@@ -112,7 +116,12 @@ describe('conversation extras', () => {
   ]
 
   it('scores a call from measured features, consistent with the analytics and insights', async () => {
-    const id = await submit({ name: 'Scored call', messages: CALL, features: { featureList: ['insights', 'callScore'] }, metadata: { salesStage: 'demo' } })
+    const id = await submit({
+      name: 'Scored call',
+      messages: CALL,
+      features: { featureList: ['insights', 'callScore'] },
+      metadata: { salesStage: 'demo' },
+    })
     const score = await api(emu, tok, 'GET', `/v1/conversations/${id}/callscore`)
     expect(score.status).toBe(200)
     const names = score.body.criteria.map((c: any) => c.name)
@@ -156,8 +165,14 @@ describe('conversation extras', () => {
       expect(['scheduled', 'in_progress']).toContain(during.body.status)
       expect((await api(slow, t, 'GET', `/v1/conversations/${id}/callscore`)).status).toBe(404)
       await slow.core.idle()
-      expect((await api(slow, t, 'GET', `/v1/conversations/${id}/callscore/status`)).body).toEqual({ jobId: r.body.jobId, status: 'completed' })
-      expect((await api(slow, t, 'GET', `/v1/conversations/${id}/lm-insights/status`)).body).toEqual({ jobId: r.body.jobId, status: 'completed' })
+      expect((await api(slow, t, 'GET', `/v1/conversations/${id}/callscore/status`)).body).toEqual({
+        jobId: r.body.jobId,
+        status: 'completed',
+      })
+      expect((await api(slow, t, 'GET', `/v1/conversations/${id}/lm-insights/status`)).body).toEqual({
+        jobId: r.body.jobId,
+        status: 'completed',
+      })
       expect((await api(slow, t, 'GET', `/v1/conversations/${id}/callscore`)).status).toBe(200)
       expect((await api(slow, t, 'GET', '/v1/conversations/1234567890123456/callscore/status')).status).toBe(404)
     } finally {
@@ -181,7 +196,10 @@ describe('conversation extras', () => {
     expect((await api(emu, tok, 'GET', '/v1/conversations/experiences/insights/details/1234567890123456')).status).toBe(404)
     expect((await api(emu, tok, 'GET', '/v1/conversations/experiences/insights/list?includeCallScore=maybe')).status).toBe(400)
     const exp = await api(emu, tok, 'POST', `/v1/conversations/${id}/experiences`, { name: 'verbose-text-summary' })
-    expect(exp.body).toEqual({ name: 'verbose-text-summary', url: expect.stringMatching(new RegExp(`^${emu.url}/meeting/${id}\\?key=[0-9a-f]{32}$`)) })
+    expect(exp.body).toEqual({
+      name: 'verbose-text-summary',
+      url: expect.stringMatching(new RegExp(`^${emu.url}/meeting/${id}\\?key=[0-9a-f]{32}$`)),
+    })
     expect((await fetch(exp.body.url)).status).toBe(200)
     expect((await api(emu, tok, 'POST', `/v1/conversations/${id}/experiences`, { name: 'video-summary' })).body.message).toMatch(/videoUrl/)
     expect((await api(emu, tok, 'POST', `/v1/conversations/${id}/experiences`, { name: 'poster' })).status).toBe(400)
@@ -199,7 +217,8 @@ describe('conversation extras', () => {
     expect(new Set(insights.map((i: any) => i.type))).toEqual(new Set(['question', 'action_item']))
 
     // A change the cache does not know about (no revision bump) shows only after refresh=true.
-    const topicsOf = async (q = ''): Promise<string[]> => (await api(emu, tok, 'GET', `/v1/conversations/${id}/topics${q}`)).body.topics.map((t: any) => t.text)
+    const topicsOf = async (q = ''): Promise<string[]> =>
+      (await api(emu, tok, 'GET', `/v1/conversations/${id}/topics${q}`)).body.topics.map((t: any) => t.text)
     const before = await topicsOf()
     const c = emu.core.store.get(id)!
     c.messages.push({ ...c.messages[0], id: '9999999999999999', text: 'The zebra sanctuary budget and the zebra sanctuary roadmap.' })
@@ -241,7 +260,11 @@ describe('tokens, methods, webhooks', () => {
     const strict = await startEmulator({ credentials: { appId: 'id', appSecret: 'sec' } })
     try {
       const first = await token(strict, 'id', 'sec')
-      const refreshed = await api(strict, undefined, 'POST', '/oauth2/token:refresh', { appId: 'id', appSecret: 'sec', refreshToken: 'whatever' })
+      const refreshed = await api(strict, undefined, 'POST', '/oauth2/token:refresh', {
+        appId: 'id',
+        appSecret: 'sec',
+        refreshToken: 'whatever',
+      })
       expect(refreshed.status).toBe(200)
       expect(refreshed.body.accessToken).not.toBe(first)
       expect(refreshed.body.expiresIn).toBe(86400)
@@ -251,7 +274,9 @@ describe('tokens, methods, webhooks', () => {
       // token:generate now returns the newest token.
       expect(await token(strict, 'id', 'sec')).toBe(second)
       expect((await api(strict, undefined, 'POST', '/oauth2/token:refresh', { appId: 'id', appSecret: 'nope' })).status).toBe(401)
-      expect((await api(strict, undefined, 'POST', '/oauth2/token:refresh', { appId: 'id' })).body.message).toMatch(/"appSecret" is required/)
+      expect((await api(strict, undefined, 'POST', '/oauth2/token:refresh', { appId: 'id' })).body.message).toMatch(
+        /"appSecret" is required/,
+      )
 
       expect((await api(strict, undefined, 'DELETE', '/oauth2/token:revoke', { appId: 'id', appSecret: 'nope' })).status).toBe(401)
       expect((await api(strict, second, 'GET', '/v1/conversations')).status).toBe(200)
@@ -299,10 +324,13 @@ describe('tokens, methods, webhooks', () => {
         unanswered.set(hook.jobId, (unanswered.get(hook.jobId) ?? 0) + 1)
         received.push({ ...hook, contentType: req.headers['content-type'] })
         // Answer the first POST of each job late, which leaves room for an overlap.
-        setTimeout(() => {
-          unanswered.set(hook.jobId, unanswered.get(hook.jobId)! - 1)
-          res.end('ok')
-        }, hook.status === 'scheduled' ? 30 : 0)
+        setTimeout(
+          () => {
+            unanswered.set(hook.jobId, unanswered.get(hook.jobId)! - 1)
+            res.end('ok')
+          },
+          hook.status === 'scheduled' ? 30 : 0,
+        )
         arrived()
       })
     })

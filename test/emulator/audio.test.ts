@@ -8,7 +8,16 @@ import { api, pcm, token, waitJob, wav } from './helpers.js'
 let emu: RunningEmulator
 let tok: string
 // 0.5 s silence, 1 s tone, 1 s silence, 0.8 s tone, 0.7 s silence = 4 s
-const FILE = wav(pcm(16000, [[0.5, 0], [1, 0.3], [1, 0], [0.8, 0.3], [0.7, 0]]), 16000)
+const FILE = wav(
+  pcm(16000, [
+    [0.5, 0],
+    [1, 0.3],
+    [1, 0],
+    [0.8, 0.3],
+    [0.7, 0],
+  ]),
+  16000,
+)
 
 beforeAll(async () => {
   emu = await startEmulator({ jobDelayMs: 5, maxUploadBytes: 1_000_000 })
@@ -89,10 +98,16 @@ describe('emulator audio', () => {
     const failing = await api(emu, tok, 'POST', '/v1/process/audio/url', { url: 'https://example.com/a.mp3' })
     expect(await waitJob(emu, tok, failing.body.jobId)).toContain('failed')
     emu.core.preloadTranscript('https://example.com/b.mp3', [{ text: 'Preloaded words.' }])
-    const ok = await api(emu, tok, 'POST', '/v1/process/audio/url', { url: 'https://example.com/b.mp3', enableSpeakerDiarization: 'true', diarizationSpeakerCount: '2' })
+    const ok = await api(emu, tok, 'POST', '/v1/process/audio/url', {
+      url: 'https://example.com/b.mp3',
+      enableSpeakerDiarization: 'true',
+      diarizationSpeakerCount: '2',
+    })
     expect(await waitJob(emu, tok, ok.body.jobId)).toContain('completed')
     expect((await messagesOf(ok.body.conversationId))[0].text).toBe('Preloaded words.')
     expect((await api(emu, tok, 'POST', '/v1/process/audio/url', { url: 'not a url' })).status).toBe(400)
-    expect((await api(emu, tok, 'POST', '/v1/process/audio/url?enableSpeakerDiarization=true', { url: 'https://example.com/b.mp3' })).status).toBe(400)
+    expect(
+      (await api(emu, tok, 'POST', '/v1/process/audio/url?enableSpeakerDiarization=true', { url: 'https://example.com/b.mp3' })).status,
+    ).toBe(400)
   })
 })

@@ -45,7 +45,32 @@ class Gen {
     return out
   }
   text(max: number): string {
-    const alphabet = ['a', 'Z', '0', ' ', '"', '\\', '{', '}', '[', ']', ',', ':', 'é', 'ß', '中', '文', '🎙', '\u0000', '\u200b', '\ud800', '\n', '%', '/', '.']
+    const alphabet = [
+      'a',
+      'Z',
+      '0',
+      ' ',
+      '"',
+      '\\',
+      '{',
+      '}',
+      '[',
+      ']',
+      ',',
+      ':',
+      'é',
+      'ß',
+      '中',
+      '文',
+      '🎙',
+      '\u0000',
+      '\u200b',
+      '\ud800',
+      '\n',
+      '%',
+      '/',
+      '.',
+    ]
     let s = ''
     const n = this.int(max)
     for (let i = 0; i < n; i++) s += this.pick(alphabet)
@@ -146,9 +171,23 @@ const ROUTES: Array<[string, string]> = [
   ['GET', '/v1/conversations/{cid}'],
   ['PUT', '/v1/conversations/{cid}'],
   ['DELETE', '/v1/conversations/{cid}'],
-  ...['messages', 'members', 'questions', 'action-items', 'follow-ups', 'insights', 'topics', 'entities', 'trackers-detected', 'trackers', 'analytics', 'summary', 'callscore', 'callscore/status', 'lm-insights/status'].map(
-    (p): [string, string] => ['GET', `/v1/conversations/{cid}/${p}`],
-  ),
+  ...[
+    'messages',
+    'members',
+    'questions',
+    'action-items',
+    'follow-ups',
+    'insights',
+    'topics',
+    'entities',
+    'trackers-detected',
+    'trackers',
+    'analytics',
+    'summary',
+    'callscore',
+    'callscore/status',
+    'lm-insights/status',
+  ].map((p): [string, string] => ['GET', `/v1/conversations/{cid}/${p}`]),
   ['PUT', '/v1/conversations/{cid}/members/{mid}'],
   ['PUT', '/v1/conversations/{cid}/speakers'],
   ['POST', '/v1/conversations/{cid}/transcript'],
@@ -163,22 +202,56 @@ const ROUTES: Array<[string, string]> = [
 ]
 
 const MESSAGES = [
-  { payload: { content: 'Hello Mark. Can you send me the contract by Friday?' }, from: { userId: 'jane@example.com', name: 'Jane' }, duration: { startTime: '2024-05-06T10:00:00.000Z', endTime: '2024-05-06T10:00:04.000Z' } },
+  {
+    payload: { content: 'Hello Mark. Can you send me the contract by Friday?' },
+    from: { userId: 'jane@example.com', name: 'Jane' },
+    duration: { startTime: '2024-05-06T10:00:00.000Z', endTime: '2024-05-06T10:00:04.000Z' },
+  },
   { payload: { content: 'Sure, I will send it tomorrow.' }, from: { userId: 'mark@example.com', name: 'Mark' } },
 ]
 
 /** A valid body per route, which the fuzzer then mutates. */
 function validBody(path: string, ids: Ids): Record<string, unknown> {
   if (path.startsWith('/oauth2')) return { type: 'application', appId: 'fuzz', appSecret: 'secret', refreshToken: 'r' }
-  if (path.includes('/url')) return { url: 'https://example.com/a.mp3', name: 'n', confidenceThreshold: 0.6, detectEntities: 'true', trackers: [{ name: 'T', vocabulary: ['send'] }] }
+  if (path.includes('/url'))
+    return {
+      url: 'https://example.com/a.mp3',
+      name: 'n',
+      confidenceThreshold: 0.6,
+      detectEntities: 'true',
+      trackers: [{ name: 'T', vocabulary: ['send'] }],
+    }
   if (path.includes('/process/text'))
-    return { messages: MESSAGES, detectPhrases: 'True', confidenceThreshold: '0.7', enableSpeakerDiarization: 'false', diarizationSpeakerCount: '2', customVocabulary: '[a,b]', metadata: { a: 1 }, features: { featureList: ['insights'] } }
+    return {
+      messages: MESSAGES,
+      detectPhrases: 'True',
+      confidenceThreshold: '0.7',
+      enableSpeakerDiarization: 'false',
+      diarizationSpeakerCount: '2',
+      customVocabulary: '[a,b]',
+      metadata: { a: 1 },
+      features: { featureList: ['insights'] },
+    }
   if (path.endsWith('/members/{mid}')) return { id: ids.member, name: 'Jane', email: 'jane@example.com' }
-  if (path.endsWith('/speakers')) return { speakerEvents: [{ type: 'started_speaking', user: { id: 'u', name: 'D' }, offset: { seconds: 0, nanos: 500000000 } }] }
-  if (path.endsWith('/transcript')) return { contentType: 'text/markdown', createParagraphs: 'true', phrases: { highlightAllKeyPhrases: true }, showSpeakerSeparation: 'false' }
+  if (path.endsWith('/speakers'))
+    return { speakerEvents: [{ type: 'started_speaking', user: { id: 'u', name: 'D' }, offset: { seconds: 0, nanos: 500000000 } }] }
+  if (path.endsWith('/transcript'))
+    return {
+      contentType: 'text/markdown',
+      createParagraphs: 'true',
+      phrases: { highlightAllKeyPhrases: true },
+      showSpeakerSeparation: 'false',
+    }
   if (path.endsWith('/experiences')) return { name: 'video-summary', videoUrl: 'https://example.com/v.mp4' }
   if (path === '/v1/endpoint:connect')
-    return { operation: 'start', endpoint: { type: 'pstn', phoneNumber: '14085551234' }, languages: [{ code: 'en-US' }], actions: [{ invokeOn: 'stop', name: 'sendSummaryEmail' }], timezone: 'UTC', data: { session: { name: 's' } } }
+    return {
+      operation: 'start',
+      endpoint: { type: 'pstn', phoneNumber: '14085551234' },
+      languages: [{ code: 'en-US' }],
+      actions: [{ invokeOn: 'stop', name: 'sendSummaryEmail' }],
+      timezone: 'UTC',
+      data: { session: { name: 's' } },
+    }
   if (path.startsWith('/v1/event')) return { topic: 'speaker', type: 'started_speaking', user: { name: 'D' } }
   return { metadata: { label: 'x' } }
 }
@@ -278,7 +351,26 @@ function pathFor(g: Gen, template: string, ids: Ids): string {
   else if (roll < 0.16) path = `http://[bad${path}`
   else if (roll < 0.19) path = `${path}/../../oauth2/token:generate`
   if (g.chance(0.4)) {
-    const q = g.pick(['verbose=true', 'sentiment=yes', 'refresh=1', 'limit=-5', 'limit=abc', 'offset=1e9', 'order=sideways', 'sort=x', 'filter=name==a,b', 'filter=%E0%A4%A', 'startTime=yesterday', 'name=x&name=y', 'enableSpeakerDiarization=true', 'diarizationSpeakerCount=0', 'trackers=%5B%7B%7D%5D', 'features=%7B', 'includeCallScore=maybe', 'confidenceThreshold=2'])
+    const q = g.pick([
+      'verbose=true',
+      'sentiment=yes',
+      'refresh=1',
+      'limit=-5',
+      'limit=abc',
+      'offset=1e9',
+      'order=sideways',
+      'sort=x',
+      'filter=name==a,b',
+      'filter=%E0%A4%A',
+      'startTime=yesterday',
+      'name=x&name=y',
+      'enableSpeakerDiarization=true',
+      'diarizationSpeakerCount=0',
+      'trackers=%5B%7B%7D%5D',
+      'features=%7B',
+      'includeCallScore=maybe',
+      'confidenceThreshold=2',
+    ])
     path += `?${q}`
   }
   return path
@@ -320,7 +412,10 @@ function checkAnswer(a: RawAnswer, method: string, what: string): void {
   expect(() => (body = JSON.parse(a.body)), `${what}: ${a.body.slice(0, 200)}`).not.toThrow()
   if (a.status >= 400) {
     expect(typeof (body as { message?: unknown }).message, `${what}: ${a.body.slice(0, 200)}`).toBe('string')
-    if (a.status === 401) expect(['Token validation failed for provided token.', 'Invalid appId or appSecret.'], what).toContain((body as { message: string }).message)
+    if (a.status === 401)
+      expect(['Token validation failed for provided token.', 'Invalid appId or appSecret.'], what).toContain(
+        (body as { message: string }).message,
+      )
     if (a.status === 429) expect((body as { statusCode?: number }).statusCode, what).toBe(429)
   }
 }
@@ -334,7 +429,14 @@ const onUncaught = (e: unknown): void => void escaped.push(e)
 beforeAll(async () => {
   process.on('uncaughtException', onUncaught)
   process.on('unhandledRejection', onUncaught)
-  emu = await startEmulator({ jobDelayMs: 1, maxJsonBytes: MAX_JSON, maxUploadBytes: MAX_UPLOAD, maxConversations: MAX_CONVERSATIONS, maxStreamingConnections: MAX_STREAMS, maxConcurrentJobs: 40 })
+  emu = await startEmulator({
+    jobDelayMs: 1,
+    maxJsonBytes: MAX_JSON,
+    maxUploadBytes: MAX_UPLOAD,
+    maxConversations: MAX_CONVERSATIONS,
+    maxStreamingConnections: MAX_STREAMS,
+    maxConcurrentJobs: 40,
+  })
   tok = await token(emu)
   const text = await api(emu, tok, 'POST', '/v1/process/text', { messages: MESSAGES })
   await emu.core.idle()
@@ -362,7 +464,14 @@ describe('emulator fuzz (seeded, bounded)', () => {
   it('answers every random or mutated REST request with a contract-shaped status and body', async () => {
     const lanes = 4
     const perLane = 250
-    const wavFile = wav(pcm(8000, [[0.2, 0], [0.3, 0.3], [0.2, 0]]), 8000)
+    const wavFile = wav(
+      pcm(8000, [
+        [0.2, 0],
+        [0.3, 0.3],
+        [0.2, 0],
+      ]),
+      8000,
+    )
     const run = async (lane: number): Promise<void> => {
       const g = new Gen(rng(SEED + lane))
       const laneIds = { ...ids }
@@ -376,10 +485,30 @@ describe('emulator fuzz (seeded, bounded)', () => {
         const upload = /\/process\/(audio|video)(\/[^u][^/]*)?$/.test(template)
         const kind = g.int(12)
         if (upload && kind < 6) {
-          body = g.pick([() => wavFile, () => g.bytes(g.int(4096)), () => new Uint8Array(0), () => Buffer.concat([Buffer.from('RIFF\0\0\0\0WAVEfmt '), g.bytes(g.int(200))]), () => g.bytes(MAX_UPLOAD + 1)])()
+          body = g.pick([
+            () => wavFile,
+            () => g.bytes(g.int(4096)),
+            () => new Uint8Array(0),
+            () => Buffer.concat([Buffer.from('RIFF\0\0\0\0WAVEfmt '), g.bytes(g.int(200))]),
+            () => g.bytes(MAX_UPLOAD + 1),
+          ])()
           headers.push(`Content-Type: ${g.pick(['audio/wav', 'audio/mpeg', 'video/mp4', 'application/octet-stream', 'text/plain'])}`)
         } else if (kind < 7) {
-          body = Buffer.from(g.pick(['{not json', '', ' ', 'null', '[]', '"s"', '12', '{"a":', '\u00ff\u00fe', '{"messages":[{"payload":{"content":"\\ud800"}}]}', '['.repeat(5000) + ']'.repeat(5000)]))
+          body = Buffer.from(
+            g.pick([
+              '{not json',
+              '',
+              ' ',
+              'null',
+              '[]',
+              '"s"',
+              '12',
+              '{"a":',
+              '\u00ff\u00fe',
+              '{"messages":[{"payload":{"content":"\\ud800"}}]}',
+              '['.repeat(5000) + ']'.repeat(5000),
+            ]),
+          )
         } else if (kind < 8) {
           body = Buffer.from(JSON.stringify({ big: 'x'.repeat(MAX_JSON + 10) }))
         } else if (kind < 9) {
@@ -395,7 +524,9 @@ describe('emulator fuzz (seeded, bounded)', () => {
         if (framing < 9) headers.push(`Content-Length: ${body.length}`)
         else if (framing < 11) {
           headers.push('Transfer-Encoding: chunked')
-          wire = body.length ? Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')]) : Buffer.from('0\r\n\r\n')
+          wire = body.length
+            ? Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')])
+            : Buffer.from('0\r\n\r\n')
         } else {
           // Truncated upload: the client announces more than it sends, then goes away.
           headers.push(`Content-Length: ${body.length + 1000}`)
@@ -454,7 +585,13 @@ describe('emulator fuzz (seeded, bounded)', () => {
       mutate(g, {
         type: 'start_request',
         insightTypes: ['question', 'action_item'],
-        config: { confidenceThreshold: 0.5, sentiment: 'true', detectEntities: true, trackers: { interimResults: true, enableAllTrackers: 'true' }, speechRecognition: { encoding: 'LINEAR16', sampleRateHertz: 16000 } },
+        config: {
+          confidenceThreshold: 0.5,
+          sentiment: 'true',
+          detectEntities: true,
+          trackers: { interimResults: true, enableAllTrackers: 'true' },
+          speechRecognition: { encoding: 'LINEAR16', sampleRateHertz: 16000 },
+        },
         trackers: [{ name: 'T', vocabulary: ['send'] }],
         speaker: { userId: 'a@b.c', name: 'A' },
         disconnectOnStopRequest: g.chance(0.3) ? false : undefined,
@@ -469,7 +606,14 @@ describe('emulator fuzz (seeded, bounded)', () => {
         () => g.pick(['null', '[]', '1', '"s"', '{}', '{"type":5}', '{"type":"nope"}', '__PING__', '__PONG__', '{']),
         () => JSON.stringify(startRequest()),
         () => JSON.stringify({ type: 'start_request' }),
-        () => JSON.stringify({ type: 'modify_request', speechRecognition: { encoding: g.pick(['LINEAR16', 'MULAW', 'FLAC', 'OPUS', 'MP3', 5]), sampleRateHertz: g.pick([-1, 0, 1, 8000, 16000, 1e12, 'abc', '44100', null]) } }),
+        () =>
+          JSON.stringify({
+            type: 'modify_request',
+            speechRecognition: {
+              encoding: g.pick(['LINEAR16', 'MULAW', 'FLAC', 'OPUS', 'MP3', 5]),
+              sampleRateHertz: g.pick([-1, 0, 1, 8000, 16000, 1e12, 'abc', '44100', null]),
+            },
+          }),
         () => JSON.stringify({ type: 'modify_request', sampleRateHertz: 1e308 }),
         () => JSON.stringify({ type: 'stop_request' }),
         () => JSON.stringify({ type: 'stop_request' }),
@@ -536,7 +680,13 @@ describe('emulator fuzz (seeded, bounded)', () => {
     await c.next((f) => lifecycle(f) === 'recognition_started')
     c.send({ type: 'stop_request' })
     expect((await c.closed).code).toBe(1000)
-    expect(c.frames.map(lifecycle)).toEqual(['conversation_created', 'started_listening', 'recognition_started', 'conversation_completed', 'recognition_stopped'])
+    expect(c.frames.map(lifecycle)).toEqual([
+      'conversation_created',
+      'started_listening',
+      'recognition_started',
+      'conversation_completed',
+      'recognition_stopped',
+    ])
     await stillServes()
     expect(escaped).toEqual([])
   })

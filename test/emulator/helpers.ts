@@ -5,16 +5,32 @@ import WebSocket from 'ws'
 import type { RunningEmulator } from '../../src/emulator/index.js'
 
 export async function token(emu: RunningEmulator, appId = 'app', appSecret = 'secret'): Promise<string> {
-  const res = await fetch(`${emu.url}/oauth2/token:generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'application', appId, appSecret }) })
+  const res = await fetch(`${emu.url}/oauth2/token:generate`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'application', appId, appSecret }),
+  })
   const body = (await res.json()) as { accessToken: string }
   return body.accessToken
 }
 
-export async function api(emu: RunningEmulator, tok: string | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+export async function api(
+  emu: RunningEmulator,
+  tok: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
   const res = await fetch(`${emu.url}${path}`, {
     method,
-    headers: { ...(tok ? { authorization: `Bearer ${tok}` } : {}), ...(body !== undefined && !(body instanceof Uint8Array) && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}), ...headers },
-    body: body === undefined ? undefined : body instanceof Uint8Array || typeof body === 'string' ? (body as BodyInit) : JSON.stringify(body),
+    headers: {
+      ...(tok ? { authorization: `Bearer ${tok}` } : {}),
+      ...(body !== undefined && !(body instanceof Uint8Array) && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
+    body:
+      body === undefined ? undefined : body instanceof Uint8Array || typeof body === 'string' ? (body as BodyInit) : JSON.stringify(body),
   })
   const text = await res.text()
   return { status: res.status, body: text ? JSON.parse(text) : undefined }
@@ -71,10 +87,11 @@ export function connect(url: string, options: WebSocket.ClientOptions & { protoc
       frame = { malformed: text }
     }
     frames.push(frame)
-    for (const w of [...waiters]) if (w.pred(frame)) {
-      waiters.splice(waiters.indexOf(w), 1)
-      w.resolve(frame)
-    }
+    for (const w of [...waiters])
+      if (w.pred(frame)) {
+        waiters.splice(waiters.indexOf(w), 1)
+        w.resolve(frame)
+      }
   })
   const closed = new Promise<{ code: number }>((resolve) => ws.on('close', (code) => resolve({ code })))
   return new Promise((resolve, reject) => {
@@ -95,7 +112,9 @@ export function connect(url: string, options: WebSocket.ClientOptions & { protoc
         },
       }),
     )
-    ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`handshake ${res.statusCode}`), { status: res.statusCode })))
+    ws.once('unexpected-response', (_req, res) =>
+      reject(Object.assign(new Error(`handshake ${res.statusCode}`), { status: res.statusCode })),
+    )
     ws.once('error', reject)
   })
 }

@@ -43,7 +43,10 @@ describe('a 500 KB message', () => {
       detectEntities: true,
       trackers: [{ name: 'Report', vocabulary: ['send the report', 'price of the widgets'] }],
       entities: [{ customType: 'Product', text: 'widgets' }],
-      messages: [{ payload: { content: text }, from: { name: 'Jane Smith' } }, { payload: { content: 'Sure, I will.' }, from: { name: 'Bob' } }],
+      messages: [
+        { payload: { content: text }, from: { name: 'Jane Smith' } },
+        { payload: { content: 'Sure, I will.' }, from: { name: 'Bob' } },
+      ],
     })
     expect(r.status).toBe(201)
     id = r.body.conversationId
@@ -54,7 +57,12 @@ describe('a 500 KB message', () => {
   it('answers /entities (people from the bounded NLP pass, dates and custom entities from all of it), then the next request', async () => {
     const r = await api(emu, tok, 'GET', `/v1/conversations/${id}/entities`)
     expect(r.status).toBe(200)
-    const entities = r.body.entities as Array<{ type: string; value: string; customType?: string; messageRefs: Array<{ text: string; offset: number }> }>
+    const entities = r.body.entities as Array<{
+      type: string
+      value: string
+      customType?: string
+      messageRefs: Array<{ text: string; offset: number }>
+    }>
     const person = entities.find((e) => e.type === 'person' && e.value === 'Jane Smith')!
     expect(person.messageRefs.length).toBeGreaterThan(4000) // members' names: all the text
     // compromise saw at most the budget: organisations come from its first characters only.
@@ -67,18 +75,33 @@ describe('a 500 KB message', () => {
       expect(ref.text.slice(ref.offset).startsWith('Jane Smith')).toBe(true)
     }
     const date = entities.find((e) => e.type === 'date')!
-    expect(date.messageRefs.some((ref) => ref.text.endsWith('Let us meet tomorrow.') && ref.text.slice(ref.offset) === 'tomorrow.')).toBe(true)
+    expect(date.messageRefs.some((ref) => ref.text.endsWith('Let us meet tomorrow.') && ref.text.slice(ref.offset) === 'tomorrow.')).toBe(
+      true,
+    )
     const custom = entities.find((e) => e.customType === 'Product')!
     expect(custom.messageRefs.length).toBeGreaterThan(4000)
     expect((await api(emu, tok, 'GET', '/v1/conversations')).status).toBe(200)
   })
 
   it('answers every other analysis of it', async () => {
-    for (const path of ['questions', 'action-items', 'follow-ups', 'topics?sentiment=true', 'trackers', 'analytics', 'summary', 'callscore', 'messages?sentiment=true&verbose=true']) {
+    for (const path of [
+      'questions',
+      'action-items',
+      'follow-ups',
+      'topics?sentiment=true',
+      'trackers',
+      'analytics',
+      'summary',
+      'callscore',
+      'messages?sentiment=true&verbose=true',
+    ]) {
       const r = await api(emu, tok, 'GET', `/v1/conversations/${id}/${path}`)
       expect(r.status, path).toBe(200)
     }
-    const transcript = await api(emu, tok, 'POST', `/v1/conversations/${id}/transcript`, { contentType: 'text/markdown', phrases: { highlightAllKeyPhrases: true } })
+    const transcript = await api(emu, tok, 'POST', `/v1/conversations/${id}/transcript`, {
+      contentType: 'text/markdown',
+      phrases: { highlightAllKeyPhrases: true },
+    })
     expect(transcript.status).toBe(200)
     expect(transcript.body.transcript.payload).toContain('<mark>')
     const tracked = await api(emu, tok, 'GET', `/v1/conversations/${id}/trackers`)
@@ -91,14 +114,20 @@ describe('very many messages', () => {
     const emu = await startEmulator({ jobDelayMs: 0, maxJsonBytes: 20 * 1024 * 1024 })
     try {
       const tok = await token(emu)
-      const messages = Array.from({ length: 30_000 }, (_, i) => ({ payload: { content: 'Can you send the report tomorrow?' }, from: { name: i % 1000 === 999 ? `Guest ${i}` : 'Ann' } }))
+      const messages = Array.from({ length: 30_000 }, (_, i) => ({
+        payload: { content: 'Can you send the report tomorrow?' },
+        from: { name: i % 1000 === 999 ? `Guest ${i}` : 'Ann' },
+      }))
       const r = await api(emu, tok, 'POST', '/v1/process/text', { messages })
       await emu.core.idle()
       const items = await api(emu, tok, 'GET', `/v1/conversations/${r.body.conversationId}/action-items`)
       expect(items.status).toBe(200)
       expect(items.body.actionItems).toHaveLength(30_000)
       expect(items.body.actionItems[0].assignee.name).toBe('Guest 999')
-      const transcript = await api(emu, tok, 'POST', `/v1/conversations/${r.body.conversationId}/transcript`, { contentType: 'text/markdown', phrases: { highlightAllKeyPhrases: true } })
+      const transcript = await api(emu, tok, 'POST', `/v1/conversations/${r.body.conversationId}/transcript`, {
+        contentType: 'text/markdown',
+        phrases: { highlightAllKeyPhrases: true },
+      })
       expect(transcript.status).toBe(200)
       const analytics = await api(emu, tok, 'GET', `/v1/conversations/${r.body.conversationId}/analytics`)
       expect(analytics.body.members).toHaveLength(31)
@@ -122,7 +151,10 @@ describe('bounded tracker phrases and custom entities', () => {
       expect((await api(emu, tok, 'POST', '/v1/process/text', { messages, entities })).body.message).toMatch(/at most 1000 custom entities/)
       const first = await api(emu, tok, 'POST', '/v1/process/text', { messages, trackers: [{ name: 'A', vocabulary: vocabulary(600) }] })
       expect(first.status).toBe(201)
-      const append = await api(emu, tok, 'PUT', `/v1/process/text/${first.body.conversationId}`, { messages, trackers: [{ name: 'B', vocabulary: vocabulary(600) }] })
+      const append = await api(emu, tok, 'PUT', `/v1/process/text/${first.body.conversationId}`, {
+        messages,
+        trackers: [{ name: 'B', vocabulary: vocabulary(600) }],
+      })
       expect(append.status).toBe(400)
       expect(emu.core.store.get(first.body.conversationId)!.options.trackers.map((t) => t.name)).toEqual(['A'])
     } finally {

@@ -31,7 +31,12 @@ describe('streaming through the msw front on Node', () => {
   })
 
   it('with the global WebSocket: a whole session, audio in and a conversation out', async () => {
-    const symbl = new Symbl({ baseUrl: BASE, appId: 'msw-app', appSecret: 'msw-secret', WebSocket: globalThis.WebSocket as unknown as WebSocketConstructor })
+    const symbl = new Symbl({
+      baseUrl: BASE,
+      appId: 'msw-app',
+      appSecret: 'msw-secret',
+      WebSocket: globalThis.WebSocket as unknown as WebSocketConstructor,
+    })
     const connection = await symbl.streaming.startConnection({ startTimeoutMs: 10_000 })
     await connection.sendAudio(new Uint8Array(16_000)) // 0.5 s of 16 kHz LINEAR16 silence
     const conversation = await connection.stop()

@@ -20,7 +20,11 @@ beforeAll(async () => {
     ;(globalThis as { WebSocket?: unknown }).WebSocket = (await import('ws')).default
   }
   server.listen({ onUnhandledRequest: 'error' })
-  const res = await fetch(`${BASE}/oauth2/token:generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'application', appId: 'a', appSecret: 'b' }) })
+  const res = await fetch(`${BASE}/oauth2/token:generate`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'application', appId: 'a', appSecret: 'b' }),
+  })
   tok = ((await res.json()) as { accessToken: string }).accessToken
 })
 afterAll(() => {
@@ -106,7 +110,12 @@ async function rest(path: string): Promise<{ status: number; body: any }> {
 describe('msw WebSocket handlers', () => {
   it('runs a full streaming lifecycle with preloaded transcript playback, and the REST side sees it', async () => {
     core.preloadTranscript('msw-conn-life', [
-      { text: 'Can you send me the quarterly report by Friday?', speaker: { name: 'Jane', userId: 'jane@example.com' }, start: 0.2, end: 1.0 },
+      {
+        text: 'Can you send me the quarterly report by Friday?',
+        speaker: { name: 'Jane', userId: 'jane@example.com' },
+        start: 0.2,
+        end: 1.0,
+      },
       { text: 'Sure, I will send it tomorrow.', speaker: { name: 'Mark', userId: 'mark@example.com' }, start: 1.2, end: 1.8 },
     ])
     const c = await open(`${WS}/v1/realtime/insights/msw-conn-life?access_token=${tok}`)
@@ -127,8 +136,14 @@ describe('msw WebSocket handlers', () => {
     expect(first.message.payload.raw.alternatives[0].transcript).toBe('Can you send me the quarterly report by Friday?')
     expect(first.message.user).toMatchObject({ name: 'Jane', userId: 'jane@example.com' })
     const insight = await c.next((f) => f.type === 'insight_response', 'insight_response')
-    expect(insight.insights[0]).toMatchObject({ type: 'action_item', payload: { content: 'Can you send me the quarterly report by Friday?' } })
-    const interim = await c.next((f) => lifecycle(f) === 'recognition_result' && !f.message.isFinal && f.message.punctuated.transcript.startsWith('Sure'), 'interim of line 2')
+    expect(insight.insights[0]).toMatchObject({
+      type: 'action_item',
+      payload: { content: 'Can you send me the quarterly report by Friday?' },
+    })
+    const interim = await c.next(
+      (f) => lifecycle(f) === 'recognition_result' && !f.message.isFinal && f.message.punctuated.transcript.startsWith('Sure'),
+      'interim of line 2',
+    )
     expect(interim.message.punctuated.transcript).toBe('Sure, I will')
 
     // The rest of the audio as a Blob (async to read in the handler), then stop at once: frame order holds.
@@ -237,7 +252,9 @@ describe('msw WebSocket handlers', () => {
   })
 
   it('serves the telephony subscribe socket through msw', async () => {
-    core.preloadTranscript('15550001111', [{ text: 'Hello, I will email the invoice today.', speaker: { name: 'Ann' }, start: 0, end: 0.02 }])
+    core.preloadTranscript('15550001111', [
+      { text: 'Hello, I will email the invoice today.', speaker: { name: 'Ann' }, start: 0, end: 0.02 },
+    ])
     const res = await fetch(`${BASE}/v1/endpoint:connect`, {
       method: 'POST',
       headers: { 'x-api-key': tok, 'content-type': 'application/json' },
@@ -254,7 +271,11 @@ describe('msw WebSocket handlers', () => {
     events.send({ topic: 'speaker', type: 'started_speaking', user: { name: 'Ann' } })
     events.ws.send('__PING__')
     await events.next((f) => f === '__PONG__')
-    await fetch(`${BASE}/v1/endpoint:connect`, { method: 'POST', headers: { 'x-api-key': tok, 'content-type': 'application/json' }, body: JSON.stringify({ operation: 'stop', connectionId }) })
+    await fetch(`${BASE}/v1/endpoint:connect`, {
+      method: 'POST',
+      headers: { 'x-api-key': tok, 'content-type': 'application/json' },
+      body: JSON.stringify({ operation: 'stop', connectionId }),
+    })
     expect((await sub.closed).code).toBe(1000)
     expect(core.telephony.calls.get(connectionId)!.speakerEvents).toHaveLength(1)
     events.ws.close()

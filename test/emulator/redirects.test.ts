@@ -10,14 +10,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js'
 import { api, pcm, token, wav, waitJob } from './helpers.js'
 
-const external = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address ?? '127.0.0.2'
+const external =
+  Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address ?? '127.0.0.2'
 
 let emu: RunningEmulator
 let tok: string
 let media: Server
 let port: number
 const seen: Array<{ host: string; path: string }> = []
-const audio = wav(pcm(16000, [[0.5, 0], [1, 0.5], [0.5, 0]]))
+const audio = wav(
+  pcm(16000, [
+    [0.5, 0],
+    [1, 0.5],
+    [0.5, 0],
+  ]),
+)
 
 beforeAll(async () => {
   media = createServer((req: IncomingMessage, res) => {
@@ -25,7 +34,8 @@ beforeAll(async () => {
     seen.push({ host: (req.headers.host ?? '').replace(/:\d+$/, ''), path })
     req.resume()
     const redirect = (status: number, to: string): void => void res.writeHead(status, { location: to }).end()
-    if (path === '/media.wav' || path === '/hook-final') return void res.writeHead(200, { 'content-type': 'audio/wav' }).end(path === '/media.wav' ? audio : '')
+    if (path === '/media.wav' || path === '/hook-final')
+      return void res.writeHead(200, { 'content-type': 'audio/wav' }).end(path === '/media.wav' ? audio : '')
     if (path === '/to-external') return redirect(302, `http://${external}:${port}/media.wav`)
     if (path === '/to-local') return redirect(301, `http://localhost:${port}/media.wav`)
     if (path === '/loop') return redirect(302, '/loop')
@@ -70,7 +80,10 @@ describe('redirects stay on loopback', () => {
   })
 
   it('a webhook redirected to a non-loopback host is not followed', async () => {
-    const r = await api(emu, tok, 'POST', '/v1/process/text', { messages: [{ payload: { content: 'Hello.' } }], webhookUrl: `http://127.0.0.1:${port}/hook` })
+    const r = await api(emu, tok, 'POST', '/v1/process/text', {
+      messages: [{ payload: { content: 'Hello.' } }],
+      webhookUrl: `http://127.0.0.1:${port}/hook`,
+    })
     await waitJob(emu, tok, r.body.jobId)
     // One job's POSTs go out one after the other (each after the previous one, redirects included, ended):
     // once the third reached /hook, the first two redirects would have arrived.

@@ -5,8 +5,16 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js
 import { api, token, waitJob } from './helpers.js'
 
 const MESSAGES = [
-  { payload: { content: 'Hello Mark. Can you send me the contract by Friday?' }, from: { userId: 'jane@example.com', name: 'Jane' }, duration: { startTime: '2024-05-06T10:00:00.000Z', endTime: '2024-05-06T10:00:04.000Z' } },
-  { payload: { content: 'Sure, I will send it tomorrow.' }, from: { userId: 'mark@example.com', name: 'Mark' }, duration: { startTime: '2024-05-06T10:00:05.000Z', endTime: '2024-05-06T10:00:07.000Z' } },
+  {
+    payload: { content: 'Hello Mark. Can you send me the contract by Friday?' },
+    from: { userId: 'jane@example.com', name: 'Jane' },
+    duration: { startTime: '2024-05-06T10:00:00.000Z', endTime: '2024-05-06T10:00:04.000Z' },
+  },
+  {
+    payload: { content: 'Sure, I will send it tomorrow.' },
+    from: { userId: 'mark@example.com', name: 'Mark' },
+    duration: { startTime: '2024-05-06T10:00:05.000Z', endTime: '2024-05-06T10:00:07.000Z' },
+  },
 ]
 
 let emu: RunningEmulator
@@ -79,7 +87,13 @@ describe('emulator REST', () => {
   })
 
   it('accepts stringified booleans and numbers as the Python SDK sends them', async () => {
-    const r = await api(emu, tok, 'POST', '/v1/process/text', { messages: MESSAGES, detectEntities: 'true', detectPhrases: 'false', confidenceThreshold: '0.6', enableSummary: 'True' })
+    const r = await api(emu, tok, 'POST', '/v1/process/text', {
+      messages: MESSAGES,
+      detectEntities: 'true',
+      detectPhrases: 'false',
+      confidenceThreshold: '0.6',
+      enableSummary: 'True',
+    })
     expect(r.status).toBe(201)
     await waitJob(emu, tok, r.body.jobId)
     const ents = await api(emu, tok, 'GET', `/v1/conversations/${r.body.conversationId}/entities`)
@@ -151,7 +165,9 @@ describe('emulator limits and credentials', () => {
   it('restricts credentials when asked, and evicts the oldest conversations', async () => {
     const strict = await startEmulator({ credentials: { appId: 'id', appSecret: 'sec' }, maxConversations: 2, jobDelayMs: 0 })
     try {
-      expect((await api(strict, undefined, 'POST', '/oauth2/token:generate', { type: 'application', appId: 'id', appSecret: 'wrong' })).status).toBe(401)
+      expect(
+        (await api(strict, undefined, 'POST', '/oauth2/token:generate', { type: 'application', appId: 'id', appSecret: 'wrong' })).status,
+      ).toBe(401)
       const t = await token(strict, 'id', 'sec')
       const ids: string[] = []
       for (let i = 0; i < 3; i++) ids.push((await api(strict, t, 'POST', '/v1/process/text', { messages: MESSAGES })).body.conversationId)

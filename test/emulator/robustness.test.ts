@@ -97,7 +97,10 @@ describe('malformed URLs are bad input (400), never a crash or a 500', () => {
   })
 
   it('answers a request target that is not a URL with a 400 JSON body and CORS headers', async () => {
-    const r = await raw(emu.port, `GET http://[bad/v1/conversations HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer ${tok}\r\n\r\n`)
+    const r = await raw(
+      emu.port,
+      `GET http://[bad/v1/conversations HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer ${tok}\r\n\r\n`,
+    )
     expect(r.status).toBe(400)
     expect(r.headers['content-type']).toBe('application/json')
     expect(r.headers['access-control-allow-origin']).toBe('*')
@@ -126,7 +129,13 @@ describe('streaming: frames after the server closed the socket', () => {
     c.ws.send(new Uint8Array(3200))
     expect((await c.closed).code).toBe(1000)
     await new Promise((resolve) => setTimeout(resolve, 20))
-    expect(c.frames.map(lifecycle)).toEqual(['conversation_created', 'started_listening', 'recognition_started', 'conversation_completed', 'recognition_stopped'])
+    expect(c.frames.map(lifecycle)).toEqual([
+      'conversation_created',
+      'started_listening',
+      'recognition_started',
+      'conversation_completed',
+      'recognition_stopped',
+    ])
     expect(emu.core.store.conversations.size).toBe(before + 1)
     expect(emu.core.liveStreams.get('after-stop-1')).toBeUndefined()
     const id = c.frames[0].message.data.conversationId
@@ -147,8 +156,12 @@ describe('uploads: WAV fmt chunks the decoder cannot read', () => {
       expect(r.body.message).toMatch(/Invalid WAV file/)
     }
     // The supported widths still work.
-    expect((await api(emu, tok, 'POST', '/v1/process/audio', new Uint8Array(wavHeader(3, 32)), { 'content-type': 'audio/wav' })).status).toBe(201)
-    expect((await api(emu, tok, 'POST', '/v1/process/audio', new Uint8Array(wavHeader(7, 8)), { 'content-type': 'audio/wav' })).status).toBe(201)
+    expect(
+      (await api(emu, tok, 'POST', '/v1/process/audio', new Uint8Array(wavHeader(3, 32)), { 'content-type': 'audio/wav' })).status,
+    ).toBe(201)
+    expect(
+      (await api(emu, tok, 'POST', '/v1/process/audio', new Uint8Array(wavHeader(7, 8)), { 'content-type': 'audio/wav' })).status,
+    ).toBe(201)
   })
 })
 
@@ -219,10 +232,12 @@ console.log('closed in', Date.now() - t0)
       const hook = await import('node:http').then(({ createServer }) =>
         createServer((req, res) => {
           let body = ''
-          req.on('data', (d) => (body += d)).on('end', () => {
-            seen.push(JSON.parse(body).status)
-            res.end()
-          })
+          req
+            .on('data', (d) => (body += d))
+            .on('end', () => {
+              seen.push(JSON.parse(body).status)
+              res.end()
+            })
         }).listen(0, '127.0.0.1'),
       )
       await new Promise((r) => hook.once('listening', r))
@@ -257,7 +272,10 @@ describe('memory bound: telephony calls of evicted conversations', () => {
       const t = await token(small)
       const ids: string[] = []
       for (let i = 0; i < 10; i++) {
-        const r = await api(small, t, 'POST', '/v1/endpoint:connect', { operation: 'start', endpoint: { type: 'pstn', phoneNumber: `1408555${1000 + i}` } })
+        const r = await api(small, t, 'POST', '/v1/endpoint:connect', {
+          operation: 'start',
+          endpoint: { type: 'pstn', phoneNumber: `1408555${1000 + i}` },
+        })
         expect(r.status).toBe(201)
         ids.push(r.body.connectionId)
       }

@@ -2,7 +2,8 @@ import { expect, it } from 'vitest'
 import { SpeechSegmenter } from '../../src/emulator/core/audio/segments.js'
 
 const rate = 16000
-const tone = (seconds: number, amp: number) => Float32Array.from({ length: Math.round(seconds * rate) }, (_, i) => amp * Math.sin((2 * Math.PI * 200 * i) / rate))
+const tone = (seconds: number, amp: number) =>
+  Float32Array.from({ length: Math.round(seconds * rate) }, (_, i) => amp * Math.sin((2 * Math.PI * 200 * i) / rate))
 
 it('a NaN sample in a float WAV counts as silence and does not stop speech detection', () => {
   const s = new SpeechSegmenter()

@@ -33,12 +33,16 @@ describe('metadata is validated before it is stored', () => {
     expect((await api(emu, tok, 'GET', '/v1/conversations')).status).toBe(200)
     expect((await api(emu, tok, 'GET', `/v1/conversations/${id}`)).body.metadata).toEqual({})
     // Ordinary nesting is fine.
-    expect((await api(emu, tok, 'PUT', `/v1/conversations/${id}`, `{"metadata":${deep(10)}}`, { 'content-type': 'application/json' })).status).toBe(200)
+    expect(
+      (await api(emu, tok, 'PUT', `/v1/conversations/${id}`, `{"metadata":${deep(10)}}`, { 'content-type': 'application/json' })).status,
+    ).toBe(200)
   })
 
   it('metadata deeper than the limit in a submission query string is a 400 and creates no conversation', async () => {
     const before = emu.core.store.conversations.size
-    const r = await api(emu, tok, 'POST', `/v1/process/text?metadata=${encodeURIComponent(deep(200))}`, { messages: [{ payload: { content: 'Hi.' } }] })
+    const r = await api(emu, tok, 'POST', `/v1/process/text?metadata=${encodeURIComponent(deep(200))}`, {
+      messages: [{ payload: { content: 'Hi.' } }],
+    })
     expect(r.status).toBe(400)
     expect(r.body.message).toMatch(/"metadata" nests objects or arrays more than 64 levels deep/)
     expect(emu.core.store.conversations.size).toBe(before)
@@ -52,17 +56,25 @@ describe('metadata is validated before it is stored', () => {
     expect(put.body.message).toMatch(/"metadata" must be at most 262144 bytes/)
     const half = (k: string): Record<string, string> => ({ [k]: 'y'.repeat(150 * 1024) })
     const other = await textConversation({ metadata: half('one') })
-    const append = await api(emu, tok, 'PUT', `/v1/process/text/${other}`, { messages: [{ payload: { content: 'More.' } }], metadata: half('two') })
+    const append = await api(emu, tok, 'PUT', `/v1/process/text/${other}`, {
+      messages: [{ payload: { content: 'More.' } }],
+      metadata: half('two'),
+    })
     expect(append.status).toBe(400)
     expect(Object.keys((await api(emu, tok, 'GET', `/v1/conversations/${other}`)).body.metadata)).toEqual(['one'])
   })
 
   it('PUT /speakers refuses an oversized event and keeps at most MAX_SPEAKER_EVENTS', async () => {
     const id = await textConversation()
-    const huge = await api(emu, tok, 'PUT', `/v1/conversations/${id}/speakers`, { speakerEvents: [{ type: 'started_speaking', user: { name: 'x'.repeat(10_000) } }] })
+    const huge = await api(emu, tok, 'PUT', `/v1/conversations/${id}/speakers`, {
+      speakerEvents: [{ type: 'started_speaking', user: { name: 'x'.repeat(10_000) } }],
+    })
     expect(huge.status).toBe(400)
     expect(huge.body.message).toMatch(/"speakerEvents\[0\]" is larger than 4096 bytes/)
-    const events = Array.from({ length: MAX_SPEAKER_EVENTS + 50 }, (_, i) => ({ type: 'started_speaking', user: { id: `u${i}`, name: 'Ann' } }))
+    const events = Array.from({ length: MAX_SPEAKER_EVENTS + 50 }, (_, i) => ({
+      type: 'started_speaking',
+      user: { id: `u${i}`, name: 'Ann' },
+    }))
     expect((await api(emu, tok, 'PUT', `/v1/conversations/${id}/speakers`, { speakerEvents: events })).status).toBe(200)
     const kept = emu.core.store.get(id)!.speakerEvents as Array<{ user: { id: string } }>
     expect(kept).toHaveLength(MAX_SPEAKER_EVENTS)
@@ -72,17 +84,27 @@ describe('metadata is validated before it is stored', () => {
 
 describe('telephony speaker events are bounded', () => {
   it('keeps the latest MAX_SPEAKER_EVENTS per call and conversation, from REST and the events socket, and refuses oversized ones', async () => {
-    const start = await api(emu, tok, 'POST', '/v1/endpoint:connect', { operation: 'start', endpoint: { type: 'pstn', phoneNumber: '15550001111' } })
+    const start = await api(emu, tok, 'POST', '/v1/endpoint:connect', {
+      operation: 'start',
+      endpoint: { type: 'pstn', phoneNumber: '15550001111' },
+    })
     const { connectionId, conversationId, resultWebSocketUrl } = start.body
-    const big = await api(emu, tok, 'POST', `/v1/event/${connectionId}`, { topic: 'speaker', type: 'joined', user: { name: 'x'.repeat(5000) } })
+    const big = await api(emu, tok, 'POST', `/v1/event/${connectionId}`, {
+      topic: 'speaker',
+      type: 'joined',
+      user: { name: 'x'.repeat(5000) },
+    })
     expect(big.status).toBe(400)
     expect(big.body.message).toMatch(/"event" is larger than 4096 bytes/)
     const events = await connect(resultWebSocketUrl, { protocols: [tok] })
-    for (let i = 0; i < MAX_SPEAKER_EVENTS + 100; i++) events.ws.send(JSON.stringify({ topic: 'speaker', type: 'started_speaking', user: { id: `u${i}` } }))
+    for (let i = 0; i < MAX_SPEAKER_EVENTS + 100; i++)
+      events.ws.send(JSON.stringify({ topic: 'speaker', type: 'started_speaking', user: { id: `u${i}` } }))
     events.ws.send(JSON.stringify({ topic: 'speaker', type: 'joined', user: { name: 'y'.repeat(5000) } }))
     const error = await events.next((f) => f.type === 'message' && f.message?.type === 'error', 'error frame')
     expect(error.message.details).toMatch(/larger than 4096 bytes/)
-    expect((await api(emu, tok, 'POST', `/v1/event/${connectionId}`, { topic: 'speaker', type: 'left', user: { id: 'last' } })).status).toBe(200)
+    expect(
+      (await api(emu, tok, 'POST', `/v1/event/${connectionId}`, { topic: 'speaker', type: 'left', user: { id: 'last' } })).status,
+    ).toBe(200)
     const call = emu.core.telephony.calls.get(connectionId)!
     expect(call.speakerEvents).toHaveLength(MAX_SPEAKER_EVENTS)
     expect(emu.core.store.get(conversationId)!.speakerEvents).toHaveLength(MAX_SPEAKER_EVENTS)

@@ -38,7 +38,12 @@ async function stop(c: Client): Promise<void> {
 describe('streaming extras', () => {
   it('sends entity_response frames (GO shape) from the same analysis as the REST entities', async () => {
     emu.core.preloadTranscript('x-entities', [
-      { text: 'Mark will fly to Boston on Friday to meet Acme Corporation.', speaker: { name: 'Jane', userId: 'jane@example.com' }, start: 0.1, end: 0.6 },
+      {
+        text: 'Mark will fly to Boston on Friday to meet Acme Corporation.',
+        speaker: { name: 'Jane', userId: 'jane@example.com' },
+        start: 0.1,
+        end: 0.6,
+      },
       { text: 'Sounds good.', speaker: { name: 'Mark', userId: 'mark@example.com' }, start: 0.7, end: 0.9 },
     ])
     const c = await connect(`${emu.wsUrl}/v1/streaming/x-entities?access_token=${tok}`)
@@ -52,7 +57,12 @@ describe('streaming extras', () => {
       expect(typeof e.type).toBe('string')
       for (const m of e.matches) {
         expect(typeof m.detectedValue).toBe('string')
-        expect(m.messageRefs[0]).toMatchObject({ id: message.id, text: message.payload.content, startTime: message.duration.startTime, endTime: message.duration.endTime })
+        expect(m.messageRefs[0]).toMatchObject({
+          id: message.id,
+          text: message.payload.content,
+          startTime: message.duration.startTime,
+          endTime: message.duration.endTime,
+        })
         expect(message.payload.content.slice(m.messageRefs[0].offset)).not.toBe('')
       }
     }
@@ -80,13 +90,25 @@ describe('streaming extras', () => {
     const text = 'The quarterly report is late and we need it by Friday.'
     emu.core.preloadTranscript('x-interim', [{ text, start: 0.1, end: 1.0 }])
     const c = await connect(`${emu.wsUrl}/v1/streaming/x-interim?access_token=${tok}`)
-    c.send(start({ trackers: { interimResults: true } }, { trackers: [{ name: 'Reports', vocabulary: ['quarterly report'] }, { name: 'Deadline', vocabulary: ['by Friday'] }] }))
+    c.send(
+      start(
+        { trackers: { interimResults: true } },
+        {
+          trackers: [
+            { name: 'Reports', vocabulary: ['quarterly report'] },
+            { name: 'Deadline', vocabulary: ['by Friday'] },
+          ],
+        },
+      ),
+    )
     await c.next((f) => lifecycle(f) === 'recognition_started')
     sendAudio(c, 0.5) // past the start only: interim
     const interim = await c.next((f) => f.type === 'tracker_response' && f.isFinal === false, 'interim tracker')
     // Only what the interim result says so far: "by Friday" is in the second half of the line.
     expect(interim.trackers.map((t: any) => t.name)).toEqual(['Reports'])
-    expect(interim.trackers[0].matches[0].messageRefs[0].text).toBe(c.frames.find((f) => lifecycle(f) === 'recognition_result').message.punctuated.transcript)
+    expect(interim.trackers[0].matches[0].messageRefs[0].text).toBe(
+      c.frames.find((f) => lifecycle(f) === 'recognition_result').message.punctuated.transcript,
+    )
     expect(c.frames.some((f) => f.type === 'tracker_response' && f.isFinal)).toBe(false)
     sendAudio(c, 0.6)
     const final = await c.next((f) => f.type === 'tracker_response' && f.isFinal === true, 'final tracker')
@@ -109,7 +131,10 @@ describe('streaming extras', () => {
 
   it('uses the account trackers with trackers.enableAllTrackers, and only then', async () => {
     const text = 'Let us review the budget next week.'
-    for (const [id, enableAll] of [['x-all-trackers', true], ['x-own-trackers', false]] as const) {
+    for (const [id, enableAll] of [
+      ['x-all-trackers', true],
+      ['x-own-trackers', false],
+    ] as const) {
       emu.core.preloadTranscript(id, [{ text, start: 0.1, end: 0.5 }])
       const c = await connect(`${emu.wsUrl}/v1/streaming/${id}?access_token=${tok}`)
       c.send(start({ trackers: { enableAllTrackers: enableAll } }, { trackers: [{ name: 'Review', vocabulary: ['review'] }] }))

@@ -8,7 +8,11 @@ let emu: RunningEmulator
 let tok: string
 const RATE = 16000
 // 0.3 s silence, 1 s tone, 0.6 s silence
-const AUDIO = pcm(RATE, [[0.3, 0], [1, 0.3], [0.6, 0]])
+const AUDIO = pcm(RATE, [
+  [0.3, 0],
+  [1, 0.3],
+  [0.6, 0],
+])
 
 beforeAll(async () => {
   emu = await startEmulator({ jobDelayMs: 0 })
@@ -16,7 +20,12 @@ beforeAll(async () => {
 })
 afterAll(() => emu.close())
 
-const START = { type: 'start_request', insightTypes: ['question', 'action_item'], config: { sentiment: true, speechRecognition: { encoding: 'LINEAR16', sampleRateHertz: RATE } }, speaker: { userId: 'jane@example.com', name: 'Jane' } }
+const START = {
+  type: 'start_request',
+  insightTypes: ['question', 'action_item'],
+  config: { sentiment: true, speechRecognition: { encoding: 'LINEAR16', sampleRateHertz: RATE } },
+  speaker: { userId: 'jane@example.com', name: 'Jane' },
+}
 
 function sendAudio(c: Client, samples: Int16Array): void {
   const bytes = new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength)
@@ -56,7 +65,14 @@ describe('emulator streaming', () => {
   })
 
   it('plays a preloaded transcript relative to the audio received, at the declared sample rate', async () => {
-    emu.core.preloadTranscript('conn-preload-1', [{ text: 'Can you send me the quarterly report by Friday?', speaker: { name: 'Jane', userId: 'jane@example.com' }, start: 0.2, end: 1.2 }])
+    emu.core.preloadTranscript('conn-preload-1', [
+      {
+        text: 'Can you send me the quarterly report by Friday?',
+        speaker: { name: 'Jane', userId: 'jane@example.com' },
+        start: 0.2,
+        end: 1.2,
+      },
+    ])
     const c = await connect(`${emu.wsUrl}/v1/realtime/insights/conn-preload-1?access_token=${tok}`)
     const rate = 8000
     c.send({ ...START, config: { ...START.config, speechRecognition: { encoding: 'LINEAR16', sampleRateHertz: rate } } })
@@ -71,7 +87,11 @@ describe('emulator streaming', () => {
     const final = await c.next((f) => lifecycle(f) === 'recognition_result' && f.message.isFinal)
     expect(final.message.payload.raw.alternatives[0].transcript).toBe('Can you send me the quarterly report by Friday?')
     const insight = await c.next((f) => f.type === 'insight_response')
-    expect(insight.insights[0]).toMatchObject({ type: 'action_item', text: 'Can you send me the quarterly report by Friday?', payload: { content: 'Can you send me the quarterly report by Friday?' } })
+    expect(insight.insights[0]).toMatchObject({
+      type: 'action_item',
+      text: 'Can you send me the quarterly report by Friday?',
+      payload: { content: 'Can you send me the quarterly report by Friday?' },
+    })
     expect((await c.next((f) => f.type === 'message_response')).messages[0].sentiment).toBeDefined()
     await c.next((f) => f.type === 'topic_response')
     expect(await stop(c)).toBe(1000)
@@ -140,8 +160,15 @@ describe('emulator streaming', () => {
 
 describe('emulator telephony', () => {
   it('connects, plays a preloaded call to subscribers, takes speaker events, and stops', async () => {
-    emu.core.preloadTranscript('14085551234', [{ text: 'Hello, this is Ann. I will email the invoice today.', speaker: { name: 'Ann' }, start: 0, end: 0.05 }])
-    const start = await api(emu, tok, 'POST', '/v1/endpoint:connect', { operation: 'start', endpoint: { type: 'pstn', phoneNumber: '14085551234' }, data: { session: { name: 'Call' } }, languages: ['en-US'] })
+    emu.core.preloadTranscript('14085551234', [
+      { text: 'Hello, this is Ann. I will email the invoice today.', speaker: { name: 'Ann' }, start: 0, end: 0.05 },
+    ])
+    const start = await api(emu, tok, 'POST', '/v1/endpoint:connect', {
+      operation: 'start',
+      endpoint: { type: 'pstn', phoneNumber: '14085551234' },
+      data: { session: { name: 'Call' } },
+      languages: ['en-US'],
+    })
     expect(start.status).toBe(201)
     const { connectionId, conversationId, eventUrl, resultWebSocketUrl } = start.body
     expect(resultWebSocketUrl).toBe(`${emu.wsUrl}/events/${connectionId}`)
@@ -149,7 +176,12 @@ describe('emulator telephony', () => {
     const sub = await connect(`${emu.wsUrl}/session/subscribe/${connectionId}`, { headers: { 'x-api-key': tok } })
     const msg = await sub.next((f) => f.type === 'message_response')
     expect(msg.messages[0].payload.content).toContain('I will email the invoice today.')
-    const ev = await api(emu, tok, 'POST', `/v1/event/${connectionId}`, { topic: 'speaker', type: 'started_speaking', user: { userId: 'a@example.com', name: 'Ann' }, timestamp: new Date().toISOString() })
+    const ev = await api(emu, tok, 'POST', `/v1/event/${connectionId}`, {
+      topic: 'speaker',
+      type: 'started_speaking',
+      user: { userId: 'a@example.com', name: 'Ann' },
+      timestamp: new Date().toISOString(),
+    })
     expect(ev.status).toBe(200)
     expect((await api(emu, tok, 'POST', `/v1/event/${connectionId}`, { topic: 'speaker', type: 'dancing' })).status).toBe(400)
     const events = await connect(resultWebSocketUrl, { protocols: [tok] })
@@ -162,8 +194,18 @@ describe('emulator telephony', () => {
     events.ws.close()
     expect((await api(emu, tok, 'POST', '/v1/endpoint:connect', { operation: 'start', endpoint: { type: 'sip' } })).status).toBe(400)
     const pstn = { operation: 'start', endpoint: { type: 'pstn', phoneNumber: '15550009999' } }
-    expect((await api(emu, tok, 'POST', '/v1/endpoint:connect', { ...pstn, languages: [{ code: 'es-US' }], actions: [{ invokeOn: 'stop', name: 'sendSummaryEmail', parameters: { emails: ['a@example.com'] } }] })).status).toBe(201)
+    expect(
+      (
+        await api(emu, tok, 'POST', '/v1/endpoint:connect', {
+          ...pstn,
+          languages: [{ code: 'es-US' }],
+          actions: [{ invokeOn: 'stop', name: 'sendSummaryEmail', parameters: { emails: ['a@example.com'] } }],
+        })
+      ).status,
+    ).toBe(201)
     expect((await api(emu, tok, 'POST', '/v1/endpoint:connect', { ...pstn, languages: [5] })).body.message).toMatch(/languages\[0\]/)
-    expect((await api(emu, tok, 'POST', '/v1/endpoint:connect', { ...pstn, actions: [{ invokeOn: 'later', name: 'x' }] })).body.message).toMatch(/invokeOn/)
+    expect(
+      (await api(emu, tok, 'POST', '/v1/endpoint:connect', { ...pstn, actions: [{ invokeOn: 'later', name: 'x' }] })).body.message,
+    ).toMatch(/invokeOn/)
   })
 })

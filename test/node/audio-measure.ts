@@ -57,22 +57,34 @@ export function residualDb(x: ArrayLike<number>, freq: number, rate: number): nu
 function fitTone(x: ArrayLike<number>, freq: number, rate: number): { amplitude: number; a: number; b: number; dc: number } {
   const w = (2 * Math.PI * freq) / rate
   // Normal equations of [sin, cos, 1].
-  let ss = 0, sc = 0, s1 = 0, cc = 0, c1 = 0, xs = 0, xc = 0, x1 = 0
+  let ss = 0,
+    sc = 0,
+    s1 = 0,
+    cc = 0,
+    c1 = 0,
+    xs = 0,
+    xc = 0,
+    x1 = 0
   const n = x.length
   for (let i = 0; i < n; i++) {
     const s = Math.sin(w * i)
     const c = Math.cos(w * i)
     const v = x[i]
-    ss += s * s; sc += s * c; s1 += s; cc += c * c; c1 += c
-    xs += v * s; xc += v * c; x1 += v
+    ss += s * s
+    sc += s * c
+    s1 += s
+    cc += c * c
+    c1 += c
+    xs += v * s
+    xc += v * c
+    x1 += v
   }
   const [a, b, dc] = solve3([ss, sc, s1, sc, cc, c1, s1, c1, n], [xs, xc, x1])
   return { amplitude: Math.hypot(a, b), a, b, dc }
 }
 
 function solve3(m: number[], r: number[]): [number, number, number] {
-  const det = (a: number[]) =>
-    a[0] * (a[4] * a[8] - a[5] * a[7]) - a[1] * (a[3] * a[8] - a[5] * a[6]) + a[2] * (a[3] * a[7] - a[4] * a[6])
+  const det = (a: number[]) => a[0] * (a[4] * a[8] - a[5] * a[7]) - a[1] * (a[3] * a[8] - a[5] * a[6]) + a[2] * (a[3] * a[7] - a[4] * a[6])
   const d = det(m)
   const col = (k: number) => m.map((v, i) => (i % 3 === k ? r[Math.floor(i / 3)] : v))
   return [det(col(0)) / d, det(col(1)) / d, det(col(2)) / d]
@@ -97,7 +109,9 @@ export function dbFullScale(x: ArrayLike<number>): number {
 export function windowedMagnitude(x: ArrayLike<number>, freq: number, rate: number): number {
   const n = x.length
   const w = (2 * Math.PI * freq) / rate
-  let re = 0, im = 0, sumW = 0
+  let re = 0,
+    im = 0,
+    sumW = 0
   for (let i = 0; i < n; i++) {
     const p = (2 * Math.PI * i) / (n - 1)
     const win = 0.35875 - 0.48829 * Math.cos(p) + 0.14128 * Math.cos(2 * p) - 0.01168 * Math.cos(3 * p)

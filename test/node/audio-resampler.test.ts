@@ -2,15 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { floatToInt16LE, int16Bytes, int16ToFloat32 } from '../../src/audio/pcm.js'
 import { Resampler } from '../../src/audio/resampler.js'
 import { ValidationError } from '../../src/errors.js'
-import {
-  dbFullScale,
-  measureQuality,
-  resampleAll,
-  residualDb,
-  steady,
-  sweep,
-  tone,
-} from './audio-measure.js'
+import { dbFullScale, measureQuality, resampleAll, residualDb, steady, sweep, tone } from './audio-measure.js'
 
 const INPUT_RATES = [8000, 16000, 22050, 24000, 32000, 44100, 48000, 88200, 96000]
 
@@ -110,7 +102,7 @@ describe('Resampler streaming', () => {
       x[2] = -1
       const r = new Resampler({ inputRate: rate, outputRate: rate })
       const parts: number[] = []
-      for (let o = 0, n = 1; o < x.length; o += n, n = (n * 7) % 300 + 1) parts.push(...r.process(x.subarray(o, o + n)))
+      for (let o = 0, n = 1; o < x.length; o += n, n = ((n * 7) % 300) + 1) parts.push(...r.process(x.subarray(o, o + n)))
       expect(r.flush().length, `${rate} Hz flush`).toBe(0)
       expect(Float32Array.from(parts), `${rate} Hz`).toEqual(x)
       // A new stream after flush() starts clean.

@@ -319,7 +319,12 @@ describe('WAV errors', () => {
 
   it('invalid headers', async () => {
     expect(await reason(() => decodeWav(makeWav({ channels: 0, samples: ramp })))).toBe('invalid')
-    const dataFirst = concat([new TextEncoder().encode('RIFF'), u32(12), new TextEncoder().encode('WAVE'), chunk('data', new Uint8Array(4))])
+    const dataFirst = concat([
+      new TextEncoder().encode('RIFF'),
+      u32(12),
+      new TextEncoder().encode('WAVE'),
+      chunk('data', new Uint8Array(4)),
+    ])
     expect(await reason(() => decodeWav(dataFirst))).toBe('invalid')
   })
 })
@@ -342,10 +347,19 @@ describe('raw PCM streams', () => {
           else view.setUint8(o, Math.round(v * 127 + 128))
         }
       })
-      const out = await collect(pcmToLinear16(pieces(bytes, (i) => 1 + (i % 7) * 333), { encoding, sampleRate: 44100, channels: 2 }))
+      const out = await collect(
+        pcmToLinear16(
+          pieces(bytes, (i) => 1 + (i % 7) * 333),
+          { encoding, sampleRate: 44100, channels: 2 },
+        ),
+      )
       const pcm = int16Of(out)
       expect(pcm.length, encoding).toBe(8000)
-      const amp = toneAmplitude(Array.from(pcm.subarray(300, 7700), (v) => v / 32768), 1000, 16000)
+      const amp = toneAmplitude(
+        Array.from(pcm.subarray(300, 7700), (v) => v / 32768),
+        1000,
+        16000,
+      )
       expect(Math.abs(amp - 0.5), encoding).toBeLessThan(encoding === 'u8' ? 0.01 : 1e-3)
     }
   })
@@ -395,7 +409,11 @@ describe.skipIf(!hasSox)('files made by sox', () => {
       expect(wav.info.channels).toBe(Number(args[3]))
       const pcm = int16Of(await collect(wav.linear16()))
       expect(pcm.length).toBe(8000)
-      const amp = toneAmplitude(Array.from(pcm.subarray(400, 7600), (v) => v / 32768), 1000, 16000)
+      const amp = toneAmplitude(
+        Array.from(pcm.subarray(400, 7600), (v) => v / 32768),
+        1000,
+        16000,
+      )
       expect(Math.abs(amp - 0.5)).toBeLessThan(name === 'u8' ? 0.01 : 1e-3)
     })
   }

@@ -22,7 +22,13 @@ interface FakeProcessor {
 function loadProcessor(source: string, rate: number) {
   let registered: { name: string; ctor: new (o: unknown) => FakeProcessor } | undefined
   class AudioWorkletProcessor {
-    port = { onmessage: null, sent: [] as ProcessorMessage[], postMessage(m: ProcessorMessage) { this.sent.push(m) } }
+    port = {
+      onmessage: null,
+      sent: [] as ProcessorMessage[],
+      postMessage(m: ProcessorMessage) {
+        this.sent.push(m)
+      },
+    }
   }
   new Function('AudioWorkletProcessor', 'registerProcessor', 'sampleRate', source)(
     AudioWorkletProcessor,
@@ -95,7 +101,10 @@ describe('worklet processor source', () => {
       const p = loadProcessor(src(), 44100)({ targetSampleRate: 16000, chunkSamples: 320 })
       const got = run(p, x)
       const chunks = p.port.sent.filter((m) => m.type === 'chunk')
-      expect(chunks.every((c) => c.type === 'chunk' && c.pcm.byteLength === 640), name).toBe(true)
+      expect(
+        chunks.every((c) => c.type === 'chunk' && c.pcm.byteLength === 640),
+        name,
+      ).toBe(true)
       expect(got.length, name).toBe(Math.floor(expected.length / 320) * 320)
       expect(got, name).toEqual(expected.subarray(0, got.length))
       const last = chunks[chunks.length - 1]
@@ -159,7 +168,14 @@ describe('worklet processor source', () => {
         }
       } as unknown as T
     const F32 = counting(Float32Array)
-    const arrays = { Float32Array: F32, Float64Array: counting(Float64Array), Int16Array: counting(Int16Array), Uint8Array: counting(Uint8Array), Uint16Array: counting(Uint16Array), DataView: counting(DataView) }
+    const arrays = {
+      Float32Array: F32,
+      Float64Array: counting(Float64Array),
+      Int16Array: counting(Int16Array),
+      Uint8Array: counting(Uint8Array),
+      Uint16Array: counting(Uint16Array),
+      DataView: counting(DataView),
+    }
     for (const [name, src] of Object.entries(sources)) {
       for (const [rate, target, chunkMs] of [
         [44100, 16000, 20],
@@ -169,7 +185,13 @@ describe('worklet processor source', () => {
       ]) {
         let registered: (new (o: unknown) => FakeProcessor) | undefined
         class AudioWorkletProcessor {
-          port = { onmessage: null, sent: [] as ProcessorMessage[], postMessage(m: ProcessorMessage) { this.sent.push(m) } }
+          port = {
+            onmessage: null,
+            sent: [] as ProcessorMessage[],
+            postMessage(m: ProcessorMessage) {
+              this.sent.push(m)
+            },
+          }
         }
         new Function('AudioWorkletProcessor', 'registerProcessor', 'sampleRate', ...Object.keys(arrays), src())(
           AudioWorkletProcessor,
@@ -193,7 +215,10 @@ describe('worklet processor source', () => {
         for (let o = 128 * 20; o + 128 <= x.length; o += 128) quantum(o)
         const chunks = p.port.sent.length - chunksBefore
         expect(chunks, `${name} ${rate} -> ${target}`).toBeGreaterThan(5)
-        expect(allocations, `${name} ${rate} -> ${target}, ${chunkMs} ms: allocations in ${Math.floor(x.length / 128) - 20} process() calls`).toBe(chunks)
+        expect(
+          allocations,
+          `${name} ${rate} -> ${target}, ${chunkMs} ms: allocations in ${Math.floor(x.length / 128) - 20} process() calls`,
+        ).toBe(chunks)
         const sizes = p.port.sent.map((m) => (m.type === 'chunk' ? m.pcm.byteLength : -1))
         expect(new Set(sizes), `${name} ${rate} -> ${target}`).toEqual(new Set([chunkSamples * 2]))
       }

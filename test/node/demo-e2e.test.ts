@@ -19,7 +19,15 @@ const text = (locator: Locator) => locator.innerText()
 /** A 44.1 kHz mono WAV for the fake microphone: espeak-ng + sox when present, else synthetic "syllables". */
 function makeMicWav(path: string): void {
   const raw = join(OUT, 'mic-raw.wav')
-  const spoke = spawnSync('espeak-ng', ['-v', 'en-us', '-s', '160', '-w', raw, 'Thanks for joining the weekly product sync. Can you send me the release notes by Friday?'])
+  const spoke = spawnSync('espeak-ng', [
+    '-v',
+    'en-us',
+    '-s',
+    '160',
+    '-w',
+    raw,
+    'Thanks for joining the weekly product sync. Can you send me the release notes by Friday?',
+  ])
   if (spoke.status === 0 && spawnSync('sox', [raw, '-r', '44100', '-c', '1', '-b', '16', path, 'pad', '0.3', '0.6']).status === 0) return
   const rate = 44100
   const seconds = 6
@@ -27,7 +35,7 @@ function makeMicWav(path: string): void {
   for (let i = 0; i < samples.length; i++) {
     const t = i / rate
     const envelope = Math.max(0, Math.sin(Math.PI * 3 * t)) ** 2 // ~3 bursts a second
-    samples[i] = Math.round(12000 * envelope * (Math.sin(2 * Math.PI * 180 * t) + 0.5 * Math.sin(2 * Math.PI * 720 * t)) / 1.5)
+    samples[i] = Math.round((12000 * envelope * (Math.sin(2 * Math.PI * 180 * t) + 0.5 * Math.sin(2 * Math.PI * 720 * t))) / 1.5)
   }
   const header = Buffer.alloc(44)
   header.write('RIFF', 0)
@@ -52,7 +60,11 @@ function startDemo(api?: { baseUrl: string }): Promise<{ child: ChildProcess; ur
   delete env.SYMBL_APP_SECRET
   // With `api`: the demo's "real API" mode, pointed at an API (an emulator) that a test can stop.
   if (api) Object.assign(env, { SYMBL_APP_ID: 'e2e-app-id', SYMBL_APP_SECRET: 'e2e-app-secret', SYMBL_BASE_URL: api.baseUrl })
-  const child = spawn(process.execPath, ['--import', 'tsx', 'demo/start.ts', '--port', '0', '--emulator-port', '0', '--no-watch'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', 'demo/start.ts', '--port', '0', '--emulator-port', '0', '--no-watch'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let out = ''
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error(`the demo printed no URL within 30 s:\n${out}`)), 30_000)
@@ -87,8 +99,16 @@ describe.skipIf(!hasChromium)('the demo web app in headless Chromium', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
-        '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run',
-        '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${wav}`,
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-quic',
+        '--no-first-run',
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-audio-capture=${wav}`,
       ],
     })
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, permissions: ['microphone'] })
@@ -259,12 +279,18 @@ describe.skipIf(!hasChromium)('the demo web app in headless Chromium', () => {
   it('cdn.html works with only the <script> bundle and the global Symbl', async () => {
     const page = await open('/cdn.html')
     await page.waitForSelector('body[data-ready="true"]')
-    expect(await page.evaluate(() => typeof (window as unknown as { Symbl: { speakerSentiment: unknown } }).Symbl.speakerSentiment)).toBe('function')
+    expect(await page.evaluate(() => typeof (window as unknown as { Symbl: { speakerSentiment: unknown } }).Symbl.speakerSentiment)).toBe(
+      'function',
+    )
     // No module script of its own (vite's dev client is the only one).
-    expect(await page.evaluate(() => [...document.querySelectorAll('script[type="module"]')].map((s) => s.getAttribute('src')).filter((src) => src !== '/@vite/client'))).toEqual([])
+    expect(
+      await page.evaluate(() =>
+        [...document.querySelectorAll('script[type="module"]')].map((s) => s.getAttribute('src')).filter((src) => src !== '/@vite/client'),
+      ),
+    ).toEqual([])
     await page.getByRole('button', { name: /Analyse/ }).click()
     await page.waitForSelector('body[data-done="true"], #error:not([hidden])', { timeout: 15_000 })
-    expect(await page.locator('#error').isHidden(), await page.locator('#error').textContent() ?? '').toBe(true)
+    expect(await page.locator('#error').isHidden(), (await page.locator('#error').textContent()) ?? '').toBe(true)
     await expect.poll(() => text(page.locator('#out'))).toContain('Question: What time works for the design review?')
     await expect.poll(() => text(page.locator('#out'))).toContain('Action item:')
     await expect.poll(() => text(page.locator('#series'))).toContain('"speaker": "Ana"')

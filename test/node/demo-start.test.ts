@@ -14,7 +14,11 @@ const ROOT = resolve(import.meta.dirname, '../..')
 function runDemo(args: string[], env: Record<string, string | undefined>): Promise<{ code: number | null; out: string }> {
   const childEnv = { ...process.env, ...env }
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k]
-  const child = spawn(process.execPath, ['--import', 'tsx', 'demo/start.ts', '--no-watch', ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', 'demo/start.ts', '--no-watch', ...args], {
+    cwd: ROOT,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let out = ''
   const onData = (c: Buffer) => {
     out += c.toString()
@@ -58,7 +62,11 @@ describe('npm run demo', () => {
   })
 
   it('with credentials pointed at a local server, says it is not the real Symbl API', async () => {
-    const { out } = await runDemo(['--port', '0'], { SYMBL_APP_ID: 'demo-test-id', SYMBL_APP_SECRET: 'demo-test-secret', SYMBL_BASE_URL: emu.url })
+    const { out } = await runDemo(['--port', '0'], {
+      SYMBL_APP_ID: 'demo-test-id',
+      SYMBL_APP_SECRET: 'demo-test-secret',
+      SYMBL_BASE_URL: emu.url,
+    })
     expect(out).toMatch(/^Demo: http/m)
     expect(out).toContain(`API: a local API at ${emu.url} (not the real Symbl API`)
     expect(out).not.toContain('demo-test-secret')

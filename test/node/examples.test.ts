@@ -20,7 +20,11 @@ let emulator: RunningEmulator
 
 function run(script: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env = { ...process.env, SYMBL_BASE_URL: emulator.url, SYMBL_APP_ID: 'example-app-id', SYMBL_APP_SECRET: 'example-app-secret' }
-  const child = spawn(process.execPath, ['--import', 'tsx', `examples/${script}`, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', `examples/${script}`, ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (c: Buffer) => (stdout += c))
@@ -36,16 +40,20 @@ async function ok(script: string, ...args: string[]): Promise<string> {
 
 describe('examples/ against the emulator', () => {
   beforeAll(async () => {
-    if (!existsSync(resolve(ROOT, 'dist/node/index.js'))) throw new Error('The examples import `symbl-sdk` (dist/): run `npm run build` first')
+    if (!existsSync(resolve(ROOT, 'dist/node/index.js')))
+      throw new Error('The examples import `symbl-sdk` (dist/): run `npm run build` first')
     emulator = await startEmulator({ jobDelayMs: 20 })
     // The emulator has no speech recognizer: say what the sample recording contains.
     emulator.core.preloadTranscript(SAMPLE, LINES) // uploads named after the file
     emulator.core.preloadTranscript((ctx) => ctx.kind === 'audio' && Boolean(ctx.url?.endsWith(`/${SAMPLE}`)), LINES)
-    emulator.core.preloadTranscript((ctx) => ctx.kind === 'streaming', [
-      { ...LINES[0], start: 0.1, end: 2.5 },
-      { ...LINES[1], start: 3.2, end: 5.6 },
-      { text: 'Can you send me the invoice by Friday?', speaker: LINES[2].speaker, start: 6.2, end: 9.0 },
-    ])
+    emulator.core.preloadTranscript(
+      (ctx) => ctx.kind === 'streaming',
+      [
+        { ...LINES[0], start: 0.1, end: 2.5 },
+        { ...LINES[1], start: 3.2, end: 5.6 },
+        { text: 'Can you send me the invoice by Friday?', speaker: LINES[2].speaker, start: 6.2, end: 9.0 },
+      ],
+    )
     emulator.core.preloadTranscript('14087778888', [
       { text: 'Hello from the phone call.', speaker: { name: 'Caller' }, start: 0.1, end: 0.5 },
       { text: 'Can you send me the agenda?', speaker: { name: 'Host' }, start: 0.6, end: 1.0 },
@@ -82,7 +90,8 @@ describe('examples/ against the emulator', () => {
 
   it('conversation-insights.ts: reads messages, the conversation, action items, follow-ups, members, topics, questions', async () => {
     const out = await ok('conversation-insights.ts')
-    for (const label of ['messages:', 'conversation:', 'action items:', 'follow ups:', 'members:', 'topics:', 'questions:']) expect(out).toContain(label)
+    for (const label of ['messages:', 'conversation:', 'action items:', 'follow ups:', 'members:', 'topics:', 'questions:'])
+      expect(out).toContain(label)
     expect(out).toContain('What time works for the design review?')
     // The question shows up under questions, after the other sections.
     expect(out.slice(out.indexOf('questions:'))).toContain('What time works for the design review?')

@@ -35,7 +35,9 @@ describe("README: the blog's flow on the emulator", () => {
       parameters: { name, enableSpeakerDiarization: true, diarizationSpeakerCount: 2 },
     })
     const { messages } = await conversation.getMessages({ sentiment: true })
-    const out = speakerSentiment(messages).map(({ speaker, points }) => `${speaker} ${points.map((p) => `${p.time.toFixed(1)}s ${p.polarity.toFixed(2)}`).join(', ')}`)
+    const out = speakerSentiment(messages).map(
+      ({ speaker, points }) => `${speaker} ${points.map((p) => `${p.time.toFixed(1)}s ${p.polarity.toFixed(2)}`).join(', ')}`,
+    )
     expect(out).toEqual(printed)
     expect(out.length).toBe(2)
   })

@@ -31,5 +31,4 @@ export function base64urlDecode(text: string): Uint8Array {
   return Uint8Array.from(out)
 }
 
-export const encodeJsonSegment = (value: unknown): string =>
-  base64urlEncode(new TextEncoder().encode(JSON.stringify(value)))
+export const encodeJsonSegment = (value: unknown): string => base64urlEncode(new TextEncoder().encode(JSON.stringify(value)))

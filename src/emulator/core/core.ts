@@ -75,7 +75,12 @@ export class EmulatorCore {
 
   constructor(readonly options: EmulatorCoreOptions = {}) {
     this.store = new Store({ maxConversations: options.maxConversations })
-    this.tokens = new TokenIssuer({ lifetimeSeconds: options.tokenLifetimeSeconds, credentials: options.credentials, acceptAnyToken: options.acceptAnyToken, maxTokens: options.maxTokens })
+    this.tokens = new TokenIssuer({
+      lifetimeSeconds: options.tokenLifetimeSeconds,
+      credentials: options.credentials,
+      acceptAnyToken: options.acceptAnyToken,
+      maxTokens: options.maxTokens,
+    })
     this.faults.onExpireTokens(() => this.tokens.expireAll())
     this.jobs = new Jobs(this.store, options, (job) => this.notify(job), this.timers)
     this.liveStreams = new LiveStreams(this.store, this.preloads, this.hub, this.timers, options.maxStreamingConnections ?? 1000)
@@ -97,7 +102,10 @@ export class EmulatorCore {
 
   /** Whether a streaming session or telephony call of this conversation is still running. */
   isLive(conversationId: string): boolean {
-    return this.liveStreams.hasLive(conversationId) || [...this.telephony.calls.values()].some((c) => !c.stopped && c.conversation.id === conversationId)
+    return (
+      this.liveStreams.hasLive(conversationId) ||
+      [...this.telephony.calls.values()].some((c) => !c.stopped && c.conversation.id === conversationId)
+    )
   }
 
   /** Handle one REST request (never throws; errors become the contract's bodies). */
@@ -165,7 +173,12 @@ export class EmulatorCore {
     const post = async (): Promise<void> => {
       try {
         // Redirects are followed only while they stay on loopback (fetchLoopback).
-        const res = await fetchLoopback(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: this.outgoingSignal(5000) })
+        const res = await fetchLoopback(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+          signal: this.outgoingSignal(5000),
+        })
         await res.body?.cancel()
       } catch {
         // Delivery failures are ignored (no retries are documented).
@@ -183,7 +196,13 @@ function validateTrackers(list: unknown): TrackerSpec[] {
   if (!Array.isArray(list)) throw new TypeError('accountTrackers must be an array of {name, vocabulary}')
   return list.map((t: unknown, i) => {
     const rec = t as { name?: unknown; vocabulary?: unknown } | null
-    if (!rec || typeof rec.name !== 'string' || !rec.name || !Array.isArray(rec.vocabulary) || !rec.vocabulary.every((v) => typeof v === 'string')) {
+    if (
+      !rec ||
+      typeof rec.name !== 'string' ||
+      !rec.name ||
+      !Array.isArray(rec.vocabulary) ||
+      !rec.vocabulary.every((v) => typeof v === 'string')
+    ) {
       throw new TypeError(`accountTrackers[${i}] must be {name: string, vocabulary: string[]}`)
     }
     return { name: rec.name, vocabulary: [...(rec.vocabulary as string[])] }

@@ -35,7 +35,12 @@ function defaultBody(status: number, core: EmulatorCore): Record<string, unknown
 
 /** The token of an `Authorization: Bearer <t>` header, if any. */
 export function bearerToken(headers: HeaderBag): string | undefined {
-  return headers.get('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim() || undefined
+  return (
+    headers
+      .get('authorization')
+      ?.match(/^Bearer\s+(.+)$/i)?.[1]
+      ?.trim() || undefined
+  )
 }
 
 /** REST token: `Authorization: Bearer <t>` or `x-api-key: <t>` (contract 2.2). */
@@ -128,7 +133,8 @@ export async function handleRequest(core: EmulatorCore, req: CoreRequest): Promi
         }
         if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw badRequest('Request body must be a JSON object.')
         // Before any route keeps part of it: a value too deep to serialise again would poison every later answer.
-        if (nestedDeeperThan(parsed, MAX_JSON_DEPTH)) throw badRequest(`Request body nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep: flatten it (e.g. "metadata").`)
+        if (nestedDeeperThan(parsed, MAX_JSON_DEPTH))
+          throw badRequest(`Request body nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep: flatten it (e.g. "metadata").`)
         jsonCache = parsed as Record<string, unknown>
         return jsonCache
       },

@@ -24,7 +24,14 @@ export function numericId(): string {
 
 /** Deterministic UUID-shaped id (v4 layout) from a string. */
 export function stableUuid(key: string): string {
-  const hex = [0, 1, 2, 3].map((i) => Number(stableNumericId(`${i}:${key}`)).toString(16).padStart(14, '0').slice(-8)).join('')
+  const hex = [0, 1, 2, 3]
+    .map((i) =>
+      Number(stableNumericId(`${i}:${key}`))
+        .toString(16)
+        .padStart(14, '0')
+        .slice(-8),
+    )
+    .join('')
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[parseInt(hex[16], 16) % 4]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
 }
 

@@ -23,7 +23,8 @@ export function nestedDeeperThan(value: unknown, max: number): boolean {
     const [v, depth] = stack.pop()!
     if (typeof v !== 'object' || v === null) continue
     if (depth + 1 > max) return true
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1])
+    for (const child of Array.isArray(v) ? v : Object.values(v))
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1])
   }
   return false
 }
@@ -41,7 +42,9 @@ export function pushBounded<T>(list: T[], items: T[], max: number): void {
 
 /** The 400 message for a speaker event that is too large, or undefined when it may be kept. */
 export function speakerEventProblem(event: unknown, what: string): string | undefined {
-  if (nestedDeeperThan(event, 8)) return `"${what}" is nested too deeply (more than 8 levels): send {type, user: {id, name, email}, timestamp}`
-  if (jsonBytes(event) > MAX_SPEAKER_EVENT_BYTES) return `"${what}" is larger than ${MAX_SPEAKER_EVENT_BYTES} bytes: send {type, user: {id, name, email}, timestamp}`
+  if (nestedDeeperThan(event, 8))
+    return `"${what}" is nested too deeply (more than 8 levels): send {type, user: {id, name, email}, timestamp}`
+  if (jsonBytes(event) > MAX_SPEAKER_EVENT_BYTES)
+    return `"${what}" is larger than ${MAX_SPEAKER_EVENT_BYTES} bytes: send {type, user: {id, name, email}, timestamp}`
   return undefined
 }

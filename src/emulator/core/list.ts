@@ -154,7 +154,8 @@ export function listConversations(all: Iterable<Conversation>, query: URLSearchP
   const to = query.get('endTime')
   const fromMs = from !== null ? parseDate(from, 'startTime') : undefined
   const toMs = to !== null ? parseDate(to, 'endTime') : undefined
-  if (fromMs !== undefined && toMs !== undefined && toMs < fromMs) throw badRequest('"endTime" must be greater than or equal to "startTime"')
+  if (fromMs !== undefined && toMs !== undefined && toMs < fromMs)
+    throw badRequest('"endTime" must be greater than or equal to "startTime"')
   const filter = query.get('filter')
   const clauses = filter !== null ? parseFilter(filter) : []
   const sign = order === 'asc' ? 1 : -1

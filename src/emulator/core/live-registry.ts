@@ -40,10 +40,22 @@ export class LiveStreams {
     return false
   }
 
-  attach(connectionId: string, sender: FrameSender, config: LiveConfig, name: string | undefined, noConnectionTimeout: number | undefined, owner?: string): LiveStream {
+  attach(
+    connectionId: string,
+    sender: FrameSender,
+    config: LiveConfig,
+    name: string | undefined,
+    noConnectionTimeout: number | undefined,
+    owner?: string,
+  ): LiveStream {
     const existing = this.entries.get(connectionId)
     // A reconnect continues the stream only for the scope that started it (the handshake refuses others).
-    if (existing && !existing.live.completed && this.store.get(existing.live.conversation.id) && (existing.live.conversation.owner === undefined || existing.live.conversation.owner === owner)) {
+    if (
+      existing &&
+      !existing.live.completed &&
+      this.store.get(existing.live.conversation.id) &&
+      (existing.live.conversation.owner === undefined || existing.live.conversation.owner === owner)
+    ) {
       const c = existing.live.conversation
       const names = new Set(config.trackers.map((t) => t.name))
       const trackers = [...c.options.trackers.filter((t) => !names.has(t.name)), ...config.trackers]
@@ -57,23 +69,35 @@ export class LiveStreams {
       this.timeouts.set(connectionId, noConnectionTimeout)
       return existing.live
     }
-    const conversation = this.store.createConversation('streaming', {
-      name,
-      confidenceThreshold: config.confidenceThreshold,
-      detectPhrases: false,
-      detectEntities: true,
-      enableAllTrackers: config.enableAllTrackers,
-      trackers: config.trackers,
-      entities: [],
-      customVocabulary: [],
-      languageCode: 'en-US',
-    }, undefined, owner)
+    const conversation = this.store.createConversation(
+      'streaming',
+      {
+        name,
+        confidenceThreshold: config.confidenceThreshold,
+        detectPhrases: false,
+        detectEntities: true,
+        enableAllTrackers: config.enableAllTrackers,
+        trackers: config.trackers,
+        entities: [],
+        customVocabulary: [],
+        languageCode: 'en-US',
+      },
+      undefined,
+      owner,
+    )
     const preload = this.preloads.find({ kind: 'streaming', connectionId, name, conversationId: conversation.id })
     const senders = new Set<FrameSender>([sender])
-    const live = new LiveStream(connectionId, conversation, config, this.store, (frame) => {
-      for (const s of senders) s.json(frame)
-      this.hub.publish(connectionId, frame)
-    }, preload)
+    const live = new LiveStream(
+      connectionId,
+      conversation,
+      config,
+      this.store,
+      (frame) => {
+        for (const s of senders) s.json(frame)
+        this.hub.publish(connectionId, frame)
+      },
+      preload,
+    )
     this.entries.set(connectionId, { live, senders })
     this.timeouts.set(connectionId, noConnectionTimeout)
     this.evict()

@@ -74,7 +74,12 @@ export class LiveStream {
     this.config = { ...this.config, encoding, sampleRate }
     const e = encoding.toUpperCase()
     // LINEAR16 and MULAW can be measured; FLAC/Opus would need a decoder: their time does not advance.
-    this.decoder = e === 'LINEAR16' ? new PcmDecoder({ sampleFormat: 'int', bitsPerSample: 16, channels: 1 }) : e === 'MULAW' ? new PcmDecoder({ sampleFormat: 'mulaw', bitsPerSample: 8, channels: 1 }) : undefined
+    this.decoder =
+      e === 'LINEAR16'
+        ? new PcmDecoder({ sampleFormat: 'int', bitsPerSample: 16, channels: 1 })
+        : e === 'MULAW'
+          ? new PcmDecoder({ sampleFormat: 'mulaw', bitsPerSample: 8, channels: 1 })
+          : undefined
   }
 
   private newSegmenter(): SpeechSegmenter {
@@ -100,7 +105,11 @@ export class LiveStream {
   }
 
   private get user(): Record<string, string> {
-    return speakerView(this.config.speaker ? { name: this.config.speaker.name ?? this.config.speaker.userId ?? 'Speaker 1', userId: this.config.speaker.userId } : { name: 'Speaker 1' })
+    return speakerView(
+      this.config.speaker
+        ? { name: this.config.speaker.name ?? this.config.speaker.userId ?? 'Speaker 1', userId: this.config.speaker.userId }
+        : { name: 'Speaker 1' },
+    )
   }
 
   private playTimed(final: boolean): void {
@@ -126,7 +135,14 @@ export class LiveStream {
     const id = uuid()
     this.lineIds.set(line, id)
     const c = this.conversation
-    const pending: StoredMessage = { id, text: partial, from: this.store.member(c, line.speaker ?? this.config.speaker ?? { name: 'Speaker 1' }), startMs: c.startMs + start * 1000, endMs: c.startMs + now * 1000, origin: 'fixture' }
+    const pending: StoredMessage = {
+      id,
+      text: partial,
+      from: this.store.member(c, line.speaker ?? this.config.speaker ?? { name: 'Speaker 1' }),
+      startMs: c.startMs + start * 1000,
+      endMs: c.startMs + now * 1000,
+      origin: 'fixture',
+    }
     const trackers = matchTrackers(c.id, this.config.trackers, [pending], [])
     if (trackers.length) this.emit({ type: 'tracker_response', isFinal: false, sequenceNumber: this.sequence++, trackers })
   }
@@ -154,13 +170,27 @@ export class LiveStream {
     const text = line?.text ?? UNRECOGNISED_TEXT
     const who = line?.speaker ?? this.config.speaker
     const from: Speaker = this.store.member(c, who ? { name: who.name, userId: who.userId } : { name: 'Speaker 1' })
-    const message: StoredMessage = { id: (line && this.lineIds.get(line)) ?? uuid(), text, from, startMs: c.startMs + start * 1000, endMs: c.startMs + end * 1000, unrecognised, origin: line ? 'fixture' : 'audio' }
+    const message: StoredMessage = {
+      id: (line && this.lineIds.get(line)) ?? uuid(),
+      text,
+      from,
+      startMs: c.startMs + start * 1000,
+      endMs: c.startMs + end * 1000,
+      unrecognised,
+      origin: line ? 'fixture' : 'audio',
+    }
     c.messages.push(message)
     this.store.touch(c)
     this.emit(recognitionResult(text, true, start, end, speakerView(from), unrecognised))
-    this.emit({ type: 'message_response', messages: [streamMessageView(c, message, { sentiment: this.config.sentiment, timezoneOffset: this.config.timezoneOffset })], sequenceNumber: this.sequence++ })
+    this.emit({
+      type: 'message_response',
+      messages: [streamMessageView(c, message, { sentiment: this.config.sentiment, timezoneOffset: this.config.timezoneOffset })],
+      sequenceNumber: this.sequence++,
+    })
     if (unrecognised) return
-    const insights = insightsOf(message, insightContext(c)).filter((i) => this.config.insightTypes.includes(i.type) && i.score >= this.config.confidenceThreshold)
+    const insights = insightsOf(message, insightContext(c)).filter(
+      (i) => this.config.insightTypes.includes(i.type) && i.score >= this.config.confidenceThreshold,
+    )
     if (insights.length) this.emit({ type: 'insight_response', insights: insights.map(streamInsightView), sequenceNumber: this.sequence++ })
     const fresh = extractTopics(c.id, c.messages).filter((t) => !this.sentTopics.has(t.id))
     if (fresh.length) {
@@ -170,7 +200,9 @@ export class LiveStream {
         topics: fresh.map((t) =>
           streamTopicView(t, {
             messageIndex: c.messages.length - 1,
-            ...(this.config.sentiment ? { sentiment: averageSentiment(c.messages.filter((m) => t.messageIds.includes(m.id)).map((m) => sentimentOf(m.text))) } : {}),
+            ...(this.config.sentiment
+              ? { sentiment: averageSentiment(c.messages.filter((m) => t.messageIds.includes(m.id)).map((m) => sentimentOf(m.text))) }
+              : {}),
           }),
         ),
       })
@@ -188,14 +220,28 @@ export class LiveStream {
     const c = this.conversation
     const found = extractEntities([message], c.options.entities, memberNames(c))
     if (!found.length) return
-    const groups = new Map<string, { type: string; subType?: string; category?: string; matches: Array<{ detectedValue: string; messageRefs: unknown[] }> }>()
+    const groups = new Map<
+      string,
+      { type: string; subType?: string; category?: string; matches: Array<{ detectedValue: string; messageRefs: unknown[] }> }
+    >()
     for (const e of found) {
       const key = `${e.type}|${e.subType ?? ''}|${e.customType ?? ''}`
-      const group = groups.get(key) ?? { type: e.type, ...(e.subType ? { subType: e.subType } : {}), ...(e.customType ? { category: e.customType } : {}), matches: [] }
+      const group = groups.get(key) ?? {
+        type: e.type,
+        ...(e.subType ? { subType: e.subType } : {}),
+        ...(e.customType ? { category: e.customType } : {}),
+        matches: [],
+      }
       groups.set(key, group)
       group.matches.push({
         detectedValue: e.value,
-        messageRefs: e.messageRefs.map((r) => ({ id: r.id, startTime: iso(message.startMs), endTime: iso(message.endMs), text: r.text, offset: r.offset })),
+        messageRefs: e.messageRefs.map((r) => ({
+          id: r.id,
+          startTime: iso(message.startMs),
+          endTime: iso(message.endMs),
+          text: r.text,
+          offset: r.offset,
+        })),
       })
     }
     this.emit({ type: 'entity_response', entities: [...groups.values()], sequenceNumber: this.sequence++ })

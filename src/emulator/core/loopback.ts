@@ -23,7 +23,9 @@ export async function fetchLoopback(url: URL, init: RequestInit = {}): Promise<R
   let headers = init.headers
   for (let hop = 0; ; hop++) {
     if (!/^https?:$/.test(current.protocol) || !isLoopback(current)) {
-      throw new Error(`${hop ? 'redirected' : 'asked'} to reach ${current.protocol}//${current.hostname}, which is not loopback: the emulator only sends requests to this machine`)
+      throw new Error(
+        `${hop ? 'redirected' : 'asked'} to reach ${current.protocol}//${current.hostname}, which is not loopback: the emulator only sends requests to this machine`,
+      )
     }
     const res = await fetch(current, { ...init, method, body, headers, redirect: 'manual' })
     if (res.type === 'opaqueredirect') throw new Error('a redirect whose target cannot be checked here (opaque redirect) is not followed')

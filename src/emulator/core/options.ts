@@ -75,8 +75,12 @@ export const MAX_CUSTOM_ENTITIES = 1000
 
 export function checkAnalysisBounds(trackerList: TrackerSpec[], entityList: CustomEntitySpec[]): void {
   const phrases = trackerList.reduce((n, t) => n + t.vocabulary.length, 0)
-  if (phrases > MAX_TRACKER_PHRASES) throw badRequest(`"trackers" may have at most ${MAX_TRACKER_PHRASES} vocabulary phrases in all (got ${phrases}): split them over several conversations or drop rare phrases`)
-  if (entityList.length > MAX_CUSTOM_ENTITIES) throw badRequest(`"entities" may have at most ${MAX_CUSTOM_ENTITIES} custom entities (got ${entityList.length})`)
+  if (phrases > MAX_TRACKER_PHRASES)
+    throw badRequest(
+      `"trackers" may have at most ${MAX_TRACKER_PHRASES} vocabulary phrases in all (got ${phrases}): split them over several conversations or drop rare phrases`,
+    )
+  if (entityList.length > MAX_CUSTOM_ENTITIES)
+    throw badRequest(`"entities" may have at most ${MAX_CUSTOM_ENTITIES} custom entities (got ${entityList.length})`)
 }
 
 function trackers(value: unknown): TrackerSpec[] {
@@ -105,8 +109,10 @@ function entities(value: unknown): CustomEntitySpec[] {
  */
 export function checkMetadata(metadata: unknown): asserts metadata is Record<string, unknown> {
   if (!isRecord(metadata)) throw badRequest('"metadata" must be an object')
-  if (nestedDeeperThan(metadata, MAX_JSON_DEPTH)) throw badRequest(`"metadata" nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep: flatten it`)
-  if (jsonBytes(metadata) > MAX_METADATA_BYTES) throw badRequest(`"metadata" must be at most ${MAX_METADATA_BYTES} bytes as JSON: keep large data elsewhere and store a reference`)
+  if (nestedDeeperThan(metadata, MAX_JSON_DEPTH))
+    throw badRequest(`"metadata" nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep: flatten it`)
+  if (jsonBytes(metadata) > MAX_METADATA_BYTES)
+    throw badRequest(`"metadata" must be at most ${MAX_METADATA_BYTES} bytes as JSON: keep large data elsewhere and store a reference`)
 }
 
 /**
@@ -132,15 +138,18 @@ export function parseOptions(body: RawOptions, query?: URLSearchParams): Convers
   const perChannel = toBool(get('enableSeparateRecognitionPerChannel'), 'enableSeparateRecognitionPerChannel')
   const channels = toList(get('channelMetadata'), 'channelMetadata')
   channels?.forEach((ch, i) => {
-    if (!isRecord(ch) || toNumber(ch.channel, `channelMetadata[${i}].channel`) === undefined) throw badRequest(`"channelMetadata[${i}].channel" is required`)
+    if (!isRecord(ch) || toNumber(ch.channel, `channelMetadata[${i}].channel`) === undefined)
+      throw badRequest(`"channelMetadata[${i}].channel" is required`)
     if (!isRecord(ch.speaker)) throw badRequest(`"channelMetadata[${i}].speaker" must be an object`)
   })
-  if (channels?.length && !perChannel) throw badRequest('"channelMetadata" is only allowed with "enableSeparateRecognitionPerChannel": true')
+  if (channels?.length && !perChannel)
+    throw badRequest('"channelMetadata" is only allowed with "enableSeparateRecognitionPerChannel": true')
   const featuresRaw = get('features')
   const features = typeof featuresRaw === 'string' ? safeJson(featuresRaw) : featuresRaw
   if (features !== undefined && !isRecord(features)) throw badRequest('"features" must be an object')
   const featureList = features ? toList(features.featureList, 'features.featureList') : undefined
-  if (featureList && !featureList.every((f) => typeof f === 'string')) throw badRequest('"features.featureList" must be an array of strings')
+  if (featureList && !featureList.every((f) => typeof f === 'string'))
+    throw badRequest('"features.featureList" must be an array of strings')
   const metadataRaw = get('metadata')
   const metadata = typeof metadataRaw === 'string' ? safeJson(metadataRaw) : metadataRaw
   if (metadata !== undefined) checkMetadata(metadata)
@@ -155,7 +164,10 @@ export function parseOptions(body: RawOptions, query?: URLSearchParams): Convers
     detectEntities: toBool(get('detectEntities'), 'detectEntities') ?? false,
     enableSummary: toBool(get('enableSummary'), 'enableSummary'),
     enableAllTrackers: toBool(get('enableAllTrackers'), 'enableAllTrackers') ?? false,
-    ...((t, e) => (checkAnalysisBounds(t, e), { trackers: t, entities: e }))(trackers(get('trackers')), entities(get('entities') ?? get('customEntities'))),
+    ...((t, e) => (checkAnalysisBounds(t, e), { trackers: t, entities: e }))(
+      trackers(get('trackers')),
+      entities(get('entities') ?? get('customEntities')),
+    ),
     customVocabulary: vocabulary.map(String),
     languageCode: toStr(get('languageCode'), 'languageCode') ?? 'en-US',
   }

@@ -52,7 +52,12 @@ export function listPageUrl(core: EmulatorCore, scope: string, includeCallScore:
   return `${core.publicHttpUrl}/insights/list?key=${core.listKeys.keyFor(scope)}${includeCallScore ? '&includeCallScore=true' : ''}`
 }
 
-const notFoundPage = (): CoreResponse => page('Conversation not found', '<p>The conversationId is either invalid or does not exist. Open the link the API gave (it carries a key).</p>', 404)
+const notFoundPage = (): CoreResponse =>
+  page(
+    'Conversation not found',
+    '<p>The conversationId is either invalid or does not exist. Open the link the API gave (it carries a key).</p>',
+    404,
+  )
 
 /** The conversation behind a page request: it must exist and the request must carry its key. */
 export function pageConversation(core: EmulatorCore, id: string, key: string | null): Conversation | undefined {
@@ -74,15 +79,31 @@ export function conversationPage(c: Conversation | undefined, includeCallScore: 
   if (!c) return notFoundPage()
   const a = analyse(c)
   const lines = c.messages.map((m) => `<li><b>${escape(m.from.name)}</b>: ${escape(m.text)}</li>`).join('')
-  const summary = c.pendingJobs > 0 ? '<p>Processing…</p>' : `<ul>${a.summary().map((s) => `<li>${escape(s.text)}</li>`).join('')}</ul>`
-  const tasks = a.insights.filter((i) => i.type !== 'question').map((i) => `<li>${escape(i.text)}</li>`).join('')
-  const score = includeCallScore && c.pendingJobs === 0 ? ((s) => `<h2>Call score: ${s.score}</h2><p>${escape(s.summary)}</p><ul>${s.criteria.map((k) => `<li>${escape(k.name)}: ${k.score} — ${escape(k.summary)}</li>`).join('')}</ul>`)(a.callScore()) : ''
+  const summary =
+    c.pendingJobs > 0
+      ? '<p>Processing…</p>'
+      : `<ul>${a
+          .summary()
+          .map((s) => `<li>${escape(s.text)}</li>`)
+          .join('')}</ul>`
+  const tasks = a.insights
+    .filter((i) => i.type !== 'question')
+    .map((i) => `<li>${escape(i.text)}</li>`)
+    .join('')
+  const score =
+    includeCallScore && c.pendingJobs === 0
+      ? ((s) =>
+          `<h2>Call score: ${s.score}</h2><p>${escape(s.summary)}</p><ul>${s.criteria.map((k) => `<li>${escape(k.name)}: ${k.score} — ${escape(k.summary)}</li>`).join('')}</ul>`)(
+          a.callScore(),
+        )
+      : ''
   return page(c.name, `<h2>Summary</h2>${summary}<h2>Next steps</h2><ul>${tasks}</ul>${score}<h2>Transcript</h2><ol>${lines}</ol>`)
 }
 
 export function listPage(core: EmulatorCore, query: URLSearchParams): CoreResponse {
   const scope = core.listKeys.scopeFor(query.get('key'))
-  if (scope === undefined) return page('Not found', '<p>Open the link the API gave (GET /v1/conversations/experiences/insights/list): it carries a key.</p>', 404)
+  if (scope === undefined)
+    return page('Not found', '<p>Open the link the API gave (GET /v1/conversations/experiences/insights/list): it carries a key.</p>', 404)
   const params = new URLSearchParams({ limit: '100' })
   const include = query.get('includeCallScore') === 'true'
   const items = listConversations(core.store.visibleTo(scope), params)

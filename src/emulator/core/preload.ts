@@ -57,7 +57,10 @@ export class Preloads {
  * detected speech segments in order when there are enough, else back to back at 150 words/min
  * with 0.3 s gaps after the previous line.
  */
-export function placePreloaded(messages: PreloadedMessage[], segments: Array<{ start: number; end: number }> = []): Array<Required<Pick<PreloadedMessage, 'start' | 'end'>> & PreloadedMessage> {
+export function placePreloaded(
+  messages: PreloadedMessage[],
+  segments: Array<{ start: number; end: number }> = [],
+): Array<Required<Pick<PreloadedMessage, 'start' | 'end'>> & PreloadedMessage> {
   let cursor = 0
   const useSegments = segments.length >= messages.length && messages.every((m) => m.start === undefined)
   return messages.map((m, i) => {

@@ -42,14 +42,18 @@ export function openSocket(core: EmulatorCore, req: SocketOpenRequest): SocketOp
   if (!scope) return { ok: false, status: 401, message: TOKEN_FAILED }
   // Another scope's stream or call is out of reach (tokens.ts): refused as an unknown id would be.
   const live = streaming || subscribe ? core.liveStreams.get(id) : undefined
-  const liveOwner = (live && (subscribe || !live.completed) ? live.conversation.owner : undefined) ?? (subscribe ? core.telephony.calls.get(id)?.conversation.owner : undefined)
-  if (liveOwner !== undefined && liveOwner !== scope) return { ok: false, status: 404, message: `The connectionId ${id} belongs to another app.` }
+  const liveOwner =
+    (live && (subscribe || !live.completed) ? live.conversation.owner : undefined) ??
+    (subscribe ? core.telephony.calls.get(id)?.conversation.owner : undefined)
+  if (liveOwner !== undefined && liveOwner !== scope)
+    return { ok: false, status: 404, message: `The connectionId ${id} belongs to another app.` }
   const protocol = protocolToken ?? req.protocols[0]
   const sender = (sink: SocketSink): FrameSender => new FrameSender(sink, () => core.faults.takeMalformed(path))
 
   if (streaming) {
     // Concurrency limit (contract 6.1 FAQ); the refusal status is not documented: 429 like the REST limit.
-    if (core.openSockets >= core.maxStreamingConnections) return { ok: false, status: 429, message: 'Too many concurrent streaming connections.' }
+    if (core.openSockets >= core.maxStreamingConnections)
+      return { ok: false, status: 429, message: 'Too many concurrent streaming connections.' }
     const drop = core.faults.takeDrop(path)
     return {
       ok: true,
@@ -104,7 +108,10 @@ export function openSocket(core: EmulatorCore, req: SocketOpenRequest): SocketOp
           try {
             event = JSON.parse(t) as unknown
           } catch {
-            return out.json({ type: 'message', message: { type: 'error', message: 'Invalid JSON', details: 'Speaker events must be JSON.' } })
+            return out.json({
+              type: 'message',
+              message: { type: 'error', message: 'Invalid JSON', details: 'Speaker events must be JSON.' },
+            })
           }
           const problem = speakerEventProblem(event, 'event')
           if (problem) return out.json({ type: 'message', message: { type: 'error', message: 'Invalid speaker event', details: problem } })

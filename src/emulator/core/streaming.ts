@@ -53,7 +53,8 @@ export class StreamingSocket implements SocketHandler {
     } catch {
       return this.error('Invalid JSON', 'Text frames must be JSON objects with a "type".')
     }
-    if (!isRecord(message) || typeof message.type !== 'string') return this.error('Invalid message', 'Text frames must be JSON objects with a "type".')
+    if (!isRecord(message) || typeof message.type !== 'string')
+      return this.error('Invalid message', 'Text frames must be JSON objects with a "type".')
     try {
       if (message.type === 'start_request') this.start(message)
       else if (message.type === 'stop_request') this.stop()
@@ -97,8 +98,20 @@ export class StreamingSocket implements SocketHandler {
     this.keptAfterStop = false
     const config = this.parseConfig(request)
     this.disconnectOnStop = toBool(request.disconnectOnStopRequest, 'disconnectOnStopRequest') ?? true
-    const preloadName = typeof (request.config as Json | undefined)?.meetingTitle === 'string' ? ((request.config as Json).meetingTitle as string) : typeof request.meetingTitle === 'string' ? request.meetingTitle : undefined
-    this.live = this.core.liveStreams.attach(this.connectionId, this.out, config, preloadName, toNumber(request.noConnectionTimeout, 'noConnectionTimeout'), this.scope)
+    const preloadName =
+      typeof (request.config as Json | undefined)?.meetingTitle === 'string'
+        ? ((request.config as Json).meetingTitle as string)
+        : typeof request.meetingTitle === 'string'
+          ? request.meetingTitle
+          : undefined
+    this.live = this.core.liveStreams.attach(
+      this.connectionId,
+      this.out,
+      config,
+      preloadName,
+      toNumber(request.noConnectionTimeout, 'noConnectionTimeout'),
+      this.scope,
+    )
     this.stopped = false
     const conversationId = this.live.conversation.id
     this.out.json({ type: 'message', message: { type: 'conversation_created', data: { conversationId } } })
@@ -115,7 +128,12 @@ export class StreamingSocket implements SocketHandler {
     // 6.8: conversation_completed first (both shapes of 6.5), then recognition_stopped, then close 1000.
     live.broadcast({
       type: 'message',
-      message: { type: 'conversation_completed', conversationId, summaryUrl: pageUrl(this.core, live.conversation, 'meeting'), data: { conversationId } },
+      message: {
+        type: 'conversation_completed',
+        conversationId,
+        summaryUrl: pageUrl(this.core, live.conversation, 'meeting'),
+        data: { conversationId },
+      },
     })
     live.broadcast({ type: 'message', message: { type: 'recognition_stopped' } })
     if (this.disconnectOnStop) this.out.close(1000, 'stop_request')
@@ -123,7 +141,9 @@ export class StreamingSocket implements SocketHandler {
       // The socket stays; a new start_request continues the conversation, within the timeout.
       this.live = undefined
       this.keptAfterStop = true
-      this.stopTimer = this.core.timers.set(this.stopTimeout * 1000, () => this.out.close(1000, 'disconnectOnStopRequestTimeout'), { background: true })
+      this.stopTimer = this.core.timers.set(this.stopTimeout * 1000, () => this.out.close(1000, 'disconnectOnStopRequestTimeout'), {
+        background: true,
+      })
     }
   }
 
@@ -139,13 +159,17 @@ export class StreamingSocket implements SocketHandler {
     this.validateAudio(encoding, rate)
     this.live?.setFormat(encoding, rate)
     // Payload not documented; we echo the new settings.
-    this.out.json({ type: 'message', message: { type: 'session_modified', data: { speechRecognition: { encoding, sampleRateHertz: rate } } } })
+    this.out.json({
+      type: 'message',
+      message: { type: 'session_modified', data: { speechRecognition: { encoding, sampleRateHertz: rate } } },
+    })
   }
 
   private validateAudio(encoding: string, rate: number): void {
     const range = ENCODINGS[encoding.toUpperCase()]
     if (!range) throw new Error(`Unsupported encoding "${encoding}".`)
-    if (rate < range[0] || rate > range[1]) throw new Error(`sampleRateHertz ${rate} is out of range for ${encoding} (${range[0]}-${range[1]}).`)
+    if (rate < range[0] || rate > range[1])
+      throw new Error(`sampleRateHertz ${rate} is out of range for ${encoding} (${range[0]}-${range[1]}).`)
   }
 
   private parseConfig(request: Json): LiveConfig {
@@ -170,7 +194,12 @@ export class StreamingSocket implements SocketHandler {
     }
     timeout('noConnectionTimeout', request.noConnectionTimeout)
     this.stopTimeout = timeout('disconnectOnStopRequestTimeout', request.disconnectOnStopRequestTimeout) ?? 1800
-    const speaker = isRecord(request.speaker) ? { name: typeof request.speaker.name === 'string' ? request.speaker.name : undefined, userId: typeof request.speaker.userId === 'string' ? request.speaker.userId : undefined } : undefined
+    const speaker = isRecord(request.speaker)
+      ? {
+          name: typeof request.speaker.name === 'string' ? request.speaker.name : undefined,
+          userId: typeof request.speaker.userId === 'string' ? request.speaker.userId : undefined,
+        }
+      : undefined
     return {
       encoding,
       sampleRate,

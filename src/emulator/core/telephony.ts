@@ -46,17 +46,39 @@ export class Telephony {
         call.timers.push(this.core.timers.set(seconds * 1000, () => !call.stopped && fn(), { background: true }))
       }
       const words = line.text.split(/\s+/)
-      later(line.start, () => this.core.hub.publish(call.connectionId, { type: 'transcript_response', isFinal: false, payload: { content: words.slice(0, Math.ceil(words.length / 2)).join(' ') } }))
+      later(line.start, () =>
+        this.core.hub.publish(call.connectionId, {
+          type: 'transcript_response',
+          isFinal: false,
+          payload: { content: words.slice(0, Math.ceil(words.length / 2)).join(' ') },
+        }),
+      )
       later(line.end, () => {
         const from = this.core.store.member(c, line.speaker ?? { name: 'Speaker 1' })
-        const message = { id: numericId(), text: line.text, from, startMs: c.startMs + line.start * 1000, endMs: c.startMs + line.end * 1000, origin: 'fixture' as const }
+        const message = {
+          id: numericId(),
+          text: line.text,
+          from,
+          startMs: c.startMs + line.start * 1000,
+          endMs: c.startMs + line.end * 1000,
+          origin: 'fixture' as const,
+        }
         c.messages.push(message)
         this.core.store.touch(c)
         const hub = this.core.hub
         hub.publish(call.connectionId, { type: 'transcript_response', isFinal: true, payload: { content: line.text } })
-        hub.publish(call.connectionId, { type: 'message_response', messages: [streamMessageView(c, message, {})], sequenceNumber: sequence++ })
+        hub.publish(call.connectionId, {
+          type: 'message_response',
+          messages: [streamMessageView(c, message, {})],
+          sequenceNumber: sequence++,
+        })
         const insights = insightsOf(message, insightContext(c)).filter((i) => i.score >= c.options.confidenceThreshold)
-        if (insights.length) hub.publish(call.connectionId, { type: 'insight_response', insights: insights.map(streamInsightView), sequenceNumber: sequence++ })
+        if (insights.length)
+          hub.publish(call.connectionId, {
+            type: 'insight_response',
+            insights: insights.map(streamInsightView),
+            sequenceNumber: sequence++,
+          })
         const fresh = extractTopics(c.id, c.messages).filter((t) => !sentTopics.has(t.id))
         sentTopics = new Set([...sentTopics, ...fresh.map((t) => t.id)])
         if (fresh.length) hub.publish(call.connectionId, { type: 'topic_response', topics: fresh.map((t) => streamTopicView(t)) })

@@ -10,7 +10,9 @@ import type { Conversation, Speaker, StoredMessage } from './types.js'
 /** Marker text of detected-but-unrecognised speech; also flagged in `metadata.unrecognised`. */
 export const UNRECOGNISED_TEXT = '[unrecognised speech]'
 
-export function speakerView(s: Speaker | { name: string; id?: string; userId?: string; email?: string } | undefined): Record<string, string> {
+export function speakerView(
+  s: Speaker | { name: string; id?: string; userId?: string; email?: string } | undefined,
+): Record<string, string> {
   if (!s) return {}
   const out: Record<string, string> = {}
   if (s.id) out.id = s.id
@@ -57,7 +59,11 @@ export function conversationView(c: Conversation): Record<string, unknown> {
   }
 }
 
-export function messageView(c: Conversation, m: StoredMessage, opts: { verbose?: boolean; sentiment?: boolean; phrases?: Insight[] }): Record<string, unknown> {
+export function messageView(
+  c: Conversation,
+  m: StoredMessage,
+  opts: { verbose?: boolean; sentiment?: boolean; phrases?: Insight[] },
+): Record<string, unknown> {
   const out: Record<string, unknown> = {
     id: m.id,
     text: m.text,
@@ -76,7 +82,14 @@ export function messageView(c: Conversation, m: StoredMessage, opts: { verbose?:
 }
 
 export function insightView(i: Insight): Record<string, unknown> {
-  const out: Record<string, unknown> = { id: i.id, text: i.text, type: i.type, score: i.score, messageIds: [i.messageId], from: speakerView(i.from) }
+  const out: Record<string, unknown> = {
+    id: i.id,
+    text: i.text,
+    type: i.type,
+    score: i.score,
+    messageIds: [i.messageId],
+    from: speakerView(i.from),
+  }
   if (i.type === 'question') return out
   out.entities = i.entities
   out.phrases = i.phrases
@@ -88,7 +101,11 @@ export function insightView(i: Insight): Record<string, unknown> {
 
 // ---- streaming shapes (6.5) ----
 
-export function streamMessageView(c: Conversation, m: StoredMessage, opts: { sentiment?: boolean; timezoneOffset?: number }): Record<string, unknown> {
+export function streamMessageView(
+  c: Conversation,
+  m: StoredMessage,
+  opts: { sentiment?: boolean; timezoneOffset?: number },
+): Record<string, unknown> {
   const words = wordsOf(m, c.startMs).map((w) => ({ word: w.word, startTime: w.startTime, endTime: w.endTime }))
   const out: Record<string, unknown> = {
     id: m.id,
@@ -104,7 +121,12 @@ export function streamMessageView(c: Conversation, m: StoredMessage, opts: { sen
       ...(m.unrecognised ? { unrecognised: true } : {}),
     },
     dismissed: false,
-    duration: { startTime: iso(m.startMs), endTime: iso(m.endMs), timeOffset: round((m.startMs - c.startMs) / 1000, 2), duration: round((m.endMs - m.startMs) / 1000, 2) },
+    duration: {
+      startTime: iso(m.startMs),
+      endTime: iso(m.endMs),
+      timeOffset: round((m.startMs - c.startMs) / 1000, 2),
+      duration: round((m.endMs - m.startMs) / 1000, 2),
+    },
   }
   if (opts.sentiment) out.sentiment = m.unrecognised ? { polarity: { score: 0 }, suggested: 'neutral' } : sentimentOf(m.text)
   return out
@@ -142,7 +164,14 @@ export function streamTopicView(t: Topic, extra: Record<string, unknown> = {}): 
   }
 }
 
-export function recognitionResult(text: string, isFinal: boolean, startSec: number, endSec: number, user: Record<string, string>, unrecognised: boolean): Record<string, unknown> {
+export function recognitionResult(
+  text: string,
+  isFinal: boolean,
+  startSec: number,
+  endSec: number,
+  user: Record<string, string>,
+  unrecognised: boolean,
+): Record<string, unknown> {
   const tokens = unrecognised ? [] : tokenize(text)
   const per = tokens.length ? (endSec - startSec) / tokens.length : 0
   return {
@@ -154,7 +183,11 @@ export function recognitionResult(text: string, isFinal: boolean, startSec: numb
         raw: {
           alternatives: [
             {
-              words: tokens.map((t, i) => ({ word: t.word, startTime: protoDuration(startSec + i * per), endTime: protoDuration(startSec + (i + 1) * per) })),
+              words: tokens.map((t, i) => ({
+                word: t.word,
+                startTime: protoDuration(startSec + i * per),
+                endTime: protoDuration(startSec + (i + 1) * per),
+              })),
               transcript: text,
               // No recognizer: confidence 0 for unrecognised speech, 1 for fixture text.
               confidence: unrecognised ? 0 : 1,

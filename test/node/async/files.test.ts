@@ -24,7 +24,8 @@ beforeAll(async () => {
 })
 afterAll(() => rm(dir, { recursive: true, force: true }))
 
-const sameBytes = (body: Uint8Array) => expect(Buffer.from(body.buffer, body.byteOffset, body.byteLength).equals(bytes), 'the body is the file, byte for byte').toBe(true)
+const sameBytes = (body: Uint8Array) =>
+  expect(Buffer.from(body.buffer, body.byteOffset, body.byteLength).equals(bytes), 'the body is the file, byte for byte').toBe(true)
 
 function expectUpload(seen: Seen, method: string, path: string, type: string, length: string | undefined) {
   expect(seen.method).toBe(method)
@@ -48,17 +49,40 @@ describe('audio.processFile: every input kind streams the exact bytes (contract 
   it.each([
     ['a path', () => wav, {}, String(bytes.length)],
     ['a Buffer', () => Buffer.from(bytes), { contentType: 'audio/wav' }, String(bytes.length)],
-    ['a Uint8Array view inside a bigger buffer', () => new Uint8Array([9, ...bytes, 9]).subarray(1, -1), { contentType: 'audio/wav' }, String(bytes.length)],
+    [
+      'a Uint8Array view inside a bigger buffer',
+      () => new Uint8Array([9, ...bytes, 9]).subarray(1, -1),
+      { contentType: 'audio/wav' },
+      String(bytes.length),
+    ],
     ['an ArrayBuffer', () => bytes.slice().buffer, { contentType: 'audio/wav' }, String(bytes.length)],
     ['a DataView', () => new DataView(bytes.slice().buffer), { contentType: 'audio/wav' }, String(bytes.length)],
     ['a Blob', () => new Blob([bytes], { type: 'audio/wav' }), {}, String(bytes.length)],
     ['a File', () => new File([bytes], 'call.wav'), {}, String(bytes.length)],
     ['a web ReadableStream (size unknown)', webStream, { contentType: 'audio/wav' }, undefined],
     ['a web ReadableStream with size', webStream, { contentType: 'audio/wav', size: bytes.length }, String(bytes.length)],
-    ['a Node Readable', () => Readable.from([Buffer.from(bytes.subarray(0, 5)), Buffer.from(bytes.subarray(5))]), { contentType: 'audio/wav' }, undefined],
-    ['a Node Readable with size', () => Readable.from([Buffer.from(bytes)]), { contentType: 'audio/wav', size: bytes.length }, String(bytes.length)],
+    [
+      'a Node Readable',
+      () => Readable.from([Buffer.from(bytes.subarray(0, 5)), Buffer.from(bytes.subarray(5))]),
+      { contentType: 'audio/wav' },
+      undefined,
+    ],
+    [
+      'a Node Readable with size',
+      () => Readable.from([Buffer.from(bytes)]),
+      { contentType: 'audio/wav', size: bytes.length },
+      String(bytes.length),
+    ],
     ['an fs.ReadStream (name and size known)', () => createReadStream(wav), {}, String(bytes.length)],
-    ['an async iterable', () => (async function* () { yield bytes })(), { contentType: 'audio/wav' }, undefined],
+    [
+      'an async iterable',
+      () =>
+        (async function* () {
+          yield bytes
+        })(),
+      { contentType: 'audio/wav' },
+      undefined,
+    ],
   ])('%s', async (_name, make, options, length) => {
     const { seen } = asyncRoutes()
     const conversation = await client().audio.processFile(make() as never, { ...options, ...fast })
@@ -107,7 +131,9 @@ describe('content type', () => {
 
   it('refuses an unknown extension without contentType, naming the option', async () => {
     asyncRoutes()
-    const error = await client().audio.processFile(join(dir, 'notes.txt')).catch((e: unknown) => e)
+    const error = await client()
+      .audio.processFile(join(dir, 'notes.txt'))
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ValidationError)
     expect((error as Error).message).toMatch(/Cannot tell the audio format from the file name "notes.txt".*contentType/)
     await expect(client().video.processFile(new File([bytes], 'x.mov'))).rejects.toThrow(/video format.*contentType/)
@@ -198,11 +224,17 @@ describe('bad files', () => {
     ['an empty file', () => join(dir, 'empty.mp3'), /"empty.mp3" is empty/],
     ['an empty Blob', () => new Blob([]), /is empty/],
     ['an empty Buffer', () => Buffer.alloc(0), /is empty/],
-    ['a number', () => 42, /file must be a File\/Blob, ArrayBuffer, typed array or ReadableStream, a file path or a Node Readable; got number 42/],
+    [
+      'a number',
+      () => 42,
+      /file must be a File\/Blob, ArrayBuffer, typed array or ReadableStream, a file path or a Node Readable; got number 42/,
+    ],
     ['a plain object', () => ({ path: 'x.wav' }), /got an object/],
   ])('%s: ValidationError, nothing sent', async (_name, make, message) => {
     // No route: any request would fail the test (onUnhandledRequest: 'error').
-    const error = await client().audio.processFile(make() as never, { contentType: 'audio/wav' }).catch((e: unknown) => e)
+    const error = await client()
+      .audio.processFile(make() as never, { contentType: 'audio/wav' })
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ValidationError)
     expect((error as Error).message).toMatch(message)
   })
@@ -213,7 +245,9 @@ describe('bad files', () => {
     await chmod(path, 0o000)
     if (process.getuid?.() === 0) {
       // root reads anything; a file in an unreadable place is the closest case (stat fails too).
-      const error = await client().audio.processFile(join(path, 'inner.wav')).catch((e: unknown) => e)
+      const error = await client()
+        .audio.processFile(join(path, 'inner.wav'))
+        .catch((e: unknown) => e)
       expect(error).toBeInstanceOf(ValidationError)
       expect((error as Error).message).toMatch(/Cannot read ".*inner\.wav": ENOTDIR/)
     } else {
@@ -233,7 +267,9 @@ describe('bad files', () => {
     [{ size: '300000' }, /options.size must be the byte length of the stream/],
   ])('refuses %o before anything is uploaded (after the upload the job would exist and its ids be lost)', async (options, message) => {
     const { seen } = asyncRoutes()
-    const error = await client().audio.processFile(wav, options as never).catch((e: unknown) => e)
+    const error = await client()
+      .audio.processFile(wav, options as never)
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ValidationError)
     expect((error as Error).message).toMatch(message)
     expect(seen).toHaveLength(0)
@@ -259,7 +295,11 @@ describe('upload progress', () => {
   it('reports no fraction when the size is unknown', async () => {
     asyncRoutes()
     const seen: UploadProgress[] = []
-    await client().audio.processFile(Readable.from([Buffer.from(bytes)]), { wait: false, contentType: 'audio/wav', onUploadProgress: (p) => seen.push(p) })
+    await client().audio.processFile(Readable.from([Buffer.from(bytes)]), {
+      wait: false,
+      contentType: 'audio/wav',
+      onUploadProgress: (p) => seen.push(p),
+    })
     expect(seen.at(-1)).toEqual({ sentBytes: bytes.length, totalBytes: undefined, fraction: undefined })
   })
 })
@@ -267,7 +307,12 @@ describe('upload progress', () => {
 describe('server answers', () => {
   const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
     const hits: Seen[] = []
-    server.use(http.post(`${BASE}/v1/process/audio`, async ({ request }) => (hits.push(await capture(request)), HttpResponse.json(body as never, { status, headers }))))
+    server.use(
+      http.post(
+        `${BASE}/v1/process/audio`,
+        async ({ request }) => (hits.push(await capture(request)), HttpResponse.json(body as never, { status, headers })),
+      ),
+    )
     return hits
   }
 
@@ -281,7 +326,9 @@ describe('server answers', () => {
   ])('HTTP %i from a one-shot stream: %o, sent once, the server message kept', async (status, body, type) => {
     const hits = answer(status, body)
     const stream = Readable.from([Buffer.from(bytes)])
-    const error = await client().audio.processFile(stream, { contentType: 'audio/wav', ...fast }).catch((e: unknown) => e)
+    const error = await client()
+      .audio.processFile(stream, { contentType: 'audio/wav', ...fast })
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(type)
     expect((error as HttpError).status).toBe(status)
     expect((error as HttpError).serverMessage).toBe(typeof body === 'string' ? body : body.message)
@@ -314,7 +361,9 @@ describe('server answers', () => {
       http.post(`${BASE}/v1/process/audio`, async ({ request }) => {
         await request.arrayBuffer()
         times.push(Date.now())
-        return times.length === 1 ? HttpResponse.json({ message: 'limit' }, { status: 429, headers: { 'retry-after': '1' } }) : HttpResponse.json(JOB, { status: 201 })
+        return times.length === 1
+          ? HttpResponse.json({ message: 'limit' }, { status: 429, headers: { 'retry-after': '1' } })
+          : HttpResponse.json(JOB, { status: 201 })
       }),
     )
     const conversation = await client().audio.processFile(wav, { wait: false })
@@ -326,7 +375,9 @@ describe('server answers', () => {
   it('fails at once on a 429 whose Retry-After is longer than maxRetryAfterMs, keeping it on the error', async () => {
     const hits = answer(429, { message: 'limit' }, { 'retry-after': '120' })
     const started = Date.now()
-    const error = await client({ retry: { baseDelayMs: 1, maxRetryAfterMs: 1000 } }).audio.processFile(wav).catch((e: unknown) => e)
+    const error = await client({ retry: { baseDelayMs: 1, maxRetryAfterMs: 1000 } })
+      .audio.processFile(wav)
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(RateLimitError)
     expect((error as RateLimitError).retryAfterMs).toBe(120_000)
     expect(hits).toHaveLength(1)
@@ -367,7 +418,9 @@ describe('server answers', () => {
 
   it('gives up on a stalled upload after `timeout` ms with a TimeoutError', async () => {
     server.use(http.post(`${BASE}/v1/process/audio`, async () => (await new Promise((r) => setTimeout(r, 2000)), HttpResponse.json(JOB))))
-    const error = await client({ timeout: 50 }).audio.processFile(wav).catch((e: unknown) => e)
+    const error = await client({ timeout: 50 })
+      .audio.processFile(wav)
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TimeoutError)
     expect((error as Error).message).toMatch(/stalled: nothing was sent or received for 50 ms/)
   })

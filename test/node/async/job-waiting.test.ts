@@ -8,7 +8,11 @@ useServer()
 afterEach(() => vi.restoreAllMocks())
 
 const payload = { messages: [{ payload: { content: 'Hello there' } }] }
-const onceSettled = (p: Promise<unknown>) => p.then(() => 'resolved', (e: unknown) => e)
+const onceSettled = (p: Promise<unknown>) =>
+  p.then(
+    () => 'resolved',
+    (e: unknown) => e,
+  )
 
 describe('wait: true (the default)', () => {
   it('resolves once GET /v1/job/{jobId} says completed, reporting each status change', async () => {
@@ -23,14 +27,23 @@ describe('wait: true (the default)', () => {
   it('asks for the job by its id, with auth', async () => {
     const seen: string[] = []
     asyncRoutes()
-    server.use(http.get(`${BASE}/v1/job/:id`, ({ request, params }) => (seen.push(`${params.id} ${request.headers.get('authorization')}`), HttpResponse.json({ id: params.id, status: 'completed' }))))
+    server.use(
+      http.get(
+        `${BASE}/v1/job/:id`,
+        ({ request, params }) => (
+          seen.push(`${params.id} ${request.headers.get('authorization')}`), HttpResponse.json({ id: params.id, status: 'completed' })
+        ),
+      ),
+    )
     await client().text.process(payload, fast)
     expect(seen).toEqual([`${JOB.jobId} Bearer t`])
   })
 
   it('rejects with a JobError carrying both ids when the job fails', async () => {
     asyncRoutes(['in_progress', 'failed'])
-    const error = await client().text.process(payload, fast).catch((e: unknown) => e)
+    const error = await client()
+      .text.process(payload, fast)
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(JobError)
     expect(error).toMatchObject({ code: 'job_failed', jobId: JOB.jobId, conversationId: JOB.conversationId, status: 'failed' })
     expect((error as Error).message).toMatch(/Job 9b1deb4d.* of conversation 5815170693595136 failed/)
@@ -38,7 +51,9 @@ describe('wait: true (the default)', () => {
 
   it('gives up on a job that never ends with a job_timeout error naming the option', async () => {
     const { state } = asyncRoutes(['in_progress'])
-    const error = await client().text.process(payload, { ...fast, waitTimeout: 60 }).catch((e: unknown) => e)
+    const error = await client()
+      .text.process(payload, { ...fast, waitTimeout: 60 })
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(JobError)
     expect(error).toMatchObject({ code: 'job_timeout', jobId: JOB.jobId, status: 'in_progress' })
     expect((error as Error).message).toMatch(/did not finish within 60 ms \(last status: in_progress\).*waitTimeout/)
@@ -73,7 +88,9 @@ describe('wait: true (the default)', () => {
     asyncRoutes()
     let calls = 0
     server.use(http.get(`${BASE}/v1/job/:id`, () => (calls++, HttpResponse.json({ message: 'down' }, { status: 502 }))))
-    const error = await client({ retry: 0 }).text.process(payload, fast).catch((e: unknown) => e)
+    const error = await client({ retry: 0 })
+      .text.process(payload, fast)
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(HttpError)
     expect((error as HttpError).status).toBe(502)
     expect(calls).toBe(6)
@@ -90,7 +107,11 @@ describe('wait: true (the default)', () => {
   it('stops polling when the signal aborts', async () => {
     const { state } = asyncRoutes(['in_progress'])
     const controller = new AbortController()
-    const pending = client().text.process(payload, { ...fast, signal: controller.signal, onStatus: () => controller.abort(new Error('enough')) })
+    const pending = client().text.process(payload, {
+      ...fast,
+      signal: controller.signal,
+      onStatus: () => controller.abort(new Error('enough')),
+    })
     await expect(pending).rejects.toThrow('enough')
     const calls = state.statusCalls
     await new Promise((r) => setTimeout(r, 60))
@@ -109,7 +130,9 @@ describe('wait: true (the default)', () => {
     await expect(client().text.process(payload, { pollInterval: { initialMs: 0 } })).rejects.toThrow(ValidationError)
     await expect(client().audio.processUrl({ url }, { waitTimeout: -5 })).rejects.toThrow(/waitTimeout must be a positive number/)
     // With wait: false the defaults are kept for later wait() calls: refused now, not at the first wait().
-    await expect(client().text.append(payload, JOB.conversationId, { wait: false, pollInterval: { factor: 0.5 } })).rejects.toThrow(/pollInterval\.factor must be/)
+    await expect(client().text.append(payload, JOB.conversationId, { wait: false, pollInterval: { factor: 0.5 } })).rejects.toThrow(
+      /pollInterval\.factor must be/,
+    )
     expect(seen).toHaveLength(0)
     expect(state.statusCalls).toBe(0)
   })
@@ -166,7 +189,17 @@ describe('wait: false', () => {
   })
 
   it('a timeout reaches onError, and a later wait() polls again and can still complete', async () => {
-    const { state } = asyncRoutes(['in_progress', 'in_progress', 'in_progress', 'in_progress', 'in_progress', 'in_progress', 'in_progress', 'in_progress', 'completed'])
+    const { state } = asyncRoutes([
+      'in_progress',
+      'in_progress',
+      'in_progress',
+      'in_progress',
+      'in_progress',
+      'in_progress',
+      'in_progress',
+      'in_progress',
+      'completed',
+    ])
     const conversation = await client().text.process(payload, { pollInterval: { initialMs: 5, maxMs: 5 }, waitTimeout: 12, wait: false })
     const error = await new Promise((resolve) => conversation.onError(resolve))
     expect(error).toMatchObject({ code: 'job_timeout' })

@@ -37,17 +37,25 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-describe('an upload over the server limit fails with the server\'s 413', () => {
+describe("an upload over the server limit fails with the server's 413", () => {
   const servers = { 'a server that answers at once and closes': () => earlyUrl, 'the emulator with maxUploadBytes 1000': () => emu.url }
   const transports = { 'node:http': undefined, 'an injected fetch': (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init) }
   for (const [serverName, url] of Object.entries(servers)) {
     for (const [transportName, injected] of Object.entries(transports)) {
       it(`${serverName}, through ${transportName}: from a path and from bytes`, async () => {
-        const symbl = new Symbl({ baseUrl: url(), accessToken: 'token', retry: 0, ...(injected ? { fetch: injected as typeof fetch } : {}) })
+        const symbl = new Symbl({
+          baseUrl: url(),
+          accessToken: 'token',
+          retry: 0,
+          ...(injected ? { fetch: injected as typeof fetch } : {}),
+        })
         // A few times each: the failure depended on where the write loop was when the answer came.
         for (let i = 0; i < 3; i++) {
           for (const input of [file, new Uint8Array(SIZE)]) {
-            const error = await symbl.audio.processFile(input, { wait: false, contentType: 'audio/wav' }).then(() => undefined, (e: unknown) => e)
+            const error = await symbl.audio.processFile(input, { wait: false, contentType: 'audio/wav' }).then(
+              () => undefined,
+              (e: unknown) => e,
+            )
             expect(error, String(error)).toBeInstanceOf(HttpError)
             expect((error as HttpError).status).toBe(413)
             expect((error as HttpError).serverMessage).toBe('Request body exceeds the limit of 1000 bytes.')

@@ -73,7 +73,11 @@ describe('browser upload transport', () => {
     expect(response.status).toBe(201)
     expect(response.headers.get('x-thing')).toBe('1')
     expect(await response.json()).toEqual({ conversationId: '1', jobId: 'j' })
-    expect(FakeXhr.last).toMatchObject({ method: 'POST', url: req.url, headers: { 'content-type': 'audio/wav', authorization: 'Bearer t' } })
+    expect(FakeXhr.last).toMatchObject({
+      method: 'POST',
+      url: req.url,
+      headers: { 'content-type': 'audio/wav', authorization: 'Bearer t' },
+    })
     expect(FakeXhr.last.sent).toBe(blob)
     expect(req.progress).toEqual([3, 6])
   })

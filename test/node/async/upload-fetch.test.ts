@@ -96,7 +96,10 @@ describe('uploads through an injected fetch', () => {
 
   it('re-sends the file through the injected fetch with a fresh token after a 401', async () => {
     const { calls, fetch } = recordingFetch()
-    srv.answer = (n) => (n === 1 ? { status: 401, body: { message: 'Token validation failed for provided token.' } } : { status: 201, body: { conversationId: '2', jobId: 'j' } })
+    srv.answer = (n) =>
+      n === 1
+        ? { status: 401, body: { message: 'Token validation failed for provided token.' } }
+        : { status: 201, body: { conversationId: '2', jobId: 'j' } }
     let n = 0
     const symbl = new Symbl({ baseUrl: base, tokenProvider: () => `tok-${++n}`, fetch })
     const conversation = await symbl.audio.processFile(path, { wait: false })
@@ -111,7 +114,12 @@ describe('uploads through an injected fetch', () => {
     const fetch = vi.fn(async () => {
       throw new TypeError('fetch failed: the proxy refused Bearer tok-secret-123')
     })
-    const symbl = new Symbl({ baseUrl: base, accessToken: 'tok-secret-123', fetch: fetch as unknown as typeof globalThis.fetch, retry: { limit: 2, baseDelayMs: 1 } })
+    const symbl = new Symbl({
+      baseUrl: base,
+      accessToken: 'tok-secret-123',
+      fetch: fetch as unknown as typeof globalThis.fetch,
+      retry: { limit: 2, baseDelayMs: 1 },
+    })
     const error = await symbl.audio.processFile(path, { wait: false }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(NetworkError)
     expect((error as Error).message).toMatch(/Could not reach http:\/\/127\.0\.0\.1:\d+\/v1\/process\/audio/)
@@ -165,9 +173,16 @@ describe('uploads through an injected fetch', () => {
     try {
       const { fetch } = recordingFetch()
       const big = new Uint8Array(32 * 1024 * 1024) // past what the sockets hold
-      const symbl = new Symbl({ baseUrl: `http://127.0.0.1:${(stalled.address() as { port: number }).port}`, accessToken: 't', fetch, timeout: 400 })
+      const symbl = new Symbl({
+        baseUrl: `http://127.0.0.1:${(stalled.address() as { port: number }).port}`,
+        accessToken: 't',
+        fetch,
+        timeout: 400,
+      })
       let sent = 0
-      const error = await symbl.audio.processFile(big, { contentType: 'audio/wav', wait: false, onUploadProgress: (p) => (sent = p.sentBytes) }).catch((e: unknown) => e)
+      const error = await symbl.audio
+        .processFile(big, { contentType: 'audio/wav', wait: false, onUploadProgress: (p) => (sent = p.sentBytes) })
+        .catch((e: unknown) => e)
       expect(error).toBeInstanceOf(TimeoutError)
       expect((error as Error).message).toMatch(/stalled/)
       expect(sent).toBeGreaterThan(0)
@@ -194,7 +209,11 @@ describe('uploads through an injected fetch with the browser platform (run in No
       const progress: number[] = []
       const symbl = new BrowserSymbl({ baseUrl: base, accessToken: 't', fetch: slow, timeout: 100 })
       const blob = new Blob([content], { type: 'audio/wav' })
-      const conversation = await symbl.audio.processFile(blob, { wait: false, parameters: { name: 'b' }, onUploadProgress: (p) => progress.push(p.sentBytes) })
+      const conversation = await symbl.audio.processFile(blob, {
+        wait: false,
+        parameters: { name: 'b' },
+        onUploadProgress: (p) => progress.push(p.sentBytes),
+      })
       expect(conversation.conversationId).toBe('1')
       expect(xhr).not.toHaveBeenCalled()
       expect(calls).toHaveLength(1)

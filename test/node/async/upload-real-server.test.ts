@@ -35,7 +35,11 @@ describe('Node upload transport on a real socket', () => {
     received.length = 0
     const progress: number[] = []
     const symbl = new Symbl({ baseUrl: base, accessToken: 't' })
-    const conversation = await symbl.audio.processFile(join(dir, 'big.wav'), { wait: false, parameters: { name: 'big' }, onUploadProgress: (p) => progress.push(p.sentBytes) })
+    const conversation = await symbl.audio.processFile(join(dir, 'big.wav'), {
+      wait: false,
+      parameters: { name: 'big' },
+      onUploadProgress: (p) => progress.push(p.sentBytes),
+    })
     expect(conversation.conversationId).toBe('1')
     expect(received).toHaveLength(1)
     expect(received[0]).toMatchObject({ method: 'POST', url: '/v1/process/audio?name=big', length: size, digest: digest(content) })
@@ -46,7 +50,10 @@ describe('Node upload transport on a real socket', () => {
 
   it('re-reads the file from the start when a 401 makes it send again', async () => {
     received.length = 0
-    srv.answer = (n) => (n === 1 ? { status: 401, body: { message: 'Token validation failed for provided token.' } as never } : { status: 201, body: { conversationId: '2', jobId: 'j' } })
+    srv.answer = (n) =>
+      n === 1
+        ? { status: 401, body: { message: 'Token validation failed for provided token.' } as never }
+        : { status: 201, body: { conversationId: '2', jobId: 'j' } }
     let n = 0
     const symbl = new Symbl({ baseUrl: base, tokenProvider: () => `tok-${++n}` })
     const conversation = await symbl.audio.processFile(join(dir, 'big.wav'), { wait: false })

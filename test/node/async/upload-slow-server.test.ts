@@ -26,7 +26,10 @@ it('a server that stops reading for a while still receives the file intact, and 
   const server = await startSlowReader(400, () => progressAtResume.push(progress)) // the client's writes back up meanwhile
   try {
     const symbl = new Symbl({ baseUrl: server.base, accessToken: 't' })
-    const conversation = await symbl.audio.processFile(join(dir, 'slow.wav'), { wait: false, onUploadProgress: (p) => (progress = p.sentBytes) })
+    const conversation = await symbl.audio.processFile(join(dir, 'slow.wav'), {
+      wait: false,
+      onUploadProgress: (p) => (progress = p.sentBytes),
+    })
     expect(conversation.conversationId).toBe('7')
     expect(server.bytes).toBe(size)
     expect(server.digest).toBe(digest(content))

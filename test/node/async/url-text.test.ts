@@ -17,7 +17,8 @@ describe('processUrl / appendUrl (contract 3.1): JSON body with the options', ()
     const api = client()[kind]
     const payload = { url, name: 'Sales call', customVocabulary: ['Symbl'], detectPhrases: true }
     const options = { ...fast, parameters: { languageCode: 'en-US', name: 'overridden by the payload' } }
-    const conversation = method === 'processUrl' ? await api.processUrl(payload, options) : await api.appendUrl(payload, JOB.conversationId, options)
+    const conversation =
+      method === 'processUrl' ? await api.processUrl(payload, options) : await api.appendUrl(payload, JOB.conversationId, options)
     expect(conversation.conversationId).toBe(JOB.conversationId)
     expect(seen).toHaveLength(1)
     expect(seen[0]).toMatchObject({ method: verb, path, query: {} })
@@ -40,7 +41,9 @@ describe('processUrl / appendUrl (contract 3.1): JSON body with the options', ()
     [url, /payload must be an object such as \{ url: /],
     [undefined, /payload.url is required/],
   ])('refuses the payload %j without sending', async (payload, message) => {
-    const error = await client().audio.processUrl(payload as never).catch((e: unknown) => e)
+    const error = await client()
+      .audio.processUrl(payload as never)
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ValidationError)
     expect((error as Error).message).toMatch(message)
   })
@@ -57,7 +60,10 @@ const messages = [
     from: { userId: 'surbhi@example.com', name: 'Surbhi' },
     duration: { startTime: '2020-07-21T16:02:19.01Z', endTime: '2020-07-21T16:02:25.99Z' },
   },
-  { payload: { content: "Every time I pick up there is white noise and I can't hear anything." }, from: { userId: 'anthony@example.com', name: 'Anthony' } },
+  {
+    payload: { content: "Every time I pick up there is white noise and I can't hear anything." },
+    from: { userId: 'anthony@example.com', name: 'Anthony' },
+  },
 ]
 
 describe('text.process / text.append (contract 3.3)', () => {
@@ -72,7 +78,10 @@ describe('text.process / text.append (contract 3.3)', () => {
 
   it('PUTs an append with options from `parameters` merged into the body', async () => {
     const { seen } = asyncRoutes()
-    await client().text.append({ messages }, JOB.conversationId, { wait: false, parameters: { detectEntities: true, trackers: [{ name: 'Drops', vocabulary: ['call drops'] }] } })
+    await client().text.append({ messages }, JOB.conversationId, {
+      wait: false,
+      parameters: { detectEntities: true, trackers: [{ name: 'Drops', vocabulary: ['call drops'] }] },
+    })
     expect(seen[0]).toMatchObject({ method: 'PUT', path: `/v1/process/text/${JOB.conversationId}` })
     expect(seen[0].json).toEqual({ detectEntities: true, trackers: [{ name: 'Drops', vocabulary: ['call drops'] }], messages })
   })
@@ -85,7 +94,9 @@ describe('text.process / text.append (contract 3.3)', () => {
     [{ messages: [messages[0], { text: 'no payload' }] }, /messages\[1\].payload.content/],
     [null, /payload must be an object/],
   ])('refuses %j without sending', async (payload, message) => {
-    const error = await client().text.process(payload as never).catch((e: unknown) => e)
+    const error = await client()
+      .text.process(payload as never)
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ValidationError)
     expect((error as Error).message).toMatch(message)
   })

@@ -17,7 +17,11 @@ async function failingSymbl(): Promise<{ url: string; tokenRequests: () => numbe
     res.writeHead(503, { 'content-type': 'application/json' }).end('{"message":"down"}')
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, tokenRequests: () => tokenRequests, close: () => server.close() }
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    tokenRequests: () => tokenRequests,
+    close: () => server.close(),
+  }
 }
 
 /** Writes raw bytes to the server and returns what it answered (or '' if it just closed). */
@@ -70,7 +74,8 @@ switch (process.env.SCENARIO) {
       appSecret: 'app-secret-123',
       retry: 0,
       // A slow session check (x-slow): the client is gone by the time it says yes.
-      authorize: (request) => !request.headers.has('x-slow') || new Promise<boolean>((r) => request.signal.addEventListener('abort', () => r(true))),
+      authorize: (request) =>
+        !request.headers.has('x-slow') || new Promise<boolean>((r) => request.signal.addEventListener('abort', () => r(true))),
     })
     const server = createServer(toNodeListener(handler))
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))

@@ -56,7 +56,7 @@ describe('the token endpoint in an Express app', () => {
     expect((await fetch(`${base}/api/token`, { method: 'POST', headers: { cookie: 'sid=admin' } })).status).toBe(200)
     expect(tokenCalls).toBe(1)
   })
-  it("leaves the answer to authorize when it sent one itself (a redirect to the login page)", async () => {
+  it('leaves the answer to authorize when it sent one itself (a redirect to the login page)', async () => {
     const app = express()
     const handler = createTokenHandler({ baseUrl: 'http://127.0.0.1:9', appId: 'app', appSecret: 'express-app-secret', retry: 0 })
     app.get(

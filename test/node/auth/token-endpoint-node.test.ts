@@ -145,7 +145,10 @@ describe('toNodeListener on node:http', () => {
 
   it('authorize must say true or false: anything else refuses the request (fails closed) and is logged', async () => {
     const lines: string[] = []
-    const port = await endpoint({ logger: { error: (m: string) => lines.push(m) } }, { authorize: () => ({ user: undefined }) as unknown as boolean })
+    const port = await endpoint(
+      { logger: { error: (m: string) => lines.push(m) } },
+      { authorize: () => ({ user: undefined }) as unknown as boolean },
+    )
     expect((await raw(port, get())).status).toBe(500)
     expect(lines.join('\n')).toMatch(/must return true or false .*got object/)
     const allowed = await endpoint({}, { authorize: async (req) => req.headers.cookie === 'session=ok' })
@@ -176,7 +179,8 @@ describe('createTokenHandler without credentials', () => {
     })()
     expect(error).toBeInstanceOf(ConfigError)
     const message = (error as Error).message
-    for (const way of ['createTokenHandler', 'appId', 'appSecret', 'SYMBL_APP_ID', 'SYMBL_APP_SECRET', 'symbl.conf']) expect(message).toContain(way)
+    for (const way of ['createTokenHandler', 'appId', 'appSecret', 'SYMBL_APP_ID', 'SYMBL_APP_SECRET', 'symbl.conf'])
+      expect(message).toContain(way)
     expect(message).not.toMatch(/tokenProvider|accessToken/)
   })
 })
@@ -194,4 +198,3 @@ describe('token endpoint arguments', () => {
     await expect(handler(nodeLike as never)).rejects.toThrow(/wrap it: toNodeListener\(handler\)/)
   })
 })
-

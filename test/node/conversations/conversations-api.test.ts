@@ -13,7 +13,9 @@ const MEMBER = 'fc9b35cd-361f-41c6-9029-0944d21c7150'
 /** Answers any conversation request with `body` and records what arrived. */
 function route(body: unknown, status = 200) {
   const seen: Seen[] = []
-  const reply = async ({ request }: { request: Request }) => (seen.push(await capture(request)), HttpResponse.json(body as never, { status }))
+  const reply = async ({ request }: { request: Request }) => (
+    seen.push(await capture(request)), HttpResponse.json(body as never, { status })
+  )
   server.use(http.all(`${BASE}/v1/conversations/*`, reply), http.all(`${BASE}/v1/conversations/:id`, reply))
   return seen
 }
@@ -29,51 +31,147 @@ type Case = {
 }
 
 const cases: Case[] = [
-  { name: 'getConversation', call: (id) => ({ api: (c) => c.conversations.getConversation(id), object: (c) => c.getConversation() }), method: 'GET', path: '', answer: ex.conversation },
-  { name: 'getMessages', call: (id) => ({ api: (c) => c.conversations.getMessages(id), object: (c) => c.getMessages() }), method: 'GET', path: '/messages', answer: ex.messages },
+  {
+    name: 'getConversation',
+    call: (id) => ({ api: (c) => c.conversations.getConversation(id), object: (c) => c.getConversation() }),
+    method: 'GET',
+    path: '',
+    answer: ex.conversation,
+  },
+  {
+    name: 'getMessages',
+    call: (id) => ({ api: (c) => c.conversations.getMessages(id), object: (c) => c.getMessages() }),
+    method: 'GET',
+    path: '/messages',
+    answer: ex.messages,
+  },
   {
     name: 'getMessages with verbose and sentiment',
-    call: (id) => ({ api: (c) => c.conversations.getMessages(id, { verbose: true, sentiment: true }), object: (c) => c.getMessages({ verbose: true, sentiment: true }) }),
-    method: 'GET', path: '/messages', query: { verbose: 'true', sentiment: 'true' }, answer: ex.messages,
+    call: (id) => ({
+      api: (c) => c.conversations.getMessages(id, { verbose: true, sentiment: true }),
+      object: (c) => c.getMessages({ verbose: true, sentiment: true }),
+    }),
+    method: 'GET',
+    path: '/messages',
+    query: { verbose: 'true', sentiment: 'true' },
+    answer: ex.messages,
   },
-  { name: 'getMembers', call: (id) => ({ api: (c) => c.conversations.getMembers(id), object: (c) => c.getMembers() }), method: 'GET', path: '/members', answer: ex.members },
-  { name: 'getQuestions', call: (id) => ({ api: (c) => c.conversations.getQuestions(id), object: (c) => c.getQuestions() }), method: 'GET', path: '/questions', answer: ex.questions },
-  { name: 'getActionItems', call: (id) => ({ api: (c) => c.conversations.getActionItems(id), object: (c) => c.getActionItems() }), method: 'GET', path: '/action-items', answer: ex.actionItems },
-  { name: 'getFollowUps', call: (id) => ({ api: (c) => c.conversations.getFollowUps(id), object: (c) => c.getFollowUps() }), method: 'GET', path: '/follow-ups', answer: ex.followUps },
+  {
+    name: 'getMembers',
+    call: (id) => ({ api: (c) => c.conversations.getMembers(id), object: (c) => c.getMembers() }),
+    method: 'GET',
+    path: '/members',
+    answer: ex.members,
+  },
+  {
+    name: 'getQuestions',
+    call: (id) => ({ api: (c) => c.conversations.getQuestions(id), object: (c) => c.getQuestions() }),
+    method: 'GET',
+    path: '/questions',
+    answer: ex.questions,
+  },
+  {
+    name: 'getActionItems',
+    call: (id) => ({ api: (c) => c.conversations.getActionItems(id), object: (c) => c.getActionItems() }),
+    method: 'GET',
+    path: '/action-items',
+    answer: ex.actionItems,
+  },
+  {
+    name: 'getFollowUps',
+    call: (id) => ({ api: (c) => c.conversations.getFollowUps(id), object: (c) => c.getFollowUps() }),
+    method: 'GET',
+    path: '/follow-ups',
+    answer: ex.followUps,
+  },
   {
     name: 'getTopics with parentRefs',
     call: (id) => ({ api: (c) => c.conversations.getTopics(id, { parentRefs: true }), object: (c) => c.getTopics({ parentRefs: true }) }),
-    method: 'GET', path: '/topics', query: { parentRefs: 'true' }, answer: ex.topics,
+    method: 'GET',
+    path: '/topics',
+    query: { parentRefs: 'true' },
+    answer: ex.topics,
   },
   {
     name: 'getTopics with sentiment and refresh',
-    call: (id) => ({ api: (c) => c.conversations.getTopics(id, { sentiment: true, refresh: true }), object: (c) => c.getTopics({ sentiment: true, refresh: true }) }),
-    method: 'GET', path: '/topics', query: { sentiment: 'true', refresh: 'true' }, answer: ex.topics,
+    call: (id) => ({
+      api: (c) => c.conversations.getTopics(id, { sentiment: true, refresh: true }),
+      object: (c) => c.getTopics({ sentiment: true, refresh: true }),
+    }),
+    method: 'GET',
+    path: '/topics',
+    query: { sentiment: 'true', refresh: 'true' },
+    answer: ex.topics,
   },
-  { name: 'getEntities (DOCS22 shape)', call: (id) => ({ api: (c) => c.conversations.getEntities(id), object: (c) => c.getEntities() }), method: 'GET', path: '/entities', answer: ex.entities },
-  { name: 'getEntities (GO shape)', call: (id) => ({ api: (c) => c.conversations.getEntities(id), object: (c) => c.getEntities() }), method: 'GET', path: '/entities', answer: ex.groupedEntities },
-  { name: 'getTrackers', call: (id) => ({ api: (c) => c.conversations.getTrackers(id), object: (c) => c.getTrackers() }), method: 'GET', path: '/trackers-detected', answer: ex.trackers },
-  { name: 'getAnalytics', call: (id) => ({ api: (c) => c.conversations.getAnalytics(id), object: (c) => c.getAnalytics() }), method: 'GET', path: '/analytics', answer: ex.analytics },
-  { name: 'getSummary', call: (id) => ({ api: (c) => c.conversations.getSummary(id), object: (c) => c.getSummary() }), method: 'GET', path: '/summary', answer: ex.summary },
+  {
+    name: 'getEntities (DOCS22 shape)',
+    call: (id) => ({ api: (c) => c.conversations.getEntities(id), object: (c) => c.getEntities() }),
+    method: 'GET',
+    path: '/entities',
+    answer: ex.entities,
+  },
+  {
+    name: 'getEntities (GO shape)',
+    call: (id) => ({ api: (c) => c.conversations.getEntities(id), object: (c) => c.getEntities() }),
+    method: 'GET',
+    path: '/entities',
+    answer: ex.groupedEntities,
+  },
+  {
+    name: 'getTrackers',
+    call: (id) => ({ api: (c) => c.conversations.getTrackers(id), object: (c) => c.getTrackers() }),
+    method: 'GET',
+    path: '/trackers-detected',
+    answer: ex.trackers,
+  },
+  {
+    name: 'getAnalytics',
+    call: (id) => ({ api: (c) => c.conversations.getAnalytics(id), object: (c) => c.getAnalytics() }),
+    method: 'GET',
+    path: '/analytics',
+    answer: ex.analytics,
+  },
+  {
+    name: 'getSummary',
+    call: (id) => ({ api: (c) => c.conversations.getSummary(id), object: (c) => c.getSummary() }),
+    method: 'GET',
+    path: '/summary',
+    answer: ex.summary,
+  },
   {
     name: 'getSummary with refresh',
     call: (id) => ({ api: (c) => c.conversations.getSummary(id, { refresh: true }), object: (c) => c.getSummary({ refresh: true }) }),
-    method: 'GET', path: '/summary', query: { refresh: 'true' }, answer: ex.summary,
+    method: 'GET',
+    path: '/summary',
+    query: { refresh: 'true' },
+    answer: ex.summary,
   },
   {
     name: 'getFormattedTranscript (markdown)',
     call: (id) => {
-      const params = { contentType: 'text/markdown', createParagraphs: true, phrases: { highlightAllKeyPhrases: true }, showSpeakerSeparation: true } as const
+      const params = {
+        contentType: 'text/markdown',
+        createParagraphs: true,
+        phrases: { highlightAllKeyPhrases: true },
+        showSpeakerSeparation: true,
+      } as const
       return { api: (c) => c.conversations.getFormattedTranscript(id, params), object: (c) => c.getFormattedTranscript(params) }
     },
-    method: 'POST', path: '/transcript',
+    method: 'POST',
+    path: '/transcript',
     body: { contentType: 'text/markdown', createParagraphs: true, phrases: { highlightAllKeyPhrases: true }, showSpeakerSeparation: true },
     answer: ex.markdownTranscript,
   },
   {
     name: 'getFormattedTranscript (srt, object payload)',
-    call: (id) => ({ api: (c) => c.conversations.getFormattedTranscript(id, { contentType: 'text/srt' }), object: (c) => c.getFormattedTranscript({ contentType: 'text/srt' }) }),
-    method: 'POST', path: '/transcript', body: { contentType: 'text/srt' }, answer: ex.srtTranscriptObject,
+    call: (id) => ({
+      api: (c) => c.conversations.getFormattedTranscript(id, { contentType: 'text/srt' }),
+      object: (c) => c.getFormattedTranscript({ contentType: 'text/srt' }),
+    }),
+    method: 'POST',
+    path: '/transcript',
+    body: { contentType: 'text/srt' },
+    answer: ex.srtTranscriptObject,
   },
   {
     name: 'putMembers',
@@ -81,18 +179,39 @@ const cases: Case[] = [
       api: (c) => c.conversations.putMembers(id, MEMBER, { name: 'John', email: 'john@example.com' }),
       object: (c) => c.putMembers(MEMBER, { name: 'John', email: 'john@example.com' }),
     }),
-    method: 'PUT', path: `/members/${MEMBER}`, body: { id: MEMBER, name: 'John', email: 'john@example.com' }, answer: ex.memberUpdated,
+    method: 'PUT',
+    path: `/members/${MEMBER}`,
+    body: { id: MEMBER, name: 'John', email: 'john@example.com' },
+    answer: ex.memberUpdated,
   },
   {
     name: 'putSpeakersEvents',
-    call: (id) => ({ api: (c) => c.conversations.putSpeakersEvents(id, ex.speakerEvents), object: (c) => c.putSpeakersEvents(ex.speakerEvents) }),
-    method: 'PUT', path: '/speakers', body: ex.speakerEvents, answer: ex.speakersUpdated,
+    call: (id) => ({
+      api: (c) => c.conversations.putSpeakersEvents(id, ex.speakerEvents),
+      object: (c) => c.putSpeakersEvents(ex.speakerEvents),
+    }),
+    method: 'PUT',
+    path: '/speakers',
+    body: ex.speakerEvents,
+    answer: ex.speakersUpdated,
   },
-  { name: 'delete', call: (id) => ({ api: (c) => c.conversations.delete(id), object: (c) => c.delete() }), method: 'DELETE', path: '', answer: ex.deleted },
+  {
+    name: 'delete',
+    call: (id) => ({ api: (c) => c.conversations.delete(id), object: (c) => c.delete() }),
+    method: 'DELETE',
+    path: '',
+    answer: ex.deleted,
+  },
   {
     name: 'putMetadata',
-    call: (id) => ({ api: (c) => c.conversations.putMetadata(id, { label: 'Business' }), object: (c) => c.putMetadata({ label: 'Business' }) }),
-    method: 'PUT', path: '', body: { metadata: { label: 'Business' } }, answer: { id: ID, metadata: { label: 'Business' } },
+    call: (id) => ({
+      api: (c) => c.conversations.putMetadata(id, { label: 'Business' }),
+      object: (c) => c.putMetadata({ label: 'Business' }),
+    }),
+    method: 'PUT',
+    path: '',
+    body: { metadata: { label: 'Business' } },
+    answer: { id: ID, metadata: { label: 'Business' } },
   },
 ]
 
@@ -123,7 +242,9 @@ describe.each(cases)('$name', ({ call, method, path, query, body, answer }) => {
     await call('../oauth2').api(client())
     expect(seen[0].path).toBe(`/v1/conversations/..%2Foauth2${path}`)
     for (const bad of ['', '..', '.', undefined, 5815170693595136, 'a\nb']) {
-      const error = await call(bad as never).api(client()).catch((e: unknown) => e)
+      const error = await call(bad as never)
+        .api(client())
+        .catch((e: unknown) => e)
       expect(error, String(bad)).toBeInstanceOf(ValidationError)
       expect((error as Error).message).toMatch(/conversationId/)
     }
@@ -134,14 +255,18 @@ describe.each(cases)('$name', ({ call, method, path, query, body, answer }) => {
 describe('errors are real', () => {
   it('404 → NotFoundError with the server message', async () => {
     route(ex.unknownConversation, 404)
-    const error = await client().conversations.getMessages(ID).catch((e: unknown) => e)
+    const error = await client()
+      .conversations.getMessages(ID)
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(NotFoundError)
     expect((error as NotFoundError).serverMessage).toBe(ex.unknownConversation.message)
   })
 
   it('401 → AuthError after one token refresh', async () => {
     const seen = route({ message: 'Token validation failed for provided token.' }, 401)
-    const error = await client().conversations.getTopics(ID).catch((e: unknown) => e)
+    const error = await client()
+      .conversations.getTopics(ID)
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AuthError)
     expect(seen).toHaveLength(2)
     expect(JSON.stringify(error)).not.toMatch(/Bearer t\b/)
@@ -149,7 +274,9 @@ describe('errors are real', () => {
 
   it('429 → RateLimitError with the server message (after the retries)', async () => {
     route(ex.rateLimited, 429)
-    const error = await client({ retry: 1 }).conversations.getAnalytics(ID).catch((e: unknown) => e)
+    const error = await client({ retry: 1 })
+      .conversations.getAnalytics(ID)
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(RateLimitError)
     expect((error as RateLimitError).serverMessage).toBe(ex.rateLimited.message)
     expect((error as Error).message).toContain('concurrent jobs per account')
@@ -157,7 +284,9 @@ describe('errors are real', () => {
 
   it('500 → HttpError after the retries (a PUT of the same member is idempotent)', async () => {
     const seen = route({ message: 'boom' }, 500)
-    const error = await client({ retry: 2 }).conversations.putMembers(ID, MEMBER, { name: 'John' }).catch((e: unknown) => e)
+    const error = await client({ retry: 2 })
+      .conversations.putMembers(ID, MEMBER, { name: 'John' })
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(HttpError)
     expect((error as HttpError).status).toBe(500)
     expect((error as HttpError).serverMessage).toBe('boom')
@@ -177,19 +306,59 @@ describe('errors are real', () => {
 
 describe('bad arguments are refused before sending', () => {
   it.each([
-    ['getTopics with sentiment and parentRefs', (c: ReturnType<typeof client>) => c.conversations.getTopics(ID, { sentiment: true, parentRefs: true }), /cannot be combined/],
-    ['getMessages with params that are not an object', (c: ReturnType<typeof client>) => c.conversations.getMessages(ID, 'verbose' as never), /params must be an object/],
-    ['getFormattedTranscript without contentType', (c: ReturnType<typeof client>) => c.conversations.getFormattedTranscript(ID, {} as never), /contentType 'text\/markdown' or 'text\/srt'/],
-    ['getFormattedTranscript with text/plain', (c: ReturnType<typeof client>) => c.conversations.getFormattedTranscript(ID, { contentType: 'text/plain' } as never), /got the string "text\/plain"/],
-    ['getFormattedTranscript srt with phrases', (c: ReturnType<typeof client>) => c.conversations.getFormattedTranscript(ID, { contentType: 'text/srt', phrases: { highlightAllKeyPhrases: true } }), /markdown only/],
+    [
+      'getTopics with sentiment and parentRefs',
+      (c: ReturnType<typeof client>) => c.conversations.getTopics(ID, { sentiment: true, parentRefs: true }),
+      /cannot be combined/,
+    ],
+    [
+      'getMessages with params that are not an object',
+      (c: ReturnType<typeof client>) => c.conversations.getMessages(ID, 'verbose' as never),
+      /params must be an object/,
+    ],
+    [
+      'getFormattedTranscript without contentType',
+      (c: ReturnType<typeof client>) => c.conversations.getFormattedTranscript(ID, {} as never),
+      /contentType 'text\/markdown' or 'text\/srt'/,
+    ],
+    [
+      'getFormattedTranscript with text/plain',
+      (c: ReturnType<typeof client>) => c.conversations.getFormattedTranscript(ID, { contentType: 'text/plain' } as never),
+      /got the string "text\/plain"/,
+    ],
+    [
+      'getFormattedTranscript srt with phrases',
+      (c: ReturnType<typeof client>) =>
+        c.conversations.getFormattedTranscript(ID, { contentType: 'text/srt', phrases: { highlightAllKeyPhrases: true } }),
+      /markdown only/,
+    ],
     ['putMembers without name', (c: ReturnType<typeof client>) => c.conversations.putMembers(ID, MEMBER, {} as never), /params.name/],
-    ['putMembers with a mismatched id', (c: ReturnType<typeof client>) => c.conversations.putMembers(ID, MEMBER, { id: 'other', name: 'x' }), /differs from memberId/],
-    ['putMembers with memberId ..', (c: ReturnType<typeof client>) => c.conversations.putMembers(ID, '..', { name: 'x' }), /memberId ".." is not a valid id/],
-    ['putMembers with a numeric memberId', (c: ReturnType<typeof client>) => c.conversations.putMembers(ID, 12 as never, { name: 'x' }), /memberId must be a string/],
-    ['putSpeakersEvents with no events', (c: ReturnType<typeof client>) => c.conversations.putSpeakersEvents(ID, { speakerEvents: [] }), /non-empty array/],
+    [
+      'putMembers with a mismatched id',
+      (c: ReturnType<typeof client>) => c.conversations.putMembers(ID, MEMBER, { id: 'other', name: 'x' }),
+      /differs from memberId/,
+    ],
+    [
+      'putMembers with memberId ..',
+      (c: ReturnType<typeof client>) => c.conversations.putMembers(ID, '..', { name: 'x' }),
+      /memberId ".." is not a valid id/,
+    ],
+    [
+      'putMembers with a numeric memberId',
+      (c: ReturnType<typeof client>) => c.conversations.putMembers(ID, 12 as never, { name: 'x' }),
+      /memberId must be a string/,
+    ],
+    [
+      'putSpeakersEvents with no events',
+      (c: ReturnType<typeof client>) => c.conversations.putSpeakersEvents(ID, { speakerEvents: [] }),
+      /non-empty array/,
+    ],
     [
       'putSpeakersEvents with nanos over a second',
-      (c: ReturnType<typeof client>) => c.conversations.putSpeakersEvents(ID, { speakerEvents: [{ type: 'started_speaking', user: { name: 'D' }, offset: { seconds: 0, nanos: 5_000_000_000 } }] }),
+      (c: ReturnType<typeof client>) =>
+        c.conversations.putSpeakersEvents(ID, {
+          speakerEvents: [{ type: 'started_speaking', user: { name: 'D' }, offset: { seconds: 0, nanos: 5_000_000_000 } }],
+        }),
       /speakerEvents\[0\].*nanos 0–999999999/,
     ],
   ])('%s', async (_name, run, message) => {
@@ -209,7 +378,12 @@ describe('bad arguments are refused before sending', () => {
 describe('list and putMetadata', () => {
   it('list sends its filters in the query string and parses the list', async () => {
     const seen: Seen[] = []
-    server.use(http.get(`${BASE}/v1/conversations`, async ({ request }) => (seen.push(await capture(request)), HttpResponse.json({ conversations: [ex.conversation] }))))
+    server.use(
+      http.get(
+        `${BASE}/v1/conversations`,
+        async ({ request }) => (seen.push(await capture(request)), HttpResponse.json({ conversations: [ex.conversation] })),
+      ),
+    )
     const result = await client().conversations.list({ limit: 5, offset: 10, order: 'desc', filter: 'name==Weekly*' })
     expect(result.conversations).toEqual([ex.conversation])
     expect(seen[0].method).toBe('GET')

@@ -16,17 +16,42 @@ const msg = (id: string, name: string | undefined, start: number, score?: number
 describe('speakerSentiment', () => {
   it('turns a diarized two-speaker transcript into one polarity series per speaker, seconds from the first message', () => {
     const series = speakerSentiment({
-      messages: [msg('1', 'Speaker 1', 3.5, 0.2), msg('2', 'Speaker 2', 6, -0.4), msg('3', 'Speaker 1', 10.25, 0.9), msg('4', 'Speaker 2', 12, 0)],
+      messages: [
+        msg('1', 'Speaker 1', 3.5, 0.2),
+        msg('2', 'Speaker 2', 6, -0.4),
+        msg('3', 'Speaker 1', 10.25, 0.9),
+        msg('4', 'Speaker 2', 12, 0),
+      ],
     })
     expect(series).toEqual([
-      { speaker: 'Speaker 1', points: [{ time: 0, polarity: 0.2 }, { time: 6.75, polarity: 0.9 }] },
-      { speaker: 'Speaker 2', points: [{ time: 2.5, polarity: -0.4 }, { time: 8.5, polarity: 0 }] },
+      {
+        speaker: 'Speaker 1',
+        points: [
+          { time: 0, polarity: 0.2 },
+          { time: 6.75, polarity: 0.9 },
+        ],
+      },
+      {
+        speaker: 'Speaker 2',
+        points: [
+          { time: 2.5, polarity: -0.4 },
+          { time: 8.5, polarity: 0 },
+        ],
+      },
     ])
   })
 
   it('sorts by time even when messages arrive out of order, and takes an array too', () => {
     const series = speakerSentiment([msg('2', 'A', 20, 0.5), msg('1', 'A', 10, -0.5)])
-    expect(series).toEqual([{ speaker: 'A', points: [{ time: 0, polarity: -0.5 }, { time: 10, polarity: 0.5 }] }])
+    expect(series).toEqual([
+      {
+        speaker: 'A',
+        points: [
+          { time: 0, polarity: -0.5 },
+          { time: 10, polarity: 0.5 },
+        ],
+      },
+    ])
   })
 
   it('skips messages without sentiment, names unknown speakers, falls back to timeOffset', () => {
@@ -44,7 +69,10 @@ describe('speakerSentiment', () => {
   })
 
   it('uses userId or email when a speaker has no name', () => {
-    const series = speakerSentiment([msg('1', undefined, 0, 0.3, { from: { userId: 'roger@example.com' } }), msg('2', undefined, 1, 0.2, { from: { email: 'x@example.com' } })])
+    const series = speakerSentiment([
+      msg('1', undefined, 0, 0.3, { from: { userId: 'roger@example.com' } }),
+      msg('2', undefined, 1, 0.2, { from: { email: 'x@example.com' } }),
+    ])
     expect(series.map((s) => s.speaker)).toEqual(['roger@example.com', 'x@example.com'])
   })
 

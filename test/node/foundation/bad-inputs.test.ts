@@ -65,21 +65,53 @@ describe('constructor options', () => {
 describe('every public method, called with bad arguments', () => {
   // [name, call]: each must reject (or throw) a ValidationError naming the argument, before any request.
   const cases: Array<[string, (s: Symbl) => unknown, RegExp]> = [
-    ['getMessages with a circular params object', (s) => s.conversations.getMessages(ID, circular as never), /"self" cannot be sent as JSON/],
-    ['getMessages with a non-boolean flag', (s) => s.conversations.getMessages(ID, { sentiment: 'yes' } as never), /params\.sentiment must be true or false/],
-    ['getTopics with a function as a flag', (s) => s.conversations.getTopics(ID, { refresh: () => 1 } as never), /params\.refresh must be true or false, got a function/],
+    [
+      'getMessages with a circular params object',
+      (s) => s.conversations.getMessages(ID, circular as never),
+      /"self" cannot be sent as JSON/,
+    ],
+    [
+      'getMessages with a non-boolean flag',
+      (s) => s.conversations.getMessages(ID, { sentiment: 'yes' } as never),
+      /params\.sentiment must be true or false/,
+    ],
+    [
+      'getTopics with a function as a flag',
+      (s) => s.conversations.getTopics(ID, { refresh: () => 1 } as never),
+      /params\.refresh must be true or false, got a function/,
+    ],
     ['getMessages with a number id', (s) => s.conversations.getMessages(5 as never), /conversationId must be a string/],
     ['getMessages with params as an array', (s) => s.conversations.getMessages(ID, [] as never), /params must be an object/],
     ['putMetadata with a circular body', (s) => s.conversations.putMetadata(ID, circular), /cannot be sent as JSON/],
     ['list with NaN limit', (s) => s.conversations.list({ limit: NaN }), /params\.limit must be a positive integer/],
-    ['text.process with a circular message', (s) => s.text.process({ messages: [{ payload: { content: 'Hi.' }, from: circular }] } as never, { wait: false }), /cannot be sent as JSON/],
+    [
+      'text.process with a circular message',
+      (s) => s.text.process({ messages: [{ payload: { content: 'Hi.' }, from: circular }] } as never, { wait: false }),
+      /cannot be sent as JSON/,
+    ],
     ['text.process with wait options that are a number', (s) => s.text.process({ messages: [] } as never, 5 as never), /must be an object/],
-    ['startPstn with a bare language', (s) => s.telephony.startPstn({ phoneNumber: '14082924837', languages: 'en' }), /languages must be .*region.*got the string "en"/],
-    ['startPstn with an empty language list', (s) => s.telephony.startPstn({ phoneNumber: '14082924837', languages: [] }), /languages must be a non-empty list/],
+    [
+      'startPstn with a bare language',
+      (s) => s.telephony.startPstn({ phoneNumber: '14082924837', languages: 'en' }),
+      /languages must be .*region.*got the string "en"/,
+    ],
+    [
+      'startPstn with an empty language list',
+      (s) => s.telephony.startPstn({ phoneNumber: '14082924837', languages: [] }),
+      /languages must be a non-empty list/,
+    ],
     ['startPstn with a null phone number', (s) => s.telephony.startPstn({ phoneNumber: null } as never), /phoneNumber must be/],
     ['telephony.stop with an empty id', (s) => s.telephony.stop(''), /connectionId is required/],
-    ['startConnection with a null keepAlive', (s) => s.streaming.startConnection({ keepAlive: null } as never), /keepAlive must be an object/],
-    ['startConnection with an unknown encoding', (s) => s.streaming.startConnection({ config: { speechRecognition: { encoding: 'MP3' as never } } }), /encoding must be one of/],
+    [
+      'startConnection with a null keepAlive',
+      (s) => s.streaming.startConnection({ keepAlive: null } as never),
+      /keepAlive must be an object/,
+    ],
+    [
+      'startConnection with an unknown encoding',
+      (s) => s.streaming.startConnection({ config: { speechRecognition: { encoding: 'MP3' as never } } }),
+      /encoding must be one of/,
+    ],
   ]
   it.each(cases)('%s', async (_name, call, message) => {
     const s = symbl()
@@ -137,12 +169,18 @@ describe('a live streaming connection', () => {
   it('on/once with a listener that is not a function, and modify with null or unknown fields', async () => {
     const connection = await symbl().streaming.startConnection()
     try {
-      await expectTyped(() => connection.on('message', null as never), /on\('message', listener\): the listener must be a function, got null/)
+      await expectTyped(
+        () => connection.on('message', null as never),
+        /on\('message', listener\): the listener must be a function, got null/,
+      )
       await expectTyped(() => connection.once('error', 5 as never), /the listener must be a function, got number/)
       await expectTyped(() => connection.on(null as never, () => {}), /on takes an event name first/)
       await expectTyped(() => connection.modify({ encoding: null } as never), /modify\.encoding must be one of .*got null/)
       await expectTyped(() => connection.modify({ sampleRateHertz: null } as never), /modify\.sampleRateHertz must be a whole number of Hz/)
-      await expectTyped(() => connection.modify({ sampleRateHertz: 8000, rate: 1 } as never), /modify takes \{ sampleRateHertz, encoding \}, not "rate"/)
+      await expectTyped(
+        () => connection.modify({ sampleRateHertz: 8000, rate: 1 } as never),
+        /modify takes \{ sampleRateHertz, encoding \}, not "rate"/,
+      )
       expect(connection.format).toEqual({ encoding: 'LINEAR16', sampleRateHertz: 16000 })
     } finally {
       await connection.stop()
@@ -156,7 +194,11 @@ describe('a live streaming connection', () => {
     connection.on('error', (e) => errors.push(e))
     const audio = Buffer.from(Array.from({ length: 13 }, (_, i) => i + 1))
     // 3 + 5 + 5 bytes: every chunk boundary but the last falls inside a sample.
-    for (const [from, to] of [[0, 3], [3, 8], [8, 13]]) {
+    for (const [from, to] of [
+      [0, 3],
+      [3, 8],
+      [8, 13],
+    ]) {
       await connection.sendAudio(audio.subarray(from, to))
       await connection.drain()
     }
@@ -178,7 +220,11 @@ describe('a telephony call after stop()', () => {
     expect(second).toBe(first)
     expect(server.rest.filter((r) => (r.body as { operation?: string }).operation === 'stop')).toHaveLength(1)
     const before = server.rest.length
-    await expectTyped(() => call.pushSpeakerEvent({ type: 'joined', user: { name: 'Ana' } }), /pushSpeakerEvent was called after stop\(\): call .* has ended/, ConnectionError)
+    await expectTyped(
+      () => call.pushSpeakerEvent({ type: 'joined', user: { name: 'Ana' } }),
+      /pushSpeakerEvent was called after stop\(\): call .* has ended/,
+      ConnectionError,
+    )
     expect(server.rest).toHaveLength(before)
   })
 })

@@ -31,7 +31,10 @@ async function bundle(entry: string): Promise<string> {
       rolldownOptions: { platform: 'browser' },
     },
   })) as Rollup.RollupOutput[]
-  const code = out.flatMap((o) => o.output).map((c) => ('code' in c ? c.code : '')).join('\n')
+  const code = out
+    .flatMap((o) => o.output)
+    .map((c) => ('code' in c ? c.code : ''))
+    .join('\n')
   const nodeOnly = imported.filter((id) => id.startsWith('node:') || builtinModules.includes(id) || /^(isomorphic-)?ws$/.test(id))
   expect(nodeOnly, 'Node-only modules imported by the browser build').toEqual([])
   return code
@@ -68,7 +71,15 @@ if (sources.length === 1) console.warn('browser-bundle: dist/browser is not buil
 describe.each(sources)('what a page loads up front (symbl-sdk from %s)', (from) => {
   // The heavy parts load on first use, so creating the client costs a page little (bench/size.ts
   // prints the figures). A static import added by mistake would pull one back in silently.
-  const lazy = [/^ky\//, /^eventemitter3\//, /streaming\/connection/, /telephony\/(subscription|telephony-connection|dial)/, /async\/(upload|job-poller|content-type)/, /audio\/(microphone|resampler|wav|worklet)/, /http\/(http-errors|retry-rules)/]
+  const lazy = [
+    /^ky\//,
+    /^eventemitter3\//,
+    /streaming\/connection/,
+    /telephony\/(subscription|telephony-connection|dial)/,
+    /async\/(upload|job-poller|content-type)/,
+    /audio\/(microphone|resampler|wav|worklet)/,
+    /http\/(http-errors|retry-rules)/,
+  ]
 
   it('new Symbl() with every area leaves ky, the connections, uploads and audio for later', { timeout: 60_000 }, async () => {
     const modules = await upfrontModules(`import { Symbl } from 'symbl-sdk'; export const s = (o) => new Symbl(o)`, from)
@@ -77,7 +88,10 @@ describe.each(sources)('what a page loads up front (symbl-sdk from %s)', (from) 
   })
 
   it('a streaming-only page loads neither ky nor the connection before startConnection', { timeout: 60_000 }, async () => {
-    const modules = await upfrontModules(`import { SymblClient, StreamingApi } from 'symbl-sdk'; export const x = [SymblClient, StreamingApi]`, from)
+    const modules = await upfrontModules(
+      `import { SymblClient, StreamingApi } from 'symbl-sdk'; export const x = [SymblClient, StreamingApi]`,
+      from,
+    )
     expect(modules).toContain('streaming/streaming-api')
     expect(modules.filter((m) => lazy.some((re) => re.test(m)))).toEqual([])
   })

@@ -27,7 +27,11 @@ describe('finding app credentials like the Python SDK', () => {
     writeFileSync(join(cwd, 'symbl.conf'), conf('cwd-id', 'cwd-secret'))
     writeFileSync(join(home, 'symbl.conf'), conf('home-id', 'home-secret'))
     const env = { SYMBL_APP_ID: 'env-id', SYMBL_APP_SECRET: 'env-secret' }
-    expect(findAppCredentials({ appId: 'opt-id', appSecret: 'opt-secret' }, env)).toEqual({ appId: 'opt-id', appSecret: 'opt-secret', source: 'options' })
+    expect(findAppCredentials({ appId: 'opt-id', appSecret: 'opt-secret' }, env)).toEqual({
+      appId: 'opt-id',
+      appSecret: 'opt-secret',
+      source: 'options',
+    })
     expect(findAppCredentials({}, env)).toEqual({ appId: 'env-id', appSecret: 'env-secret', source: 'environment' })
     expect(findAppCredentials({}, {})).toEqual({ appId: 'cwd-id', appSecret: 'cwd-secret', source: 'symbl.conf' })
   })
@@ -47,7 +51,8 @@ describe('finding app credentials like the Python SDK', () => {
       const symbl = new Symbl({ baseUrl: 'http://127.0.0.1:9', retry: 0 })
       const error = await symbl.http.request({ method: 'GET', path: '/v1/conversations/1' }).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(ConfigError)
-      for (const way of ['tokenProvider', 'accessToken', 'appId', 'SYMBL_APP_ID', 'symbl.conf']) expect((error as Error).message).toContain(way)
+      for (const way of ['tokenProvider', 'accessToken', 'appId', 'SYMBL_APP_ID', 'symbl.conf'])
+        expect((error as Error).message).toContain(way)
     } finally {
       Object.assign(process.env, { SYMBL_APP_ID: saved.id, SYMBL_APP_SECRET: saved.secret })
       if (saved.id === undefined) delete process.env.SYMBL_APP_ID
@@ -63,7 +68,9 @@ describe('finding app credentials like the Python SDK', () => {
 
   it('refuses half a pair, saying which half is missing', () => {
     expect(() => findAppCredentials({ appId: 'x' }, {})).toThrow(/Only the app id was given in the appId and appSecret options/)
-    expect(() => findAppCredentials({}, { SYMBL_APP_SECRET: 's' })).toThrow(/Only the app secret was given in SYMBL_APP_ID and SYMBL_APP_SECRET/)
+    expect(() => findAppCredentials({}, { SYMBL_APP_SECRET: 's' })).toThrow(
+      /Only the app secret was given in SYMBL_APP_ID and SYMBL_APP_SECRET/,
+    )
     expect(() => new Symbl({ appSecret: 'abc' })).toThrow(ConfigError)
   })
 

@@ -51,7 +51,10 @@ describe('duration options are bounded to what a timer can wait', () => {
 
   it('job polling and waiting', async () => {
     await refuses(() => client().text.process(payload, { waitTimeout: TOO_LONG }), 'waitTimeout')
-    await refuses(() => client().text.process(payload, { pollInterval: { initialMs: TOO_LONG, maxMs: TOO_LONG } }), 'pollInterval.initialMs')
+    await refuses(
+      () => client().text.process(payload, { pollInterval: { initialMs: TOO_LONG, maxMs: TOO_LONG } }),
+      'pollInterval.initialMs',
+    )
     await refuses(() => client().text.process(payload, { pollInterval: { maxMs: TOO_LONG } }), 'pollInterval.maxMs')
     await refuses(() => client().text.process(payload, { pollInterval: { initialMs: Number.NaN } }), 'pollInterval.initialMs', NaN)
   })

@@ -43,7 +43,9 @@ describe('token generation (contract 2.1)', () => {
     const c = client()
     expect(await get(c)).toEqual({ id: '1' })
     await get(c)
-    expect(calls).toEqual([{ body: { type: 'application', appId: 'my-app', appSecret: 'super-secret-value' }, type: 'application/json', auth: null }])
+    expect(calls).toEqual([
+      { body: { type: 'application', appId: 'my-app', appSecret: 'super-secret-value' }, type: 'application/json', auth: null },
+    ])
     expect(seen).toEqual([
       { authorization: 'Bearer token-1', apiKey: 'token-1' },
       { authorization: 'Bearer token-1', apiKey: 'token-1' },
@@ -90,7 +92,12 @@ describe('401 handling', () => {
   it('gives up with an AuthError when the fresh token is refused too', async () => {
     const calls = tokenRoute()
     let hits = 0
-    server.use(http.get(`${BASE}/v1/conversations/:id`, () => (hits++, HttpResponse.json({ message: 'Token validation failed for provided token.' }, { status: 401 }))))
+    server.use(
+      http.get(
+        `${BASE}/v1/conversations/:id`,
+        () => (hits++, HttpResponse.json({ message: 'Token validation failed for provided token.' }, { status: 401 })),
+      ),
+    )
     const error = await get(client()).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AuthError)
     expect((error as AuthError).serverMessage).toBe('Token validation failed for provided token.')
@@ -116,7 +123,7 @@ describe('401 handling', () => {
     let first = true
     server.use(
       http.delete(`${BASE}/v1/conversations/:id`, () => {
-        if (first) return (first = false), HttpResponse.json({}, { status: 401 })
+        if (first) return ((first = false), HttpResponse.json({}, { status: 401 }))
         return HttpResponse.json({ message: 'successfully deleted the conversation' })
       }),
     )
@@ -131,14 +138,21 @@ describe('retries', () => {
   it.each([408, 429, 500, 502, 503, 504])('retries an idempotent GET after %i', async (status) => {
     tokenRoute()
     let hits = 0
-    server.use(http.get(`${BASE}/v1/conversations/:id`, () => (++hits < 3 ? HttpResponse.json({}, { status }) : HttpResponse.json({ ok: hits }))))
+    server.use(
+      http.get(`${BASE}/v1/conversations/:id`, () => (++hits < 3 ? HttpResponse.json({}, { status }) : HttpResponse.json({ ok: hits }))),
+    )
     expect(await get(client())).toEqual({ ok: 3 })
   })
 
   it('does not retry a 400 or 404', async () => {
     tokenRoute()
     let hits = 0
-    server.use(http.get(`${BASE}/v1/conversations/:id`, () => (hits++, HttpResponse.json({ message: 'The conversationId is either invalid or does not exist.' }, { status: 404 }))))
+    server.use(
+      http.get(
+        `${BASE}/v1/conversations/:id`,
+        () => (hits++, HttpResponse.json({ message: 'The conversationId is either invalid or does not exist.' }, { status: 404 })),
+      ),
+    )
     const error = await get(client()).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(NotFoundError)
     expect((error as NotFoundError).serverMessage).toBe('The conversationId is either invalid or does not exist.')
@@ -161,7 +175,9 @@ describe('retries', () => {
     const limit = 'This API has a limit of maximum of `2` number of concurrent jobs per account.'
     server.use(
       http.post(`${BASE}/v1/process/text`, () =>
-        ++hits === 1 ? HttpResponse.json({ statusCode: 429, message: limit }, { status: 429, headers: { 'retry-after': '0' } }) : HttpResponse.json({ jobId: 'j' }, { status: 201 }),
+        ++hits === 1
+          ? HttpResponse.json({ statusCode: 429, message: limit }, { status: 429, headers: { 'retry-after': '0' } })
+          : HttpResponse.json({ jobId: 'j' }, { status: 201 }),
       ),
     )
     expect(await client().http.request({ method: 'POST', path: '/v1/process/text', json: {} })).toEqual({ jobId: 'j' })
@@ -171,7 +187,12 @@ describe('retries', () => {
   it('fails at once when Retry-After asks for longer than maxRetryAfterMs (instead of waiting the maximum and asking again)', async () => {
     tokenRoute()
     let hits = 0
-    server.use(http.get(`${BASE}/v1/job/:id`, () => (hits++, HttpResponse.json({ message: 'busy' }, { status: 503, headers: { 'retry-after': '3600' } }))))
+    server.use(
+      http.get(
+        `${BASE}/v1/job/:id`,
+        () => (hits++, HttpResponse.json({ message: 'busy' }, { status: 503, headers: { 'retry-after': '3600' } })),
+      ),
+    )
     const started = Date.now()
     const error = await get(client({ retry: { limit: 2, baseDelayMs: 1, maxRetryAfterMs: 300 } }), '/v1/job/x').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(HttpError)
@@ -232,7 +253,12 @@ describe('secrets stay out of errors and logs', () => {
     tokenRoute()
     server.use(http.get(`${BASE}/v1/conversations/:id`, () => HttpResponse.json({}, { status: 401 })))
     const lines: string[] = []
-    const logger = { debug: (m: string) => lines.push(m), info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m) }
+    const logger = {
+      debug: (m: string) => lines.push(m),
+      info: (m: string) => lines.push(m),
+      warn: (m: string) => lines.push(m),
+      error: (m: string) => lines.push(m),
+    }
     const c = client({ logger })
     const error = await get(c).catch((e: unknown) => e)
     const everything = lines.join('\n') + JSON.stringify(error) + String((error as Error).stack)
@@ -261,7 +287,9 @@ describe('secrets stay out of errors and logs', () => {
 
   it('a token ending in a line break (read from a file) is sent trimmed', async () => {
     let seen: string | null = null
-    server.use(http.get(`${BASE}/v1/conversations/:id`, ({ request }) => ((seen = request.headers.get('x-api-key')), HttpResponse.json({}))))
+    server.use(
+      http.get(`${BASE}/v1/conversations/:id`, ({ request }) => ((seen = request.headers.get('x-api-key')), HttpResponse.json({}))),
+    )
     await get(new Symbl({ baseUrl: BASE, accessToken: 'file-token\n' }))
     expect(seen).toBe('file-token')
   })
@@ -269,7 +297,13 @@ describe('secrets stay out of errors and logs', () => {
   it('hides a refused token that the server echoes in its error body (an opaque token, not JWT-shaped)', async () => {
     server.use(
       http.get(`${BASE}/v1/conversations/:id`, ({ request }) =>
-        HttpResponse.json({ message: `Token validation failed for provided token ${request.headers.get('x-api-key')}`, token: request.headers.get('x-api-key') }, { status: 401 }),
+        HttpResponse.json(
+          {
+            message: `Token validation failed for provided token ${request.headers.get('x-api-key')}`,
+            token: request.headers.get('x-api-key'),
+          },
+          { status: 401 },
+        ),
       ),
     )
     let n = 0
@@ -283,9 +317,13 @@ describe('secrets stay out of errors and logs', () => {
   it('a runtime error quoting the token becomes a NetworkError whose message and cause chain hide it (the code is kept)', async () => {
     const failing = async (_input: unknown, init?: RequestInit) => {
       const auth = new Headers(init?.headers ?? (_input as Request).headers).get('authorization')
-      throw new TypeError(`request failed with ${auth}`, { cause: Object.assign(new Error(`socket hang up for ${auth}`), { code: 'ECONNRESET' }) })
+      throw new TypeError(`request failed with ${auth}`, {
+        cause: Object.assign(new Error(`socket hang up for ${auth}`), { code: 'ECONNRESET' }),
+      })
     }
-    const error = await get(new Symbl({ baseUrl: BASE, accessToken: 'opaque-tok-42', retry: 0, fetch: failing as typeof fetch })).catch((e: unknown) => e)
+    const error = await get(new Symbl({ baseUrl: BASE, accessToken: 'opaque-tok-42', retry: 0, fetch: failing as typeof fetch })).catch(
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(NetworkError)
     expect(exposed(error)).not.toContain('opaque-tok-42')
     expect((error as { cause: { cause: { code: string } } }).cause.cause.code).toBe('ECONNRESET')
@@ -302,7 +340,12 @@ describe('secrets stay out of errors and logs', () => {
         }),
       )
       const lines: string[] = []
-      const logger = { debug: (m: string) => lines.push(m), info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m) }
+      const logger = {
+        debug: (m: string) => lines.push(m),
+        info: (m: string) => lines.push(m),
+        warn: (m: string) => lines.push(m),
+        error: (m: string) => lines.push(m),
+      }
       const error = await get(new Symbl({ baseUrl: BASE, retry: 0, logger })).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(HttpError)
       expect((error as HttpError).serverMessage).toBe('"appSecret" [redacted] is not valid')

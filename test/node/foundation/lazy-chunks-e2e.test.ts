@@ -106,7 +106,9 @@ describe.skipIf(available.length === 0)('lazily loaded chunks in a real browser'
     const run = (call: string): Promise<Outcome> =>
       page.evaluate(
         async ({ call, baseUrl, token }) => {
-          const { Symbl, NetworkError } = (window as unknown as { sdk: { Symbl: new (o: object) => unknown; NetworkError: new () => Error } }).sdk
+          const { Symbl, NetworkError } = (
+            window as unknown as { sdk: { Symbl: new (o: object) => unknown; NetworkError: new () => Error } }
+          ).sdk
           const symbl = new Symbl({ baseUrl, tokenProvider: () => token, retry: { limit: 0 } })
           try {
             await (new Function('symbl', `return (async () => { ${call} })()`) as (s: unknown) => Promise<void>)(symbl)
@@ -129,7 +131,9 @@ describe.skipIf(available.length === 0)('lazily loaded chunks in a real browser'
       const expectLoadFailure = (outcome: Outcome) => {
         expect(outcome).toMatchObject({ ok: false, name: 'NetworkError', code: 'network', isNetworkError: true })
         expect(outcome.message).toContain(`Could not load ${part} of symbl-sdk`)
-        expect(outcome.message).toContain("Check the network and that the server serves every file the app's bundler wrote, then call again")
+        expect(outcome.message).toContain(
+          "Check the network and that the server serves every file the app's bundler wrote, then call again",
+        )
         expect(outcome.message).not.toContain(token)
       }
       refuse.add(chunk)
@@ -147,7 +151,7 @@ describe.skipIf(available.length === 0)('lazily loaded chunks in a real browser'
         // Firefox 153 ESR: the failure is kept in the module map. Should a later Firefox download
         // again, the call must work; either way the answer is the same typed error, never a crash.
         if (second.ok) expect(requested(from)).toBe(true)
-        else (expectLoadFailure(second), expect(requested(from)).toBe(false))
+        else expectLoadFailure(second), expect(requested(from)).toBe(false)
         await page.reload()
         await page.waitForFunction(() => 'sdk' in window)
         expect(await run(call)).toEqual({ ok: true })
@@ -159,7 +163,11 @@ describe.skipIf(available.length === 0)('lazily loaded chunks in a real browser'
     })
 
     it('startConnection whose connection code fails to download: NetworkError, then the next start (Firefox: after a reload) works', async () => {
-      await refusedThenServed('/connection-', 'the streaming connection', 'const c = await symbl.streaming.startConnection({ id: crypto.randomUUID() }); await c.stop()')
+      await refusedThenServed(
+        '/connection-',
+        'the streaming connection',
+        'const c = await symbl.streaming.startConnection({ id: crypto.randomUUID() }); await c.stop()',
+      )
     })
   })
 })

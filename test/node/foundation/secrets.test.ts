@@ -47,7 +47,14 @@ describe('printing the client, its HTTP client, a conversation or a connection s
     const connection = await symbl.streaming.startConnection()
     const token = symbl.tokens.peek()!
     expect(token.length).toBeGreaterThan(8)
-    for (const [name, value] of Object.entries({ symbl, http: symbl.http, tokens: symbl.tokens, conversation, connection, streamingConversation: connection.conversation })) {
+    for (const [name, value] of Object.entries({
+      symbl,
+      http: symbl.http,
+      tokens: symbl.tokens,
+      conversation,
+      connection,
+      streamingConversation: connection.conversation,
+    })) {
       const text = `${exposed(value)}\n${ownStrings(value).join('\n')}`
       expect(leakedPiece(text, SECRET), name).toBeUndefined()
       expect(leakedPiece(text, token), name).toBeUndefined()
@@ -126,7 +133,10 @@ describe('a server that is not Symbl (your own token endpoint) answering with to
           () => new Conversation(symbl, { conversationId: '123', jobId: '456' }).wait({ pollInterval: { initialMs: 1 } }),
         ]
         for (const call of calls) {
-          const error = await call().then(() => undefined, (e: unknown) => e)
+          const error = await call().then(
+            () => undefined,
+            (e: unknown) => e,
+          )
           // getMessages succeeds on a 200: nothing to check then.
           if (error === undefined) continue
           expect(error).toBeInstanceOf(SymblError)
@@ -146,10 +156,18 @@ describe('errors of the runtime or of a fetch wrapper that carry the request (it
     const failing = async (input: RequestInfo | URL, init?: RequestInit) => {
       const request = new Request(input, init)
       // What ky's errors and some instrumentation wrappers attach.
-      throw Object.assign(new TypeError('fetch failed'), { request, options: { headers: init?.headers }, headers: Object.fromEntries(request.headers), cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED', config: { headers: init?.headers } }) })
+      throw Object.assign(new TypeError('fetch failed'), {
+        request,
+        options: { headers: init?.headers },
+        headers: Object.fromEntries(request.headers),
+        cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED', config: { headers: init?.headers } }),
+      })
     }
     const symbl = new Symbl({ baseUrl: 'http://127.0.0.1:9', accessToken: TOKEN, retry: 0, fetch: failing as typeof fetch })
-    const error = await symbl.conversations.getMessages('123').then(() => undefined, (e: unknown) => e)
+    const error = await symbl.conversations.getMessages('123').then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(SymblError)
     expect((error as SymblError).code).toBe('network')
     expect(leakedPiece(exposed(error), TOKEN)).toBeUndefined()

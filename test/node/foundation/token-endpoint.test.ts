@@ -16,7 +16,9 @@ const creds = { baseUrl: BASE, appId: 'app', appSecret: 'very-secret-app-secret'
 describe('createTokenHandler', () => {
   it('serves a token with its remaining lifetime, no-store, and reuses it', async () => {
     let calls = 0
-    server.use(http.post(`${BASE}/oauth2/token:generate`, () => (calls++, HttpResponse.json({ accessToken: 'abc.def.ghi', expiresIn: 600 }))))
+    server.use(
+      http.post(`${BASE}/oauth2/token:generate`, () => (calls++, HttpResponse.json({ accessToken: 'abc.def.ghi', expiresIn: 600 }))),
+    )
     const handler = createTokenHandler(creds)
     const res = await handler(new Request('http://app.test/token'))
     expect(res.status).toBe(200)

@@ -22,7 +22,10 @@ describe('TokenSource', () => {
     let now = 5_000_000
     const exp = Math.floor(now / 1000) + 3600
     const tokens = [fakeJwt({ exp }), fakeJwt({ exp: exp + 3600 })]
-    const source = new TokenSource(() => tokens.shift()!, () => now)
+    const source = new TokenSource(
+      () => tokens.shift()!,
+      () => now,
+    )
     const first = await source.get()
     expect((await source.info()).expiresAt).toBe(exp * 1000)
     now = exp * 1000 - 30_000
@@ -102,11 +105,14 @@ describe('TokenSource renewal failures', () => {
   it('keeps using a still-valid token when its early renewal fails, and renews on a later call', async () => {
     let now = 1_000_000
     let calls = 0
-    const source = new TokenSource(() => {
-      calls++
-      if (calls === 2) throw new Error('token server down')
-      return { accessToken: `t${calls}`, expiresIn: 100 }
-    }, () => now)
+    const source = new TokenSource(
+      () => {
+        calls++
+        if (calls === 2) throw new Error('token server down')
+        return { accessToken: `t${calls}`, expiresIn: 100 }
+      },
+      () => now,
+    )
     expect(await source.get()).toBe('t1')
     now += 95_000 // inside the renewal margin, before expiry
     expect(await source.get()).toBe('t1')
@@ -117,10 +123,13 @@ describe('TokenSource renewal failures', () => {
   it('fails once the token has really expired and renewal fails', async () => {
     let now = 1_000_000
     let calls = 0
-    const source = new TokenSource(() => {
-      if (++calls > 1) throw new Error('token server down')
-      return { accessToken: 't1', expiresIn: 100 }
-    }, () => now)
+    const source = new TokenSource(
+      () => {
+        if (++calls > 1) throw new Error('token server down')
+        return { accessToken: 't1', expiresIn: 100 }
+      },
+      () => now,
+    )
     await source.get()
     now += 101_000
     await expect(source.get()).rejects.toThrow(/tokenProvider failed/)

@@ -66,7 +66,11 @@ describe('audio.processFile with every input kind', () => {
     ['a path', () => join(dir, 'call.wav'), {}],
     ['a Buffer', () => Buffer.from(WAV), { contentType: 'audio/wav' }],
     ['a Blob', () => new Blob([WAV], { type: 'audio/wav' }), {}],
-    ['a Node Readable', () => Readable.from([WAV.subarray(0, 1000), WAV.subarray(1000)]) as unknown as UploadInput, { contentType: 'audio/wav' }],
+    [
+      'a Node Readable',
+      () => Readable.from([WAV.subarray(0, 1000), WAV.subarray(1000)]) as unknown as UploadInput,
+      { contentType: 'audio/wav' },
+    ],
     [
       'a web ReadableStream',
       () =>
@@ -83,7 +87,12 @@ describe('audio.processFile with every input kind', () => {
   it.each(inputs)('%s: waits for the job and the preloaded lines land on the detected speech', async (_what, make, extra) => {
     const name = named()
     const statuses: JobStatus[] = []
-    const conversation = await env.symbl.audio.processFile(await make(), { ...fast, ...extra, parameters: { name }, onStatus: (s) => statuses.push(s) })
+    const conversation = await env.symbl.audio.processFile(await make(), {
+      ...fast,
+      ...extra,
+      parameters: { name },
+      onStatus: (s) => statuses.push(s),
+    })
     expect(conversation.conversationId).toMatch(/^\d+$/)
     expect(conversation.jobId).toMatch(/^[0-9a-f-]{36}$/)
     expect(conversation.status).toBe('completed')
@@ -121,7 +130,12 @@ describe('waiting', () => {
   it('wait: false resolves at submission; onComplete before and after completion, onStatus, wait()', async () => {
     const name = named()
     const statuses: JobStatus[] = []
-    const conversation = await env.symbl.audio.processFile(join(dir, 'call.wav'), { ...fast, wait: false, parameters: { name }, onStatus: (s) => statuses.push(s) })
+    const conversation = await env.symbl.audio.processFile(join(dir, 'call.wav'), {
+      ...fast,
+      wait: false,
+      parameters: { name },
+      onStatus: (s) => statuses.push(s),
+    })
     expect(conversation.status).toBeUndefined()
     const early = new Promise<Conversation>((resolve) => conversation.onComplete(resolve))
     let errors = 0
@@ -161,7 +175,9 @@ describe('waiting', () => {
   it('a waitTimeout that expires rejects with job_timeout carrying the ids and the last status', async () => {
     env.emu.core.jobs.delayMs = 300
     try {
-      const error = (await env.symbl.audio.processFile(Buffer.from(WAV), { ...fast, contentType: 'audio/wav', waitTimeout: 30 }).catch((e: unknown) => e)) as JobError
+      const error = (await env.symbl.audio
+        .processFile(Buffer.from(WAV), { ...fast, contentType: 'audio/wav', waitTimeout: 30 })
+        .catch((e: unknown) => e)) as JobError
       expect(error).toBeInstanceOf(JobError)
       expect(error.code).toBe('job_timeout')
       expect(error.jobId).toMatch(/^[0-9a-f-]{36}$/)
@@ -212,7 +228,10 @@ describe('processUrl, appendFile, appendUrl', () => {
   })
 
   it('appending to an unknown conversation is a NotFoundError', async () => {
-    await expect(env.symbl.audio.appendFile(Buffer.from(WAV), '99999999999', { contentType: 'audio/wav' })).rejects.toMatchObject({ code: 'not_found', status: 404 })
+    await expect(env.symbl.audio.appendFile(Buffer.from(WAV), '99999999999', { contentType: 'audio/wav' })).rejects.toMatchObject({
+      code: 'not_found',
+      status: 404,
+    })
   })
 })
 

@@ -10,7 +10,10 @@ const env = useEmulator()
 describe('text.process', () => {
   it('wait: true resolves once completed, through scheduled and in_progress, with the messages in order', async () => {
     const statuses: JobStatus[] = []
-    const conversation = await env.symbl.text.process({ messages: textMessages(), name: 'Planning call' }, { ...fast, onStatus: (s) => statuses.push(s) })
+    const conversation = await env.symbl.text.process(
+      { messages: textMessages(), name: 'Planning call' },
+      { ...fast, onStatus: (s) => statuses.push(s) },
+    )
     expect(conversation.status).toBe('completed')
     expect(statuses.at(-1)).toBe('completed')
     expect(new Set(statuses).size).toBe(statuses.length) // each status reported once
@@ -25,7 +28,10 @@ describe('text.process', () => {
 
   it('wait: false with onComplete and onStatus registered before the end, and onComplete after it', async () => {
     const statuses: JobStatus[] = []
-    const conversation = await env.symbl.text.process({ messages: textMessages() }, { ...fast, wait: false, onStatus: (s) => statuses.push(s) })
+    const conversation = await env.symbl.text.process(
+      { messages: textMessages() },
+      { ...fast, wait: false, onStatus: (s) => statuses.push(s) },
+    )
     expect(conversation.status).toBeUndefined()
     const done = await new Promise((resolve) => conversation.onComplete(resolve))
     expect(done).toBe(conversation)
@@ -41,7 +47,12 @@ describe('text.process', () => {
 
   it('messages without times are laid back to back', async () => {
     const conversation = await env.symbl.text.process(
-      { messages: [{ payload: { content: 'One two three four five.' }, from: ANA }, { payload: { content: 'Six seven.' }, from: BEN }] },
+      {
+        messages: [
+          { payload: { content: 'One two three four five.' }, from: ANA },
+          { payload: { content: 'Six seven.' }, from: BEN },
+        ],
+      },
       fast,
     )
     const { messages } = await conversation.getMessages()

@@ -18,7 +18,9 @@ describe('Node entry: app credentials → token', () => {
   it('generates a token on the first call and sends it; the emulator accepts it', async () => {
     const symbl = env.client()
     const mark = env.requests.length
-    const { conversations } = (await symbl.http.request<{ conversations: unknown[] }>({ method: 'GET', path: '/v1/conversations' })) as { conversations: unknown[] }
+    const { conversations } = (await symbl.http.request<{ conversations: unknown[] }>({ method: 'GET', path: '/v1/conversations' })) as {
+      conversations: unknown[]
+    }
     expect(Array.isArray(conversations)).toBe(true)
     expect(seenSince(env, mark, 'POST', TOKEN_PATH)).toBe(1)
     const token = await symbl.tokens.get()
@@ -75,7 +77,12 @@ describe('browser entry with a tokenProvider backed by createTokenHandler', () =
   let tokenCalls = 0
 
   beforeAll(async () => {
-    const handler = createTokenHandler({ baseUrl: env.emu.url, appId: 'web-app', appSecret: 'server-side-secret', authorize: (req) => req.headers.get('cookie') === 'session=ok' })
+    const handler = createTokenHandler({
+      baseUrl: env.emu.url,
+      appId: 'web-app',
+      appSecret: 'server-side-secret',
+      authorize: (req) => req.headers.get('cookie') === 'session=ok',
+    })
     const listener = toNodeListener(handler)
     tokenServer = createServer((req, res) => {
       if (req.url === '/symbl-token') {
@@ -96,7 +103,9 @@ describe('browser entry with a tokenProvider backed by createTokenHandler', () =
       WebSocket: WebSocket as unknown as WebSocketConstructor,
       // The README's provider: it passes on a token Symbl refused, so the endpoint replaces it.
       tokenProvider: ({ rejectedToken }) =>
-        fetch(tokenUrl, { headers: { cookie, ...(rejectedToken ? { [REJECTED_TOKEN_HEADER]: rejectedToken } : {}) } }).then((r) => r.json()),
+        fetch(tokenUrl, { headers: { cookie, ...(rejectedToken ? { [REJECTED_TOKEN_HEADER]: rejectedToken } : {}) } }).then((r) =>
+          r.json(),
+        ),
     })
 
   it('refuses app credentials', () => {
@@ -138,7 +147,9 @@ describe('browser entry with a tokenProvider backed by createTokenHandler', () =
     const symbl = browserClient()
     const token = await symbl.tokens.get()
     const mark = env.requests.length
-    const answer = (await fetch(tokenUrl, { headers: { cookie: 'session=ok', [REJECTED_TOKEN_HEADER]: 'made-up' } }).then((r) => r.json())) as { accessToken: string; expiresIn: number }
+    const answer = (await fetch(tokenUrl, { headers: { cookie: 'session=ok', [REJECTED_TOKEN_HEADER]: 'made-up' } }).then((r) =>
+      r.json(),
+    )) as { accessToken: string; expiresIn: number }
     expect(answer.accessToken).toBe(token)
     expect(answer.expiresIn).toBeGreaterThan(0)
     expect(seenSince(env, mark, 'POST', TOKEN_PATH)).toBe(0)

@@ -25,7 +25,10 @@ beforeAll(async () => {
 
 describe('Conversation methods', () => {
   it('putMetadata, then list finds the conversation by name with its metadata', async () => {
-    expect(await conversation.putMetadata({ label: 'Business' })).toEqual({ id: conversation.conversationId, metadata: { label: 'Business' } })
+    expect(await conversation.putMetadata({ label: 'Business' })).toEqual({
+      id: conversation.conversationId,
+      metadata: { label: 'Business' },
+    })
     const { conversations } = await env.symbl.conversations.list({ filter: 'name==Campaign*', order: 'desc' })
     const found = conversations.find((c) => c.id === conversation.conversationId)
     expect(found?.metadata).toEqual({ label: 'Business' })
@@ -205,11 +208,17 @@ describe('symbl.conversations (by id) and delete', () => {
     expect(await api.getTrackers(id)).toEqual(await conversation.getTrackers())
     expect(await api.getAnalytics(id)).toEqual(await conversation.getAnalytics())
     expect(await api.getSummary(id)).toEqual(await conversation.getSummary())
-    expect(await api.getFormattedTranscript(id, { contentType: 'text/srt' })).toEqual(await conversation.getFormattedTranscript({ contentType: 'text/srt' }))
+    expect(await api.getFormattedTranscript(id, { contentType: 'text/srt' })).toEqual(
+      await conversation.getFormattedTranscript({ contentType: 'text/srt' }),
+    )
     const { members } = await api.getMembers(id)
     expect((await api.putMembers(id, members[0].id, { name: members[0].name! })).message).toMatch(/updated/)
     expect(
-      (await api.putSpeakersEvents(id, { speakerEvents: [{ type: 'started_speaking', user: { id: members[0].id }, offset: { seconds: 1, nanos: 0 } }] })).message,
+      (
+        await api.putSpeakersEvents(id, {
+          speakerEvents: [{ type: 'started_speaking', user: { id: members[0].id }, offset: { seconds: 1, nanos: 0 } }],
+        })
+      ).message,
     ).toMatch(/successfully/)
   })
 

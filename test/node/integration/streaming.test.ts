@@ -21,12 +21,27 @@ const LINES = [
   { text: 'Can you send me the campaign report by Friday?', speaker: { name: 'Ana', userId: 'ana@example.com' }, start: 2.2, end: 2.9 },
 ]
 
-const base: StreamingOptions = { keepAlive: false, reconnect: { initialDelayMs: 1, maxDelayMs: 5, maxAttempts: 4 }, stopTimeoutMs: 5000, startTimeoutMs: 5000 }
+const base: StreamingOptions = {
+  keepAlive: false,
+  reconnect: { initialDelayMs: 1, maxDelayMs: 5, maxAttempts: 4 },
+  stopTimeoutMs: 5000,
+  startTimeoutMs: 5000,
+}
 
 /** Records every event of a connection. */
 function record(connection: StreamingConnection) {
   const events: Array<{ name: keyof StreamingEvents; arg: any }> = []
-  const names: Array<keyof StreamingEvents> = ['message', 'message_response', 'insight_response', 'topic_response', 'tracker_response', 'error', 'reconnecting', 'reconnected', 'close']
+  const names: Array<keyof StreamingEvents> = [
+    'message',
+    'message_response',
+    'insight_response',
+    'topic_response',
+    'tracker_response',
+    'error',
+    'reconnecting',
+    'reconnected',
+    'close',
+  ]
   for (const name of names) connection.on(name, ((arg: unknown) => events.push({ name, arg })) as never)
   return { events, of: (name: keyof StreamingEvents) => events.filter((e) => e.name === name).map((e) => e.arg) }
 }
@@ -100,7 +115,10 @@ describe('a live conversation', () => {
   it('without a preload, speech bursts arrive as unrecognised speech; stop() flushes the last one', async () => {
     const connection = await env.symbl.streaming.startConnection(base)
     const seen = record(connection)
-    const pcm = speechPcm(2, [[0.2, 0.8], [1.2, 1.9]])
+    const pcm = speechPcm(2, [
+      [0.2, 0.8],
+      [1.2, 1.9],
+    ])
     await connection.sendAudio(pcm)
     const conversation = await connection.stop()
     const finals = seen.of('message').filter((f) => f.message.type === 'recognition_result' && f.message.isFinal)

@@ -17,7 +17,15 @@ const LINES = [
 
 function record(call: TelephonyConnection) {
   const events: Array<{ name: keyof TelephonyEvents; arg: any }> = []
-  const names: Array<keyof TelephonyEvents> = ['transcript_response', 'message_response', 'insight_response', 'topic_response', 'error', 'open', 'close']
+  const names: Array<keyof TelephonyEvents> = [
+    'transcript_response',
+    'message_response',
+    'insight_response',
+    'topic_response',
+    'error',
+    'open',
+    'close',
+  ]
   for (const name of names) call.on(name, ((arg: unknown) => events.push({ name, arg })) as never)
   return { events, of: (name: keyof TelephonyEvents) => events.filter((e) => e.name === name).map((e) => e.arg) }
 }
@@ -29,7 +37,13 @@ describe('PSTN', () => {
   it('startPstn, live events from the call, pushSpeakerEvent, stop with summaryInfo, then the Conversation API', async () => {
     const phoneNumber = phone()
     env.emu.core.preloadTranscript(phoneNumber, LINES)
-    const call = await env.symbl.telephony.startPstn({ phoneNumber, dtmf: ',,123#', data: { session: { name: 'Support call' } }, languages: 'en-US', timezone: 'US/Pacific' })
+    const call = await env.symbl.telephony.startPstn({
+      phoneNumber,
+      dtmf: ',,123#',
+      data: { session: { name: 'Support call' } },
+      languages: 'en-US',
+      timezone: 'US/Pacific',
+    })
     expect(call.connectionId).toMatch(/^[0-9a-f-]{36}$/)
     expect(call.conversationId).toMatch(/^\d+$/)
     expect(call.eventUrl).toBe(`${env.emu.url}/v1/event/${call.connectionId}`)
@@ -50,12 +64,23 @@ describe('PSTN', () => {
     const answer = await call.pushSpeakerEvent({ type: 'started_speaking', user: { userId: 'caller@example.com', name: 'Caller' } })
     expect(answer).toEqual({ message: 'Speaker event received.' })
     const stored = env.emu.core.telephony.calls.get(call.connectionId)!.speakerEvents as any[]
-    expect(stored).toEqual([expect.objectContaining({ topic: 'speaker', type: 'started_speaking', user: { userId: 'caller@example.com', name: 'Caller' }, timestamp: expect.any(String) })])
+    expect(stored).toEqual([
+      expect.objectContaining({
+        topic: 'speaker',
+        type: 'started_speaking',
+        user: { userId: 'caller@example.com', name: 'Caller' },
+        timestamp: expect.any(String),
+      }),
+    ])
 
     const stopped = await call.stop()
     expect(stopped).toMatchObject({ connectionId: call.connectionId, conversationId: call.conversationId })
     // The emulator's page links carry an unguessable key (src/emulator/core/pages.ts).
-    expect(stopped.summaryInfo).toEqual([expect.objectContaining({ url: expect.stringMatching(new RegExp(`^${env.emu.url}/meeting/${call.conversationId}\\?key=[0-9a-f]{32}$`)) })])
+    expect(stopped.summaryInfo).toEqual([
+      expect.objectContaining({
+        url: expect.stringMatching(new RegExp(`^${env.emu.url}/meeting/${call.conversationId}\\?key=[0-9a-f]{32}$`)),
+      }),
+    ])
     expect(stopped.summaryInfo![0].user).toMatchObject({ name: 'Agent', role: 'organizer' })
     expect(await call.stop()).toBe(stopped) // once
     await until(() => seen.of('close').length === 1, 'the subscription to close')
@@ -98,15 +123,23 @@ describe('bad arguments and unknown calls', () => {
     await expect(env.symbl.telephony.startPstn({ phoneNumber: '14085551234', dtmf: 'x' })).rejects.toBeInstanceOf(ValidationError)
     await expect(env.symbl.telephony.startPstn(undefined as never)).rejects.toBeInstanceOf(ValidationError)
     await expect(env.symbl.telephony.startSip({ uri: 'https://example.com' })).rejects.toBeInstanceOf(ValidationError)
-    await expect(env.symbl.telephony.startSip({ uri: 'sip:a@b', audioConfig: { sampleRate: 8000.5 } })).rejects.toBeInstanceOf(ValidationError)
-    await expect(env.symbl.telephony.startPstn({ phoneNumber: '14085551234', actions: [{ invokeOn: 'later' as never, name: 'x' }] })).rejects.toBeInstanceOf(ValidationError)
-    await expect(env.symbl.telephony.pushSpeakerEvent('abc-123', { type: 'shouting' as never, user: {} })).rejects.toBeInstanceOf(ValidationError)
+    await expect(env.symbl.telephony.startSip({ uri: 'sip:a@b', audioConfig: { sampleRate: 8000.5 } })).rejects.toBeInstanceOf(
+      ValidationError,
+    )
+    await expect(
+      env.symbl.telephony.startPstn({ phoneNumber: '14085551234', actions: [{ invokeOn: 'later' as never, name: 'x' }] }),
+    ).rejects.toBeInstanceOf(ValidationError)
+    await expect(env.symbl.telephony.pushSpeakerEvent('abc-123', { type: 'shouting' as never, user: {} })).rejects.toBeInstanceOf(
+      ValidationError,
+    )
     await expect(env.symbl.telephony.stop('')).rejects.toBeInstanceOf(ValidationError)
     expect(env.requests.length).toBe(mark)
   })
 
   it('an unknown connection is a NotFoundError for stop and for speaker events', async () => {
     await expect(env.symbl.telephony.stop('00000000-0000-0000-0000-000000000000')).rejects.toBeInstanceOf(NotFoundError)
-    await expect(env.symbl.telephony.pushSpeakerEvent('00000000-0000-0000-0000-000000000000', { type: 'joined', user: { name: 'X' } })).rejects.toBeInstanceOf(NotFoundError)
+    await expect(
+      env.symbl.telephony.pushSpeakerEvent('00000000-0000-0000-0000-000000000000', { type: 'joined', user: { name: 'X' } }),
+    ).rejects.toBeInstanceOf(NotFoundError)
   })
 })

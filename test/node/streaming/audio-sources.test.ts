@@ -77,22 +77,28 @@ describe('sendAudioFromFile', () => {
     { format: 'f32le', rate: 48000, channels: 1 },
     { format: 'f64le', rate: 96000, channels: 2 },
   ]
-  it.each(cases)('a $channels-channel $format WAV at $rate Hz reaches the server as 16 kHz LINEAR16 with the same tone', async ({ format, rate, channels }) => {
-    const seconds = 0.75
-    const path = file(`tone-${format}-${rate}-${channels}.wav`, wavFile(interleavedTone(1000, rate, seconds, 0.5, channels), format, rate, channels))
-    const c = await connect()
-    const summary = await c.sendAudioFromFile(path)
-    const bytes = await stopAndCollect(c)
-    expect(summary.bytesSent).toBe(bytes.length)
-    expect(summary.durationMs).toBeCloseTo((bytes.length / 32000) * 1000, 6)
-    // seconds × 32000 bytes, within one sample of rounding (the resampler's output count is exact).
-    expect(Math.abs(bytes.length - seconds * 32000)).toBeLessThanOrEqual(2)
-    // Frames never exceed the API's 8192-byte limit (100 ms chunks at 16 kHz are 3200 bytes).
-    expect(Math.max(...server.convs.get(c.connectionId)!.sockets.flatMap((s) => s.frameSizes))).toBeLessThanOrEqual(3200)
-    const { freq, amp } = measure(bytes, 16000)
-    expect(freq).toBe(1000)
-    expect(Math.abs(amp - 0.5)).toBeLessThan(format === 'u8' ? 0.01 : 0.002)
-  })
+  it.each(cases)(
+    'a $channels-channel $format WAV at $rate Hz reaches the server as 16 kHz LINEAR16 with the same tone',
+    async ({ format, rate, channels }) => {
+      const seconds = 0.75
+      const path = file(
+        `tone-${format}-${rate}-${channels}.wav`,
+        wavFile(interleavedTone(1000, rate, seconds, 0.5, channels), format, rate, channels),
+      )
+      const c = await connect()
+      const summary = await c.sendAudioFromFile(path)
+      const bytes = await stopAndCollect(c)
+      expect(summary.bytesSent).toBe(bytes.length)
+      expect(summary.durationMs).toBeCloseTo((bytes.length / 32000) * 1000, 6)
+      // seconds × 32000 bytes, within one sample of rounding (the resampler's output count is exact).
+      expect(Math.abs(bytes.length - seconds * 32000)).toBeLessThanOrEqual(2)
+      // Frames never exceed the API's 8192-byte limit (100 ms chunks at 16 kHz are 3200 bytes).
+      expect(Math.max(...server.convs.get(c.connectionId)!.sockets.flatMap((s) => s.frameSizes))).toBeLessThanOrEqual(3200)
+      const { freq, amp } = measure(bytes, 16000)
+      expect(freq).toBe(1000)
+      expect(Math.abs(amp - 0.5)).toBeLessThan(format === 'u8' ? 0.01 : 0.002)
+    },
+  )
 
   it('resamples to the connection rate (8 kHz and 48 kHz connections)', async () => {
     const path = file('tone-44k1.wav', wavFile(interleavedTone(1000, 44100, 0.5, 0.5), 's16le', 44100))
@@ -106,16 +112,36 @@ describe('sendAudioFromFile', () => {
     }
   })
 
-  it.skipIf(spawnSync('sox', ['--version']).status !== 0)('reads a WAV written by sox (WAVE_FORMAT_EXTENSIBLE, 24-bit stereo)', async () => {
-    const path = join(dir, 'sox.wav')
-    const made = spawnSync('sox', ['-n', '-r', '48000', '-c', '2', '-b', '24', '-e', 'signed-integer', path, 'synth', '0.5', 'sine', '1000', 'vol', '0.5'])
-    expect(made.status).toBe(0)
-    const c = await connect()
-    await c.sendAudioFromFile(path)
-    const bytes = await stopAndCollect(c)
-    expect(Math.abs(bytes.length - 16000)).toBeLessThanOrEqual(2)
-    expect(measure(bytes, 16000).freq).toBe(1000)
-  })
+  it.skipIf(spawnSync('sox', ['--version']).status !== 0)(
+    'reads a WAV written by sox (WAVE_FORMAT_EXTENSIBLE, 24-bit stereo)',
+    async () => {
+      const path = join(dir, 'sox.wav')
+      const made = spawnSync('sox', [
+        '-n',
+        '-r',
+        '48000',
+        '-c',
+        '2',
+        '-b',
+        '24',
+        '-e',
+        'signed-integer',
+        path,
+        'synth',
+        '0.5',
+        'sine',
+        '1000',
+        'vol',
+        '0.5',
+      ])
+      expect(made.status).toBe(0)
+      const c = await connect()
+      await c.sendAudioFromFile(path)
+      const bytes = await stopAndCollect(c)
+      expect(Math.abs(bytes.length - 16000)).toBeLessThanOrEqual(2)
+      expect(measure(bytes, 16000).freq).toBe(1000)
+    },
+  )
 
   it('bad files fail with a typed error before any audio is sent, and the connection stays usable', async () => {
     const good = wavFile(interleavedTone(1000, 16000, 0.1, 0.5), 's16le', 16000)
@@ -124,7 +150,11 @@ describe('sendAudioFromFile', () => {
     const header = Buffer.from(good.subarray(0, 44))
     header.writeUInt32LE(0, 40)
     const c = await connect()
-    const fails = async (path: string) => c.sendAudioFromFile(path).then(() => undefined, (e: unknown) => e)
+    const fails = async (path: string) =>
+      c.sendAudioFromFile(path).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
     const format = [
       ['text.wav', 'hello, this is not audio', 'not-wav', /Not a WAV file/],
       ['song.aiff', Buffer.concat([Buffer.from('FORM'), Buffer.alloc(60)]), 'not-wav', /AIFF/],

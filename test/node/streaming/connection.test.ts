@@ -39,7 +39,12 @@ describe('startConnection', () => {
       type: 'start_request',
       insightTypes: ['question', 'action_item'],
       customVocabulary: ['acme'],
-      config: { meetingTitle: 'Standup', confidenceThreshold: 0.6, sentiment: true, speechRecognition: { encoding: 'LINEAR16', sampleRateHertz: 16000 } },
+      config: {
+        meetingTitle: 'Standup',
+        confidenceThreshold: 0.6,
+        sentiment: true,
+        speechRecognition: { encoding: 'LINEAR16', sampleRateHertz: 16000 },
+      },
       speaker: { userId: 'jane@example.com', name: 'Jane' },
       trackers: [{ name: 'Price', vocabulary: ['cost', 'price'] }],
       noConnectionTimeout: 120,
@@ -104,7 +109,9 @@ describe('startConnection', () => {
 
   it('rejects when the handshake is refused with another status', async () => {
     server.refuse.push(503)
-    const error = await client(server).streaming.startConnection().catch((e: unknown) => e)
+    const error = await client(server)
+      .streaming.startConnection()
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ConnectionError)
     expect((error as Error).message).toMatch(/refused the WebSocket handshake with HTTP 503/)
   })
@@ -122,7 +129,9 @@ describe('startConnection', () => {
 
   it.each(['error-top', 'error-wrapped'] as const)('rejects with the server message on an error frame (%s)', async (start) => {
     server.behaviour.start = start
-    const error = await client(server).streaming.startConnection().catch((e: unknown) => e)
+    const error = await client(server)
+      .streaming.startConnection()
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ConnectionError)
     expect((error as Error).message).toMatch(/The streaming server reported an error: Invalid start_request/)
     await until(() => server.last.ws.readyState === 3, 'socket closed')
@@ -130,20 +139,26 @@ describe('startConnection', () => {
 
   it('rejects with a TimeoutError when the server never starts the conversation', async () => {
     server.behaviour.start = 'silent'
-    const error = await client(server).streaming.startConnection({ startTimeoutMs: 50 }).catch((e: unknown) => e)
+    const error = await client(server)
+      .streaming.startConnection({ startTimeoutMs: 50 })
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TimeoutError)
     expect((error as Error).message).toMatch(/did not start the conversation within 50 ms/)
   })
 
   it('waits for recognition_started: conversation_created alone is not a start', async () => {
     server.behaviour.start = 'created-only'
-    const error = await client(server).streaming.startConnection({ startTimeoutMs: 50 }).catch((e: unknown) => e)
+    const error = await client(server)
+      .streaming.startConnection({ startTimeoutMs: 50 })
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TimeoutError)
   })
 
   it('rejects when the server closes the socket before starting', async () => {
     server.behaviour.start = 'close-4001'
-    const error = await client(server).streaming.startConnection().catch((e: unknown) => e)
+    const error = await client(server)
+      .streaming.startConnection()
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ConnectionError)
     expect((error as ConnectionError).closeCode).toBe(4001)
     expect((error as Error).message).toMatch(/closed the socket \(code 4001: not allowed\) before starting/)
@@ -188,7 +203,10 @@ describe('events', () => {
       type: 'message',
       message: { type: 'recognition_result', isFinal: false, punctuated: { transcript: 'Hel' } },
     })
-    server.send(server.last, { type: 'message', message: { type: 'recognition_result', isFinal: true, punctuated: { transcript: 'Hello.' } } })
+    server.send(server.last, {
+      type: 'message',
+      message: { type: 'recognition_result', isFinal: true, punctuated: { transcript: 'Hello.' } },
+    })
     await until(() => seen.includes('message:recognition_result') && seen.length >= 10, 'events')
     expect(seen).toEqual([
       // The lifecycle frames came before the listener and were replayed to it.
@@ -210,7 +228,9 @@ describe('events', () => {
 
   it('emits open (seen through the events option), close and nothing after off()', async () => {
     const log: string[] = []
-    const connection = await client(server).streaming.startConnection({ events: { open: () => log.push('open'), close: (c) => log.push(`close:${c.code}`) } })
+    const connection = await client(server).streaming.startConnection({
+      events: { open: () => log.push('open'), close: (c) => log.push(`close:${c.code}`) },
+    })
     const listener = vi.fn()
     connection.on('message', listener)
     connection.off('message', listener)
@@ -221,7 +241,11 @@ describe('events', () => {
 
   it('keeps captions that arrive before anyone listens and replays them, in order, to the first listener', async () => {
     const connection = await client(server).streaming.startConnection()
-    for (let i = 0; i < 3; i++) server.send(server.last, { type: 'message', message: { type: 'recognition_result', isFinal: i === 2, punctuated: { transcript: `w${i}` } } })
+    for (let i = 0; i < 3; i++)
+      server.send(server.last, {
+        type: 'message',
+        message: { type: 'recognition_result', isFinal: i === 2, punctuated: { transcript: `w${i}` } },
+      })
     await until(() => false === false && server.last.texts.length >= 1)
     await new Promise((r) => setTimeout(r, 30))
     const texts: string[] = []
@@ -376,23 +400,26 @@ describe('audio', () => {
 })
 
 describe('stop', () => {
-  it.each(['completed-first', 'stopped-first'] as const)('sends a JSON stop_request after the audio and resolves with the Conversation (%s)', async (order) => {
-    server.behaviour.stop = order
-    const connection = await client(server).streaming.startConnection()
-    const messages: string[] = []
-    connection.on('message', (f) => messages.push(f.message.type))
-    const closed = next(connection, 'close')
-    void connection.sendAudio(counterAudio(0, 4000))
-    const conversation = await connection.stop()
-    expect(conversation).toBeInstanceOf(Conversation)
-    expect(conversation.conversationId).toBe(connection.conversationId)
-    expect(server.last.texts.at(-1)).toEqual({ type: 'stop_request' })
-    expect(server.last.audioBytes).toBe(16_000)
-    expect(await closed).toEqual({ code: 1000, reason: 'stopped' })
-    expect(messages).toContain('conversation_completed')
-    expect(connection.state).toBe('closed')
-    expect(connection.stop()).toBe(connection.stop())
-  })
+  it.each(['completed-first', 'stopped-first'] as const)(
+    'sends a JSON stop_request after the audio and resolves with the Conversation (%s)',
+    async (order) => {
+      server.behaviour.stop = order
+      const connection = await client(server).streaming.startConnection()
+      const messages: string[] = []
+      connection.on('message', (f) => messages.push(f.message.type))
+      const closed = next(connection, 'close')
+      void connection.sendAudio(counterAudio(0, 4000))
+      const conversation = await connection.stop()
+      expect(conversation).toBeInstanceOf(Conversation)
+      expect(conversation.conversationId).toBe(connection.conversationId)
+      expect(server.last.texts.at(-1)).toEqual({ type: 'stop_request' })
+      expect(server.last.audioBytes).toBe(16_000)
+      expect(await closed).toEqual({ code: 1000, reason: 'stopped' })
+      expect(messages).toContain('conversation_completed')
+      expect(connection.state).toBe('closed')
+      expect(connection.stop()).toBe(connection.stop())
+    },
+  )
 
   it('resolves when the server closes with 1000 without conversation_completed', async () => {
     server.behaviour.stop = 'close-only'
@@ -431,7 +458,10 @@ describe('stop', () => {
 
 describe('keep-alive', () => {
   it('pings, and a server that stops answering is dropped with 3006 and the connection reconnects', async () => {
-    const connection = await client(server).streaming.startConnection({ keepAlive: { intervalMs: 20, timeoutMs: 40 }, reconnect: { initialDelayMs: 1 } })
+    const connection = await client(server).streaming.startConnection({
+      keepAlive: { intervalMs: 20, timeoutMs: 40 },
+      reconnect: { initialDelayMs: 1 },
+    })
     await until(() => server.last.pings >= 2, 'pings')
     expect(server.sockets).toHaveLength(1)
     server.behaviour.pong = false
@@ -451,7 +481,8 @@ describe('review fixes', () => {
     const errors: Error[] = []
     const lifecycle: unknown[] = []
     connection.on('error', (e) => errors.push(e))
-    for (const name of ['close', 'open', 'reconnecting', 'reconnected'] as const) connection.on(name, (info?: unknown) => lifecycle.push([name, info]))
+    for (const name of ['close', 'open', 'reconnecting', 'reconnected'] as const)
+      connection.on(name, (info?: unknown) => lifecycle.push([name, info]))
     for (const type of ['close', 'open', 'reconnecting', 'reconnected']) server.send(server.last, { type, code: 4000 })
     server.send(server.last, { type: 'message_response', messages: [] })
     await next(connection, 'message_response')

@@ -74,7 +74,11 @@ switch (scenario) {
     let release!: () => void
     const gate = new Promise<void>((r) => (release = r))
     let calls = 0
-    const slow = new Symbl({ baseUrl, tokenProvider: async () => (calls++ ? (await gate, 'token-1') : 'token-1'), retry: { baseDelayMs: 1 } })
+    const slow = new Symbl({
+      baseUrl,
+      tokenProvider: async () => (calls++ ? (await gate, 'token-1') : 'token-1'),
+      retry: { baseDelayMs: 1 },
+    })
     const call = await slow.telephony.startPstn({ phoneNumber: '14082924837' })
     slow.tokens.invalidate('token-1') // the next token takes until release()
     call.on('transcript_response', () => {})

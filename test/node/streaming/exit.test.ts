@@ -62,14 +62,17 @@ describe('a Node script using the SDK exits by itself', { timeout: 45_000 }, () 
     expect(r.events).toEqual(['stopped'])
   })
 
-  it.each(['close-in-backoff', 'close-in-reconnecting-listener'])('after close() during a reconnection backoff (%s): the backoff timer is cleared', async (scenario) => {
-    const r = run(scenario)
-    await until(() => r.events.includes('started') && server.sockets.length === 1, 'started', 20_000)
-    r.mark()
-    server.drop(server.last, 1011)
-    await expectCleanExit(r)
-    expect(server.sockets).toHaveLength(1)
-  })
+  it.each(['close-in-backoff', 'close-in-reconnecting-listener'])(
+    'after close() during a reconnection backoff (%s): the backoff timer is cleared',
+    async (scenario) => {
+      const r = run(scenario)
+      await until(() => r.events.includes('started') && server.sockets.length === 1, 'started', 20_000)
+      r.mark()
+      server.drop(server.last, 1011)
+      await expectCleanExit(r)
+      expect(server.sockets).toHaveLength(1)
+    },
+  )
 
   it('after the keep-alive gives up on a half-open socket: it is destroyed, not left waiting 30 s for a close handshake', async () => {
     const r = run('half-open')
@@ -96,7 +99,7 @@ describe('a Node script using the SDK exits by itself', { timeout: 45_000 }, () 
     expect(r.events).toEqual(['stopped'])
   })
 
-  it("an app listener that throws does not break the reconnection (its exception is reported on its own)", async () => {
+  it('an app listener that throws does not break the reconnection (its exception is reported on its own)', async () => {
     const r = run('throwing-listener')
     await until(() => r.events.includes('started') && server.sockets.length === 1, 'started', 20_000)
     server.drop(server.last, 1011)

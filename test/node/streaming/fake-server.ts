@@ -111,7 +111,14 @@ export class FakeServer {
   conv(connectionId: string): Conv {
     let conv = this.convs.get(connectionId)
     if (!conv) {
-      conv = { connectionId, conversationId: String(this.#conversationSeq++), sockets: [], audioBytes: 0, check: new CounterCheck(), stopped: false }
+      conv = {
+        connectionId,
+        conversationId: String(this.#conversationSeq++),
+        sockets: [],
+        audioBytes: 0,
+        check: new CounterCheck(),
+        stopped: false,
+      }
       this.convs.set(connectionId, conv)
     }
     return conv
@@ -151,7 +158,9 @@ export class FakeServer {
     this.handshakes.push({ path: url.pathname, token, status })
     if (status !== 101) {
       const body = status === 401 ? '{"message":"Token validation failed for provided token."}' : '{"message":"refused"}'
-      socket.end(`HTTP/1.1 ${status} Refused\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`)
+      socket.end(
+        `HTTP/1.1 ${status} Refused\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+      )
       return
     }
     const stream = /^\/v1\/(?:realtime\/insights|streaming)\/([^/]+)$/.exec(url.pathname)
@@ -179,7 +188,18 @@ export class FakeServer {
   #stream(connectionId: string, ws: WebSocket, token: string, via: StreamSocket['via']): void {
     const b = this.behaviour
     const conv = this.conv(connectionId)
-    const s: StreamSocket = { ws, connectionId, token, via, texts: [], audioBytes: 0, audioBeforeStart: 0, frameSizes: [], pings: 0, dropped: false }
+    const s: StreamSocket = {
+      ws,
+      connectionId,
+      token,
+      via,
+      texts: [],
+      audioBytes: 0,
+      audioBeforeStart: 0,
+      frameSizes: [],
+      pings: 0,
+      dropped: false,
+    }
     this.sockets.push(s)
     conv.sockets.push(s)
     conv.check.newSession()
@@ -201,7 +221,12 @@ export class FakeServer {
           ws.send(
             JSON.stringify({
               type: 'message',
-              message: { type: 'recognition_result', isFinal: true, payload: { raw: { alternatives: [{ transcript: 'tick' }] } }, punctuated: { transcript: 'tick' } },
+              message: {
+                type: 'recognition_result',
+                isFinal: true,
+                payload: { raw: { alternatives: [{ transcript: 'tick' }] } },
+                punctuated: { transcript: 'tick' },
+              },
               timeOffset,
               // Test only: where this point sits in the whole counter stream, in ms.
               absoluteMs: b.checkCounter ? (conv.check.cursor * 4) / b.bytesPerMs : undefined,
@@ -258,7 +283,15 @@ export class FakeServer {
   #stop(s: StreamSocket, conv: Conv): void {
     conv.stopped = true
     const id = conv.conversationId
-    const completed = { type: 'message', message: { type: 'conversation_completed', conversationId: id, summaryUrl: 'https://meetinginsights.example/m', data: { conversationId: id } } }
+    const completed = {
+      type: 'message',
+      message: {
+        type: 'conversation_completed',
+        conversationId: id,
+        summaryUrl: 'https://meetinginsights.example/m',
+        data: { conversationId: id },
+      },
+    }
     const stopped = { type: 'message', message: { type: 'recognition_stopped' } }
     const b = this.behaviour
     if (b.stop === 'silent') return
@@ -307,7 +340,9 @@ export class FakeServer {
         return reply(200, {
           connectionId: b.connectionId,
           conversationId: call.conversationId,
-          summaryInfo: [{ user: { id: 'u1', userId: 'john@example.com', name: 'John', role: 'organizer' }, url: 'https://meetinginsights.example/m' }],
+          summaryInfo: [
+            { user: { id: 'u1', userId: 'john@example.com', name: 'John', role: 'organizer' }, url: 'https://meetinginsights.example/m' },
+          ],
         })
       }
       return reply(400, { message: '"operation" must be one of [start, stop]' })

@@ -8,7 +8,10 @@ export function client(server: FakeServer, extra: Record<string, unknown> = {}):
 }
 
 /** Resolves with the arguments of the next `event`. */
-export function next<K extends keyof StreamingEvents>(connection: StreamingConnection, event: K): Promise<Parameters<StreamingEvents[K]>[0]> {
+export function next<K extends keyof StreamingEvents>(
+  connection: StreamingConnection,
+  event: K,
+): Promise<Parameters<StreamingEvents[K]>[0]> {
   return new Promise((resolve) => connection.once(event, ((arg: unknown) => resolve(arg as never)) as never))
 }
 

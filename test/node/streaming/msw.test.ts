@@ -60,11 +60,17 @@ function streamingHandler(seen: Seen, dropFirst = false) {
       const message = JSON.parse(data) as Record<string, unknown>
       seen.texts.push(message)
       if (message.type === 'start_request') {
-        client.send(JSON.stringify({ type: 'message', message: { type: 'recognition_started', data: { conversationId: '6055920324345856' } } }))
-        client.send(JSON.stringify({ type: 'message', message: { type: 'recognition_result', isFinal: true, punctuated: { transcript: 'Hi.' } } }))
+        client.send(
+          JSON.stringify({ type: 'message', message: { type: 'recognition_started', data: { conversationId: '6055920324345856' } } }),
+        )
+        client.send(
+          JSON.stringify({ type: 'message', message: { type: 'recognition_result', isFinal: true, punctuated: { transcript: 'Hi.' } } }),
+        )
       }
       if (message.type === 'stop_request') {
-        client.send(JSON.stringify({ type: 'message', message: { type: 'conversation_completed', data: { conversationId: '6055920324345856' } } }))
+        client.send(
+          JSON.stringify({ type: 'message', message: { type: 'conversation_completed', data: { conversationId: '6055920324345856' } } }),
+        )
         client.send(JSON.stringify({ type: 'message', message: { type: 'recognition_stopped' } }))
         client.close(1000)
       }
@@ -110,17 +116,28 @@ describe('telephony through msw', () => {
     server.use(
       http.post(`${BASE}/v1/endpoint:connect`, async ({ request }) => {
         bodies.push(await request.json())
-        return HttpResponse.json({ connectionId: 'c0ffee00-0000-4000-8000-000000000001', conversationId: '42', eventUrl: `${BASE}/v1/event/c0ffee00-0000-4000-8000-000000000001` }, { status: 201 })
+        return HttpResponse.json(
+          {
+            connectionId: 'c0ffee00-0000-4000-8000-000000000001',
+            conversationId: '42',
+            eventUrl: `${BASE}/v1/event/c0ffee00-0000-4000-8000-000000000001`,
+          },
+          { status: 201 },
+        )
       }),
       subscribe.addEventListener('connection', ({ client }) => {
         client.send(JSON.stringify({ type: 'transcript_response', isFinal: true, payload: { content: 'hello' } }))
       }),
     )
     const connection = await symbl().telephony.startPstn({ phoneNumber: '14082924837', languages: ['en-US'] })
-    expect(bodies).toEqual([{ operation: 'start', endpoint: { type: 'pstn', phoneNumber: '14082924837' }, actions: [], languages: ['en-US'] }])
+    expect(bodies).toEqual([
+      { operation: 'start', endpoint: { type: 'pstn', phoneNumber: '14082924837' }, actions: [], languages: ['en-US'] },
+    ])
     const transcript = await new Promise<string>((resolve) => connection.on('transcript_response', (f) => resolve(f.payload.content)))
     expect(transcript).toBe('hello')
-    server.use(http.post(`${BASE}/v1/endpoint:connect`, () => HttpResponse.json({ connectionId: connection.connectionId, summaryInfo: [] })))
+    server.use(
+      http.post(`${BASE}/v1/endpoint:connect`, () => HttpResponse.json({ connectionId: connection.connectionId, summaryInfo: [] })),
+    )
     await connection.stop()
   })
 })

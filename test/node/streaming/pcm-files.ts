@@ -22,7 +22,13 @@ export function encodePcm(samples: ArrayLike<number>, format: SampleFormat): Buf
 }
 
 /** A canonical 44-byte-header WAV (PCM tag 1, float tag 3), or any `tag` for error cases. */
-export function wavFile(samples: ArrayLike<number>, format: SampleFormat, rate: number, channels = 1, tag = format.startsWith('f') ? 3 : 1): Buffer {
+export function wavFile(
+  samples: ArrayLike<number>,
+  format: SampleFormat,
+  rate: number,
+  channels = 1,
+  tag = format.startsWith('f') ? 3 : 1,
+): Buffer {
   const data = encodePcm(samples, format)
   const size = SIZE[format]
   const h = Buffer.alloc(44)

@@ -43,80 +43,95 @@ async function stream2(connection: StreamingConnection, from: number, seconds: n
 }
 
 describe('reconnection that loses no audio', () => {
-  it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])('server drops the socket at random moments during a 60 s stream (seed %i): no gap, in order, same conversation', async (seed) => {
-    const random = prng(seed)
-    const kinds: Array<'terminate' | number> = ['terminate', 1011, 1001, 4000, 1012]
-    let nextDropAt = 100_000 + random() * 300_000
-    const drops: string[] = []
-    server.behaviour.captionEveryBytes = 48_000
-    server.behaviour.onAudio = (s: StreamSocket, conv) => {
-      if (conv.audioBytes >= nextDropAt && drops.length < 8) {
-        const how = kinds[Math.floor(random() * kinds.length)]
-        drops.push(String(how))
-        nextDropAt = conv.audioBytes + 60_000 + random() * 250_000
-        server.drop(s, how)
+  it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])(
+    'server drops the socket at random moments during a 60 s stream (seed %i): no gap, in order, same conversation',
+    async (seed) => {
+      const random = prng(seed)
+      const kinds: Array<'terminate' | number> = ['terminate', 1011, 1001, 4000, 1012]
+      let nextDropAt = 100_000 + random() * 300_000
+      const drops: string[] = []
+      server.behaviour.captionEveryBytes = 48_000
+      server.behaviour.onAudio = (s: StreamSocket, conv) => {
+        if (conv.audioBytes >= nextDropAt && drops.length < 8) {
+          const how = kinds[Math.floor(random() * kinds.length)]
+          drops.push(String(how))
+          nextDropAt = conv.audioBytes + 60_000 + random() * 250_000
+          server.drop(s, how)
+        }
       }
-    }
-    // Odd seeds: keep-alive on, so pongs acknowledge audio; even seeds: the wall-clock fallback.
-    const keepAlive = seed % 2 ? { intervalMs: 60_000, timeoutMs: 60_000 } : (false as const)
-    const connection = await client(server).streaming.startConnection({ ...fast, keepAlive, resendTailMs: seed % 3 ? 2000 : 100 })
-    const captions: MessageFrame[] = []
-    const reconnected: ReconnectedInfo[] = []
-    connection.on('message', (f) => f.message.type === 'recognition_result' && captions.push(f))
-    connection.on('reconnected', (info) => reconnected.push(info))
-    await stream(connection, 60)
-    const conversation = await connection.stop()
+      // Odd seeds: keep-alive on, so pongs acknowledge audio; even seeds: the wall-clock fallback.
+      const keepAlive = seed % 2 ? { intervalMs: 60_000, timeoutMs: 60_000 } : (false as const)
+      const connection = await client(server).streaming.startConnection({ ...fast, keepAlive, resendTailMs: seed % 3 ? 2000 : 100 })
+      const captions: MessageFrame[] = []
+      const reconnected: ReconnectedInfo[] = []
+      connection.on('message', (f) => f.message.type === 'recognition_result' && captions.push(f))
+      connection.on('reconnected', (info) => reconnected.push(info))
+      await stream(connection, 60)
+      const conversation = await connection.stop()
 
-    const conv = server.conv(connection.connectionId)
-    expect(drops.length).toBeGreaterThanOrEqual(3)
-    expect(conv.sockets.length).toBe(drops.length + 1)
-    expect(reconnected).toHaveLength(drops.length)
-    expect(conv.check.problems).toEqual([])
-    expect(conv.check.next).toBe(600 * WORDS_PER_100MS) // every word of the 60 s arrived
-    expect(connection.stats.resentBytes).toBeGreaterThan(0)
-    expect(conv.check.duplicates * 4).toBeLessThanOrEqual(connection.stats.resentBytes)
-    // Every session restarted with start_request on the same id, and the conversation never changed.
-    for (const s of conv.sockets) expect(s.startRequest?.type).toBe('start_request')
-    expect(conversation).toBeInstanceOf(Conversation)
-    expect(conversation.conversationId).toBe(conv.conversationId)
-    // The time base: offset + the session's own time = the position in the whole stream.
-    expect(captions.length).toBeGreaterThan(10)
-    for (const c of captions) expect(Math.abs(c.audioOffsetMs + c.timeOffset! - (c.absoluteMs as number))).toBeLessThanOrEqual(1)
-    const offsets = reconnected.map((r) => r.audioOffsetMs)
-    expect(offsets).toEqual([...offsets].sort((a, b) => a - b))
-  })
+      const conv = server.conv(connection.connectionId)
+      expect(drops.length).toBeGreaterThanOrEqual(3)
+      expect(conv.sockets.length).toBe(drops.length + 1)
+      expect(reconnected).toHaveLength(drops.length)
+      expect(conv.check.problems).toEqual([])
+      expect(conv.check.next).toBe(600 * WORDS_PER_100MS) // every word of the 60 s arrived
+      expect(connection.stats.resentBytes).toBeGreaterThan(0)
+      expect(conv.check.duplicates * 4).toBeLessThanOrEqual(connection.stats.resentBytes)
+      // Every session restarted with start_request on the same id, and the conversation never changed.
+      for (const s of conv.sockets) expect(s.startRequest?.type).toBe('start_request')
+      expect(conversation).toBeInstanceOf(Conversation)
+      expect(conversation.conversationId).toBe(conv.conversationId)
+      // The time base: offset + the session's own time = the position in the whole stream.
+      expect(captions.length).toBeGreaterThan(10)
+      for (const c of captions) expect(Math.abs(c.audioOffsetMs + c.timeOffset! - (c.absoluteMs as number))).toBeLessThanOrEqual(1)
+      const offsets = reconnected.map((r) => r.audioOffsetMs)
+      expect(offsets).toEqual([...offsets].sort((a, b) => a - b))
+    },
+  )
 
   it.each([
     ['pongs acknowledge audio (keep-alive on)', { intervalMs: 60_000, timeoutMs: 60_000 }, 16_000, 32_000 + 2 * 8192],
     ['wall-clock fallback (keep-alive off)', false, 16_000, 16_000 + 8192],
-  ] as const)('re-sends a tail of at least resendTailMs and keeps audio given while the socket is down: %s', async (_name, keepAlive, min, max) => {
-    const connection = await client(server).streaming.startConnection({ ...fast, keepAlive, resendTailMs: 500, reconnect: { initialDelayMs: 30, maxDelayMs: 30 } })
-    await stream(connection, 5)
-    await connection.drain()
-    await until(() => server.last.audioBytes === 5 * 32_000, 'first 5 s')
-    await new Promise((r) => setTimeout(r, 600)) // older than the wall-clock window: only the audio rule keeps a tail
-    const reconnecting = next(connection, 'reconnecting')
-    server.drop(server.last, 1011)
-    await reconnecting
-    expect(connection.state).toBe('reconnecting')
-    // Given while down: queued, then sent in order after the tail.
-    for (let i = 50; i < 60; i++) await connection.sendAudio(counterAudio(i * WORDS_PER_100MS, WORDS_PER_100MS))
-    const info = await next(connection, 'reconnected')
-    await connection.stop()
-    const check = server.conv(connection.connectionId).check
-    expect(check.problems).toEqual([])
-    expect(check.next).toBe(60 * WORDS_PER_100MS)
-    // Frames are 8192-byte blocks here (128 ms each): the tail is rounded up to whole frames.
-    expect(info.resentBytes).toBeGreaterThanOrEqual(min)
-    expect(info.resentBytes).toBeLessThanOrEqual(max)
-    expect(check.duplicates * 4).toBe(info.resentBytes)
-    expect(info.audioOffsetMs).toBe(5000 - info.resentBytes / 32)
-  })
+  ] as const)(
+    're-sends a tail of at least resendTailMs and keeps audio given while the socket is down: %s',
+    async (_name, keepAlive, min, max) => {
+      const connection = await client(server).streaming.startConnection({
+        ...fast,
+        keepAlive,
+        resendTailMs: 500,
+        reconnect: { initialDelayMs: 30, maxDelayMs: 30 },
+      })
+      await stream(connection, 5)
+      await connection.drain()
+      await until(() => server.last.audioBytes === 5 * 32_000, 'first 5 s')
+      await new Promise((r) => setTimeout(r, 600)) // older than the wall-clock window: only the audio rule keeps a tail
+      const reconnecting = next(connection, 'reconnecting')
+      server.drop(server.last, 1011)
+      await reconnecting
+      expect(connection.state).toBe('reconnecting')
+      // Given while down: queued, then sent in order after the tail.
+      for (let i = 50; i < 60; i++) await connection.sendAudio(counterAudio(i * WORDS_PER_100MS, WORDS_PER_100MS))
+      const info = await next(connection, 'reconnected')
+      await connection.stop()
+      const check = server.conv(connection.connectionId).check
+      expect(check.problems).toEqual([])
+      expect(check.next).toBe(60 * WORDS_PER_100MS)
+      // Frames are 8192-byte blocks here (128 ms each): the tail is rounded up to whole frames.
+      expect(info.resentBytes).toBeGreaterThanOrEqual(min)
+      expect(info.resentBytes).toBeLessThanOrEqual(max)
+      expect(check.duplicates * 4).toBe(info.resentBytes)
+      expect(info.audioOffsetMs).toBe(5000 - info.resentBytes / 32)
+    },
+  )
 
   it('a half-open socket (server reads nothing, answers nothing) loses no audio: unacknowledged audio is all re-sent', async () => {
     // 10x real time: the 300 ms the keep-alive needs to notice hold 3 s of audio, far more than the
     // 200 ms window and 200 ms of audio a time-based tail would keep.
-    const connection = await client(server).streaming.startConnection({ ...fast, keepAlive: { intervalMs: 100, timeoutMs: 300 }, resendTailMs: 200 })
+    const connection = await client(server).streaming.startConnection({
+      ...fast,
+      keepAlive: { intervalMs: 100, timeoutMs: 300 },
+      resendTailMs: 200,
+    })
     await stream(connection, 2)
     await connection.drain()
     await until(() => server.last.audioBytes === 2 * 32_000, 'first 2 s')
@@ -159,7 +174,11 @@ describe('reconnection that loses no audio', () => {
   })
 
   it('gives up after maxAttempts: an error event with the undelivered audio, and stop() rejects', async () => {
-    const connection = await client(server).streaming.startConnection({ ...fast, reconnect: { maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 5 }, resendTailMs: 0 })
+    const connection = await client(server).streaming.startConnection({
+      ...fast,
+      reconnect: { maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 5 },
+      resendTailMs: 0,
+    })
     const errors: unknown[] = []
     connection.on('error', (e) => errors.push(e))
     const closed = next(connection, 'close')

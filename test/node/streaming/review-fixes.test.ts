@@ -48,7 +48,9 @@ describe('startTimeoutMs covers the token', () => {
     const symbl = client(server, { accessToken: undefined, tokenProvider: () => new Promise<string>(() => {}) })
     const started = symbl.streaming.startConnection({ startTimeoutMs: 100 })
     const result = await outcome(started, 2000)
-    expect(result).toMatch(/^rejected: TimeoutError: The streaming conversation did not start within 100 ms \(startTimeoutMs\): still waiting for a token from the tokenProvider/)
+    expect(result).toMatch(
+      /^rejected: TimeoutError: The streaming conversation did not start within 100 ms \(startTimeoutMs\): still waiting for a token from the tokenProvider/,
+    )
     await expect(started).rejects.toBeInstanceOf(TimeoutError)
     expect(server.handshakes).toEqual([])
   })
@@ -56,7 +58,11 @@ describe('startTimeoutMs covers the token', () => {
   it('a reconnect whose token never comes fails that attempt instead of hanging, and the connection gives up', async () => {
     let calls = 0
     const symbl = client(server, { accessToken: undefined, tokenProvider: () => (calls++ ? new Promise<string>(() => {}) : 'token-1') })
-    const connection = await symbl.streaming.startConnection({ startTimeoutMs: 100, keepAlive: false, reconnect: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 1 } })
+    const connection = await symbl.streaming.startConnection({
+      startTimeoutMs: 100,
+      keepAlive: false,
+      reconnect: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 1 },
+    })
     const reasons: string[] = []
     connection.on('reconnecting', (info) => reasons.push(info.reason))
     const errors: Error[] = []
@@ -142,7 +148,12 @@ describe('modify() across a reconnect', () => {
       server.send(s, { type: 'error', message: 'modify refused' })
       return true
     }
-    const connection = await client(server).streaming.startConnection({ keepAlive: false, resendTailMs: 5000, stopTimeoutMs: 2000, reconnect: { initialDelayMs: 1, maxDelayMs: 1 } })
+    const connection = await client(server).streaming.startConnection({
+      keepAlive: false,
+      resendTailMs: 5000,
+      stopTimeoutMs: 2000,
+      reconnect: { initialDelayMs: 1, maxDelayMs: 1 },
+    })
     const modified = connection.modify({ sampleRateHertz: 8000 })
     const later = connection.modify({ sampleRateHertz: 16000 })
     await until(() => server.sockets[0].texts.filter((t) => t.type === 'modify_request').length === 2, 'the modify_requests')
@@ -182,7 +193,11 @@ describe('drop-oldest bound smaller than one frame', () => {
 
   it('a connection never queues more than maxQueueSeconds, even below one 8192-byte frame', async () => {
     server.behaviour.checkCounter = false
-    const connection = await client(server, { WebSocket: HeldSocket }).streaming.startConnection({ onQueueFull: 'drop-oldest', maxQueueSeconds: 0.1, keepAlive: false })
+    const connection = await client(server, { WebSocket: HeldSocket }).streaming.startConnection({
+      onQueueFull: 'drop-oldest',
+      maxQueueSeconds: 0.1,
+      keepAlive: false,
+    })
     held = true
     for (let i = 0; i < 20; i++) await connection.sendAudio(counterAudio(i * 2048, 2048)) // 8192 bytes each
     const bound = 0.1 * 32_000
@@ -197,14 +212,20 @@ describe('drop-oldest bound smaller than one frame', () => {
   it('refuses, with a compressed encoding, a drop-oldest bound under one frame, naming the minimum', async () => {
     const symbl = client(server)
     const opus = { config: { speechRecognition: { encoding: 'OPUS' as const, sampleRateHertz: 16000 } } }
-    const error = await symbl.streaming.startConnection({ ...opus, onQueueFull: 'drop-oldest', maxQueueSeconds: 0.1 }).catch((e: unknown) => e)
+    const error = await symbl.streaming
+      .startConnection({ ...opus, onQueueFull: 'drop-oldest', maxQueueSeconds: 0.1 })
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ValidationError)
-    expect((error as Error).message).toMatch(/maxQueueSeconds must be at least 0\.256 with onQueueFull 'drop-oldest' and OPUS at 16000 Hz.*one whole 8192-byte frame.*got 0\.1/)
+    expect((error as Error).message).toMatch(
+      /maxQueueSeconds must be at least 0\.256 with onQueueFull 'drop-oldest' and OPUS at 16000 Hz.*one whole 8192-byte frame.*got 0\.1/,
+    )
     expect(server.handshakes).toEqual([])
     // Other policies, and a bound of one frame, are fine.
     await (await symbl.streaming.startConnection({ ...opus, onQueueFull: 'wait', maxQueueSeconds: 0.1 })).stop()
     const ok = await symbl.streaming.startConnection({ onQueueFull: 'drop-oldest', maxQueueSeconds: 0.3 })
-    await expect(ok.modify({ encoding: 'FLAC', sampleRateHertz: 8000 })).rejects.toThrow(/modify: maxQueueSeconds must be at least 0\.512 .*FLAC at 8000 Hz/)
+    await expect(ok.modify({ encoding: 'FLAC', sampleRateHertz: 8000 })).rejects.toThrow(
+      /modify: maxQueueSeconds must be at least 0\.512 .*FLAC at 8000 Hz/,
+    )
     expect(ok.format).toEqual(PCM)
     await ok.modify({ encoding: 'FLAC', sampleRateHertz: 16000 }) // 9600 bytes >= MAX_FRAME
     expect(MAX_FRAME).toBe(8192)

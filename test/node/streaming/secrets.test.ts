@@ -21,7 +21,12 @@ afterEach(async () => {
 })
 
 function symbl(lines: string[] = []): Symbl {
-  const logger = { debug: (m: string) => lines.push(m), info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m) }
+  const logger = {
+    debug: (m: string) => lines.push(m),
+    info: (m: string) => lines.push(m),
+    warn: (m: string) => lines.push(m),
+    error: (m: string) => lines.push(m),
+  }
   return new Symbl({ baseUrl: server.url, accessToken: TOKEN, appSecret: SECRET, retry: { baseDelayMs: 1 }, logger } as never)
 }
 
@@ -37,7 +42,10 @@ describe('streaming errors built from server text', () => {
     const errors: SymblError[] = []
     connection.on('error', (e) => errors.push(e))
     server.send(server.last, { type: 'error', message: `Token ${TOKEN} expired`, details: `appSecret "${SECRET}" refused` })
-    server.send(server.last, { type: 'message', message: { type: 'error', message: `bad key ${TOKEN.slice(0, 12)}`, details: { authorization: `Bearer ${TOKEN}` } } })
+    server.send(server.last, {
+      type: 'message',
+      message: { type: 'error', message: `bad key ${TOKEN.slice(0, 12)}`, details: { authorization: `Bearer ${TOKEN}` } },
+    })
     await until(() => errors.length === 2, 'two errors')
     expect(errors.every((e) => e instanceof ConnectionError)).toBe(true)
     expect(errors[0].message).toContain('Token [redacted] expired')
@@ -68,7 +76,9 @@ describe('streaming errors built from server text', () => {
       s.ws.send(JSON.stringify({ type: 'error', message: `refused ${TOKEN}`, details: SECRET }))
       return true
     }
-    const refused = await symbl().streaming.startConnection().catch((e: unknown) => e)
+    const refused = await symbl()
+      .streaming.startConnection()
+      .catch((e: unknown) => e)
     expect(refused).toBeInstanceOf(ConnectionError)
     expectNoSecret(exposed(refused))
 
@@ -77,7 +87,9 @@ describe('streaming errors built from server text', () => {
       s.ws.close(4001, `no ${TOKEN}`)
       return true
     }
-    const closed = await symbl().streaming.startConnection().catch((e: unknown) => e)
+    const closed = await symbl()
+      .streaming.startConnection()
+      .catch((e: unknown) => e)
     expect(closed).toBeInstanceOf(ConnectionError)
     expect((closed as Error).message).toMatch(/code 4001: no \[redacted\]/)
     expectNoSecret(exposed(closed))

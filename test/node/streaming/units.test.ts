@@ -21,7 +21,11 @@ describe('SendQueue', () => {
     const chunk = new Uint8Array(20_000).fill(7)
     await q.offer(chunk, PCM)
     chunk.fill(0) // the queue holds its own copy
-    expect(drain(q).map((i) => [i.len, (payload(i) as Uint8Array)[0]])).toEqual([[8192, 7], [8192, 7], [3616, 7]])
+    expect(drain(q).map((i) => [i.len, (payload(i) as Uint8Array)[0]])).toEqual([
+      [8192, 7],
+      [8192, 7],
+      [3616, 7],
+    ])
     for (let i = 0; i < 100; i++) await q.offer(new Uint8Array(320), PCM)
     const frames = drain(q)
     expect(frames.map((f) => f.len)).toEqual([320, 8192, 8192, 8192, 7104])
@@ -113,7 +117,14 @@ describe('frames and policies', () => {
   })
 
   it('builds start_request with the format and without undefined fields', () => {
-    expect(JSON.parse(startRequest({ config: { languageCode: 'en-US', speechRecognition: { encoding: 'LINEAR16' } } }, { encoding: 'MULAW', sampleRateHertz: 8000 }))).toEqual({
+    expect(
+      JSON.parse(
+        startRequest(
+          { config: { languageCode: 'en-US', speechRecognition: { encoding: 'LINEAR16' } } },
+          { encoding: 'MULAW', sampleRateHertz: 8000 },
+        ),
+      ),
+    ).toEqual({
       type: 'start_request',
       config: { languageCode: 'en-US', speechRecognition: { encoding: 'MULAW', sampleRateHertz: 8000 } },
     })

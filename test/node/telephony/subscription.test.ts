@@ -112,7 +112,9 @@ describe('subscription attempts', () => {
     const symbl = client(server)
     symbl.telephony.socketOptions = { openTimeoutMs: -1 }
     await expect(symbl.telephony.startPstn({ phoneNumber: '14082924837' })).rejects.toThrow(ValidationError)
-    await expect(symbl.telephony.startPstn({ phoneNumber: '14082924837' })).rejects.toThrow(/openTimeoutMs must be a positive number of milliseconds, at most 2147483647 .*, got number -1/)
+    await expect(symbl.telephony.startPstn({ phoneNumber: '14082924837' })).rejects.toThrow(
+      /openTimeoutMs must be a positive number of milliseconds, at most 2147483647 .*, got number -1/,
+    )
     symbl.telephony.socketOptions = { stableMs: Number.NaN }
     await expect(symbl.telephony.startSip({ uri: 'sip:555@example.com' })).rejects.toThrow(/stableMs must be a positive number/)
     expect(server.rest).toHaveLength(0)
@@ -131,7 +133,9 @@ describe('subscription opening deadline', () => {
       expect(silent.connections()).toBe(2) // the first attempt and one reopening
       expect(seen.errors).toHaveLength(1)
       expect(seen.errors[0]).toBeInstanceOf(TimeoutError)
-      expect(seen.errors[0].message).toMatch(/did not open within 100 ms \(openTimeoutMs\) while waiting for the WebSocket handshake; gave up after 1 attempts/)
+      expect(seen.errors[0].message).toMatch(
+        /did not open within 100 ms \(openTimeoutMs\) while waiting for the WebSocket handshake; gave up after 1 attempts/,
+      )
       expect(seen.closes).toEqual([{ code: 1006, reason: 'gave up' }])
     } finally {
       await silent.close()

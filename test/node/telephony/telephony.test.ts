@@ -50,7 +50,10 @@ describe('startPstn / startSip', () => {
   })
 
   it('starts a SIP call, sending an empty action list when none is given', async () => {
-    const connection = await client(server).telephony.startSip({ uri: 'sip:555@example.com', audioConfig: { encoding: 'PCMU', sampleRate: 16000, sampleSize: '16' } })
+    const connection = await client(server).telephony.startSip({
+      uri: 'sip:555@example.com',
+      audioConfig: { encoding: 'PCMU', sampleRate: 16000, sampleSize: '16' },
+    })
     expect(server.rest[0].body).toEqual({
       operation: 'start',
       endpoint: { type: 'sip', uri: 'sip:555@example.com', audioConfig: { encoding: 'PCMU', sampleRate: 16000, sampleSize: '16' } },
@@ -163,11 +166,20 @@ describe('live events over the subscribe socket', () => {
   it('pushes speaker events over REST (contract 5.3) and validates them', async () => {
     const symbl = client(server)
     const connection = await symbl.telephony.startPstn({ phoneNumber: '14082924837' })
-    await connection.pushSpeakerEvent({ type: 'started_speaking', user: { userId: 'john@example.com', name: 'John' }, timestamp: '2021-02-04T20:34:59.029Z' })
+    await connection.pushSpeakerEvent({
+      type: 'started_speaking',
+      user: { userId: 'john@example.com', name: 'John' },
+      timestamp: '2021-02-04T20:34:59.029Z',
+    })
     expect(server.rest.at(-1)).toMatchObject({
       method: 'POST',
       path: `/v1/event/${connection.connectionId}`,
-      body: { topic: 'speaker', type: 'started_speaking', user: { userId: 'john@example.com', name: 'John' }, timestamp: '2021-02-04T20:34:59.029Z' },
+      body: {
+        topic: 'speaker',
+        type: 'started_speaking',
+        user: { userId: 'john@example.com', name: 'John' },
+        timestamp: '2021-02-04T20:34:59.029Z',
+      },
     })
     await connection.pushSpeakerEvent({ type: 'left', user: { name: 'John' } })
     expect(Date.parse((server.rest.at(-1)!.body as { timestamp: string }).timestamp)).not.toBeNaN()
@@ -183,7 +195,9 @@ describe('review fixes', () => {
     expect((server.rest[0].body as { languages: unknown }).languages).toEqual([{ code: 'es-US' }])
     await symbl.telephony.startPstn({ phoneNumber: '14082924837', languages: ['es-US'] })
     expect((server.rest[1].body as { languages: unknown }).languages).toEqual(['es-US'])
-    await expect(symbl.telephony.startPstn({ phoneNumber: '14082924837', languages: [{ code: '' }] as never })).rejects.toThrow(/languages must be/)
+    await expect(symbl.telephony.startPstn({ phoneNumber: '14082924837', languages: [{ code: '' }] as never })).rejects.toThrow(
+      /languages must be/,
+    )
     await expect(symbl.telephony.startPstn({ phoneNumber: '14082924837', languages: [{}] as never })).rejects.toThrow(ValidationError)
   })
 

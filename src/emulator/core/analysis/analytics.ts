@@ -126,7 +126,13 @@ export function computeAnalytics(messages: StoredMessage[], members: Speaker[]):
         overlapDuration: sec(myOverlapMs),
         overlappingMembers: overlapping.map((o) => {
           const other = byId.get(o.id)
-          return { id: o.id, name: other?.name, ...(other?.userId ? { userId: other.userId } : {}), percent: round((o.ms / myMs) * 100, 3), seconds: sec(o.ms) }
+          return {
+            id: o.id,
+            name: other?.name,
+            ...(other?.userId ? { userId: other.userId } : {}),
+            percent: round((o.ms / myMs) * 100, 3),
+            seconds: sec(o.ms),
+          }
         }),
       },
     })

@@ -40,7 +40,13 @@ function communication(analytics: Analytics): Criterion {
   const shares = analytics.members.map((m) => ({ name: String(m.name), share: (m.talkTime as { percentage: number }).percentage }))
   if (shares.length < 2) {
     const who = shares[0]?.name ?? 'one speaker'
-    return criterion('Communication', 0, `Only ${who} was heard: there was no exchange.`, 'The speaker was heard clearly.', 'Nobody else spoke; a call needs both sides talking.')
+    return criterion(
+      'Communication',
+      0,
+      `Only ${who} was heard: there was no exchange.`,
+      'The speaker was heard clearly.',
+      'Nobody else spoke; a call needs both sides talking.',
+    )
   }
   const top = shares.reduce((a, b) => (b.share > a.share ? b : a))
   const score = 100 - 2 * Math.max(0, top.share - 50)
@@ -49,7 +55,9 @@ function communication(analytics: Analytics): Criterion {
     'Communication',
     score,
     `${top.name} had ${pct(top.share)} of the talk time among ${shares.length} speakers.`,
-    balanced ? 'Talk time was well balanced between the speakers.' : `The other speakers still had ${pct(100 - top.share)} of the talk time.`,
+    balanced
+      ? 'Talk time was well balanced between the speakers.'
+      : `The other speakers still had ${pct(100 - top.share)} of the talk time.`,
     balanced ? 'No speaker dominated the conversation.' : `${top.name} dominated the conversation; leave more room for the others.`,
   )
 }
@@ -68,9 +76,17 @@ function questionHandling(messages: StoredMessage[], insights: Insight[]): Crite
   return criterion(
     'Question Handling',
     100 * (0.4 * asked + 0.6 * answerRate),
-    questions.length ? `${questions.length} question(s) asked in ${recognised.length} messages; ${answered.length} answered by another speaker right after.` : `No questions were asked in ${recognised.length} messages.`,
-    questions.length ? `${answered.length} of ${questions.length} questions got an immediate answer.` : 'The conversation stayed on statements.',
-    questions.length === answered.length && questions.length ? 'Every question was answered.' : questions.length ? 'Some questions were left without an answer.' : 'Ask questions to engage the other side.',
+    questions.length
+      ? `${questions.length} question(s) asked in ${recognised.length} messages; ${answered.length} answered by another speaker right after.`
+      : `No questions were asked in ${recognised.length} messages.`,
+    questions.length
+      ? `${answered.length} of ${questions.length} questions got an immediate answer.`
+      : 'The conversation stayed on statements.',
+    questions.length === answered.length && questions.length
+      ? 'Every question was answered.'
+      : questions.length
+        ? 'Some questions were left without an answer.'
+        : 'Ask questions to engage the other side.',
   )
 }
 
@@ -90,7 +106,14 @@ function sentiment(messages: StoredMessage[]): Criterion {
 
 function nextSteps(insights: Insight[]): Criterion {
   const tasks = insights.filter((i) => i.type === 'action_item' || i.type === 'follow_up')
-  if (!tasks.length) return criterion('Next Steps', 20, 'No action items or follow-ups were agreed.', 'None.', 'End the call with clear next steps, an owner and a date.')
+  if (!tasks.length)
+    return criterion(
+      'Next Steps',
+      20,
+      'No action items or follow-ups were agreed.',
+      'None.',
+      'End the call with clear next steps, an owner and a date.',
+    )
   const owned = tasks.filter((t) => t.assignee).length
   const dated = tasks.filter((t) => t.dueBy).length
   return criterion(
@@ -98,7 +121,9 @@ function nextSteps(insights: Insight[]): Criterion {
     60 + (20 * owned) / tasks.length + (20 * dated) / tasks.length,
     `${tasks.length} next step(s): ${owned} with an owner, ${dated} with a due date.`,
     `${tasks.length} next step(s) were agreed.`,
-    owned === tasks.length && dated === tasks.length ? 'Every next step has an owner and a date.' : 'Give every next step an owner and a due date.',
+    owned === tasks.length && dated === tasks.length
+      ? 'Every next step has an owner and a date.'
+      : 'Give every next step an owner and a due date.',
   )
 }
 

@@ -54,10 +54,13 @@ const RULES: Rule[] = [
       return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)
     },
   },
-  { re: /\bnext month\b/gi, resolve: (_m, ref) => {
-    const d = new Date(ref)
-    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)
-  } },
+  {
+    re: /\bnext month\b/gi,
+    resolve: (_m, ref) => {
+      const d = new Date(ref)
+      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)
+    },
+  },
   { re: /\b(\d{4})-(\d{2})-(\d{2})\b/g, resolve: (m) => Date.UTC(+m[1], +m[2] - 1, +m[3]) },
   {
     re: new RegExp(`\\b(${MONTH_RE})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s+(\\d{4}))?\\b`, 'gi'),

@@ -79,7 +79,11 @@ function nlpEntities(text: string): Found[] {
   take('location', undefined, doc.places())
   take('number', 'money', doc.money())
   const money = new Set(out.filter((f) => f.subType === 'money').map((f) => f.offset))
-  for (const item of doc.numbers().json({ offset: true }) as Array<{ text: string; offset?: { start: number }; number?: { num?: number } }>) {
+  for (const item of doc.numbers().json({ offset: true }) as Array<{
+    text: string
+    offset?: { start: number }
+    number?: { num?: number }
+  }>) {
     const start = item.offset?.start ?? 0
     if (money.has(start) || out.some((f) => f.subType === 'money' && start >= f.offset && start < f.offset + f.text.length)) continue
     const t = item.text.replace(/[\s,.;:!?]+$/, '').trim()
@@ -124,7 +128,14 @@ export function extractEntities(messages: StoredMessage[], custom: CustomEntityS
   const byKey = new Map<string, Entity>()
   const add = (f: Found, message: StoredMessage): void => {
     const key = `${f.type}|${f.customType ?? ''}|${f.value.toLowerCase()}`
-    const entity = byKey.get(key) ?? { type: f.type, subType: f.subType, customType: f.customType, value: f.value, text: f.text, messageRefs: [] }
+    const entity = byKey.get(key) ?? {
+      type: f.type,
+      subType: f.subType,
+      customType: f.customType,
+      value: f.value,
+      text: f.text,
+      messageRefs: [],
+    }
     if (!entity.subType) delete entity.subType
     if (!entity.customType) delete entity.customType
     entity.messageRefs.push(refOf(message, f))
@@ -142,7 +153,10 @@ export function extractEntities(messages: StoredMessage[], custom: CustomEntityS
       const needle = c.text.toLowerCase()
       if (!needle) continue
       for (let i = lower.indexOf(needle); i >= 0; i = lower.indexOf(needle, i + needle.length)) {
-        add({ type: 'custom', customType: c.customType, value: c.value ?? c.text, text: message.text.slice(i, i + needle.length), offset: i }, message)
+        add(
+          { type: 'custom', customType: c.customType, value: c.value ?? c.text, text: message.text.slice(i, i + needle.length), offset: i },
+          message,
+        )
       }
     }
   }

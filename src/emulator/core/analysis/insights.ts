@@ -32,17 +32,48 @@ export interface Insight {
   phrases: Array<{ type: 'action_phrase'; text: string }>
 }
 
-const QUESTION_START = /^(who|what|when|where|why|how|which|whose|is|are|am|was|were|can|could|would|will|do|does|did|should|shall|may|have|has|had|isn't|aren't|don't|doesn't|didn't|won't|wouldn't|couldn't)\b/i
+const QUESTION_START =
+  /^(who|what|when|where|why|how|which|whose|is|are|am|was|were|can|could|would|will|do|does|did|should|shall|may|have|has|had|isn't|aren't|don't|doesn't|didn't|won't|wouldn't|couldn't)\b/i
 const SUBJECT = `(I|we|you|he|she|they|[A-Z][a-z]+(?:\\s[A-Z][a-z]+)?)`
 const MODAL = `(?:will|'ll|’ll|shall|am going to|'m going to|’m going to|are going to|'re going to|’re going to|is going to|need to|needs to|have to|has to|must|should|can)`
-const COMMIT_RE = new RegExp(`(?:^|[\\s,;])${SUBJECT}(?:\\s+|(?=['’]))${MODAL}\\s+(?:(?:also|then|definitely|probably|just)\\s+)?([a-z][\\w'-]*(?:\\s+[^.!?]*)?)`, 'u')
+const COMMIT_RE = new RegExp(
+  `(?:^|[\\s,;])${SUBJECT}(?:\\s+|(?=['’]))${MODAL}\\s+(?:(?:also|then|definitely|probably|just)\\s+)?([a-z][\\w'-]*(?:\\s+[^.!?]*)?)`,
+  'u',
+)
 const REQUEST_RE = /\b(?:can|could|would|will) you\s+(?:please\s+)?([a-z][\w'-]*(?:\s+[^.!?]*)?)/i
-const IMPERATIVE_RE = /(?:^|[\s,;])(?:please|kindly|let's|let us|make sure(?: to| that)?|don't forget to|remember to)\s+([a-z][\w'-]*(?:\s+[^.!?]*)?)/i
+const IMPERATIVE_RE =
+  /(?:^|[\s,;])(?:please|kindly|let's|let us|make sure(?: to| that)?|don't forget to|remember to)\s+([a-z][\w'-]*(?:\s+[^.!?]*)?)/i
 const NOT_A_TASK = /^(be|been|being|like|love|see|say|know|think|feel|seem|have been|happen)\b/i
 const HEDGED = /\b(maybe|perhaps|might|could|should|probably|try to)\b/i
-const FOLLOW_UP = /\b(follow[\s-]?up|get back to|circle back|reach out|touch base|check in|call (?:you|him|her|them|me) back|(?:send|email|share)\s+(?:you\s+|over\s+)?(?:an?\s+|the\s+)?(?:update|recap|summary|note|notes|follow[\s-]?up)|(?:schedule|set up|book)\s+(?:a|another|the|our)\s+(?:\w+\s+)?(?:call|meeting|demo|session))\b/i
+const FOLLOW_UP =
+  /\b(follow[\s-]?up|get back to|circle back|reach out|touch base|check in|call (?:you|him|her|them|me) back|(?:send|email|share)\s+(?:you\s+|over\s+)?(?:an?\s+|the\s+)?(?:update|recap|summary|note|notes|follow[\s-]?up)|(?:schedule|set up|book)\s+(?:a|another|the|our)\s+(?:\w+\s+)?(?:call|meeting|demo|session))\b/i
 const PHRASE_STOP = /\s+(?:by|before|on|until|at|tomorrow|today|tonight|next|this|end of|in the|after|so that|because)\b.*$/i
-const NON_PERSON = new Set(['It', 'This', 'That', 'There', 'Here', 'What', 'Which', 'Who', 'How', 'When', 'Where', 'Why', 'The', 'And', 'But', 'So', 'Then', 'If', 'Maybe', 'Perhaps', 'Also', 'Okay', 'Yes', 'No'])
+const NON_PERSON = new Set([
+  'It',
+  'This',
+  'That',
+  'There',
+  'Here',
+  'What',
+  'Which',
+  'Who',
+  'How',
+  'When',
+  'Where',
+  'Why',
+  'The',
+  'And',
+  'But',
+  'So',
+  'Then',
+  'If',
+  'Maybe',
+  'Perhaps',
+  'Also',
+  'Okay',
+  'Yes',
+  'No',
+])
 
 export interface InsightContext {
   conversationId: string
@@ -52,7 +83,13 @@ export interface InsightContext {
 }
 
 function actionPhrase(raw: string): string {
-  return raw.replace(PHRASE_STOP, '').replace(/[,;:]+$/, '').split(/\s+/).slice(0, 8).join(' ').trim()
+  return raw
+    .replace(PHRASE_STOP, '')
+    .replace(/[,;:]+$/, '')
+    .split(/\s+/)
+    .slice(0, 8)
+    .join(' ')
+    .trim()
 }
 
 function findMember(ctx: InsightContext, name: string): Speaker | undefined {
@@ -85,7 +122,12 @@ export function insightsOf(message: StoredMessage, ctx: InsightContext): Insight
     const dates = findDates(text, message.startMs)
     const entities: InsightEntity[] = []
     if (task.assignee && task.assigneeText !== undefined) {
-      entities.push({ type: 'person', text: task.assigneeText, offset: task.assigneeOffset ?? 0, value: { assignee: true, name: task.assignee.name } })
+      entities.push({
+        type: 'person',
+        text: task.assigneeText,
+        offset: task.assigneeOffset ?? 0,
+        value: { assignee: true, name: task.assignee.name },
+      })
     }
     const due: DateMention | undefined = dates[0]
     for (const d of dates) entities.push({ type: 'date', text: d.text, offset: d.offset, value: d.value })

@@ -51,7 +51,11 @@ export function tokenize(text: string): Token[] {
 
 export const wordCount = (text: string): number => tokenize(text).length
 
-export const normalize = (word: string): string => word.toLowerCase().replace(/[’']/g, "'").replace(/[^a-z0-9']/g, '')
+export const normalize = (word: string): string =>
+  word
+    .toLowerCase()
+    .replace(/[’']/g, "'")
+    .replace(/[^a-z0-9']/g, '')
 
 /** A crude stemmer (plural/verb suffixes) for fuzzy tracker and topic matching. */
 export function stem(word: string): string {

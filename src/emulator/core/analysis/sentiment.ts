@@ -19,8 +19,7 @@ export function sentimentOf(text: string): SentimentValue {
   return { polarity: { score }, suggested: label(score) }
 }
 
-export const label = (score: number): SentimentValue['suggested'] =>
-  score >= 0.3 ? 'positive' : score <= -0.3 ? 'negative' : 'neutral'
+export const label = (score: number): SentimentValue['suggested'] => (score >= 0.3 ? 'positive' : score <= -0.3 ? 'negative' : 'neutral')
 
 export function averageSentiment(values: SentimentValue[]): SentimentValue {
   const score = values.length ? round(values.reduce((s, v) => s + v.polarity.score, 0) / values.length, 3) : 0

@@ -83,5 +83,7 @@ export function extractTopics(conversationId: string, messages: StoredMessage[],
 
 /** parentRefs: a topic whose words include another, higher-ranked topic's head word hangs under it. */
 export function parentOf(topic: Topic, topics: Topic[]): Topic | undefined {
-  return topics.find((t) => t !== topic && t.score > topic.score && t.stems.length <= topic.stems.length && t.stems.some((s) => topic.stems.includes(s)))
+  return topics.find(
+    (t) => t !== topic && t.score > topic.score && t.stems.length <= topic.stems.length && t.stems.some((s) => topic.stems.includes(s)),
+  )
 }

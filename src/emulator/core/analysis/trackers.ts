@@ -59,7 +59,12 @@ function fuzzy(sentences: Array<Set<string>>, wanted: string[]): boolean {
   return false
 }
 
-export function matchTrackers(conversationId: string, trackers: TrackerSpec[], messages: StoredMessage[], insights: Insight[]): TrackerResult[] {
+export function matchTrackers(
+  conversationId: string,
+  trackers: TrackerSpec[],
+  messages: StoredMessage[],
+  insights: Insight[],
+): TrackerResult[] {
   const out: TrackerResult[] = []
   // Linear in messages x phrases, with each phrase's regex and stems and each message's sentence
   // stems and insights computed once (phrases are bounded: options.ts MAX_TRACKER_PHRASES).

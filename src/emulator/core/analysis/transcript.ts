@@ -32,7 +32,10 @@ function highlighter(phrases: string[]): (text: string) => string {
 export function formatTranscript(messages: StoredMessage[], startMs: number, options: TranscriptOptions): string {
   if (options.contentType === 'text/srt') {
     return messages
-      .map((m, i) => `${i + 1}\n${srtTime(m.startMs - startMs)} --> ${srtTime(m.endMs - startMs)}\n${options.showSpeakerSeparation === false ? '' : `${m.from.name}: `}${m.text}\n\n`)
+      .map(
+        (m, i) =>
+          `${i + 1}\n${srtTime(m.startMs - startMs)} --> ${srtTime(m.endMs - startMs)}\n${options.showSpeakerSeparation === false ? '' : `${m.from.name}: `}${m.text}\n\n`,
+      )
       .join('')
   }
   const blocks: Array<{ speaker: string; texts: string[] }> = []

@@ -62,12 +62,27 @@ export class AudioIngest {
       this.segmenter.finish()
       const f = this.wav.format
       return {
-        info: { ...base, sampleRate: f.sampleRate, channels: f.channels, bitsPerSample: f.bitsPerSample, durationSeconds: this.wav.durationSeconds, durationMethod: 'exact', speechSegments: this.segmenter.segments },
+        info: {
+          ...base,
+          sampleRate: f.sampleRate,
+          channels: f.channels,
+          bitsPerSample: f.bitsPerSample,
+          durationSeconds: this.wav.durationSeconds,
+          durationMethod: 'exact',
+          speechSegments: this.segmenter.segments,
+        },
       }
     }
     if (this.format === 'flac') {
       const flac = flacDuration(this.head)
-      return { info: { ...base, sampleRate: flac?.sampleRate, durationSeconds: flac?.seconds, durationMethod: flac?.seconds ? 'exact' : 'unknown' } }
+      return {
+        info: {
+          ...base,
+          sampleRate: flac?.sampleRate,
+          durationSeconds: flac?.seconds,
+          durationMethod: flac?.seconds ? 'exact' : 'unknown',
+        },
+      }
     }
     if (this.format === 'mp3') {
       const { audioStart, bitrate } = mp3FrameInfo(this.head)

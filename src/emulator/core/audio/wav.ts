@@ -61,7 +61,11 @@ export class WavParser {
         if (!this.format) return this.fail('data chunk before fmt chunk')
         // 0 or 0xFFFFFFFF sizes come from streaming writers: read to the end.
         this.dataSize = size === 0 || size === 0xffffffff ? Number.POSITIVE_INFINITY : size
-        this.decoder = new PcmDecoder({ sampleFormat: this.format.sampleFormat, bitsPerSample: this.format.bitsPerSample, channels: this.format.channels })
+        this.decoder = new PcmDecoder({
+          sampleFormat: this.format.sampleFormat,
+          bitsPerSample: this.format.bitsPerSample,
+          channels: this.format.channels,
+        })
         const rest = h.slice(at + 8)
         this.header = new Uint8Array(0)
         return this.data(rest)
@@ -89,8 +93,10 @@ export class WavParser {
     if (!sampleFormat) return `unsupported WAV encoding (format tag ${tag})`
     if (!channels || !sampleRate || !bitsPerSample || bitsPerSample % 8 !== 0) return 'invalid WAV fmt chunk'
     // The decoder reads 4/8-byte floats and 1-byte G.711 samples: other widths would read past a frame.
-    if (sampleFormat === 'float' && bitsPerSample !== 32 && bitsPerSample !== 64) return `invalid WAV fmt chunk (${bitsPerSample}-bit float)`
-    if ((sampleFormat === 'mulaw' || sampleFormat === 'alaw') && bitsPerSample !== 8) return `invalid WAV fmt chunk (${bitsPerSample}-bit ${sampleFormat})`
+    if (sampleFormat === 'float' && bitsPerSample !== 32 && bitsPerSample !== 64)
+      return `invalid WAV fmt chunk (${bitsPerSample}-bit float)`
+    if ((sampleFormat === 'mulaw' || sampleFormat === 'alaw') && bitsPerSample !== 8)
+      return `invalid WAV fmt chunk (${bitsPerSample}-bit ${sampleFormat})`
     if (blockAlign !== (bitsPerSample / 8) * channels) return 'invalid WAV block align'
     this.format = { audioFormat: tag, channels, sampleRate, bitsPerSample, blockAlign, sampleFormat }
     return undefined

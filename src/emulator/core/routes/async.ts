@@ -16,7 +16,13 @@ import { ok, type Route, type RouteContext } from './index.js'
 
 type Kind = 'audio' | 'video'
 
-function conversationFor(core: EmulatorCore, scope: string | undefined, id: string | undefined, source: Conversation['source'], options: ConversationOptions): Conversation {
+function conversationFor(
+  core: EmulatorCore,
+  scope: string | undefined,
+  id: string | undefined,
+  source: Conversation['source'],
+  options: ConversationOptions,
+): Conversation {
   // enableAllTrackers: the account's trackers (emulator option `accountTrackers`) join the request's.
   const requested = { ...options, trackers: core.trackersFor(options.trackers, options.enableAllTrackers) }
   if (id === undefined) {
@@ -34,7 +40,12 @@ function conversationFor(core: EmulatorCore, scope: string | undefined, id: stri
   const trackers = [...existing.options.trackers.filter((t) => !names.has(t.name)), ...requested.trackers]
   const entities = [...existing.options.entities, ...options.entities]
   checkAnalysisBounds(trackers, entities) // appends add up: the sum is bounded too
-  existing.options = { ...existing.options, enableAllTrackers: existing.options.enableAllTrackers || options.enableAllTrackers, trackers, entities }
+  existing.options = {
+    ...existing.options,
+    enableAllTrackers: existing.options.enableAllTrackers || options.enableAllTrackers,
+    trackers,
+    entities,
+  }
   if (metadata) existing.metadata = metadata
   return existing
 }
@@ -42,13 +53,34 @@ function conversationFor(core: EmulatorCore, scope: string | undefined, id: stri
 /** End of the audio timeline so far (appends continue after it), in seconds. */
 const audioEnd = (c: Conversation): number => c.audio.reduce((s, a) => s + (a.durationSeconds ?? 0), 0)
 
-function publishAudio(core: EmulatorCore, c: Conversation, info: AudioInfo, offset: number, kind: Kind, url?: string, found?: PreloadedMessage[]): void {
+function publishAudio(
+  core: EmulatorCore,
+  c: Conversation,
+  info: AudioInfo,
+  offset: number,
+  kind: Kind,
+  url?: string,
+  found?: PreloadedMessage[],
+): void {
   // `found`: a preload the caller already looked up (a `once` rule is consumed by the lookup, so it must happen only once).
   const preload = found ?? core.preloads.find({ kind, url, name: c.name, conversationId: c.id })
   const base = c.startMs + offset * 1000
-  const add = (text: string, start: number, end: number, speaker: { name: string; userId?: string; email?: string } | undefined, unrecognised: boolean): void => {
+  const add = (
+    text: string,
+    start: number,
+    end: number,
+    speaker: { name: string; userId?: string; email?: string } | undefined,
+    unrecognised: boolean,
+  ): void => {
     const from = core.store.member(c, speaker ?? { name: 'Speaker 1' })
-    const message: StoredMessage = { id: numericId(), text, from, startMs: base + start * 1000, endMs: base + end * 1000, origin: unrecognised ? 'audio' : 'fixture' }
+    const message: StoredMessage = {
+      id: numericId(),
+      text,
+      from,
+      startMs: base + start * 1000,
+      endMs: base + end * 1000,
+      origin: unrecognised ? 'audio' : 'fixture',
+    }
     if (unrecognised) message.unrecognised = true
     c.messages.push(message)
   }
@@ -140,7 +172,15 @@ function urlRoute(kind: Kind, append: boolean): Route {
           if (!preload) throw new Error('media URL not reachable from the emulator')
           const placed = placePreloaded(preload)
           const seconds = placed.length ? placed.reduce((m, p) => Math.max(m, p.end), 0) : 0
-          publishAudio(core, c, { format: 'unknown', bytes: 0, durationSeconds: seconds, durationMethod: 'unknown', speechSegments: [] }, offset, kind, body.url as string, preload)
+          publishAudio(
+            core,
+            c,
+            { format: 'unknown', bytes: 0, durationSeconds: seconds, durationMethod: 'unknown', speechSegments: [] },
+            offset,
+            kind,
+            body.url as string,
+            preload,
+          )
         },
         options.webhookUrl,
       )
@@ -178,12 +218,19 @@ function parseTextMessages(body: Record<string, unknown>): TextMessageInput[] {
     const from = rec.from as Record<string, unknown> | undefined
     if (from !== undefined && (typeof from !== 'object' || from === null)) throw badRequest(`"messages[${i}].from" must be an object`)
     const duration = rec.duration as Record<string, unknown> | undefined
-    if (duration !== undefined && (typeof duration !== 'object' || duration === null)) throw badRequest(`"messages[${i}].duration" must be an object`)
+    if (duration !== undefined && (typeof duration !== 'object' || duration === null))
+      throw badRequest(`"messages[${i}].duration" must be an object`)
     const startMs = parseTime(duration?.startTime, `messages[${i}].duration.startTime`)
     const endMs = parseTime(duration?.endTime, `messages[${i}].duration.endTime`)
-    if (startMs !== undefined && endMs !== undefined && endMs < startMs) throw badRequest(`"messages[${i}].duration.endTime" must be after startTime`)
+    if (startMs !== undefined && endMs !== undefined && endMs < startMs)
+      throw badRequest(`"messages[${i}].duration.endTime" must be after startTime`)
     const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined)
-    return { text: payload.content.trim(), from: from ? { name: str(from.name), userId: str(from.userId), email: str(from.email) } : undefined, startMs, endMs }
+    return {
+      text: payload.content.trim(),
+      from: from ? { name: str(from.name), userId: str(from.userId), email: str(from.email) } : undefined,
+      startMs,
+      endMs,
+    }
   })
 }
 
@@ -193,7 +240,9 @@ function parseTextMessages(body: Record<string, unknown>): TextMessageInput[] {
  */
 function publishText(core: EmulatorCore, c: Conversation, input: TextMessageInput[]): void {
   const wasEmpty = c.messages.length === 0
-  let cursor = c.messages.length ? c.messages.reduce((x, m) => Math.max(x, m.endMs), -Infinity) : (input.find((m) => m.startMs !== undefined)?.startMs ?? c.startMs)
+  let cursor = c.messages.length
+    ? c.messages.reduce((x, m) => Math.max(x, m.endMs), -Infinity)
+    : (input.find((m) => m.startMs !== undefined)?.startMs ?? c.startMs)
   for (const m of input) {
     const words = Math.max(1, m.text.split(/\s+/).length)
     const startMs = m.startMs ?? cursor
@@ -213,9 +262,15 @@ function publishText(core: EmulatorCore, c: Conversation, input: TextMessageInpu
 function checkConversationSize(c: Conversation | undefined, input: TextMessageInput[]): void {
   if (!c) return // unknown: conversationFor answers the 404
   const count = c.messages.length + input.length
-  if (count > MAX_CONVERSATION_MESSAGES) throw badRequest(`A conversation may hold at most ${MAX_CONVERSATION_MESSAGES} messages (this append would make ${count}): start a new conversation`)
+  if (count > MAX_CONVERSATION_MESSAGES)
+    throw badRequest(
+      `A conversation may hold at most ${MAX_CONVERSATION_MESSAGES} messages (this append would make ${count}): start a new conversation`,
+    )
   const chars = c.messages.reduce((n, m) => n + m.text.length, 0) + input.reduce((n, m) => n + m.text.length, 0)
-  if (chars > MAX_CONVERSATION_TEXT_CHARS) throw badRequest(`A conversation may hold at most ${MAX_CONVERSATION_TEXT_CHARS} characters of text (this append would make ${chars}): start a new conversation`)
+  if (chars > MAX_CONVERSATION_TEXT_CHARS)
+    throw badRequest(
+      `A conversation may hold at most ${MAX_CONVERSATION_TEXT_CHARS} characters of text (this append would make ${chars}): start a new conversation`,
+    )
 }
 
 function textRoute(append: boolean): Route {

@@ -47,7 +47,11 @@ function processingStatus(core: EmulatorCore, c: Conversation): { jobId: string;
 }
 
 export const conversationRoutes: Route[] = [
-  { method: 'GET', pattern: /^\/v1\/conversations$/, handler: ({ core, query, scope }) => ok({ conversations: listConversations(core.store.visibleTo(scope), query).map(conversationView) }) },
+  {
+    method: 'GET',
+    pattern: /^\/v1\/conversations$/,
+    handler: ({ core, query, scope }) => ok({ conversations: listConversations(core.store.visibleTo(scope), query).map(conversationView) }),
+  },
   get('', (c) => conversationView(c)),
   {
     method: 'PUT',
@@ -72,7 +76,11 @@ export const conversationRoutes: Route[] = [
   },
   get('/messages', (c, ctx) => {
     const a = c.options.detectPhrases ? analyse(c) : undefined
-    return { messages: c.messages.map((m) => messageView(c, m, { verbose: flag(ctx, 'verbose'), sentiment: flag(ctx, 'sentiment'), phrases: a?.insights })) }
+    return {
+      messages: c.messages.map((m) =>
+        messageView(c, m, { verbose: flag(ctx, 'verbose'), sentiment: flag(ctx, 'sentiment'), phrases: a?.insights }),
+      ),
+    }
   }),
   get('/members', (c) => ({ members: c.members.map(speakerView) })),
   {
@@ -89,7 +97,9 @@ export const conversationRoutes: Route[] = [
       member.name = body.name
       if (typeof body.email === 'string') member.email = body.email
       ctx.core.store.touch(c)
-      return ok({ message: `Member with id: ${member.id} for conversationId: ${c.id} updated successfully! The update should be reflected in all messages and insights along with this conversation` })
+      return ok({
+        message: `Member with id: ${member.id} for conversationId: ${c.id} updated successfully! The update should be reflected in all messages and insights along with this conversation`,
+      })
     },
   },
   {
@@ -101,7 +111,8 @@ export const conversationRoutes: Route[] = [
       if (!Array.isArray(body.speakerEvents)) throw badRequest('"speakerEvents" must be an array')
       for (const [i, e] of (body.speakerEvents as unknown[]).entries()) {
         const ev = e as Record<string, unknown> | null
-        if (!ev || !['started_speaking', 'stopped_speaking'].includes(ev.type as string)) throw badRequest(`"speakerEvents[${i}].type" must be one of [started_speaking, stopped_speaking]`)
+        if (!ev || !['started_speaking', 'stopped_speaking'].includes(ev.type as string))
+          throw badRequest(`"speakerEvents[${i}].type" must be one of [started_speaking, stopped_speaking]`)
       }
       for (const [i, e] of (body.speakerEvents as unknown[]).entries()) {
         const problem = speakerEventProblem(e, `speakerEvents[${i}]`)
@@ -109,12 +120,26 @@ export const conversationRoutes: Route[] = [
       }
       // Kept (bounded: the latest MAX_SPEAKER_EVENTS) but not used: the emulator has no diarization to correct.
       pushBounded(c.speakerEvents, body.speakerEvents as unknown[], MAX_SPEAKER_EVENTS)
-      return ok({ message: `Speaker events associated for conversationId: ${c.id} successfully! The update should be reflected in all messages and insights along with this conversation` })
+      return ok({
+        message: `Speaker events associated for conversationId: ${c.id} successfully! The update should be reflected in all messages and insights along with this conversation`,
+      })
     },
   },
-  get('/questions', (c) => ({ questions: analyse(c).insights.filter((i) => i.type === 'question').map(insightView) })),
-  get('/action-items', (c) => ({ actionItems: analyse(c).insights.filter((i) => i.type === 'action_item').map(insightView) })),
-  get('/follow-ups', (c) => ({ followUps: analyse(c).insights.filter((i) => i.type === 'follow_up').map(insightView) })),
+  get('/questions', (c) => ({
+    questions: analyse(c)
+      .insights.filter((i) => i.type === 'question')
+      .map(insightView),
+  })),
+  get('/action-items', (c) => ({
+    actionItems: analyse(c)
+      .insights.filter((i) => i.type === 'action_item')
+      .map(insightView),
+  })),
+  get('/follow-ups', (c) => ({
+    followUps: analyse(c)
+      .insights.filter((i) => i.type === 'follow_up')
+      .map(insightView),
+  })),
   get('/insights', (c) => ({ insights: analyse(c).insights.map(insightView) })),
   get('/topics', (c, ctx) => {
     refresh(c, ctx)
@@ -128,7 +153,9 @@ export const conversationRoutes: Route[] = [
         type: 'topic',
         score: t.score,
         messageIds: t.messageIds,
-        ...(withSentiment ? { sentiment: averageSentiment(c.messages.filter((m) => t.messageIds.includes(m.id)).map((m) => sentimentOf(m.text))) } : {}),
+        ...(withSentiment
+          ? { sentiment: averageSentiment(c.messages.filter((m) => t.messageIds.includes(m.id)).map((m) => sentimentOf(m.text))) }
+          : {}),
         ...(withParents ? { parentRefs: ((p) => (p ? [{ type: 'topic', text: p.text }] : []))(parentOf(t, topics)) } : {}),
       })),
     }
@@ -159,12 +186,16 @@ export const conversationRoutes: Route[] = [
       const c = conv(ctx)
       const body = await ctx.json()
       const contentType = body.contentType
-      if (contentType !== 'text/markdown' && contentType !== 'text/srt') throw badRequest('"contentType" must be one of [text/markdown, text/srt]')
+      if (contentType !== 'text/markdown' && contentType !== 'text/srt')
+        throw badRequest('"contentType" must be one of [text/markdown, text/srt]')
       const phrases = (body.phrases ?? {}) as Record<string, unknown>
       const highlightAll = toBool(phrases.highlightAllKeyPhrases, 'highlightAllKeyPhrases') ?? false
       const highlightInsights = toBool(phrases.highlightOnlyInsightKeyPhrases, 'highlightOnlyInsightKeyPhrases') ?? false
       const a = highlightAll || highlightInsights ? analyse(c) : undefined
-      const highlight = [...(highlightInsights || highlightAll ? (a?.insights.flatMap((i) => i.phrases.map((p) => p.text)) ?? []) : []), ...(highlightAll ? (a?.topics.map((t) => t.text) ?? []) : [])]
+      const highlight = [
+        ...(highlightInsights || highlightAll ? (a?.insights.flatMap((i) => i.phrases.map((p) => p.text)) ?? []) : []),
+        ...(highlightAll ? (a?.topics.map((t) => t.text) ?? []) : []),
+      ]
       const payload = formatTranscript(c.messages, c.startMs, {
         contentType,
         createParagraphs: toBool(body.createParagraphs, 'createParagraphs'),

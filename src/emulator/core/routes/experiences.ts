@@ -36,7 +36,8 @@ export const experienceRoutes: Route[] = [
       const body = await ctx.json()
       const name = toStr(body.name, 'name')
       if (!name || !EXPERIENCES.includes(name)) throw badRequest(`"name" must be one of [${EXPERIENCES.join(', ')}]`)
-      if (name === 'video-summary' && (typeof body.videoUrl !== 'string' || !body.videoUrl)) throw badRequest('"videoUrl" is required for video-summary')
+      if (name === 'video-summary' && (typeof body.videoUrl !== 'string' || !body.videoUrl))
+        throw badRequest('"videoUrl" is required for video-summary')
       return ok({ name, url: pageUrl(ctx.core, c, 'meeting') })
     },
   },
@@ -46,6 +47,7 @@ export const experienceRoutes: Route[] = [
     method: 'GET',
     pattern: /^\/(?:insights\/details|meeting)\/(?<id>[^/]+)$/,
     public: true,
-    handler: (ctx) => conversationPage(pageConversation(ctx.core, ctx.params.id, ctx.query.get('key')), ctx.query.get('includeCallScore') === 'true'),
+    handler: (ctx) =>
+      conversationPage(pageConversation(ctx.core, ctx.params.id, ctx.query.get('key')), ctx.query.get('includeCallScore') === 'true'),
   },
 ]

@@ -8,7 +8,8 @@ import { ok, type Route } from './index.js'
 
 type Json = Record<string, unknown>
 const SPEAKER_EVENTS = ['started_speaking', 'stopped_speaking', 'joined', 'left', 'stopped']
-const connectionNotFound = (id: string): ApiError => new ApiError(404, { message: `The connectionId ${id} is either invalid or does not exist.` })
+const connectionNotFound = (id: string): ApiError =>
+  new ApiError(404, { message: `The connectionId ${id} is either invalid or does not exist.` })
 
 export const telephonyRoutes: Route[] = [
   {
@@ -16,7 +17,10 @@ export const telephonyRoutes: Route[] = [
     pattern: /^\/v1\/endpoint:connect$/,
     async handler({ core, json, scope }) {
       const body = await json()
-      const urls = (id: string): Json => ({ eventUrl: `${core.publicHttpUrl}/v1/event/${id}`, resultWebSocketUrl: `${core.publicWsUrl}/events/${id}` })
+      const urls = (id: string): Json => ({
+        eventUrl: `${core.publicHttpUrl}/v1/event/${id}`,
+        resultWebSocketUrl: `${core.publicWsUrl}/events/${id}`,
+      })
       if (body.operation === 'stop') {
         if (typeof body.connectionId !== 'string') throw badRequest('"connectionId" is required')
         // Another app's call is answered like an unknown one.
@@ -35,16 +39,20 @@ export const telephonyRoutes: Route[] = [
       const endpoint = body.endpoint
       if (!isRecord(endpoint)) throw badRequest('"endpoint" is required')
       if (endpoint.type !== 'pstn' && endpoint.type !== 'sip') throw badRequest('"endpoint.type" must be one of [pstn, sip]')
-      if (endpoint.type === 'pstn' && (typeof endpoint.phoneNumber !== 'string' || !endpoint.phoneNumber)) throw badRequest('"endpoint.phoneNumber" is required')
+      if (endpoint.type === 'pstn' && (typeof endpoint.phoneNumber !== 'string' || !endpoint.phoneNumber))
+        throw badRequest('"endpoint.phoneNumber" is required')
       if (endpoint.type === 'sip' && (typeof endpoint.uri !== 'string' || !endpoint.uri)) throw badRequest('"endpoint.uri" is required')
-      if (body.languages !== undefined && !Array.isArray(body.languages)) throw badRequest('"languages" must be an array')
-      // Both shapes of 9: ["es-US"] (DOCS22/PY) and [{code: "es-US"}] (JS api-client).
+      if (body.languages !== undefined && !Array.isArray(body.languages))
+        throw badRequest('"languages" must be an array')
+        // Both shapes of 9: ["es-US"] (DOCS22/PY) and [{code: "es-US"}] (JS api-client).
       ;(body.languages as unknown[] | undefined)?.forEach((l, i) => {
-        if (typeof l !== 'string' && !(isRecord(l) && typeof l.code === 'string')) throw badRequest(`"languages[${i}]" must be a language code or {code}`)
+        if (typeof l !== 'string' && !(isRecord(l) && typeof l.code === 'string'))
+          throw badRequest(`"languages[${i}]" must be a language code or {code}`)
       })
       if (body.actions !== undefined && !Array.isArray(body.actions)) throw badRequest('"actions" must be an array')
       ;(body.actions as unknown[] | undefined)?.forEach((a, i) => {
-        if (!isRecord(a) || (a.invokeOn !== 'start' && a.invokeOn !== 'stop')) throw badRequest(`"actions[${i}].invokeOn" must be one of [start, stop]`)
+        if (!isRecord(a) || (a.invokeOn !== 'start' && a.invokeOn !== 'stop'))
+          throw badRequest(`"actions[${i}].invokeOn" must be one of [start, stop]`)
         if (typeof a.name !== 'string' || !a.name) throw badRequest(`"actions[${i}].name" is required`)
       })
       if (body.timezone !== undefined && typeof body.timezone !== 'string') throw badRequest('"timezone" must be a string')
@@ -52,7 +60,11 @@ export const telephonyRoutes: Route[] = [
       const name = typeof session.name === 'string' ? session.name : undefined
       core.jobs.checkCapacity()
       const conversation = core.store.createConversation('telephony', parseOptions({ name }), undefined, scope)
-      const call = core.telephony.start(conversation, { phoneNumber: endpoint.phoneNumber as string | undefined, uri: endpoint.uri as string | undefined, name })
+      const call = core.telephony.start(conversation, {
+        phoneNumber: endpoint.phoneNumber as string | undefined,
+        uri: endpoint.uri as string | undefined,
+        name,
+      })
       return ok({ ...urls(call.connectionId), connectionId: call.connectionId, conversationId: conversation.id }, 201)
     },
   },
