@@ -78,11 +78,13 @@ export async function chunkSizes(code: string, from: Source = 'dist'): Promise<C
   const upfront = upfrontFileNames(all)
   // A chunk is named after its largest module (rolldown names shared chunks after any one of them).
   const label = (c: Rollup.OutputChunk) =>
-    (Object.entries(c.modules)
-      .sort((a, b) => b[1].renderedLength - a[1].renderedLength)[0]?.[0]
-      .replace(/^.*\/(src|dist\/browser|node_modules)\//, '')
-      .replace(/\/distribution\/.*$/, '')
-      .replace(/\.[tj]s$/, '') ?? c.fileName) + ` +${Object.keys(c.modules).length - 1}`
+    `${
+      Object.entries(c.modules)
+        .sort((a, b) => b[1].renderedLength - a[1].renderedLength)[0]?.[0]
+        .replace(/^.*\/(src|dist\/browser|node_modules)\//, '')
+        .replace(/\/distribution\/.*$/, '')
+        .replace(/\.[tj]s$/, '') ?? c.fileName
+    } +${Object.keys(c.modules).length - 1}`
   return all.map((c) => ({
     name: label(c),
     upfront: upfront.has(c.fileName),

@@ -1,5 +1,6 @@
 // `npm test`: every check the project has, with one closing line `N passed, N failed`.
-//   1. build (all four bundles + types), type check, publint --strict, attw --pack
+//   1. lint (Biome: formatting, lint rules, import cycles), build (all four bundles + types), type check,
+//      publint --strict, attw --pack
 //   2. vitest: Node tests and the real-browser tests (Chromium, Firefox ESR) on this Node, each
 //      test retried once; tests that passed only on the retry are listed at the end
 //   3. the Node test project again on Node 22 and 24 (the `node` package from the npm registry)
@@ -61,9 +62,9 @@ function vitest(name, args, prefix = []) {
   for (const file of report.testResults)
     for (const a of file.assertionResults)
       if (a.status === 'pending' || a.status === 'skipped' || a.status === 'todo') skippedTests.push(`[${name}] ${a.fullName}`)
-  return report
   if (report.numFailedTests > 0 || report.numFailedTestSuites > 0) failures.push(`vitest ${name}`)
   if (report.numFailedTestSuites > 0 && report.numFailedTests === 0) results.failed += report.numFailedTestSuites
+  return report
 }
 
 // What is missing is said, never skipped silently: each tool's absence names the tests it costs and
@@ -85,6 +86,8 @@ if (!has('sox')) missing.push('sox: the tests on WAV files made by sox did not r
 if (!has('espeak-ng'))
   missing.push('espeak-ng: the demo e2e speaks synthetic syllables instead of speech; install: apt-get install -y espeak-ng')
 
+// First and fast: formatting, lint rules and import cycles (Biome; `npm run format` fixes most).
+check('lint (biome: format, lint, import cycles)', 'npx', ['biome', 'check', '.'])
 check('build', 'node', ['scripts/build.mjs'])
 check('type check', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'])
 check('publint --strict', 'npx', ['publint', '--strict'])

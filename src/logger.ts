@@ -74,7 +74,7 @@ function hidePieces(text: string, secrets: Array<string | undefined>): string {
   for (let i = 0; i + PIECE <= out.length; i++) {
     if (!pieces.has(out.slice(i, i + PIECE))) continue
     if (i > end) {
-      result += out.slice(from, i) + '[redacted]'
+      result += `${out.slice(from, i)}[redacted]`
     }
     end = i + PIECE
     from = end

@@ -86,5 +86,5 @@ export function isSubprotocolSafe(token: string): boolean {
 }
 
 export function withQuery(url: string, key: string, value: string): string {
-  return url + (url.includes('?') ? '&' : '?') + `${key}=${encodeURIComponent(value)}`
+  return `${url + (url.includes('?') ? '&' : '?')}${key}=${encodeURIComponent(value)}`
 }

@@ -88,7 +88,7 @@ export function iterate(source: unknown, who: string): ByteSource {
   const path = typeof source === 'string' ? ': a string is not read as a path; on Node pass fs.createReadStream(path)' : ''
   return invalid(
     `${who}: source`,
-    'an iterable or async iterable of byte chunks (a Node Readable, an array of Buffers, an async generator)' + path,
+    `an iterable or async iterable of byte chunks (a Node Readable, an array of Buffers, an async generator)${path}`,
     source,
   )
 }
@@ -99,7 +99,7 @@ export function toBytes(chunk: unknown, who: string): Uint8Array {
   if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)
   if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk)
   const hint = typeof chunk === 'string' ? ': read the source as bytes (a Node stream must not have an encoding set)' : ''
-  return invalid(`${who}: each chunk`, 'bytes (Uint8Array, Buffer or ArrayBuffer)' + hint, chunk)
+  return invalid(`${who}: each chunk`, `bytes (Uint8Array, Buffer or ArrayBuffer)${hint}`, chunk)
 }
 
 async function* readerChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {

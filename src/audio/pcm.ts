@@ -26,7 +26,7 @@ export function floatToInt16LECore(input: Float32Array, output?: Int16Array, off
     for (let i = 0; i < n; i++) {
       const v = Math.round(input[i] * 32768)
       // NaN fails both comparisons and is stored as 0 by the typed array.
-      out[offset + i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v
+      out[offset + i] = v > 32767 ? 32767 : Math.max(v, -32768)
     }
   } else {
     const view = new DataView(out.buffer, out.byteOffset, out.byteLength)

@@ -107,7 +107,7 @@ export class ResamplerCore {
     const nyquist = Math.min(inRate, outRate) / 2
     const cutoff = (nyquist * (passband + stopband)) / 2 / inRate
     const transition = (nyquist * (stopband - passband)) / inRate
-    const beta = attenuation > 50 ? 0.1102 * (attenuation - 8.7) : 0.5842 * Math.pow(attenuation - 21, 0.4) + 0.07886 * (attenuation - 21)
+    const beta = attenuation > 50 ? 0.1102 * (attenuation - 8.7) : 0.5842 * (attenuation - 21) ** 0.4 + 0.07886 * (attenuation - 21)
     const span = (attenuation - 7.95) / (2.285 * 2 * Math.PI * transition)
     const taps = Math.max(4, Math.ceil(span / 4) * 4)
     this.taps = taps

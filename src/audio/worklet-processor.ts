@@ -143,14 +143,14 @@ export function processorMain(deps: ProcessorDeps): void {
         const chunk = this.chunk
         const fill = this.fill
         for (let i = p; i < p + n; i++) {
-          const v = y[i] > 1 ? 1 : y[i] < -1 ? -1 : y[i]
+          const v = y[i] > 1 ? 1 : Math.max(y[i], -1)
           this.sumSquares += v * v
         }
         if (this.littleEndian) {
           // floatToInt16LE's arithmetic, inlined: a call would need a subarray view per block.
           for (let i = 0; i < n; i++) {
             const v = Math.round(y[p + i] * 32768)
-            chunk[fill + i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v
+            chunk[fill + i] = v > 32767 ? 32767 : Math.max(v, -32768)
           }
         } else {
           toInt16(y.subarray(p, p + n), chunk, fill)

@@ -31,6 +31,7 @@ interface Loop {
  * is shared by all of them; it stops when the job ends, on timeout, or when every `wait()` caller
  * aborted and no callback is registered.
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the bound calls are defined on the prototype in the static block
 export class Conversation {
   readonly conversationId: string
   readonly jobId: string | undefined
@@ -223,7 +224,7 @@ export class Conversation {
   static {
     for (const name of Object.getOwnPropertyNames(ConversationsApi.prototype)) {
       if (name !== 'constructor' && name !== 'list') {
-        Object.defineProperty(this.prototype, name, {
+        Object.defineProperty(Conversation.prototype, name, {
           configurable: true,
           writable: true,
           value(this: Conversation, ...args: unknown[]) {
@@ -242,4 +243,5 @@ function callback(method: string, fn: unknown): void {
 }
 
 /** Conversation API calls for this conversation: `getMessages()`, `getTopics()`, `putMembers()`, `delete()` and the rest. */
+// The bound Conversation API calls generated in the static block above, typed (declaration merging on purpose).
 export interface Conversation extends BoundConversationCalls {}

@@ -37,6 +37,7 @@ export function pathId(name: string, value: unknown): string {
   }
   if (typeof value !== 'string' || value.trim() === '') invalid(`${name} is required and`, 'a non-empty string', value)
   if (value.length > 256) throw new ValidationError(`${name} is ${value.length} characters long; ids are at most 256`)
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
   if (value === '.' || value === '..' || /[\u0000-\u001f]/.test(value)) {
     throw new ValidationError(`${name} ${JSON.stringify(value)} is not a valid id`)
   }

@@ -232,7 +232,7 @@ export class SendQueue {
   #push(bytes: Uint8Array, format: AudioFormat): void {
     const pcm = isRawPcm(format)
     const rate = bytesPerSecond(format)
-    for (let off = 0, n; off < bytes.length; off += n) {
+    for (let off = 0, n: number; off < bytes.length; off += n) {
       const last = this.#items[this.#items.length - 1]
       let buf: Uint8Array
       let at = 0

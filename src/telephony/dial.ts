@@ -5,7 +5,8 @@ import { ConnectionError, ValidationError } from '../errors.js'
 import { invalid, isObject } from '../http/check.js'
 import { checkSubscriptionOptions } from './subscription.js'
 import { TelephonyConnection } from './telephony-connection.js'
-import { CONNECT, type TelephonyApi } from './telephony-api.js'
+import { CONNECT } from './endpoint.js'
+import type { TelephonyApi } from './telephony-api.js'
 import type { PstnOptions, SipOptions, TelephonyStartResponse } from './types.js'
 
 export async function dialPstn(api: TelephonyApi, options: PstnOptions): Promise<TelephonyConnection> {

@@ -3,11 +3,11 @@ import { ValidationError } from '../errors.js'
 import { describe, invalid } from '../http/check.js'
 import { pathId } from '../http/url.js'
 import { loadPart } from '../utils/load-part.js'
+import { CONNECT } from './endpoint.js'
 import type { SubscriptionOptions } from './subscription.js'
 import type { TelephonyConnection } from './telephony-connection.js'
 import type { PstnOptions, SipOptions, TelephonySpeakerEvent, TelephonyStopResponse } from './types.js'
 
-export const CONNECT = '/v1/endpoint:connect'
 const SPEAKER_EVENTS = ['started_speaking', 'stopped_speaking', 'joined', 'left']
 
 /** The Telephony API (contract 5): have Symbl dial a phone number or a SIP URI and listen to the call. */

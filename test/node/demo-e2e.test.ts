@@ -14,6 +14,7 @@ const OUT = join(ROOT, 'test-results/demo')
 const hasChromium = existsSync(CHROMIUM)
 if (!hasChromium) console.warn(`demo e2e skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`)
 
+// biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator; innerText is what the page shows
 const text = (locator: Locator) => locator.innerText()
 
 /** A 44.1 kHz mono WAV for the fake microphone: espeak-ng + sox when present, else synthetic "syllables". */

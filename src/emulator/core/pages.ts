@@ -65,35 +65,35 @@ export function pageConversation(core: EmulatorCore, id: string, key: string | n
   return c && key !== null && key === c.pageKey ? c : undefined
 }
 
-const escape = (s: unknown): string => String(s).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
+const escapeHtml = (s: unknown): string => String(s).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
 
 function page(title: string, body: string, status = 200): CoreResponse {
   return {
     status,
     contentType: 'text/html; charset=utf-8',
-    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title></head><body><h1>${escape(title)}</h1>${body}<p><small>Symbl API emulator</small></p></body></html>`,
+    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${body}<p><small>Symbl API emulator</small></p></body></html>`,
   }
 }
 
 export function conversationPage(c: Conversation | undefined, includeCallScore: boolean): CoreResponse {
   if (!c) return notFoundPage()
   const a = analyse(c)
-  const lines = c.messages.map((m) => `<li><b>${escape(m.from.name)}</b>: ${escape(m.text)}</li>`).join('')
+  const lines = c.messages.map((m) => `<li><b>${escapeHtml(m.from.name)}</b>: ${escapeHtml(m.text)}</li>`).join('')
   const summary =
     c.pendingJobs > 0
       ? '<p>Processing…</p>'
       : `<ul>${a
           .summary()
-          .map((s) => `<li>${escape(s.text)}</li>`)
+          .map((s) => `<li>${escapeHtml(s.text)}</li>`)
           .join('')}</ul>`
   const tasks = a.insights
     .filter((i) => i.type !== 'question')
-    .map((i) => `<li>${escape(i.text)}</li>`)
+    .map((i) => `<li>${escapeHtml(i.text)}</li>`)
     .join('')
   const score =
     includeCallScore && c.pendingJobs === 0
       ? ((s) =>
-          `<h2>Call score: ${s.score}</h2><p>${escape(s.summary)}</p><ul>${s.criteria.map((k) => `<li>${escape(k.name)}: ${k.score} — ${escape(k.summary)}</li>`).join('')}</ul>`)(
+          `<h2>Call score: ${s.score}</h2><p>${escapeHtml(s.summary)}</p><ul>${s.criteria.map((k) => `<li>${escapeHtml(k.name)}: ${k.score} — ${escapeHtml(k.summary)}</li>`).join('')}</ul>`)(
           a.callScore(),
         )
       : ''
@@ -107,7 +107,7 @@ export function listPage(core: EmulatorCore, query: URLSearchParams): CoreRespon
   const params = new URLSearchParams({ limit: '100' })
   const include = query.get('includeCallScore') === 'true'
   const items = listConversations(core.store.visibleTo(scope), params)
-    .map((c) => `<li><a href="${escape(pageUrl(core, c, 'details', include))}">${escape(c.name)}</a></li>`)
+    .map((c) => `<li><a href="${escapeHtml(pageUrl(core, c, 'details', include))}">${escapeHtml(c.name)}</a></li>`)
     .join('')
   return page('Conversations', `<ul>${items}</ul>`)
 }

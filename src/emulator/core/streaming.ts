@@ -4,7 +4,7 @@
 // (the order of 6.8). A repeated start_request on a started socket is ignored (6.8).
 
 import type { EmulatorCore } from './core.js'
-import { LiveStream, type LiveConfig } from './live.js'
+import type { LiveStream, LiveConfig } from './live.js'
 import { checkAnalysisBounds, isRecord, toBool, toList, toNumber } from './options.js'
 import { pageUrl } from './pages.js'
 import type { FrameSender, SocketHandler } from './sockets.js'

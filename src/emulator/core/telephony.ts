@@ -31,7 +31,10 @@ export class Telephony {
     const call: Call = { connectionId, conversation, timers: [], stopped: false, speakerEvents: [] }
     this.calls.set(connectionId, call)
     // Bounded like the store: forget the oldest stopped calls.
-    if (this.calls.size > 1000) for (const [id, c] of this.calls) if (c.stopped && this.calls.size > 1000) this.calls.delete(id)
+    for (const [id, c] of this.calls) {
+      if (this.calls.size <= 1000) break
+      if (c.stopped) this.calls.delete(id)
+    }
     const preload = this.core.preloads.find({ kind: 'telephony', connectionId, conversationId: conversation.id, ...lookup })
     if (preload) this.schedule(call, preload)
     return call

@@ -246,7 +246,7 @@ describe('events', () => {
         type: 'message',
         message: { type: 'recognition_result', isFinal: i === 2, punctuated: { transcript: `w${i}` } },
       })
-    await until(() => false === false && server.last.texts.length >= 1)
+    await until(() => server.last.texts.length >= 1)
     await new Promise((r) => setTimeout(r, 30))
     const texts: string[] = []
     connection.on('message', (f: MessageFrame) => texts.push(f.message.punctuated?.transcript ?? f.message.type))

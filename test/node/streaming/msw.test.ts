@@ -24,6 +24,8 @@ afterAll(() => {
   ;(globalThis as { WebSocket?: unknown }).WebSocket = previous
 })
 
+// A function, not an arrow: the SDK calls it with `new`.
+// biome-ignore lint/complexity/useArrowFunction: arrow functions cannot be constructed
 const GlobalWebSocket = function (url: string, protocols?: string | string[]) {
   return new (globalThis as unknown as { WebSocket: WebSocketConstructor }).WebSocket(url, protocols)
 } as unknown as WebSocketConstructor

@@ -21,9 +21,9 @@ export interface TrackerResult {
   matches: TrackerMatch[]
 }
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
-const exactRe = (phrase: string): RegExp => new RegExp(`(?<![\\w])${escape(phrase.trim())}(?![\\w])`, 'i')
+const exactRe = (phrase: string): RegExp => new RegExp(`(?<![\\w])${escapeRegExp(phrase.trim())}(?![\\w])`, 'i')
 
 function exactOffset(text: string, phrase: string | RegExp): number {
   const m = (typeof phrase === 'string' ? exactRe(phrase) : phrase).exec(text)

@@ -12,7 +12,7 @@ import { numericId } from '../ids.js'
 import { fetchLoopback, isLoopback } from '../loopback.js'
 import { UNRECOGNISED_TEXT } from '../views.js'
 import type { AudioInfo, Conversation, ConversationOptions, PreloadedMessage, StoredMessage } from '../types.js'
-import { ok, type Route, type RouteContext } from './index.js'
+import { ok, type Route, type RouteContext } from './route.js'
 
 type Kind = 'audio' | 'video'
 

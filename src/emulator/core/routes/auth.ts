@@ -5,7 +5,7 @@
 
 import { badRequest, unauthorized } from '../errors.js'
 import type { CoreResponse } from '../http.js'
-import type { Route, RouteContext } from './index.js'
+import type { Route, RouteContext } from './route.js'
 
 async function appPair(ctx: RouteContext): Promise<{ body: Record<string, unknown>; appId: string; appSecret: string }> {
   const body = await ctx.json()

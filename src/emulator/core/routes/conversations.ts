@@ -13,7 +13,7 @@ import { MAX_SPEAKER_EVENTS, pushBounded, speakerEventProblem } from '../json-li
 import { checkMetadata, toBool } from '../options.js'
 import type { Conversation } from '../types.js'
 import { conversationView, insightView, messageView, speakerView } from '../views.js'
-import { ok, type Route, type RouteContext } from './index.js'
+import { ok, type Route, type RouteContext } from './route.js'
 
 const P = '^/v1/conversations/(?<id>[^/]+)'
 

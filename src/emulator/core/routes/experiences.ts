@@ -4,7 +4,7 @@
 import { badRequest, notFound } from '../errors.js'
 import { toBool, toStr } from '../options.js'
 import { conversationPage, listPage, listPageUrl, pageConversation, pageUrl } from '../pages.js'
-import { ok, type Route, type RouteContext } from './index.js'
+import { ok, type Route, type RouteContext } from './route.js'
 
 const includeCallScore = (ctx: RouteContext): boolean => toBool(ctx.query.get('includeCallScore') ?? undefined, 'includeCallScore') ?? false
 const EXPERIENCES = ['verbose-text-summary', 'video-summary']

@@ -4,7 +4,7 @@ import { ApiError, badRequest } from '../errors.js'
 import { speakerEventProblem } from '../json-limits.js'
 import { isRecord, parseOptions } from '../options.js'
 import { pageUrl } from '../pages.js'
-import { ok, type Route } from './index.js'
+import { ok, type Route } from './route.js'
 
 type Json = Record<string, unknown>
 const SPEAKER_EVENTS = ['started_speaking', 'stopped_speaking', 'joined', 'left', 'stopped']
