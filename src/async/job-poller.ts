@@ -2,6 +2,7 @@
 // first waits: pages that only read finished conversations do not download it.
 import type { SymblClient } from '../client.js'
 import { abortReason, HttpError, JobError, NetworkError, TimeoutError } from '../errors.js'
+import { sleep } from '../utils/async.js'
 import { checkWaitOptions, fetchJobStatus, type JobStatus, type WaitOptions } from './job-waiter.js'
 
 // Consecutive failed status calls (each already retried by the HTTP client) tolerated before giving up.
@@ -62,14 +63,4 @@ export async function pollJob(
 function isTransient(error: unknown): boolean {
   if (error instanceof NetworkError || error instanceof TimeoutError) return true
   return error instanceof HttpError && (error.status >= 500 || error.status === 408 || error.status === 429)
-}
-
-/** Waits `ms`; an abort rejects at once and clears the timer (so Node can exit). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortReason(signal))
-    const onAbort = () => (clearTimeout(timer), reject(abortReason(signal!)))
-    const timer = setTimeout(() => (signal?.removeEventListener('abort', onAbort), resolve()), ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
 }

@@ -5,7 +5,6 @@ import { pathId } from '../http/url.js'
 import { durationMs, timeoutMs } from '../utils/duration.js'
 
 // Shared with the token source, which every bundle has anyway.
-export { abortable } from '../auth/token-source.js'
 
 /** Contract 3.4. Unknown values are passed on as they come. */
 export type JobStatus = 'scheduled' | 'in_progress' | 'completed' | 'failed'

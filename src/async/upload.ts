@@ -5,7 +5,7 @@ import { readBody } from '../http/read-body.js'
 import { resendDelay } from '../http/retry-rules.js'
 import { describe, safeUrl, type Query } from '../http/url.js'
 import type { UploadSource } from '../platform.js'
-import { sleep } from './job-poller.js'
+import { sleep } from '../utils/async.js'
 
 /**
  * What `processFile`/`appendFile` take. Everywhere: a `Blob`/`File`, an `ArrayBuffer`, a typed

@@ -1,5 +1,6 @@
 import { abortReason, ConfigError, SymblError } from '../errors.js'
 import { redact, redactError } from '../logger.js'
+import { abortable } from '../utils/async.js'
 import { jwtExpiry } from './jwt.js'
 
 /** What a token provider may return: the token alone, or the token with its lifetime in seconds. */
@@ -145,22 +146,4 @@ export class TokenSource {
     this.#renewAt = expiresAt === undefined ? Infinity : expiresAt - Math.min(60_000, lifetime * 0.1)
     return { accessToken, expiresAt }
   }
-}
-
-/**
- * Settles with `promise`, or rejects with the abort reason as soon as `signal` aborts. Once the
- * caller has left, a later rejection of `promise` is handled here: it must not end the process as
- * an unhandled rejection.
- */
-export function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise
-  if (signal.aborted) {
-    promise.catch(() => {})
-    return Promise.reject(abortReason(signal))
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortReason(signal))
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
 }

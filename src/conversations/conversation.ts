@@ -3,7 +3,8 @@ import { abortReason, JobError } from '../errors.js'
 import { INSPECT } from '../http/http-client.js'
 import { invalid } from '../http/check.js'
 import { loadPart } from '../utils/load-part.js'
-import { abortable, checkWaitOptions, fetchJobStatus, type JobStatus, type WaitOptions } from '../async/job-waiter.js'
+import { checkWaitOptions, fetchJobStatus, type JobStatus, type WaitOptions } from '../async/job-waiter.js'
+import { abortable } from '../utils/async.js'
 import { ConversationsApi, type BoundConversationCalls } from './conversations-api.js'
 
 export interface ConversationIds {

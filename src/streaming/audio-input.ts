@@ -2,7 +2,7 @@
 // PCM byte streams, converted to the connection's LINEAR16 rate and sent either at real time or as
 // fast as the connection's backpressure allows. Core code: no Node or DOM imports, so it runs in
 // both runtimes. The connection loads it on first use (it brings the resampler and the WAV reader).
-import { abortable } from '../auth/token-source.js'
+import { abortable, sleep } from '../utils/async.js'
 import { abortReason, ValidationError } from '../errors.js'
 import type { MicrophoneOptions } from '../audio/microphone.js'
 import type { SampleFormat } from '../audio/pcm.js'
@@ -65,19 +65,7 @@ export interface PaceClock {
 
 export const realClock: PaceClock = {
   now: () => performance.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(abortReason(signal))
-      const onAbort = () => {
-        clearTimeout(timer)
-        reject(abortReason(signal!))
-      }
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort)
-        resolve()
-      }, ms)
-      signal?.addEventListener('abort', onAbort, { once: true })
-    }),
+  sleep,
 }
 
 const FORMATS: readonly SampleFormat[] = ['s16le', 'u8', 's24le', 's32le', 'f32le', 'f64le']

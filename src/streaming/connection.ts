@@ -28,7 +28,6 @@ import {
   errorFromFrame,
   malformed,
   modifyRequest,
-  noop,
   parseFrame,
   PING,
   startRequest,
@@ -37,6 +36,7 @@ import {
   type AudioFormat,
   type Frame,
 } from './frames.js'
+import { deferred, noop } from '../utils/async.js'
 import { KeepAlive, keepAlivePolicy, type KeepAlivePolicy } from './keepalive.js'
 import { checkFormat, checkOptions, checkQueueBound, queueBound } from './options.js'
 import { backoffDelay, reconnectPolicy, type ReconnectPolicy } from './reconnect.js'
@@ -82,16 +82,6 @@ interface Session {
   keepAlive: KeepAlive
   /** Set while the session is starting: settles its start with success or an error. */
   settle?: (error?: unknown) => void
-}
-
-function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void; timer?: Timer } {
-  let resolve!: (value: T) => void
-  let reject!: (error: unknown) => void
-  const promise = new Promise<T>((a, b) => {
-    resolve = a
-    reject = b
-  })
-  return { promise, resolve, reject }
 }
 
 /** Any failure as a SymblError (the SDK's own pass through). */

@@ -15,8 +15,6 @@ export const PING = '__PING__'
 export const PONG = '__PONG__'
 export const STOP_REQUEST = '{"type":"stop_request"}'
 
-export const noop = (): void => {}
-
 /** Bytes per second of a format; for compressed encodings an upper estimate (16-bit PCM), used only to size queues. */
 export function bytesPerSecond(format: AudioFormat): number {
   return format.sampleRateHertz * (format.encoding === 'MULAW' ? 1 : 2)

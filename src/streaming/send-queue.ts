@@ -2,7 +2,8 @@
 // that must keep its place among the audio, like `modify_request`) while the socket is busy or
 // down, applies the app's policy when full, and tells waiting senders when there is room again.
 import { QueueFullError } from './errors.js'
-import { bytesPerSecond, isRawPcm, noop, type AudioFormat } from './frames.js'
+import { noop } from '../utils/async.js'
+import { bytesPerSecond, isRawPcm, type AudioFormat } from './frames.js'
 import type { QueueFullPolicy } from './types.js'
 
 /** Largest audio frame the server takes (contract 6.3). */

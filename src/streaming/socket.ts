@@ -1,6 +1,6 @@
 // Letting go of a socket, shared by the streaming connection and the telephony subscription.
 import type { WebSocketLike } from '../platform.js'
-import { noop } from './frames.js'
+import { noop } from '../utils/async.js'
 
 /** How long a polite close may wait for the peer's close frame before the socket is destroyed (Node `ws`). */
 export const CLOSE_HANDSHAKE_MS = 1000

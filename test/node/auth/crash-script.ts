@@ -3,7 +3,7 @@
 // either is installed here on purpose. It prints `ok:<what>` lines, then `alive`, and exits 0.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { connect, type AddressInfo } from 'node:net'
-import { abortable } from '../../../src/auth/token-source.js'
+import { abortable } from '../../../src/utils/async.js'
 import { createTokenHandler, Symbl, toNodeListener } from '../../../src/node.js'
 
 const say = (line: string) => console.log(line)
