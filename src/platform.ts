@@ -19,7 +19,19 @@ export interface WebSocketLike {
 export type WebSocketConstructor = new (url: string, protocols?: string | string[], options?: unknown) => WebSocketLike
 
 export interface Platform {
+  /** For messages only ("the browser platform …"); code asks the capabilities below instead. */
   readonly name: 'node' | 'browser'
+  /**
+   * Whether a refused WebSocket handshake shows its HTTP status. `ws` on Node reports "Unexpected
+   * server response: 401"; browsers show any refusal only as close 1006, so there a refused
+   * handshake may have been the token.
+   */
+  readonly seesHandshakeStatus: boolean
+  /**
+   * Whether a request body can be a stream. Browsers cannot stream one over HTTP/1.1, so a
+   * `ReadableStream` to upload is collected into a Blob first (which can then be re-sent).
+   */
+  readonly streamsRequestBodies: boolean
   /**
    * Opens a socket carrying the token the way the runtime allows (contract 2.2): a handshake
    * header on Node, the subprotocol (or `access_token` query) in browsers.

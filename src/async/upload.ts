@@ -39,7 +39,7 @@ export async function openSource(client: SymblClient, file: unknown, size?: numb
   } else if (file instanceof ReadableStream) {
     // A browser cannot stream a request body (upload-browser.ts), so the stream becomes a Blob
     // anyway: collected here, it can be sent again after a 401 or 429, and its size is known.
-    if (client.platform.name === 'browser') {
+    if (!client.platform.streamsRequestBodies) {
       const blob = await new Response(file).blob()
       source = { body: blob, size: blob.size, reopen: async () => blob }
     } else source = { body: file as ReadableStream<Uint8Array>, size }
@@ -54,7 +54,7 @@ export async function openSource(client: SymblClient, file: unknown, size?: numb
     throw new ValidationError(
       typeof file === 'string'
         ? 'A file path works only on Node; in a browser pass a File, Blob, ArrayBuffer, typed array or ReadableStream'
-        : `file must be a File/Blob, ArrayBuffer, typed array or ReadableStream${client.platform.name === 'node' ? ', a file path or a Node Readable' : ''}; got ${describe(file)}`,
+        : `file must be a File/Blob, ArrayBuffer, typed array or ReadableStream${client.platform.openUpload ? ', a file path or a Node Readable' : ''}; got ${describe(file)}`,
     )
   }
   if (source.size === 0)

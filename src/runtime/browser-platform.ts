@@ -10,6 +10,8 @@ import { captureMicrophone } from '../audio/load-microphone.js'
  */
 export const browserPlatform: Platform = {
   name: 'browser',
+  seesHandshakeStatus: false,
+  streamsRequestBodies: false,
   async openWebSocket(url: string, token: string, impl: WebSocketConstructor | undefined): Promise<WebSocketLike> {
     const WS = impl ?? (globalThis.WebSocket as unknown as WebSocketConstructor | undefined)
     if (!WS) throw new ConfigError('This environment has no WebSocket; pass one as the `WebSocket` option')

@@ -10,6 +10,8 @@ let wsModule: Promise<WebSocketConstructor> | undefined
  */
 export const nodePlatform: Platform = {
   name: 'node',
+  seesHandshakeStatus: true,
+  streamsRequestBodies: true,
   async openWebSocket(url: string, token: string, impl: WebSocketConstructor | undefined): Promise<WebSocketLike> {
     if (impl) return openInjected(impl, url, token)
     wsModule ??= import('isomorphic-ws').then((m) => (m.default ?? m) as unknown as WebSocketConstructor)

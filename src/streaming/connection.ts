@@ -825,7 +825,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   #startError(session: Session, code: number, reason: string): ConnectionError {
     const status = Number(/Unexpected server response: (\d{3})/.exec(session.error ?? '')?.[1]) || undefined
     // Browsers show a refused handshake only as close 1006; it may have been the token, so fetch a new one (start() retries once).
-    const tokenRefused = status === 401 || (!session.opened && !status && this.#client.platform.name === 'browser')
+    const tokenRefused = status === 401 || (!session.opened && !status && !this.#client.platform.seesHandshakeStatus)
     if (tokenRefused) this.#client.tokens.invalidate(session.token)
     const error = new ConnectionError(
       status
