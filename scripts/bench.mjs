@@ -3,7 +3,9 @@
 import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 
-const only = process.argv.slice(2)
+// Names choose scripts; flags (`--why`) are passed on to each of them.
+const only = process.argv.slice(2).filter((a) => !a.startsWith('--'))
+const flags = process.argv.slice(2).filter((a) => a.startsWith('--'))
 const scripts = readdirSync('bench')
   .filter((f) => f.endsWith('.ts') && !f.startsWith('_'))
   .filter((f) => only.length === 0 || only.includes(f.replace(/\.ts$/, '')))
@@ -14,7 +16,7 @@ if (spawnSync('node', ['scripts/build.mjs'], { stdio: 'inherit' }).status !== 0)
 let failed = 0
 for (const f of scripts) {
   console.log(`\n--- bench/${f}`)
-  const r = spawnSync('npx', ['tsx', `bench/${f}`], { stdio: 'inherit' })
+  const r = spawnSync('npx', ['tsx', `bench/${f}`, ...flags], { stdio: 'inherit' })
   if (r.status !== 0) failed++
 }
 process.exit(failed ? 1 : 0)
