@@ -1,4 +1,4 @@
-// Letting go of a socket, shared by the streaming connection and the telephony subscription.
+// Letting go of a socket, for the streaming connection and the telephony subscription alike.
 import type { WebSocketLike } from '../platform.js'
 import { noop } from '../utils/async.js'
 

@@ -1,7 +1,7 @@
 // A socket whose peer vanished (a laptop lid closed, a NAT dropped the mapping) can look open for
 // a long time. Symbl's servers answer `__PING__` with `__PONG__` (contract 6.8): send one every
 // interval and give up on the socket if nothing at all arrives within the timeout after it.
-import { numbers } from './reconnect.js'
+import { numbers } from './backoff.js'
 import type { KeepAliveOptions } from './types.js'
 
 export type KeepAlivePolicy = Required<KeepAliveOptions> | undefined

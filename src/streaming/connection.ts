@@ -21,31 +21,22 @@ import { abortReason, ConfigError, ConnectionError, SymblError, TimeoutError, Va
 import { describe } from '../http/check.js'
 import { redact, redactError } from '../logger.js'
 import type { WebSocketLike } from '../platform.js'
-import { AudioNotDeliveredError } from './errors.js'
-import {
-  bytesPerSecond,
-  checkFrame,
-  errorFromFrame,
-  malformed,
-  modifyRequest,
-  parseFrame,
-  PING,
-  startRequest,
-  STOP_REQUEST,
-  toBytes,
-  type AudioFormat,
-  type Frame,
-} from './frames.js'
+import { abandonSocket } from '../socket/abandon.js'
+import { backoffDelay, reconnectPolicy, type ReconnectPolicy } from '../socket/backoff.js'
+import { isRecoverableClose, shouldReconnect } from '../socket/close-codes.js'
+import { checkFrame, errorFromFrame, type Frame, malformed, PING, parseFrame } from '../socket/frames.js'
+import { handshakeHint } from '../socket/handshake.js'
+import { KeepAlive, keepAlivePolicy, type KeepAlivePolicy } from '../socket/keepalive.js'
+import { Opening, type OpenPhase } from '../socket/open.js'
+import { ReplayEmitter } from '../socket/replay-emitter.js'
 import { deferred, noop } from '../utils/async.js'
-import { KeepAlive, keepAlivePolicy, type KeepAlivePolicy } from './keepalive.js'
-import { checkFormat, checkOptions, checkQueueBound, queueBound } from './options.js'
-import { backoffDelay, reconnectPolicy, type ReconnectPolicy } from './reconnect.js'
-import { ReplayEmitter } from './replay-emitter.js'
-import { ResendTail } from './resend-tail.js'
-import { abandonSocket } from './socket.js'
 import { loadPart } from '../utils/load-part.js'
 import type { AudioByteSource, SendAudioFromMicOptions, SendAudioOptions, SendAudioStreamOptions, SendAudioSummary } from './audio-input.js'
-import { payload, SendQueue, type ControlRecord } from './send-queue.js'
+import { AudioNotDeliveredError } from './errors.js'
+import { type AudioFormat, bytesPerSecond, modifyRequest, STOP_REQUEST, startRequest, toBytes } from './frames.js'
+import { checkFormat, checkOptions, checkQueueBound, queueBound } from './options.js'
+import { ResendTail } from './resend-tail.js'
+import { type ControlRecord, payload, SendQueue } from './send-queue.js'
 import type { AudioEncoding, ConnectionState, MessageFrame, StreamingEvents, StreamingOptions, StreamingStats } from './types.js'
 
 const OPEN = 1
@@ -68,20 +59,26 @@ interface PendingModify extends ControlRecord {
 
 interface Session {
   ws: WebSocketLike
-  token: string
+  /** The opening of this socket: its token, whether the handshake completed, its last socket error (src/socket/open.ts). */
+  opening: Opening
   // Flags start out undefined (false).
-  opened?: boolean
   started?: boolean
   ready?: boolean
   closed?: boolean
   stopSent?: boolean
   /** Tail positions of the pings not answered yet, oldest first (see resend-tail.ts). */
   pings: number[]
-  /** The last `error` event's message (a refused `ws` handshake says "Unexpected server response: 401"). */
-  error?: string
   keepAlive: KeepAlive
   /** Set while the session is starting: settles its start with success or an error. */
   settle?: (error?: unknown) => void
+}
+
+/** How the timeout error names where an opening stood. */
+const PHASES: Record<OpenPhase, string> = {
+  token: 'waiting for a token from the tokenProvider',
+  socket: 'opening the socket',
+  handshake: 'waiting for the WebSocket handshake',
+  start: 'starting',
 }
 
 /** Any failure as a SymblError (the SDK's own pass through). */
@@ -519,56 +516,29 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
 
   /**
    * Opens a session and resolves once the server has started the conversation on it. One
-   * `startTimeoutMs` deadline covers the whole attempt: the token (a tokenProvider that hangs), the
-   * socket and its handshake, and the server's start.
+   * `startTimeoutMs` deadline covers the whole attempt (src/socket/open.ts): the token (a
+   * tokenProvider that hangs), the socket and its handshake, and the server's start.
    */
   async #open(): Promise<void> {
-    const client = this.#client
-    const signal = this.#options.signal
     const startMs = this.#options.startTimeoutMs ?? 15_000
-    let phase = 'waiting for a token from the tokenProvider'
-    let onTimeout: () => void = noop
-    let timedOut = false
-    const timer = setTimeout(() => {
-      timedOut = true
-      onTimeout()
-    }, startMs)
-    const timeout = () =>
-      new TimeoutError(
-        phase === 'starting'
-          ? `The streaming server did not start the conversation within ${startMs} ms`
-          : `The streaming conversation did not start within ${startMs} ms (startTimeoutMs): still ${phase}`,
-      )
-    // The token source caches, so this is the token `openWebSocket` sends; kept to invalidate it on a 401.
-    const opening = (async () => {
-      const token = await client.tokens.get(signal)
-      phase = 'opening the socket'
-      return { token, ws: await client.openWebSocket(`/v1/realtime/insights/${this.connectionId}`, signal) }
-    })()
-    let token: string
-    let ws: WebSocketLike
-    try {
-      ;({ token, ws } = await new Promise<{ token: string; ws: WebSocketLike }>((resolve, reject) => {
-        onTimeout = () => reject(timeout())
-        opening.then(resolve, reject)
-      }))
-    } catch (error) {
-      clearTimeout(timer)
-      // A socket that arrives after the deadline is let go at once.
-      if (timedOut) opening.then(({ ws }) => abandonSocket(ws, 1000), noop)
-      throw error
-    }
-    if (this.#state === 'closed') {
-      clearTimeout(timer)
-      abandonSocket(ws, 1000)
-      throw this.#failure ?? new ConnectionError('The connection was closed while opening')
-    }
-    phase = 'waiting for the WebSocket handshake'
-    ws.binaryType = 'arraybuffer'
+    const opening = new Opening(
+      this.#client,
+      `/v1/realtime/insights/${this.connectionId}`,
+      startMs,
+      (phase) =>
+        new TimeoutError(
+          phase === 'start'
+            ? `The streaming server did not start the conversation within ${startMs} ms`
+            : `The streaming conversation did not start within ${startMs} ms (startTimeoutMs): still ${PHASES[phase]}`,
+        ),
+      this.#options.signal,
+    )
+    const ws = await opening.connect(() => this.#state === 'closed')
+    if (!ws) throw this.#failure ?? new ConnectionError('The connection was closed while opening')
     return new Promise<void>((resolve, reject) => {
       const session: Session = {
         ws,
-        token,
+        opening,
         pings: [],
         keepAlive: new KeepAlive(
           this.#keepAlive,
@@ -576,30 +546,25 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
           () => this.#drop(session, 3006, 'no answer to keep-alive'),
         ),
       }
-      onTimeout = () => session.settle?.(timeout())
       session.settle = (error) => {
-        clearTimeout(timer)
+        opening.done()
         session.settle = undefined
         if (error === undefined) return resolve()
         this.#drop(session, 1000, 'start failed')
         reject(error)
       }
       this.#session = session
-      ws.onopen = () => {
-        session.opened = true
-        phase = 'starting'
-        // Only now: the Python SDK sends start_request before the socket is open.
-        ws.send(startRequest(this.#options, this.#queue.peek()?.format ?? this.#format))
-        session.keepAlive.start()
-        this.deliver('open')
-      }
-      ws.onerror = (event) => {
-        const e = event as { message?: unknown; error?: { message?: unknown } }
-        session.error = redact(String(e?.message ?? e?.error?.message ?? 'socket error'), this.#hidden())
-      }
-      // The reason is server text: it goes into errors, events and log lines only redacted.
-      ws.onclose = (event) => this.#closed(session, event?.code ?? 1006, redact(event?.reason ?? '', this.#hidden()))
-      ws.onmessage = (event) => this.#frame(session, event.data)
+      opening.attach({
+        open: () => {
+          // Only now: the Python SDK sends start_request before the socket is open.
+          ws.send(startRequest(this.#options, this.#queue.peek()?.format ?? this.#format))
+          session.keepAlive.start()
+          this.deliver('open')
+        },
+        frame: (data) => this.#frame(session, data),
+        close: (code, reason) => this.#closed(session, code, reason),
+        timeout: (error) => session.settle?.(error),
+      })
     })
   }
 
@@ -765,7 +730,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     if (session.settle) return session.settle(this.#startError(session, code, reason))
     if (this.#state === 'closed') return
     if (this.#stopRequested && (this.#completed || (session.stopSent && code === 1000))) return this.#finish(code, reason)
-    if (code !== 1000) return void this.#reconnectLoop(code, reason || session.error || 'connection lost')
+    if (isRecoverableClose(code)) return void this.#reconnectLoop(code, reason || session.opening.error || 'connection lost')
     // A normal close that the app did not ask for: the server ended the conversation (idle, limit).
     const lost = this.#notDelivered(`The server closed the connection (code 1000${reason ? `: ${reason}` : ''})`, { closeCode: code })
     this.#end(code, reason, lost.undeliveredBytes ? lost : undefined)
@@ -781,7 +746,8 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     this.#queue.requeue(tail)
     let cause: unknown
     const attempts = this.#reconnect.maxAttempts
-    for (let attempt = 1; attempt <= attempts; attempt++) {
+    // The close was recoverable (#closed); a failed attempt is a loss too, whatever code its socket closed with.
+    for (let attempt = 1; shouldReconnect(undefined, attempt, attempts); attempt++) {
       const delayMs = backoffDelay(this.#reconnect, attempt)
       this.#client.log('info', `Streaming socket lost (${code}: ${reason}); reconnecting in ${delayMs} ms (attempt ${attempt})`)
       this.deliver('reconnecting', { attempt, delayMs, closeCode: code, reason })
@@ -823,16 +789,15 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
 
   /** Turns how a starting session ended into an error that says why. */
   #startError(session: Session, code: number, reason: string): ConnectionError {
-    const status = Number(/Unexpected server response: (\d{3})/.exec(session.error ?? '')?.[1]) || undefined
+    const { opening } = session
     // Browsers show a refused handshake only as close 1006; it may have been the token, so fetch a new one (start() retries once).
-    const tokenRefused = status === 401 || (!session.opened && !status && !this.#client.platform.seesHandshakeStatus)
-    if (tokenRefused) this.#client.tokens.invalidate(session.token)
+    const { status, tokenRefused } = opening.refusal()
     const error = new ConnectionError(
       status
         ? `The streaming server refused the WebSocket handshake with HTTP ${status}${handshakeHint(status)}`
-        : session.opened
+        : opening.opened
           ? `The server closed the socket (code ${code}${reason ? `: ${reason}` : ''}) before starting the conversation`
-          : `Could not open the streaming socket (${session.error ?? `closed with code ${code}`}). Check wsBaseUrl, the network and the token`,
+          : `Could not open the streaming socket (${opening.error ?? `closed with code ${code}`}). Check wsBaseUrl, the network and the token`,
       { closeCode: code, details: status && { status } },
     )
     if (tokenRefused) this.#tokenRefusals.add(error)
@@ -902,13 +867,3 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
 }
 
 export type { Frame }
-
-/** What a refused handshake's status most likely means, for the error's message. */
-function handshakeHint(status: number): string {
-  if (status === 401 || status === 403) return ': the token was not accepted. Check what your tokenProvider returns'
-  // An HTTP mock answered the upgrade as a plain request. msw on Node intercepts only the global
-  // WebSocket, not the `ws` package the SDK uses there by default (its emulator front answers 426).
-  if (status === 426)
-    return ': the server took it for a plain HTTP request. With msw on Node, give the client the global WebSocket, which msw intercepts: new Symbl({ WebSocket: globalThis.WebSocket }) (Node 20: set the global from `ws` first)'
-  return ''
-}

@@ -4,7 +4,7 @@ import { ValidationError } from '../errors.js'
 import { invalid } from '../http/check.js'
 import { durationMs } from '../utils/duration.js'
 import { bytesPerSecond, isRawPcm, type AudioFormat } from './frames.js'
-import { finite } from './reconnect.js'
+import { finite } from '../socket/backoff.js'
 import { MAX_FRAME } from './send-queue.js'
 import type { StreamingOptions } from './types.js'
 

@@ -1,6 +1,8 @@
 // Public types of the Streaming API: the options of `startConnection`, the frames the server sends
 // (contract 6.5; only attested fields are typed, the rest passes through) and the typed events.
 import type { SymblError } from '../errors.js'
+import type { RequestOptions } from '../http/types.js'
+import type { KeepAliveOptions, ReconnectOptions } from '../socket/types.js'
 
 export type AudioEncoding = 'LINEAR16' | 'FLAC' | 'MULAW' | 'Opus' | 'OPUS'
 
@@ -34,34 +36,12 @@ export interface StreamingTracker {
   vocabulary: string[]
 }
 
-export interface ReconnectOptions {
-  /** Failed attempts in a row before the connection gives up. Default 8. */
-  maxAttempts?: number
-  /** Delay before the first attempt, doubled each time, with jitter, in ms (0 to 2 147 483 647).
-   * @default 500
-   */
-  initialDelayMs?: number
-  /** Cap on one delay, in ms (0 to 2 147 483 647).
-   * @default 10000
-   */
-  maxDelayMs?: number
-}
-
-export interface KeepAliveOptions {
-  /** How often `__PING__` is sent, in ms (above 0, at most 2 147 483 647); what Symbl's JS SDK does by default.
-   * @default 30500
-   */
-  intervalMs?: number
-  /** How long without any frame from the server after a ping before the socket counts as dead, in ms (above 0, at most 2 147 483 647).
-   * @default 30000
-   */
-  timeoutMs?: number
-}
+export type { KeepAliveOptions, ReconnectOptions } from '../socket/types.js'
 
 /** What `sendAudio` does when its queue is full (it holds at most `maxQueueSeconds` of audio). */
 export type QueueFullPolicy = 'wait' | 'drop-oldest' | 'error'
 
-export interface StreamingOptions {
+export interface StreamingOptions extends RequestOptions {
   /** The connection id (`^[a-zA-Z0-9-]{6,64}$`); a UUID is generated when absent. Reusing one rejoins that conversation. */
   id?: string
   speaker?: StreamingSpeaker
@@ -74,7 +54,12 @@ export interface StreamingOptions {
   disconnectOnStopRequest?: boolean
   disconnectOnStopRequestTimeout?: number
   /** Aborts the start; aborting later closes the connection at once (no `stop_request`). */
-  signal?: AbortSignal
+  signal?: AbortSignal | undefined
+  /**
+   * The time allowed to start, as `startTimeoutMs` (give one or the other); `false` or `Infinity`: no limit.
+   * @default 15000
+   */
+  timeout?: number | false | undefined
   /** Listeners added before the socket opens (so even `open` is seen). Same shape as `subscribe`. */
   events?: StreamingSubscription
 

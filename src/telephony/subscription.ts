@@ -8,19 +8,29 @@
 // in a row start again from 0. So a server that accepts and drops at once (or refuses with an error
 // frame and closes) is given up on after `reconnect.maxAttempts`, with an `error` event and a `close`.
 import type { SymblClient } from '../client.js'
+import type { WebSocketLike } from '../platform.js'
 import { ConnectionError, type SymblError, TimeoutError } from '../errors.js'
 import { invalid } from '../http/check.js'
-import { durationMs } from '../utils/duration.js'
-import type { WebSocketLike } from '../platform.js'
-import { checkFrame, errorFromFrame, parseFrame, PING, type Frame } from '../streaming/frames.js'
 import { redact, redactError } from '../logger.js'
-import { KeepAlive, keepAlivePolicy } from '../streaming/keepalive.js'
-import { backoffDelay, reconnectPolicy, type ReconnectPolicy } from '../streaming/reconnect.js'
-import { abandonSocket } from '../streaming/socket.js'
-import type { KeepAliveOptions, ReconnectOptions } from '../streaming/types.js'
+import { abandonSocket } from '../socket/abandon.js'
+import { backoffDelay, reconnectPolicy, type ReconnectPolicy } from '../socket/backoff.js'
+import { isRecoverableClose, shouldReconnect } from '../socket/close-codes.js'
+import { checkFrame, errorFromFrame, type Frame, PING, parseFrame } from '../socket/frames.js'
+import { KeepAlive, keepAlivePolicy } from '../socket/keepalive.js'
+import { Opening, type OpenPhase } from '../socket/open.js'
+import type { KeepAliveOptions, ReconnectOptions } from '../socket/types.js'
+import { durationMs } from '../utils/duration.js'
 
 /** The call's own events, which a server frame's `type` must not impersonate (`error` is handled). */
 const SDK_EVENTS = ['open', 'close']
+
+/** How the timeout error names where an opening stood. */
+const PHASES: Record<OpenPhase, string> = {
+  token: 'waiting for the token',
+  socket: 'connecting',
+  handshake: 'waiting for the WebSocket handshake',
+  start: 'waiting for the WebSocket handshake',
+}
 
 /** Default time allowed to open a subscription socket (token, connect, WebSocket handshake). */
 export const OPEN_TIMEOUT_MS = 15_000
@@ -61,8 +71,8 @@ export class Subscription {
   #closed = false
   #failures = 0
   #timer: ReturnType<typeof setTimeout> | undefined
-  /** The current attempt's opening deadline, and the timer that marks its open socket as stable. */
-  #openTimer: ReturnType<typeof setTimeout> | undefined
+  /** The current attempt's opening (its deadline), and the timer that marks its open socket as stable. */
+  #opening: Opening | undefined
   #stableTimer: ReturnType<typeof setTimeout> | undefined
   readonly #policy: ReconnectPolicy
   readonly #keepAlive: KeepAlive
@@ -104,23 +114,18 @@ export class Subscription {
   async #connect(): Promise<void> {
     if (this.#closed) return
     const ms = this.#openTimeoutMs
-    let phase = 'waiting for the token'
-    let timedOut = false
-    // One deadline for the whole opening: a token provider or a handshake that hangs fails the attempt.
-    this.#openTimer = setTimeout(() => {
-      timedOut = true
-      this.#drop(1000)
-      this.#retry(new TimeoutError(`The subscription socket did not open within ${ms} ms (openTimeoutMs) while ${phase}`))
-    }, ms)
-    let token = ''
-    let ws: WebSocketLike
+    // One deadline for the whole opening (src/socket/open.ts): a token provider or a handshake that hangs fails the attempt.
+    const opening = (this.#opening = new Opening(
+      this.client,
+      this.path,
+      ms,
+      (phase) => new TimeoutError(`The subscription socket did not open within ${ms} ms (openTimeoutMs) while ${PHASES[phase]}`),
+    ))
+    let ws: WebSocketLike | undefined
     try {
-      token = await this.client.tokens.get()
-      phase = 'connecting'
-      ws = await this.client.openWebSocket(this.path)
+      ws = await opening.connect(() => this.#closed)
     } catch (error) {
-      if (timedOut) return // already counted as a failed attempt
-      clearTimeout(this.#openTimer)
+      if (opening.timedOut) return this.#retry(error as TimeoutError)
       return this.#retry(
         new ConnectionError(
           `Could not open the subscription socket: ${redact((error as Error)?.message ?? String(error), this.#hidden())}`,
@@ -128,46 +133,40 @@ export class Subscription {
         ),
       )
     }
-    // Closed (or timed out) while the socket was being opened: `ws` would throw for this still-connecting socket's error event.
-    if (this.#closed || timedOut) return abandonSocket(ws, 1000)
-    phase = 'waiting for the WebSocket handshake'
+    if (!ws) return
     this.#ws = ws
-    ws.binaryType = 'arraybuffer'
-    let failure = ''
-    let opened = false
-    ws.onopen = () => {
-      opened = true
-      clearTimeout(this.#openTimer)
-      // Not a success yet: a server that accepts and drops at once must not reset the count (see the file comment).
-      this.#stableTimer = setTimeout(() => this.#proven(), this.#stableMs)
-      this.#keepAlive.start()
-      this.on.open()
-    }
-    ws.onerror = (event) => {
-      failure = redact(String((event as { message?: unknown })?.message ?? 'socket error'), this.#hidden())
-    }
-    ws.onmessage = (event) => {
-      this.#keepAlive.seen()
-      const parsed = parseFrame(event.data, this.#hidden)
-      if (parsed.kind === 'pong') this.#proven()
-      else if (parsed.kind === 'bad') this.on.error(parsed.error)
-      else if (parsed.kind === 'frame') {
-        const f = parsed.frame
-        const wrapped = f.type === 'message' && (f.message as Frame | undefined)?.type === 'error'
-        if (f.type === 'error' || wrapped) return this.on.error(errorFromFrame((wrapped ? f.message : f) as Frame, this.#hidden))
-        const problem = checkFrame(f, SDK_EVENTS, this.#hidden)
-        if (problem) this.on.error(problem)
-        else {
-          this.#proven()
-          this.on.frame(f)
-        }
-      }
-    }
-    ws.onclose = (event) => {
-      if (/Unexpected server response: 401/.test(failure)) this.client.tokens.invalidate(token)
-      if (!opened) this.#lost(event.code, failure || `closed with ${event.code} before opening`)
-      else this.#lost(event.code, redact(event.reason ?? '', this.#hidden()))
-    }
+    opening.attach({
+      open: () => {
+        opening.done()
+        // Not a success yet: a server that accepts and drops at once must not reset the count (see the file comment).
+        this.#stableTimer = setTimeout(() => this.#proven(), this.#stableMs)
+        this.#keepAlive.start()
+        this.on.open()
+      },
+      frame: (data) => this.#frame(data),
+      close: (code, reason) => {
+        opening.refusal()
+        this.#lost(code, opening.opened ? reason : opening.error || `closed with ${code} before opening`)
+      },
+      timeout: (error) => {
+        this.#drop(1000)
+        this.#retry(error as TimeoutError)
+      },
+    })
+  }
+
+  #frame(data: unknown): void {
+    this.#keepAlive.seen()
+    const parsed = parseFrame(data, this.#hidden)
+    if (parsed.kind === 'pong') return this.#proven()
+    if (parsed.kind === 'bad') return this.on.error(parsed.error)
+    const f = parsed.frame
+    const wrapped = f.type === 'message' && (f.message as Frame | undefined)?.type === 'error'
+    if (f.type === 'error' || wrapped) return this.on.error(errorFromFrame((wrapped ? f.message : f) as Frame, this.#hidden))
+    const problem = checkFrame(f, SDK_EVENTS, this.#hidden)
+    if (problem) return this.on.error(problem)
+    this.#proven()
+    this.on.frame(f)
   }
 
   /** The current socket works: the next loss starts counting failed attempts from 0 again. */
@@ -180,7 +179,7 @@ export class Subscription {
   #drop(code: number): void {
     const ws = this.#ws
     this.#ws = undefined
-    clearTimeout(this.#openTimer)
+    this.#opening?.done()
     clearTimeout(this.#stableTimer)
     this.#keepAlive.stop()
     if (ws) abandonSocket(ws, code, undefined, code === 3006)
@@ -189,8 +188,8 @@ export class Subscription {
   #lost(code: number, reason: string): void {
     this.#drop(code === 3006 ? 3006 : 1000)
     if (this.#closed) return
-    // The server ends the subscription with 1000 when the call ends.
-    if (code === 1000) {
+    // The server ends the subscription with 1000 when the call ends (src/socket/close-codes.ts).
+    if (!isRecoverableClose(code)) {
       this.#closed = true
       return this.on.close(code, reason)
     }
@@ -199,7 +198,8 @@ export class Subscription {
 
   #retry(error: ConnectionError | TimeoutError): void {
     if (this.#closed) return
-    if (++this.#failures > this.#policy.maxAttempts) {
+    // A failed opening has no close code; a lost socket's was recoverable (#lost).
+    if (!shouldReconnect((error as ConnectionError).closeCode, ++this.#failures, this.#policy.maxAttempts)) {
       this.#closed = true
       const message = `${error.message}; gave up after ${this.#policy.maxAttempts} attempts`
       const closeCode = (error as ConnectionError).closeCode

@@ -1,8 +1,8 @@
 import type { SymblClient } from '../client.js'
 import { Conversation } from '../conversations/conversation.js'
 import { ConnectionError } from '../errors.js'
-import type { Frame } from '../streaming/frames.js'
-import { ReplayEmitter } from '../streaming/replay-emitter.js'
+import type { Frame } from '../socket/frames.js'
+import { ReplayEmitter } from '../socket/replay-emitter.js'
 import { Subscription, type SubscriptionOptions } from './subscription.js'
 import type { TelephonySpeakerEvent, TelephonyEvents, TelephonyStartResponse, TelephonyStopResponse } from './types.js'
 

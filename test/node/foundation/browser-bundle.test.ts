@@ -75,6 +75,8 @@ describe.each(sources)('what a page loads up front (symbl-sdk from %s)', (from) 
     /^ky\//,
     /^eventemitter3\//,
     /streaming\/connection/,
+    // The socket layer loads with the connections; only its error class (exported by the entry) and types may be up front.
+    /socket\/(?!errors|types)/,
     /telephony\/(subscription|telephony-connection|dial)/,
     /async\/(upload|job-poller|content-type)/,
     /audio\/(microphone|resampler|wav|worklet)/,

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { MalformedFrameError, QueueFullError } from '../../../src/streaming/errors.js'
-import { parseFrame, startRequest, toBytes, type AudioFormat } from '../../../src/streaming/frames.js'
-import { backoffDelay, reconnectPolicy } from '../../../src/streaming/reconnect.js'
-import { ReplayEmitter } from '../../../src/streaming/replay-emitter.js'
+import { backoffDelay, reconnectPolicy } from '../../../src/socket/backoff.js'
+import { parseFrame } from '../../../src/socket/frames.js'
+import { ReplayEmitter } from '../../../src/socket/replay-emitter.js'
+import { startRequest, toBytes, type AudioFormat } from '../../../src/streaming/frames.js'
 import { ResendTail } from '../../../src/streaming/resend-tail.js'
 import { MAX_FRAME, payload, SendQueue, type QueueItem } from '../../../src/streaming/send-queue.js'
 
