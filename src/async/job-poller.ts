@@ -3,7 +3,8 @@
 import type { SymblClient } from '../client.js'
 import { abortReason, HttpError, JobError, NetworkError, TimeoutError } from '../errors.js'
 import { sleep } from '../utils/async.js'
-import { checkWaitOptions, fetchJobStatus, type JobStatus, type WaitOptions } from './job-waiter.js'
+import { checkWaitOptions, fetchJobStatus } from './job-waiter.js'
+import type { JobStatus, WaitOptions } from './types.js'
 
 // Consecutive failed status calls (each already retried by the HTTP client) tolerated before giving up.
 const MAX_STATUS_FAILURES = 5
@@ -20,14 +21,14 @@ export async function pollJob(
   report: (status: JobStatus) => void,
 ): Promise<void> {
   const { signal } = options
-  const { initialMs, maxMs, factor, timeout } = checkWaitOptions(options)
+  const { initialMs, maxMs, factor, timeout, requestTimeout } = checkWaitOptions(options)
   const deadline = timeout === false ? Infinity : Date.now() + timeout
   let delay = initialMs
   let failures = 0
   let last = 'unknown'
   for (;;) {
     try {
-      const status = await fetchJobStatus(client, ids.jobId, signal)
+      const status = await fetchJobStatus(client, ids.jobId, { signal, timeout: requestTimeout })
       failures = 0
       last = status
       report(status)

@@ -5,12 +5,10 @@ import type { Query } from '../http/url.js'
 import type { Conversation } from '../conversations/conversation.js'
 import { checkCombination, checkParameters, httpUrl } from './check-parameters.js'
 import type { MediaKind } from './content-type.js'
-import type { MediaParameters, UrlPayload } from './parameters.js'
-import { checkOptions, processPath, submitFile, submitJson, type FileSubmitOptions, type SubmitOptions } from './submit.js'
-import type { UploadInput } from './upload.js'
+import type { MediaFileOptions, MediaUrlOptions, UploadInput, UrlPayload } from './types.js'
+import { checkOptions, processPath, submitFile, submitJson } from './submit.js'
 
-export type MediaFileOptions = FileSubmitOptions<MediaParameters>
-export type MediaUrlOptions = SubmitOptions<Omit<UrlPayload, 'url'>>
+export type { MediaFileOptions, MediaUrlOptions }
 
 // DOCS22 puts these two in the query string even on URL endpoints, while Python and Go send them
 // in the JSON body; the server's choice is not documented, so both carry them.

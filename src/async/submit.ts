@@ -1,34 +1,15 @@
 import type { SymblClient } from '../client.js'
-import { SymblError } from '../errors.js'
+import { abortReason, SymblError } from '../errors.js'
 import { invalid, optionalObject } from '../http/check.js'
-import type { HttpMethod } from '../http/http-client.js'
+import type { HttpMethod } from '../http/types.js'
 import { pathId, type Query } from '../http/url.js'
 import { loadPart } from '../utils/load-part.js'
 import { Conversation } from '../conversations/conversation.js'
 import type { MediaKind } from './content-type.js'
-import { checkWaitOptions, type WaitOptions } from './job-waiter.js'
-import type { JobReference } from './parameters.js'
-import type { UploadInput, UploadProgress } from './upload.js'
+import { checkWaitOptions } from './job-waiter.js'
+import type { FileSubmitOptions, JobReference, SubmitOptions, UploadInput } from './types.js'
 
-/** Options of every submit and append call. */
-export interface SubmitOptions<P> extends WaitOptions {
-  /** Options of contract table 3.2. */
-  parameters?: P
-  /**
-   * true (default, as in Python): resolve once the job has completed. false: resolve right after
-   * submission; then use `conversation.wait()`, `onComplete`/`onError` or `onStatus`.
-   */
-  wait?: boolean
-}
-
-export interface FileSubmitOptions<P> extends SubmitOptions<P> {
-  /** The media type; inferred from the file name or `File.type` when absent. */
-  contentType?: string
-  /** Called as the upload advances. */
-  onUploadProgress?: (progress: UploadProgress) => void
-  /** The byte length of a stream input, if you know it (sent as Content-Length). */
-  size?: number
-}
+export type { SubmitOptions, FileSubmitOptions }
 
 /** Checks every option before anything is sent: after the submission a mistake would lose the job. */
 export function checkOptions(options: unknown): void {
@@ -58,7 +39,15 @@ export async function submitJson(
   query?: Query,
 ): Promise<Conversation> {
   // Not idempotent: a repeat could create a second job (the HTTP client retries only on 429).
-  const reference = await client.http.request<JobReference>({ method, path, query, json: body, signal: options.signal, idempotent: false })
+  const reference = await client.http.request<JobReference>({
+    method,
+    path,
+    query,
+    json: body,
+    signal: options.signal,
+    timeout: options.timeout,
+    idempotent: false,
+  })
   return finish(client, reference, options)
 }
 
@@ -72,6 +61,8 @@ export async function submitFile(
   options: FileSubmitOptions<object> = {},
 ): Promise<Conversation> {
   checkOptions(options)
+  // Before the upload code loads and the file opens: an aborted call sends nothing.
+  if (options.signal?.aborted) throw abortReason(options.signal)
   // Loaded on first use: most apps send URLs or text, or only read conversations.
   const [{ openSource, upload }, { contentTypeFor, checkContentType }] = await loadPart('file uploads', () =>
     Promise.all([import('./upload.js'), import('./content-type.js')]),
@@ -87,6 +78,7 @@ export async function submitFile(
     source,
     contentType,
     signal: options.signal,
+    timeout: options.timeout,
     onUploadProgress: options.onUploadProgress,
   })
   return finish(client, reference, options)

@@ -3,10 +3,10 @@ import type { Conversation } from '../conversations/conversation.js'
 import { ValidationError } from '../errors.js'
 import { describe, invalid, isObject } from '../http/check.js'
 import { checkCombination, checkParameters } from './check-parameters.js'
-import type { TextMessage, TextParameters, TextPayload } from './parameters.js'
-import { checkOptions, processPath, submitJson, type SubmitOptions } from './submit.js'
+import type { TextMessage, TextOptions, TextPayload } from './types.js'
+import { checkOptions, processPath, submitJson } from './submit.js'
 
-export type TextOptions = SubmitOptions<TextParameters>
+export type { TextOptions }
 
 /** The Text API: Python's `symbl.Text`. */
 export class TextApi {

@@ -6,22 +6,9 @@ import { resendDelay } from '../http/retry-rules.js'
 import { describe, safeUrl, type Query } from '../http/url.js'
 import type { UploadSource } from '../platform.js'
 import { sleep } from '../utils/async.js'
+import type { UploadInput, UploadProgress } from './types.js'
 
-/**
- * What `processFile`/`appendFile` take. Everywhere: a `Blob`/`File`, an `ArrayBuffer`, a typed
- * array (Node `Buffer` included) or a web `ReadableStream`. On Node also a file path and a Node
- * `Readable` (any async iterable of bytes works too).
- */
-export type UploadInput = Blob | ArrayBuffer | ArrayBufferView | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | string
-
-export interface UploadProgress {
-  /** Bytes handed to the network so far. */
-  sentBytes: number
-  /** The file size, when known. */
-  totalBytes: number | undefined
-  /** sentBytes / totalBytes (0–1), when the size is known. */
-  fraction: number | undefined
-}
+export type { UploadInput, UploadProgress }
 
 /** Turns any accepted input into an upload source, refusing missing and empty files. */
 export async function openSource(client: SymblClient, file: unknown, size?: number): Promise<UploadSource> {
@@ -82,7 +69,9 @@ export interface UploadOptions {
   query?: Query
   source: UploadSource
   contentType: string
-  signal?: AbortSignal
+  signal?: AbortSignal | undefined
+  /** The stall timeout; the client's `timeout` when absent. */
+  timeout?: number | false | undefined
   onUploadProgress?: (progress: UploadProgress) => void
 }
 
@@ -99,6 +88,7 @@ export async function upload<T>(client: SymblClient, options: UploadOptions): Pr
   if (!platform.upload) throw new ConfigError(`The ${platform.name} platform object has no upload transport`)
   const transport = platform.upload.bind(platform)
   const { method, source, signal } = options
+  const timeout = options.timeout ?? http.config.timeout
   const url = http.url(options.path, options.query)
   const headers: Record<string, string> = { 'content-type': options.contentType, accept: 'application/json' }
   if (source.size !== undefined) headers['content-length'] = String(source.size)
@@ -111,7 +101,7 @@ export async function upload<T>(client: SymblClient, options: UploadOptions): Pr
       if (!source.reopen) throw lastError
       source.body = await source.reopen()
     }
-    const stall = stallGuard(http.config.timeout, signal, `${method} ${safeUrl(url)}`)
+    const stall = stallGuard(timeout, signal, `${method} ${safeUrl(url)}`)
     try {
       const response = await transport({
         url,
@@ -131,7 +121,7 @@ export async function upload<T>(client: SymblClient, options: UploadOptions): Pr
       if (!response.ok) throw await httpErrorFrom(response, method, safeUrl(url), http.hidden())
       return response
     } catch (error) {
-      throw (lastError = await http.fail(error, method, url, signal))
+      throw (lastError = await http.fail(error, method, url, signal, timeout))
     } finally {
       stall.done()
     }

@@ -3,17 +3,15 @@ import { abortReason, JobError } from '../errors.js'
 import { INSPECT } from '../http/http-client.js'
 import { invalid } from '../http/check.js'
 import { loadPart } from '../utils/load-part.js'
-import { checkWaitOptions, fetchJobStatus, type JobStatus, type WaitOptions } from '../async/job-waiter.js'
+import { checkWaitOptions, fetchJobStatus } from '../async/job-waiter.js'
+import type { JobStatus, WaitOptions } from '../async/types.js'
+import { optionsOrSignal } from '../http/request-options.js'
+import type { RequestOptions } from '../http/types.js'
 import { abortable } from '../utils/async.js'
 import { ConversationsApi, type BoundConversationCalls } from './conversations-api.js'
+import type { ConversationIds, ConversationWaitDefaults } from './types.js'
 
-export interface ConversationIds {
-  conversationId: string
-  jobId?: string
-}
-
-/** Polling settings a conversation keeps for later `wait()` calls and callbacks. */
-export type ConversationWaitDefaults = Pick<WaitOptions, 'pollInterval' | 'waitTimeout'>
+export type { ConversationIds, ConversationWaitDefaults }
 
 type Callbacks = { complete?: (conversation: Conversation) => void; error?: (error: unknown, conversation: Conversation) => void }
 
@@ -78,10 +76,17 @@ export class Conversation {
     return this.#status
   }
 
-  /** Asks the server for the job status now (Python's `get_job_status`, but fresh). */
-  async getJobStatus(signal?: AbortSignal): Promise<JobStatus | undefined> {
+  /**
+   * Asks the server for the job status now (Python's `get_job_status`, but fresh).
+   * A bare AbortSignal (`getJobStatus(signal)`, the old form) still works, with a one-time warning.
+   */
+  getJobStatus(options?: RequestOptions): Promise<JobStatus | undefined>
+  /** @deprecated Pass `{ signal }`: `getJobStatus({ signal })`. The bare signal goes in the next release. */
+  getJobStatus(signal: AbortSignal): Promise<JobStatus | undefined>
+  async getJobStatus(options?: RequestOptions | AbortSignal): Promise<JobStatus | undefined> {
+    const request = optionsOrSignal(this.#client.log, 'getJobStatus', options)
     if (!this.jobId) return undefined
-    const status = await fetchJobStatus(this.#client, this.jobId, signal)
+    const status = await fetchJobStatus(this.#client, this.jobId, request)
     this.#report(status)
     return status
   }

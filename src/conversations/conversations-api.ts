@@ -1,28 +1,30 @@
 import type { SymblClient } from '../client.js'
 import { HttpError, NotFoundError, ValidationError } from '../errors.js'
-import type { HttpMethod } from '../http/http-client.js'
+import type { HttpMethod } from '../http/types.js'
 import { describe, invalid, optionalObject } from '../http/check.js'
 import { pathId, type Query } from '../http/url.js'
+import { requestOptions, withoutRequestOptions } from '../http/request-options.js'
+import type { RequestOptions } from '../http/types.js'
 import type {
   ActionItemsResponse,
   AnalyticsResponse,
   ConversationInfo,
   EntitiesResponse,
   FollowUpsResponse,
-  FormattedTranscriptParams,
+  FormattedTranscriptOptions,
   MemberUpdate,
   MembersResponse,
   MessageResponse,
-  MessagesParams,
+  MessagesOptions,
   MessagesResponse,
   MetadataResponse,
-  ListConversationsParams,
+  ListConversationsOptions,
   ConversationListResponse,
   QuestionsResponse,
   SpeakerEventsParams,
-  SummaryParams,
+  SummaryOptions,
   SummaryResponse,
-  TopicsParams,
+  TopicsOptions,
   TopicsResponse,
   TrackersResponse,
   TranscriptResponse,
@@ -39,7 +41,11 @@ const FLAGS = ['verbose', 'sentiment', 'parentRefs', 'customTopicVocabulary', 'r
 export class ConversationsApi {
   constructor(readonly client: SymblClient) {}
 
-  /** The one request path of this area: validates and encodes the id, checks the params object. */
+  /**
+   * The one request path of this area: validates and encodes the id, checks the params object and
+   * takes `signal` and `timeout` out of it (`options`: a separate `RequestOptions`, for calls whose
+   * last-but-one argument is a body).
+   */
   async #call<T>(
     method: HttpMethod,
     conversationId: string,
@@ -47,14 +53,17 @@ export class ConversationsApi {
     query?: object,
     json?: unknown,
     idempotent?: boolean,
+    options: unknown = query,
   ): Promise<T> {
     const path = `/v1/conversations/${pathId('conversationId', conversationId)}${suffix}`
     optionalObject('params', '{ sentiment: true }', query)
+    const request = requestOptions(options === query ? 'params' : 'options', options)
+    const params = withoutRequestOptions(query)
     // The documented query flags are booleans: `{ sentiment: 'yes' }` would reach the server as is.
-    for (const [key, value] of Object.entries(query ?? {})) {
+    for (const [key, value] of Object.entries(params ?? {})) {
       if (value !== undefined && FLAGS.includes(key) && typeof value !== 'boolean') invalid(`params.${key}`, 'true or false', value)
     }
-    return this.client.http.request<T>({ method, path, query: query as Query, json, idempotent })
+    return this.client.http.request<T>({ method, path, query: params as Query, json, idempotent, ...request })
   }
 
   /**
@@ -62,50 +71,52 @@ export class ConversationsApi {
    * `offset`, `order` on the start time, `sort`, `startTime`/`endTime` and an RSQL `filter` (at most
    * two clauses, no OR). The one method here without a conversationId, so `Conversation` skips it.
    */
-  async list(params: ListConversationsParams = {}): Promise<ConversationListResponse> {
-    optionalObject('params', '{ limit: 20, order: "desc" }', params)
+  async list(options: ListConversationsOptions = {}): Promise<ConversationListResponse> {
+    optionalObject('params', '{ limit: 20, order: "desc" }', options)
+    const request = requestOptions('list: params', options)
+    const params = withoutRequestOptions(options)!
     if (params.limit !== undefined && !(Number.isInteger(params.limit) && params.limit > 0))
       invalid('list: params.limit', 'a positive integer', params.limit)
     if (params.offset !== undefined && !(Number.isInteger(params.offset) && params.offset >= 0))
       invalid('list: params.offset', 'an integer of 0 or more', params.offset)
     if (params.order !== undefined && params.order !== 'asc' && params.order !== 'desc')
       invalid('list: params.order', "'asc' or 'desc'", params.order)
-    return this.client.http.request({ method: 'GET', path: '/v1/conversations', query: params as Query })
+    return this.client.http.request({ method: 'GET', path: '/v1/conversations', query: params as Query, ...request })
   }
 
-  getConversation(conversationId: string): Promise<ConversationInfo> {
-    return this.#call('GET', conversationId)
+  getConversation(conversationId: string, options?: RequestOptions): Promise<ConversationInfo> {
+    return this.#call('GET', conversationId, '', undefined, undefined, undefined, options)
   }
 
   /** Replaces the conversation's metadata (contract 4.1: `PUT /v1/conversations/{id}`). */
-  async putMetadata(conversationId: string, metadata: Record<string, unknown>): Promise<MetadataResponse> {
+  async putMetadata(conversationId: string, metadata: Record<string, unknown>, options?: RequestOptions): Promise<MetadataResponse> {
     if (!metadata || typeof metadata !== 'object' || Array.isArray(metadata))
       invalid('putMetadata: metadata', 'an object, e.g. { label: "Business" }', metadata)
-    return this.#call('PUT', conversationId, '', undefined, { metadata })
+    return this.#call('PUT', conversationId, '', undefined, { metadata }, undefined, options)
   }
 
   /** The transcript; `{ sentiment: true }` adds polarity, `{ verbose: true }` word timings. */
-  getMessages(conversationId: string, params?: MessagesParams): Promise<MessagesResponse> {
+  getMessages(conversationId: string, params?: MessagesOptions): Promise<MessagesResponse> {
     return this.#call('GET', conversationId, '/messages', params)
   }
 
-  getMembers(conversationId: string): Promise<MembersResponse> {
-    return this.#call('GET', conversationId, '/members')
+  getMembers(conversationId: string, options?: RequestOptions): Promise<MembersResponse> {
+    return this.#call('GET', conversationId, '/members', undefined, undefined, undefined, options)
   }
 
-  getQuestions(conversationId: string): Promise<QuestionsResponse> {
-    return this.#call('GET', conversationId, '/questions')
+  getQuestions(conversationId: string, options?: RequestOptions): Promise<QuestionsResponse> {
+    return this.#call('GET', conversationId, '/questions', undefined, undefined, undefined, options)
   }
 
-  getActionItems(conversationId: string): Promise<ActionItemsResponse> {
-    return this.#call('GET', conversationId, '/action-items')
+  getActionItems(conversationId: string, options?: RequestOptions): Promise<ActionItemsResponse> {
+    return this.#call('GET', conversationId, '/action-items', undefined, undefined, undefined, options)
   }
 
-  getFollowUps(conversationId: string): Promise<FollowUpsResponse> {
-    return this.#call('GET', conversationId, '/follow-ups')
+  getFollowUps(conversationId: string, options?: RequestOptions): Promise<FollowUpsResponse> {
+    return this.#call('GET', conversationId, '/follow-ups', undefined, undefined, undefined, options)
   }
 
-  async getTopics(conversationId: string, params?: TopicsParams): Promise<TopicsResponse> {
+  async getTopics(conversationId: string, params?: TopicsOptions): Promise<TopicsResponse> {
     if (params?.sentiment && params.parentRefs) {
       throw new ValidationError('getTopics: `sentiment` and `parentRefs` cannot be combined (Symbl refuses it); make two calls')
     }
@@ -113,46 +124,46 @@ export class ConversationsApi {
   }
 
   /** Needs a job submitted with `detectEntities: true`. */
-  getEntities(conversationId: string): Promise<EntitiesResponse> {
-    return this.#call('GET', conversationId, '/entities')
+  getEntities(conversationId: string, options?: RequestOptions): Promise<EntitiesResponse> {
+    return this.#call('GET', conversationId, '/entities', undefined, undefined, undefined, options)
   }
 
   /** `/trackers-detected` (DOCS22), not the deprecated `/trackers` that Python calls. */
-  getTrackers(conversationId: string): Promise<TrackersResponse> {
-    return this.#call('GET', conversationId, '/trackers-detected')
+  getTrackers(conversationId: string, options?: RequestOptions): Promise<TrackersResponse> {
+    return this.#call('GET', conversationId, '/trackers-detected', undefined, undefined, undefined, options)
   }
 
-  getAnalytics(conversationId: string): Promise<AnalyticsResponse> {
-    return this.#call('GET', conversationId, '/analytics')
+  getAnalytics(conversationId: string, options?: RequestOptions): Promise<AnalyticsResponse> {
+    return this.#call('GET', conversationId, '/analytics', undefined, undefined, undefined, options)
   }
 
   /** Beta; needs `enableSummary: true` on the job. A NotFoundError while the job is still running. */
-  getSummary(conversationId: string, params?: SummaryParams): Promise<SummaryResponse> {
+  getSummary(conversationId: string, params?: SummaryOptions): Promise<SummaryResponse> {
     return this.#call('GET', conversationId, '/summary', params)
   }
 
   /** The transcript as Markdown or SRT. A read, so it is retried like one even though it is a POST. */
-  async getFormattedTranscript(conversationId: string, params: FormattedTranscriptParams): Promise<TranscriptResponse> {
+  async getFormattedTranscript(conversationId: string, params: FormattedTranscriptOptions): Promise<TranscriptResponse> {
     const type = params?.contentType
     if (type !== 'text/markdown' && type !== 'text/srt') {
       throw new ValidationError(`getFormattedTranscript needs contentType 'text/markdown' or 'text/srt', got ${describe(type)}`)
     }
     if (type === 'text/srt' && params.phrases)
       throw new ValidationError('getFormattedTranscript: `phrases` highlighting works with text/markdown only')
-    return this.#call('POST', conversationId, '/transcript', undefined, params, true)
+    return this.#call('POST', conversationId, '/transcript', undefined, withoutRequestOptions(params), true, params)
   }
 
   /** Renames a member (or sets its email); the change reaches every message and insight. */
-  async putMembers(conversationId: string, memberId: string, params: MemberUpdate): Promise<MessageResponse> {
+  async putMembers(conversationId: string, memberId: string, params: MemberUpdate, options?: RequestOptions): Promise<MessageResponse> {
     const id = pathId('memberId', memberId)
     if (typeof params?.name !== 'string' || !params.name) invalid('putMembers: params.name', 'a non-empty string', params?.name)
     if (params.id !== undefined && params.id !== memberId)
       throw new ValidationError(`putMembers: params.id ${JSON.stringify(params.id)} differs from memberId ${JSON.stringify(memberId)}`)
-    return this.#call('PUT', conversationId, `/members/${id}`, undefined, { ...params, id: memberId })
+    return this.#call('PUT', conversationId, `/members/${id}`, undefined, { ...params, id: memberId }, undefined, options)
   }
 
   /** Attributes speech to speakers after the fact (contract 4.5). */
-  async putSpeakersEvents(conversationId: string, params: SpeakerEventsParams): Promise<MessageResponse> {
+  async putSpeakersEvents(conversationId: string, params: SpeakerEventsParams, options?: RequestOptions): Promise<MessageResponse> {
     const events = params?.speakerEvents
     if (!Array.isArray(events) || events.length === 0)
       throw new ValidationError('putSpeakersEvents needs params.speakerEvents, a non-empty array')
@@ -169,13 +180,13 @@ export class ConversationsApi {
         )
       }
     }
-    return this.#call('PUT', conversationId, '/speakers', undefined, params)
+    return this.#call('PUT', conversationId, '/speakers', undefined, params, undefined, options)
   }
 
   /** Deletes the conversation and everything derived from it. */
-  async delete(conversationId: string): Promise<MessageResponse> {
+  async delete(conversationId: string, options?: RequestOptions): Promise<MessageResponse> {
     try {
-      return await this.#call<MessageResponse>('DELETE', conversationId)
+      return await this.#call<MessageResponse>('DELETE', conversationId, '', undefined, undefined, undefined, options)
     } catch (error) {
       // The status for an unknown id is not documented (contract 4.15); its text is. Report it as not found.
       if (

@@ -1,5 +1,16 @@
 // Conversation API responses (contract section 4), typed from the contract's examples. Where the
 // sources disagree the type is the union; fields seen in only some sources are optional.
+import type { WaitOptions } from '../async/types.js'
+import type { RequestOptions } from '../http/types.js'
+
+/** The ids of a `Conversation`: `jobId` when it came from the Async API. */
+export interface ConversationIds {
+  conversationId: string
+  jobId?: string | undefined
+}
+
+/** Polling settings a conversation keeps for later `wait()` calls and callbacks. */
+export type ConversationWaitDefaults = Pick<WaitOptions, 'pollInterval' | 'waitTimeout'>
 
 /**
  * A person. Three shapes exist: `{id, name, userId}` (insights, analytics), `{name, email}`
@@ -72,10 +83,19 @@ export interface MetadataResponse {
 }
 
 export interface ListConversationsParams {
+  /** Conversations per page (a positive integer).
+   * @default 20
+   */
   limit?: number
+  /** Conversations to skip (0 or more).
+   * @default 0
+   */
   offset?: number
+  /** Order on `sort`. */
   order?: 'asc' | 'desc'
-  /** Default `conversation.startTime`. */
+  /** The field to sort on.
+   * @default 'conversation.startTime'
+   */
   sort?: string
   startTime?: string
   endTime?: string
@@ -296,3 +316,21 @@ export interface FormattedTranscriptParams {
   phrases?: { highlightOnlyInsightKeyPhrases?: boolean; highlightAllKeyPhrases?: boolean }
   showSpeakerSeparation?: boolean
 }
+
+// What the calls take: the parameters above plus `signal` and `timeout` (RequestOptions), in one
+// object. The SDK takes `signal` and `timeout` out before sending the rest.
+
+/** `conversations.list(options)`. */
+export interface ListConversationsOptions extends ListConversationsParams, RequestOptions {}
+
+/** `getMessages(options)`. */
+export interface MessagesOptions extends MessagesParams, RequestOptions {}
+
+/** `getTopics(options)`. */
+export interface TopicsOptions extends TopicsParams, RequestOptions {}
+
+/** `getSummary(options)`. */
+export interface SummaryOptions extends SummaryParams, RequestOptions {}
+
+/** `getFormattedTranscript(options)`. */
+export interface FormattedTranscriptOptions extends FormattedTranscriptParams, RequestOptions {}

@@ -8,22 +8,24 @@ import { readBody } from './read-body.js'
 import { loadPart } from '../utils/load-part.js'
 import { safeUrl, toSearchParams, type Query } from './url.js'
 import { toJson } from './check.js'
+import { signalTimeouts } from './request-options.js'
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
+import type { HttpMethod, RequestOptions } from './types.js'
 
-export interface RequestOptions {
+export type { HttpMethod }
+
+/** One request as the area modules describe it; `signal` and `timeout` are the caller's `RequestOptions`. */
+export interface HttpRequest extends RequestOptions {
   method: HttpMethod
   /** Path below the base URL, starting with `/`, ids already validated and encoded. */
   path: string
   query?: Query
   json?: unknown
   headers?: Record<string, string>
-  signal?: AbortSignal
   /** Whether repeating the request is harmless. Default: true for GET, PUT and DELETE, false for POST. */
   idempotent?: boolean
   /** Send the token. Default true; false only for the token call itself. */
   auth?: boolean
-  timeout?: number | false
 }
 
 export interface HttpConfig {
@@ -42,7 +44,7 @@ export const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 
 /**
  * The one HTTP path of the SDK: URL building, auth, retries, timeouts and error mapping. Every
- * area module builds a `RequestOptions` and calls `request`; uploads use `authorized` and `fail`
+ * area module builds an `HttpRequest` and calls `request`; uploads use `authorized` and `fail`
  * to keep the same auth and errors on their own transport.
  */
 export class HttpClient {
@@ -106,13 +108,15 @@ export class HttpClient {
     return this.config.baseUrl + path + (params ? `?${params}` : '')
   }
 
-  async request<T>(options: RequestOptions): Promise<T> {
+  async request<T>(options: HttpRequest): Promise<T> {
     const response = await this.send(options)
     return (await readBody(response)) as T
   }
 
   /** Sends the request and returns the successful Response (body unread). */
-  async send(options: RequestOptions): Promise<Response> {
+  async send(options: HttpRequest): Promise<Response> {
+    // A signal aborted before the call: nothing is sent (not even a token request).
+    if (options.signal?.aborted) throw abortReason(options.signal)
     const url = this.url(options.path, options.query)
     const idempotent = options.idempotent ?? options.method !== 'POST'
     // Checked here, not by ky: a body JSON cannot encode (a circular reference) would fail as a "network" error.
@@ -121,7 +125,7 @@ export class HttpClient {
       method: options.method,
       json: options.json,
       signal: options.signal,
-      timeout: options.timeout ?? this.config.timeout,
+      timeout: options.timeout ?? (options.signal && signalTimeouts.get(options.signal)) ?? this.config.timeout,
     }
     if (this.config.log.enabled) this.config.log('debug', `${options.method} ${safeUrl(url)}`)
     if (options.auth === false) return this.#call(idempotent, url, kyOptions, options.headers)

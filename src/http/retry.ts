@@ -1,22 +1,8 @@
 import { invalid } from './check.js'
 import { durationMs } from '../utils/duration.js'
+import type { RetryOptions } from './types.js'
 
-export interface RetryOptions {
-  /** Retries after the first attempt. Default 2. */
-  limit?: number
-  /** Delay before the first retry, doubled each time (with full jitter), in ms (0 to 2 147 483 647).
-   * @default 300
-   */
-  baseDelayMs?: number
-  /** Cap on one backoff delay, in ms (0 to 2 147 483 647).
-   * @default 10000
-   */
-  maxDelayMs?: number
-  /** Longest `Retry-After` the SDK will wait, in ms (0 to 2 147 483 647); a longer one fails at once.
-   * @default 60000
-   */
-  maxRetryAfterMs?: number
-}
+export type { RetryOptions }
 
 export type NormalizedRetry = Required<RetryOptions>
 

@@ -1,6 +1,8 @@
 import type { SymblClient } from '../client.js'
 import { ValidationError } from '../errors.js'
-import { describe, invalid } from '../http/check.js'
+import { describe, invalid, isObject } from '../http/check.js'
+import { optionsOrSignal, requestOptions, timeoutSignal } from '../http/request-options.js'
+import type { RequestOptions } from '../http/types.js'
 import { pathId } from '../http/url.js'
 import { loadPart } from '../utils/load-part.js'
 import { CONNECT } from './endpoint.js'
@@ -17,39 +19,63 @@ export class TelephonyApi {
 
   constructor(readonly client: SymblClient) {}
 
-  /** Dials a phone number (`POST /v1/endpoint:connect`, `endpoint.type: 'pstn'`). */
+  /** Dials a phone number (`POST /v1/endpoint:connect`, `endpoint.type: 'pstn'`). `signal` and `timeout` apply to the start request. */
   async startPstn(options: PstnOptions): Promise<TelephonyConnection> {
-    return (await loadPart('telephony', () => import('./dial.js'))).dialPstn(this, options)
+    const { dialPstn } = await loadPart('telephony', () => import('./dial.js'))
+    return this.#dial('startPstn', options, (o) => dialPstn(this, o))
   }
 
-  /** Joins over SIP (`endpoint.type: 'sip'`). */
+  /** Joins over SIP (`endpoint.type: 'sip'`). `signal` and `timeout` apply to the start request. */
   async startSip(options: SipOptions): Promise<TelephonyConnection> {
-    return (await loadPart('telephony', () => import('./dial.js'))).dialSip(this, options)
+    const { dialSip } = await loadPart('telephony', () => import('./dial.js'))
+    return this.#dial('startSip', options, (o) => dialSip(this, o))
+  }
+
+  /**
+   * dial.ts passes on only `signal` to the start request: a per-call `timeout` travels with a
+   * signal of its own (see `timeoutSignal`), which `HttpClient` reads.
+   */
+  async #dial<O extends PstnOptions | SipOptions>(method: string, options: O, dial: (options: O) => Promise<TelephonyConnection>) {
+    // Not an object: dial.ts refuses it with its own message.
+    const { timeout } = isObject(options) ? requestOptions(`${method}: options`, options) : {}
+    if (timeout === undefined) return dial(options)
+    const carrier = timeoutSignal(options.signal, timeout)
+    try {
+      return await dial({ ...options, signal: carrier.signal })
+    } finally {
+      carrier.done()
+    }
   }
 
   /** Ends a call (`operation: 'stop'`); resolves with the server's answer (`summaryInfo` and ids). */
-  async stop(connectionId: string, signal?: AbortSignal): Promise<TelephonyStopResponse> {
+  stop(connectionId: string, options?: RequestOptions): Promise<TelephonyStopResponse>
+  /** @deprecated Pass `{ signal }`: `stop(connectionId, { signal })`. The bare signal goes in the next release. */
+  stop(connectionId: string, signal: AbortSignal): Promise<TelephonyStopResponse>
+  async stop(connectionId: string, options?: RequestOptions | AbortSignal): Promise<TelephonyStopResponse> {
     pathId('connectionId', connectionId)
+    const request = optionsOrSignal(this.client.log, 'stop', options)
     return this.client.http.request<TelephonyStopResponse>({
       method: 'POST',
       path: CONNECT,
       json: { operation: 'stop', connectionId },
-      signal,
+      ...request,
     })
   }
 
   /** Contract 5.3: `POST /v1/event/{connectionId}`. */
-  async pushSpeakerEvent(connectionId: string, event: TelephonySpeakerEvent): Promise<unknown> {
+  async pushSpeakerEvent(connectionId: string, event: TelephonySpeakerEvent, options?: RequestOptions): Promise<unknown> {
     const id = pathId('connectionId', connectionId)
     if (!event || typeof event !== 'object' || !SPEAKER_EVENTS.includes(event.type)) {
       throw new ValidationError(`a speaker event needs type ${SPEAKER_EVENTS.join(', ')}, got ${describe(event?.type)}`)
     }
     if (!event.user || typeof event.user !== 'object') throw new ValidationError('a speaker event needs user: { userId, name }')
     if (event.timestamp !== undefined && Number.isNaN(Date.parse(event.timestamp))) invalid('timestamp', 'an ISO date', event.timestamp)
+    const request = requestOptions('pushSpeakerEvent: options', options)
     return this.client.http.request<unknown>({
       method: 'POST',
       path: `/v1/event/${id}`,
       json: { topic: 'speaker', type: event.type, user: event.user, timestamp: event.timestamp ?? new Date().toISOString() },
+      ...request,
     })
   }
 }

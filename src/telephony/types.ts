@@ -1,5 +1,6 @@
 // Public types of the Telephony API (contract 5).
 import type { SymblError } from '../errors.js'
+import type { RequestOptions } from '../http/types.js'
 import type { InsightResponse, MessageResponse, TopicResponse } from '../streaming/types.js'
 
 export interface TelephonyAction {
@@ -8,7 +9,8 @@ export interface TelephonyAction {
   parameters?: Record<string, unknown>
 }
 
-interface CommonOptions {
+/** What `startPstn` and `startSip` share. `signal` and `timeout` apply to the start request. */
+export interface TelephonyStartOptions extends RequestOptions {
   /** One action or a list; always sent as a list. */
   actions?: TelephonyAction | TelephonyAction[]
   /** E.g. `{ session: { name: 'My meeting' } }`. */
@@ -17,10 +19,9 @@ interface CommonOptions {
   languages?: string | Array<string | { code: string }>
   /** IANA time zone, e.g. `'US/Pacific'`. */
   timezone?: string
-  signal?: AbortSignal
 }
 
-export interface PstnOptions extends CommonOptions {
+export interface PstnOptions extends TelephonyStartOptions {
   /** The number to dial, E.164 digits with or without the leading `+`, e.g. `'14082924837'`. */
   phoneNumber: string
   /** Keys to press after the call connects; `,` is a 500 ms pause, e.g. `',,85123456789#,,123456#'`. */
@@ -34,7 +35,7 @@ export interface SipAudioConfig {
   payloadType?: number
 }
 
-export interface SipOptions extends CommonOptions {
+export interface SipOptions extends TelephonyStartOptions {
   /** E.g. `'sip:555@your_sip_domain'`. */
   uri: string
   audioConfig?: SipAudioConfig
