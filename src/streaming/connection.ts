@@ -35,6 +35,7 @@ import type { AudioByteSource, SendAudioFromMicOptions, SendAudioOptions, SendAu
 import { AudioNotDeliveredError } from './errors.js'
 import { type AudioFormat, bytesPerSecond, modifyRequest, STOP_REQUEST, startRequest, toBytes } from './frames.js'
 import { checkFormat, checkOptions, checkQueueBound, queueBound } from './options.js'
+import { type Lifecycle, next, stopRequested } from './lifecycle.js'
 import { ResendTail } from './resend-tail.js'
 import { type ControlRecord, payload, SendQueue } from './send-queue.js'
 import type { AudioEncoding, ConnectionState, MessageFrame, StreamingEvents, StreamingOptions, StreamingStats } from './types.js'
@@ -94,7 +95,8 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   conversationId: string | undefined
   /** Where the current server session starts in the connection's audio, in ms (see the file comment). */
   audioOffsetMs = 0
-  #state: ConnectionState = 'connecting'
+  /** Where the connection is, as one value (lifecycle.ts); changed only by `#transition`. */
+  #life: Lifecycle = { phase: 'connecting' }
   readonly #client: SymblClient
   readonly #options: StreamingOptions
   #format: AudioFormat
@@ -111,14 +113,9 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   /** Ends the reconnection backoff early (the connection closed): resolves its wait and clears its timer. */
   #wake: (() => void) | undefined
   #grace: Timer | undefined
-  #stopRequested = false
-  #completed = false
-  #recognitionStopped = false
   #stop: ReturnType<typeof deferred<Conversation>> | undefined
   /** modify() calls the server has not answered, oldest first, with the format before and after each. */
   #modifies: PendingModify[] = []
-  /** Set by close() and an abort: the app chose to discard what is queued (see drain()). */
-  #discarding = false
   /** How drain() settles once closed: resolves when undefined, else rejects with it (see drain()). */
   #drainError: unknown
   #failure: SymblError | undefined
@@ -153,7 +150,16 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   }
 
   get state(): ConnectionState {
-    return this.#state
+    return this.#life.phase
+  }
+
+  /** The one place the lifecycle changes: along lifecycle.ts's TRANSITIONS, or a LifecycleError (an SDK bug). */
+  #transition(to: Lifecycle): void {
+    this.#life = next(this.#life, to)
+  }
+
+  #closedNow(): boolean {
+    return this.#life.phase === 'closed'
   }
 
   /** The conversation being recorded (Conversation API calls), once its id is known. */
@@ -251,7 +257,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
    *   connection's failure, an `AudioNotDeliveredError` that tells how much was lost.
    */
   drain(): Promise<void> {
-    if (this.#state === 'closed') return this.#drainError === undefined ? Promise.resolve() : Promise.reject(this.#drainError)
+    if (this.#closedNow()) return this.#drainError === undefined ? Promise.resolve() : Promise.reject(this.#drainError)
     return this.#queue.drained()
   }
 
@@ -323,22 +329,24 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   stop(): Promise<Conversation> {
     if (this.#stop) return this.#stop.promise
     const mic = this.#mic
-    if (mic && this.#state !== 'closed') {
+    if (mic && !this.#closedNow()) {
       // The microphone first: its last partial chunk must reach the queue before stop_request.
       this.#micStopping ??= mic.stop().then(() => {
         if (this.#mic === mic) this.#mic = undefined
       })
       return this.#micStopping.then(() => this.stop())
     }
-    if (this.#state === 'closed')
-      return Promise.reject(this.#failure ?? new ConnectionError('stop() was called after the connection closed'))
+    if (this.#closedNow()) return Promise.reject(this.#failure ?? new ConnectionError('stop() was called after the connection closed'))
     this.#dropHalfSample('stop() was called')
-    this.#stopRequested = true
-    if (this.#state !== 'reconnecting') this.#state = 'stopping'
+    const life = this.#life
+    // While reconnecting, the stop is carried out on the new session.
+    this.#transition(
+      life.phase === 'reconnecting' ? { ...life, stopRequested: true } : { phase: 'stopping', completed: false, recognitionStopped: false },
+    )
     const stop = (this.#stop = deferred<Conversation>())
     const ms = this.#options.stopTimeoutMs ?? 30_000
     stop.timer = setTimeout(() => {
-      if (this.#completed) return this.#finish()
+      if (this.#completedStop()) return this.#finish()
       const message = `stop() timed out after ${ms} ms without conversation_completed`
       const lost = this.#notDelivered(message)
       this.#end(1000, 'stop timed out', lost.undeliveredBytes ? lost : new TimeoutError(message))
@@ -453,7 +461,13 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
 
   /** After stop() or a close, nothing more may be sent. */
   #over(): boolean {
-    return this.#stopRequested || this.#state === 'closed'
+    return stopRequested(this.#life) || this.#closedNow()
+  }
+
+  /** A stop was asked and the server has completed the conversation. */
+  #completedStop(): boolean {
+    const life = this.#life
+    return life.phase === 'stopping' && life.completed
   }
 
   /** Throws, once sending is over, why (the connection's failure, unless `own`) or that `method` came too late. */
@@ -461,7 +475,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     if (this.#over()) {
       throw (
         (own ? undefined : this.#failure) ??
-        new ConnectionError(`${method} was called after ${this.#stopRequested ? 'stop()' : 'the connection closed'}`)
+        new ConnectionError(`${method} was called after ${stopRequested(this.#life) ? 'stop()' : 'the connection closed'}`)
       )
     }
   }
@@ -482,17 +496,13 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
 
   /** Closes at once without `stop_request` (the server keeps the conversation for `noConnectionTimeout`). Queued audio is discarded. */
   close(): void {
-    this.#discarding = true
-    this.#end(1000, 'closed by the app', new ConnectionError('The connection was closed by the app'), false)
+    this.#end(1000, 'closed by the app', new ConnectionError('The connection was closed by the app'), false, true)
   }
 
   /** @internal Called by `StreamingApi.startConnection`. */
   async start(): Promise<this> {
     const signal = this.#options.signal
-    const onAbort = () => {
-      this.#discarding = true
-      this.#end(1000, 'aborted', abortReason(signal!), false)
-    }
+    const onAbort = () => this.#end(1000, 'aborted', abortReason(signal!), false, true)
     if (signal?.aborted) throw abortReason(signal)
     signal?.addEventListener('abort', onAbort, { once: true })
     // Not a `close` listener: that would take the `close` event an app listening later must still get.
@@ -503,14 +513,14 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       } catch (error) {
         // One retry with a fresh token when the first was refused (it may have expired): the same rule as for REST.
         // A browser shows a refused handshake only as close 1006, so there any handshake refusal counts (see #startError).
-        if (!(error instanceof ConnectionError && this.#tokenRefusals.has(error)) || this.#state === 'closed') throw error
+        if (!(error instanceof ConnectionError && this.#tokenRefusals.has(error)) || this.#closedNow()) throw error
         await this.#open()
       }
     } catch (error) {
       this.#end(1000, 'start failed', undefined, false)
       throw signal?.aborted ? abortReason(signal) : (this.#failure ?? error)
     }
-    if (this.#state === 'connecting') this.#state = 'open'
+    if (this.#life.phase === 'connecting') this.#transition({ phase: 'open' })
     return this
   }
 
@@ -533,7 +543,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
         ),
       this.#options.signal,
     )
-    const ws = await opening.connect(() => this.#state === 'closed')
+    const ws = await opening.connect(() => this.#closedNow())
     if (!ws) throw this.#failure ?? new ConnectionError('The connection was closed while opening')
     return new Promise<void>((resolve, reject) => {
       const session: Session = {
@@ -550,7 +560,9 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
         opening.done()
         session.settle = undefined
         if (error === undefined) return resolve()
-        this.#drop(session, 1000, 'start failed')
+        // Not #drop: the attempt failed, which its caller handles (start() or the reconnect loop), not a lost session.
+        abandonSocket(ws, 1000, 'start failed')
+        this.#release(session)
         reject(error)
       }
       this.#session = session
@@ -609,8 +621,10 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       this.conversationId = id
     }
     if (type === 'recognition_started' || type === 'started_listening') session.started = true
-    if (type === 'conversation_completed') this.#completed = true
-    if (type === 'recognition_stopped') this.#recognitionStopped = true
+    const life = this.#life
+    // The end of the conversation counts once a stop was asked (lifecycle.ts).
+    if (life.phase === 'stopping' && (type === 'conversation_completed' || type === 'recognition_stopped'))
+      this.#transition(type === 'conversation_completed' ? { ...life, completed: true } : { ...life, recognitionStopped: true })
     if (type === 'session_modified') this.#modified()
     if (!session.ready && session.started && this.conversationId) {
       session.ready = true
@@ -620,8 +634,9 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       this.#pump()
     }
     this.deliver('message', frame as MessageFrame)
-    if (this.#completed && this.#stop) {
-      if (this.#recognitionStopped) this.#finish()
+    const now = this.#life
+    if (now.phase === 'stopping' && now.completed) {
+      if (now.recognitionStopped) this.#finish()
       else this.#grace ??= setTimeout(() => this.#finish(), CLOSE_GRACE_MS)
     }
   }
@@ -701,7 +716,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     }
     // Ask for an acknowledgement once `resendTailMs` of audio is unacknowledged (one ping in flight at a time).
     if (this.#tail.acks && !session.pings.length && this.#tail.unackedMs >= this.#tail.tailMs) this.#ping(session)
-    if (this.#stopRequested && !session.stopSent && !queue.waitingBytes) {
+    if (stopRequested(this.#life) && !session.stopSent && !queue.waitingBytes) {
       session.stopSent = true
       ws.send(STOP_REQUEST)
     }
@@ -718,8 +733,9 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     this.#closed(session, code, reason)
   }
 
-  #closed(session: Session, code: number, reason: string): void {
-    if (session.closed) return
+  /** Lets go of a session's socket events and timers; false if it was let go already. */
+  #release(session: Session): boolean {
+    if (session.closed) return false
     session.closed = true
     session.keepAlive.stop()
     const { ws } = session
@@ -727,9 +743,15 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     // `ws` throws on an 'error' event with no listener: keep a no-op one.
     ws.onerror = noop
     if (this.#session === session) this.#session = undefined
+    return true
+  }
+
+  /** A session's socket closed (or was dropped): a starting session fails its start; else the connection ends, finishes its stop or reconnects. */
+  #closed(session: Session, code: number, reason: string): void {
+    if (!this.#release(session)) return
     if (session.settle) return session.settle(this.#startError(session, code, reason))
-    if (this.#state === 'closed') return
-    if (this.#stopRequested && (this.#completed || (session.stopSent && code === 1000))) return this.#finish(code, reason)
+    if (this.#closedNow()) return
+    if (this.#completedStop() || (stopRequested(this.#life) && session.stopSent && code === 1000)) return this.#finish(code, reason)
     if (isRecoverableClose(code)) return void this.#reconnectLoop(code, reason || session.opening.error || 'connection lost')
     // A normal close that the app did not ask for: the server ended the conversation (idle, limit).
     const lost = this.#notDelivered(`The server closed the connection (code 1000${reason ? `: ${reason}` : ''})`, { closeCode: code })
@@ -737,7 +759,6 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   }
 
   async #reconnectLoop(code: number, reason: string): Promise<void> {
-    if (this.#state !== 'stopping') this.#state = 'reconnecting'
     const tail = this.#tail.take(Date.now())
     // A modify_request in the tail goes out again on the new session, which answers it.
     for (const item of tail) if (item.control) item.control.sent = false
@@ -749,10 +770,11 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     // The close was recoverable (#closed); a failed attempt is a loss too, whatever code its socket closed with.
     for (let attempt = 1; shouldReconnect(undefined, attempt, attempts); attempt++) {
       const delayMs = backoffDelay(this.#reconnect, attempt)
+      this.#transition({ phase: 'reconnecting', attempt, stopRequested: stopRequested(this.#life) })
       this.#client.log('info', `Streaming socket lost (${code}: ${reason}); reconnecting in ${delayMs} ms (attempt ${attempt})`)
       this.deliver('reconnecting', { attempt, delayMs, closeCode: code, reason })
       // A listener may have closed the connection: then there is nothing to wait for.
-      if ((this.#state as ConnectionState) === 'closed') return
+      if (this.#closedNow()) return
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delayMs)
         this.#wake = () => {
@@ -761,15 +783,17 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
         }
       })
       this.#wake = undefined
-      if ((this.#state as ConnectionState) === 'closed') return
+      if (this.#closedNow()) return
       try {
         await this.#open()
         this.#stats.reconnects++
-        if (this.#state === 'reconnecting') this.#state = this.#stopRequested ? 'stopping' : 'open'
+        const life = this.#life
+        if (life.phase === 'reconnecting')
+          this.#transition(life.stopRequested ? { phase: 'stopping', completed: false, recognitionStopped: false } : { phase: 'open' })
         this.deliver('reconnected', { attempt, resentBytes, audioOffsetMs: this.audioOffsetMs })
         return
       } catch (error) {
-        if ((this.#state as ConnectionState) === 'closed') return
+        if (this.#closedNow()) return
         cause = error
         code = (error as ConnectionError).closeCode ?? code
         reason = error instanceof Error ? error.message : String(error)
@@ -832,9 +856,9 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
    * Ends the connection. Without `error` it is a completed stop; with one, everything waiting is
    * rejected with it and (when `emit`) it is emitted as `error`.
    */
-  #end(code: number, reason: string, error?: unknown, emit = true): void {
-    if (this.#state === 'closed') return
-    this.#state = 'closed'
+  #end(code: number, reason: string, error?: unknown, emit = true, discarded = false): void {
+    if (this.#closedNow()) return
+    this.#transition({ phase: 'closed', stopRequested: stopRequested(this.#life), discarded })
     this.#detach?.()
     this.#releaseMic()
     clearTimeout(this.#pumpTimer)
@@ -847,7 +871,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     const failure = (this.#failure = error === undefined ? undefined : asSymblError(error, this.#hidden()))
     const rejection = error ?? failure ?? new ConnectionError('The connection is closed')
     // See drain(): it resolves unless audio is left unsent by a close the app did not ask for.
-    this.#drainError = this.#discarding || !this.#queue.holdsAudio ? undefined : rejection
+    this.#drainError = discarded || !this.#queue.holdsAudio ? undefined : rejection
     this.#queue.fail(rejection, this.#drainError)
     for (const m of this.#modifies.splice(0)) {
       clearTimeout(m.timer)

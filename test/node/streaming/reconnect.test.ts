@@ -214,6 +214,26 @@ describe('reconnection that loses no audio', () => {
     expect(e.undeliveredBytes).toBe(0)
   })
 
+  it.each(['error-wrapped', 'silent'] as const)(
+    'a reconnection attempt whose socket opens but whose start fails (%s) is followed by the next attempt',
+    async (start) => {
+      const connection = await client(server).streaming.startConnection({ ...fast, startTimeoutMs: 200 })
+      const attempts: number[] = []
+      connection.on('reconnecting', ({ attempt }) => {
+        attempts.push(attempt)
+        // The first attempt's socket opens and its start fails; the second starts normally.
+        server.behaviour.start = attempt === 1 ? start : 'normal'
+      })
+      // Whichever comes first: the connection must not close after the failed attempt.
+      const outcome = Promise.race([next(connection, 'reconnected'), next(connection, 'close')])
+      server.drop(server.last)
+      expect(await outcome).toMatchObject({ attempt: 2 })
+      expect(attempts).toEqual([1, 2])
+      expect(connection.state).toBe('open')
+      await expect(connection.stop()).resolves.toBeInstanceOf(Conversation)
+    },
+  )
+
   it('a close with 1000 that nobody asked for ends the connection without reconnecting', async () => {
     const connection = await client(server).streaming.startConnection(fast)
     const closed = next(connection, 'close')
