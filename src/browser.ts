@@ -1,6 +1,6 @@
 // The browser entry: the shared core with the browser's WebSocket. It refuses app secrets: a
 // secret shipped to a browser is readable by anyone, so browsers get tokens from the app's server.
-import type { SymblOptions } from './client.js'
+import type { SymblOptions } from './types.js'
 import { ConfigError } from './errors.js'
 import { browserPlatform } from './runtime/browser-platform.js'
 import { SymblBase } from './symbl.js'

@@ -1,41 +1,15 @@
-import { TokenSource, type TokenProvider } from './auth/token-source.js'
+import { TokenSource } from './auth/token-source.js'
+import type { TokenProvider } from './auth/types.js'
 import { ConfigError, ValidationError } from './errors.js'
 import { invalid } from './http/check.js'
 import { timeoutMs } from './utils/duration.js'
 import { HttpClient, INSPECT } from './http/http-client.js'
-import { normalizeRetry, type RetryOptions } from './http/retry.js'
-import { createLog, type Log, type Logger } from './logger.js'
+import { normalizeRetry } from './http/retry.js'
+import { createLog, type Log } from './logger.js'
 import type { Platform, WebSocketConstructor, WebSocketLike } from './platform.js'
+import type { SymblOptions } from './types.js'
 
-/** Options shared by every runtime. */
-export interface SymblOptions {
-  /** REST base URL. Default `https://api.symbl.ai`. */
-  baseUrl?: string
-  /** WebSocket base URL. Default: `baseUrl` with http→ws and https→wss. */
-  wsBaseUrl?: string
-  /**
-   * Per-request timeout in ms, from above 0 to 2 147 483 647 (the longest a timer can wait); it is
-   * also the stall timeout of uploads. `false` or `Infinity`: none.
-   * @default 30000
-   */
-  timeout?: number | false
-  /** Retries for failed requests: a count, or detailed options. Default 2 retries. */
-  retry?: number | RetryOptions
-  /**
-   * A `fetch` implementation to use instead of the global one, for every REST call and for file
-   * uploads (which otherwise use node:http on Node and XMLHttpRequest in browsers). On Node it must
-   * accept a `ReadableStream` body with `duplex: 'half'`, as Node's own fetch does.
-   */
-  fetch?: typeof fetch
-  /** A WebSocket constructor to use instead of the runtime's. */
-  WebSocket?: WebSocketConstructor
-  /** Receives the SDK's log lines (redacted). Silent by default. */
-  logger?: Logger
-  /** The auth hook: returns a token (or `{ accessToken, expiresIn }`). */
-  tokenProvider?: TokenProvider
-  /** A ready token, for short scripts; prefer `tokenProvider`, which can renew it. */
-  accessToken?: string
-}
+export type { SymblOptions }
 
 export const DEFAULT_BASE_URL = 'https://api.symbl.ai'
 

@@ -1,12 +1,9 @@
 // The SDK is silent unless the app passes a logger. Everything that reaches a logger goes through
 // `redact` first, so a token or secret never lands in a log line.
 
-export interface Logger {
-  debug?(message: string, meta?: Record<string, unknown>): void
-  info?(message: string, meta?: Record<string, unknown>): void
-  warn?(message: string, meta?: Record<string, unknown>): void
-  error?(message: string, meta?: Record<string, unknown>): void
-}
+import type { Logger } from './types.js'
+
+export type { Logger }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 

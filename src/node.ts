@@ -1,8 +1,9 @@
 // The Node entry: the shared core plus app credentials (options, environment, symbl.conf), `ws`
 // sockets, and the token-endpoint helper for a web app's server.
 import { appTokenProvider } from './auth/app-token.js'
-import { findAppCredentials, findBaseUrl, NO_CREDENTIALS, type CredentialOptions } from './auth/credentials.js'
-import type { SymblOptions } from './client.js'
+import { findAppCredentials, findBaseUrl, NO_CREDENTIALS } from './auth/credentials.js'
+import type { CredentialOptions } from './auth/types.js'
+import type { SymblOptions } from './types.js'
 import { ConfigError } from './errors.js'
 import { nodePlatform } from './runtime/node-platform.js'
 import { SymblBase } from './symbl.js'
@@ -11,15 +12,9 @@ export * from './index.js'
 // The classes too (types only in the shared index, for the browser's sake): `instanceof` works on Node.
 export { StreamingConnection } from './streaming/connection.js'
 export { TelephonyConnection } from './telephony/telephony-connection.js'
-export {
-  createTokenHandler,
-  toNodeListener,
-  REJECTED_TOKEN_HEADER,
-  type NodeListenerOptions,
-  type TokenHandler,
-  type TokenHandlerOptions,
-} from './auth/token-endpoint.js'
-export { findAppCredentials, type CredentialOptions } from './auth/credentials.js'
+export { createTokenHandler, toNodeListener, REJECTED_TOKEN_HEADER, type NodeListenerOptions } from './auth/token-endpoint.js'
+export type { CredentialOptions, TokenHandler, TokenHandlerOptions } from './auth/types.js'
+export { findAppCredentials } from './auth/credentials.js'
 
 export interface NodeSymblOptions extends SymblOptions, CredentialOptions {
   /**

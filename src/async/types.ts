@@ -119,7 +119,9 @@ export interface ChannelMetadata {
 
 /** Options every Async endpoint takes. */
 export interface CommonParameters {
-  /** Conversation (meeting) name; default: the conversationId. */
+  /** Conversation (meeting) name.
+   * @default the conversationId
+   */
   name?: string
   /** Receives a POST `{ jobId, status }` on every job status change: an absolute http(s) URL. */
   webhookUrl?: string

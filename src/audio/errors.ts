@@ -2,8 +2,9 @@
 // them; `reason` tells the cases apart, because SymblError's own `code` is the coarse category.
 
 import { SymblError, ValidationError } from '../errors.js'
+import type { AudioFormatErrorReason, MicrophoneErrorReason } from './types.js'
 
-export type MicrophoneErrorReason = 'permission-denied' | 'no-device' | 'device-lost' | 'worklet-unavailable' | 'insecure-context'
+export type { AudioFormatErrorReason, MicrophoneErrorReason }
 
 /** Microphone capture failed or ended; `reason` says why. `code` is always 'microphone'. */
 export class MicrophoneError extends SymblError {
@@ -14,8 +15,6 @@ export class MicrophoneError extends SymblError {
     this.reason = reason
   }
 }
-
-export type AudioFormatErrorReason = 'not-wav' | 'compressed' | 'unsupported' | 'empty' | 'truncated' | 'invalid'
 
 /** A WAV file or raw PCM stream that cannot be decoded; `reason` says why. `code` is 'validation'. */
 export class AudioFormatError extends ValidationError {

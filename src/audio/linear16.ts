@@ -4,13 +4,9 @@
 import { invalid, optionalObject } from '../http/check.js'
 import { floatToInt16LECore, int16Bytes } from './pcm.js'
 import { Resampler } from './resampler.js'
+import type { Linear16Options } from './types.js'
 
-export interface Linear16Options {
-  /** Output rate in Hz, 8000–48000 (default 16000, what `speechRecognition.sampleRateHertz` defaults to). */
-  targetSampleRate?: number
-  /** Chunk duration in ms (default 20). Capped at 4096 samples = 8192 bytes, the API's largest audio frame. */
-  chunkMs?: number
-}
+export type { Linear16Options }
 
 /** The API rejects LINEAR16 frames above 8192 bytes (contract 6.3). */
 export const MAX_CHUNK_SAMPLES = 4096

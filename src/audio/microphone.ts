@@ -11,56 +11,9 @@ import { MicrophoneError } from './errors.js'
 import { chunkSamplesFor, validateTargetRate } from './linear16.js'
 import { addProcessorModule, createProcessorNode } from './worklet-source.js'
 import type { ControlMessage, ProcessorMessage } from './worklet-processor.js'
+import type { MicrophoneHandle, MicrophoneOptions } from './types.js'
 
-export interface MicrophoneOptions {
-  /** A device from navigator.mediaDevices.enumerateDevices(); default: the system default input. */
-  deviceId?: string
-  /**
-   * Extra audio constraints, merged over the defaults. echoCancellation, noiseSuppression and
-   * autoGainControl default to ON: for a person talking into a laptop they help recognition (less
-   * echo of the far end, steadier level). Pass them as false for raw audio (music, measurements,
-   * tests, or when the input is already processed).
-   */
-  constraints?: MediaTrackConstraints
-  /** Chunk duration in ms, 20–100 (default 20). Chunks never exceed 8192 bytes (the API's frame limit). */
-  chunkMs?: number
-  /** Output rate in Hz, 8000–48000 (default 16000). */
-  targetSampleRate?: number
-  /** URL of a hosted copy of processorSource(), for sites whose CSP forbids blob: worklets. */
-  workletUrl?: string
-  /** Receives each chunk: Int16 LE mono PCM at targetSampleRate (an ArrayBuffer you own). */
-  onChunk(pcm: ArrayBuffer): void
-  /** RMS level (0–1) of each chunk, for a meter. */
-  onLevel?(rms: number): void
-  /**
-   * Called once when capture ends: with a MicrophoneError (reason 'device-lost') when the device
-   * went away, or with no argument after stop().
-   */
-  onEnded?(error?: MicrophoneError): void
-}
-
-export interface MicrophoneHandle {
-  /** The device in use. */
-  readonly device: { deviceId: string; label: string }
-  readonly track: MediaStreamTrack
-  readonly context: AudioContext
-  /** Capture rate (the context's) and output rate. */
-  readonly sampleRate: number
-  readonly targetSampleRate: number
-  /** Latest RMS level (0–1). */
-  readonly level: number
-  readonly muted: boolean
-  /** False once stopped or ended. */
-  readonly active: boolean
-  /**
-   * Sends silence instead of the microphone, from this call on: no chunk delivered afterwards carries
-   * sound, even one captured just before. Chunks keep flowing, so the stream timing holds.
-   */
-  mute(): void
-  unmute(): void
-  /** Flushes the last partial chunk, stops the tracks and closes the context. Idempotent. */
-  stop(): Promise<void>
-}
+export type { MicrophoneHandle, MicrophoneOptions }
 
 export async function captureMicrophone(options: MicrophoneOptions): Promise<MicrophoneHandle> {
   const { targetSampleRate, chunkMs } = checkOptions(options)

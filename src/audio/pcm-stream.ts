@@ -3,11 +3,11 @@
 // (frames may straddle chunk boundaries), so Node streams, web ReadableStreams and arrays all fit.
 
 import { invalid, isObject } from '../http/check.js'
-import { Linear16Encoder, type Linear16Options } from './linear16.js'
+import { Linear16Encoder } from './linear16.js'
 import { bytesPerSample, decodeToMono, type SampleFormat } from './pcm.js'
+import type { ByteSource, PcmStreamOptions } from './types.js'
 
-/** Anything that yields byte chunks: Node Readable, web ReadableStream (Node 20+), arrays, generators. */
-export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>
+export type { ByteSource, PcmStreamOptions }
 
 const ENCODINGS: readonly SampleFormat[] = ['u8', 's16le', 's24le', 's32le', 'f32le', 'f64le']
 
@@ -46,15 +46,6 @@ export class PcmDecoder {
     this.carry.set(data.subarray(whole))
     return decodeToMono(data.subarray(0, whole), this.format, this.channels)
   }
-}
-
-export interface PcmStreamOptions extends Linear16Options {
-  /** Sample encoding of the source: s16le, f32le or u8 (also s24le, s32le, f64le). */
-  encoding: SampleFormat
-  /** Source sample rate in Hz. */
-  sampleRate: number
-  /** Interleaved channels in the source (default 1); they are averaged to mono. */
-  channels?: number
 }
 
 /**

@@ -3,6 +3,9 @@
 
 import { ValidationError } from '../errors.js'
 import { invalid } from '../http/check.js'
+import type { SampleFormat } from './types.js'
+
+export type { SampleFormat }
 
 /**
  * Float [-1, 1] -> Int16 with clamping, written as little-endian bytes whatever the host byte order.
@@ -66,9 +69,6 @@ export function int16ToFloat32(input: Int16Array): Float32Array {
 export function int16Bytes(samples: Int16Array): Uint8Array {
   return new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength)
 }
-
-/** Interleaved sample encodings understood by decodeToMono. */
-export type SampleFormat = 'u8' | 's16le' | 's24le' | 's32le' | 'f32le' | 'f64le'
 
 export function bytesPerSample(format: SampleFormat): number {
   switch (format) {

@@ -21,32 +21,9 @@
 
 import { ValidationError } from '../errors.js'
 import { invalid, isObject } from '../http/check.js'
+import type { ResamplerOptions } from './types.js'
 
-export interface ResamplerOptions {
-  /** Input rate in Hz, a whole number from 1000 to 384000. */
-  inputRate: number
-  /** Output rate in Hz, a whole number from 1000 to 384000. */
-  outputRate: number
-  /** Stopband attenuation in dB, 21 to 150 (the quality target is 80).
-   * @default 90
-   */
-  attenuationDb?: number
-  /** Passband edge, as a fraction of the lower Nyquist frequency, above 0 and at most 1.
-   * @default 0.875
-   */
-  passband?: number
-  /** Stopband edge, as a fraction of the lower Nyquist frequency, from passband + 0.05 to 2.
-   * @default 1.125
-   */
-  stopband?: number
-  /**
-   * Largest number of exact phase tables, 1 to 4096. Rate pairs whose reduced ratio needs more
-   * (odd pairs such as 44100 -> 47999) use 512 tables with linear interpolation between neighbours;
-   * the phase is still tracked exactly, only the coefficients are interpolated.
-   * @default 1024
-   */
-  maxPhases?: number
-}
+export type { ResamplerOptions }
 
 // Fields are `declare`d and assigned in the constructor: a bundler lowering class fields for an old
 // target would otherwise add module-level helpers that the worklet copy cannot see.

@@ -7,21 +7,9 @@ import { Linear16Encoder, type Linear16Options } from './linear16.js'
 import { bytesPerSample, type SampleFormat } from './pcm.js'
 import { invalid } from '../http/check.js'
 import { iterate, PcmDecoder, toBytes, type ByteSource } from './pcm-stream.js'
+import type { WavInfo, WavStream } from './types.js'
 
-export interface WavInfo {
-  /** 'pcm' (integer) or 'float', after resolving WAVE_FORMAT_EXTENSIBLE. */
-  encoding: 'pcm' | 'float'
-  sampleFormat: SampleFormat
-  sampleRate: number
-  channels: number
-  /** Significant bits per sample (the extensible header's validBits when present). */
-  bitsPerSample: number
-  /** Bytes of audio data, or undefined when the header leaves it open (streamed WAV). */
-  dataBytes: number | undefined
-  /** Frames and seconds implied by dataBytes. */
-  frames: number | undefined
-  durationSeconds: number | undefined
-}
+export type { WavInfo, WavStream }
 
 // Codes of compressed formats seen in the wild, to name them in the error.
 const COMPRESSED: Record<number, string> = {
@@ -240,16 +228,6 @@ export class WavDecoder {
     this.dataLeft = known ?? Infinity
     this.state = 'data'
   }
-}
-
-export interface WavStream {
-  info: WavInfo
-  /** Mono float samples at info.sampleRate, as they are read. Iterate once (or use linear16()). */
-  samples: AsyncIterable<Float32Array>
-  /** LINEAR16 chunks (Int16 LE mono) at the target rate, resampled as they are read. Iterate once. */
-  linear16(options?: Linear16Options): AsyncIterable<Uint8Array>
-  /** Stops reading and releases the source (for when the samples are not consumed to the end). */
-  close(): Promise<void>
 }
 
 /**

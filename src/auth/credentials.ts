@@ -4,13 +4,9 @@ import { join } from 'node:path'
 import { ConfigError } from '../errors.js'
 import { redact } from '../logger.js'
 import type { AppCredentials } from './app-token.js'
+import type { CredentialOptions } from './types.js'
 
-export interface CredentialOptions {
-  appId?: string
-  appSecret?: string
-  /** Read this file instead of looking for symbl.conf in the current directory and then home. */
-  configFile?: string
-}
+export type { CredentialOptions }
 
 export type CredentialSource = 'options' | 'environment' | 'symbl.conf'
 

@@ -1,30 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { SymblClient, type SymblOptions } from '../client.js'
+import { SymblClient } from '../client.js'
 import { ConfigError, SymblError, ValidationError } from '../errors.js'
 import { createLog, type Log } from '../logger.js'
 import { nodePlatform } from '../runtime/node-platform.js'
 import { appTokenProvider } from './app-token.js'
-import { findAppCredentials, findBaseUrl, NO_APP_CREDENTIALS, type CredentialOptions } from './credentials.js'
+import { findAppCredentials, findBaseUrl, NO_APP_CREDENTIALS } from './credentials.js'
+import type { TokenHandler, TokenHandlerOptions } from './types.js'
 
-export interface TokenHandlerOptions extends CredentialOptions, Pick<SymblOptions, 'baseUrl' | 'fetch' | 'timeout' | 'retry' | 'logger'> {
-  /**
-   * REST base URL of the Symbl API the tokens come from.
-   * @default process.env.SYMBL_BASE_URL, else 'https://api.symbl.ai'
-   */
-  baseUrl?: string
-  /**
-   * Decides whether a request may have a token (check your session cookie here); it must return
-   * (or resolve to) `true` to allow, `false` to refuse with 403. Anything else, or an exception,
-   * answers a generic 500 and logs the detail through `logger`. It sees the fetch `Request`: with
-   * `toNodeListener`, pass `authorize` there instead to see the Node request (Express's
-   * `req.session`, `req.user`). Without any authorize, anyone who can reach the endpoint gets a
-   * token: put it behind your app's own auth.
-   * @default undefined (every request is allowed)
-   */
-  authorize?: (request: Request) => boolean | Promise<boolean>
-}
-
-export type TokenHandler = (request: Request) => Promise<Response>
+export type { TokenHandler, TokenHandlerOptions }
 
 /** The request header through which a browser reports the token Symbl refused (see `TokenRequest.rejectedToken`). */
 export const REJECTED_TOKEN_HEADER = 'x-symbl-rejected-token'

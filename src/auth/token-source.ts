@@ -2,31 +2,9 @@ import { abortReason, ConfigError, SymblError } from '../errors.js'
 import { redact, redactError } from '../logger.js'
 import { abortable } from '../utils/async.js'
 import { jwtExpiry } from './jwt.js'
+import type { TokenInfo, TokenProvider, TokenRequest, TokenResult } from './types.js'
 
-/** What a token provider may return: the token alone, or the token with its lifetime in seconds. */
-export type TokenResult = string | { accessToken: string; expiresIn?: number }
-
-export interface TokenRequest {
-  /** Why a token is wanted: the first one, a renewal before expiry, or the server refused the last. */
-  reason: 'initial' | 'expiring' | 'rejected'
-  /**
-   * With reason 'rejected': the token the server refused. A provider backed by the app's own token
-   * endpoint should pass it on (`createTokenHandler` reads the `x-symbl-rejected-token` header), or
-   * the endpoint, which caches its token, would hand out the same refused token again.
-   */
-  rejectedToken?: string
-  // No AbortSignal here on purpose: one provider call serves every waiting request (single flight),
-  // so one caller giving up must not cancel it for the others; each caller stops waiting on its own.
-}
-
-/** The pluggable auth hook: in a browser it calls the app's own server, which holds the secret. */
-export type TokenProvider = (request: TokenRequest) => Promise<TokenResult> | TokenResult
-
-export interface TokenInfo {
-  accessToken: string
-  /** Epoch milliseconds, or undefined when neither `expiresIn` nor a JWT `exp` told us. */
-  expiresAt: number | undefined
-}
+export type { TokenInfo, TokenProvider, TokenRequest, TokenResult }
 
 /**
  * Caches the token, renews it before it expires, and shares one provider call among every request

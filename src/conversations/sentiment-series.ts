@@ -1,17 +1,8 @@
 import { ValidationError } from '../errors.js'
 import type { Message, MessagesResponse } from './types.js'
+import type { SentimentPoint, SpeakerSentiment } from './types.js'
 
-export interface SentimentPoint {
-  /** Seconds from the start of the first message. */
-  time: number
-  /** −1 (negative) to 1 (positive). */
-  polarity: number
-}
-
-export interface SpeakerSentiment {
-  speaker: string
-  points: SentimentPoint[]
-}
+export type { SentimentPoint, SpeakerSentiment }
 
 /**
  * Turns messages fetched with `{ sentiment: true }` into one polarity-over-time series per

@@ -334,3 +334,17 @@ export interface SummaryOptions extends SummaryParams, RequestOptions {}
 
 /** `getFormattedTranscript(options)`. */
 export interface FormattedTranscriptOptions extends FormattedTranscriptParams, RequestOptions {}
+
+// speakerSentiment (sentiment-series.ts).
+
+export interface SentimentPoint {
+  /** Seconds from the start of the first message. */
+  time: number
+  /** −1 (negative) to 1 (positive). */
+  polarity: number
+}
+
+export interface SpeakerSentiment {
+  speaker: string
+  points: SentimentPoint[]
+}

@@ -4,52 +4,13 @@
 // both runtimes. The connection loads it on first use (it brings the resampler and the WAV reader).
 import { abortable, sleep } from '../utils/async.js'
 import { abortReason, ValidationError } from '../errors.js'
-import type { MicrophoneOptions } from '../audio/microphone.js'
 import type { SampleFormat } from '../audio/pcm.js'
 import { checkSampleRate, pcmToLinear16, type ByteSource } from '../audio/pcm-stream.js'
 import { describe, invalid, isObject } from '../http/check.js'
 import { openWav } from '../audio/wav.js'
+import type { AudioByteSource, SendAudioFromMicOptions, SendAudioOptions, SendAudioStreamOptions, SendAudioSummary } from './types.js'
 
-export interface SendAudioOptions {
-  /**
-   * Send at the pace of the audio itself, as a live source would (default false: as fast as the
-   * connection takes it, awaiting each `sendAudio`, so at most `maxQueueSeconds` is buffered).
-   */
-  realtime?: boolean
-  /** Duration of each chunk handed to `sendAudio`, 10–1000 ms (default 100; never above 8192 bytes). */
-  chunkMs?: number
-  /** Stops sending; the call then rejects with the signal's reason. The connection stays open. */
-  signal?: AbortSignal
-}
-
-/**
- * `sendAudioFromMic` options: those of `captureMicrophone` except the output rate (the connection's)
- * and `onChunk` (the connection's `sendAudio`).
- */
-export type SendAudioFromMicOptions = Omit<MicrophoneOptions, 'onChunk' | 'targetSampleRate'>
-
-export interface SendAudioStreamOptions extends SendAudioOptions {
-  /** The source's sample rate in Hz (required). */
-  sampleRate: number
-  /** Sample encoding of the source (default 's16le'). */
-  format?: SampleFormat
-  /** Interleaved channels in the source (default 1); they are mixed down to mono. */
-  channels?: number
-}
-
-/** What was sent: the duration of the LINEAR16 audio at the connection's rate, and its bytes. */
-export interface SendAudioSummary {
-  durationMs: number
-  bytesSent: number
-}
-
-/** Anything `sendAudioStream` reads: Node Readable, web ReadableStream, async generator, array of chunks, one buffer. */
-export type AudioByteSource =
-  | AsyncIterable<Uint8Array | ArrayBuffer | ArrayBufferView>
-  | Iterable<Uint8Array | ArrayBuffer | ArrayBufferView>
-  | ReadableStream<Uint8Array>
-  | ArrayBuffer
-  | ArrayBufferView
+export type { AudioByteSource, SendAudioFromMicOptions, SendAudioOptions, SendAudioStreamOptions, SendAudioSummary }
 
 /** The part of a connection the sources use. */
 export interface AudioSink {

@@ -1,15 +1,20 @@
 // Public types of the Streaming API: the options of `startConnection`, the frames the server sends
 // (contract 6.5; only attested fields are typed, the rest passes through) and the typed events.
 import type { SymblError } from '../errors.js'
+import type { MicrophoneOptions, SampleFormat } from '../audio/types.js'
 import type { RequestOptions } from '../http/types.js'
 import type { KeepAliveOptions, ReconnectOptions } from '../socket/types.js'
 
 export type AudioEncoding = 'LINEAR16' | 'FLAC' | 'MULAW' | 'Opus' | 'OPUS'
 
 export interface SpeechRecognition {
-  /** Default `LINEAR16` (raw signed 16-bit little-endian mono PCM). */
+  /** The audio encoding; `LINEAR16` is raw signed 16-bit little-endian mono PCM.
+   * @default 'LINEAR16'
+   */
   encoding?: AudioEncoding
-  /** Default 16000. */
+  /** The sample rate in Hz.
+   * @default 16000
+   */
   sampleRateHertz?: number
 }
 
@@ -72,13 +77,17 @@ export interface StreamingOptions extends RequestOptions {
    * @default 30000
    */
   stopTimeoutMs?: number
-  /** Bound of the send queue, in seconds of audio at the current format. Default 10. Audio sent while the socket is down waits here. */
+  /** Bound of the send queue, in seconds of audio at the current format. Audio sent while the socket is down waits here.
+   * @default 10
+   */
   maxQueueSeconds?: number
   /** What `sendAudio` does when the queue is full: `wait` (default: its promise resolves once the audio fits),
    * `drop-oldest` (never waits; the oldest queued audio is dropped and counted in `stats.droppedBytes`; the bound is exact,
    * even under one 8192-byte frame, for LINEAR16 and MULAW, while compressed encodings need `maxQueueSeconds` to hold one
    * whole frame, else `startConnection` and `modify` throw a `ValidationError` naming the minimum),
-   * `error` (rejects with `QueueFullError`, nothing is queued). */
+   * `error` (rejects with `QueueFullError`, nothing is queued).
+   * @default 'wait'
+   */
   onQueueFull?: QueueFullPolicy
   /** Audio re-sent after a reconnect, because the protocol never acknowledges audio. With keep-alive on, each
    * `__PONG__` acknowledges what was sent before its ping (a ping goes out whenever `resendTailMs` of audio is
@@ -89,13 +98,17 @@ export interface StreamingOptions extends RequestOptions {
    */
   resendTailMs?: number
   /** Memory cap of the resend tail. Sending much faster than real time fills it (2 s of a fast upload is many MB);
-   * audio in flight beyond it could be lost in a drop. Default 8 MiB. */
+   * audio in flight beyond it could be lost in a drop. In bytes.
+   * @default 8388608 (8 MiB)
+   */
   maxResendBytes?: number
   /** Automatic reconnection after an unexpected drop; `false` disables it. */
   reconnect?: ReconnectOptions | false
   /** Keep-alive that detects idle and half-open sockets; `false` disables it. */
   keepAlive?: KeepAliveOptions | false
-  /** Bytes the socket may buffer before `sendAudio`'s queue stops handing it more. Default 256 KiB. */
+  /** Bytes the socket may buffer before `sendAudio`'s queue stops handing it more.
+   * @default 262144 (256 KiB)
+   */
   highWaterMark?: number
 }
 
@@ -270,4 +283,58 @@ export interface StreamingStats {
   reconnects: number
 }
 
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'stopping' | 'closed'
+/** `connection.state`: where a streaming connection is in its life. */
+export type StreamingState = 'connecting' | 'open' | 'reconnecting' | 'stopping' | 'closed'
+
+/** @deprecated The same type, exported as `StreamingState`. */
+export type ConnectionState = StreamingState
+
+// Sending audio (audio-input.ts, the connection's sendAudio* methods).
+
+export interface SendAudioOptions {
+  /**
+   * Send at the pace of the audio itself, as a live source would (false: as fast as the
+   * connection takes it, awaiting each `sendAudio`, so at most `maxQueueSeconds` is buffered).
+   * @default false
+   */
+  realtime?: boolean
+  /** Duration of each chunk handed to `sendAudio`, 10–1000 ms (never above 8192 bytes).
+   * @default 100
+   */
+  chunkMs?: number
+  /** Stops sending; the call then rejects with the signal's reason. The connection stays open. */
+  signal?: AbortSignal
+}
+
+/**
+ * `sendAudioFromMic` options: those of `captureMicrophone` except the output rate (the connection's)
+ * and `onChunk` (the connection's `sendAudio`).
+ */
+export type SendAudioFromMicOptions = Omit<MicrophoneOptions, 'onChunk' | 'targetSampleRate'>
+
+export interface SendAudioStreamOptions extends SendAudioOptions {
+  /** The source's sample rate in Hz (required). */
+  sampleRate: number
+  /** Sample encoding of the source.
+   * @default 's16le'
+   */
+  format?: SampleFormat
+  /** Interleaved channels in the source; they are mixed down to mono.
+   * @default 1
+   */
+  channels?: number
+}
+
+/** What was sent: the duration of the LINEAR16 audio at the connection's rate, and its bytes. */
+export interface SendAudioSummary {
+  durationMs: number
+  bytesSent: number
+}
+
+/** Anything `sendAudioStream` reads: Node Readable, web ReadableStream, async generator, array of chunks, one buffer. */
+export type AudioByteSource =
+  | AsyncIterable<Uint8Array | ArrayBuffer | ArrayBufferView>
+  | Iterable<Uint8Array | ArrayBuffer | ArrayBufferView>
+  | ReadableStream<Uint8Array>
+  | ArrayBuffer
+  | ArrayBufferView

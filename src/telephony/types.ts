@@ -11,7 +11,9 @@ export interface TelephonyAction {
 
 /** What `startPstn` and `startSip` share. `signal` and `timeout` apply to the start request. */
 export interface TelephonyStartOptions extends RequestOptions {
-  /** One action or a list; always sent as a list. */
+  /** One action or a list; always sent as a list.
+   * @default []
+   */
   actions?: TelephonyAction | TelephonyAction[]
   /** E.g. `{ session: { name: 'My meeting' } }`. */
   data?: Record<string, unknown>

@@ -1,0 +1,142 @@
+// Public types of the audio tools: resampling, LINEAR16 conversion, WAV and raw PCM readers, and
+// microphone capture (browsers). Implementation: the other modules of src/audio.
+import type { MicrophoneError } from './errors.js'
+
+export type MicrophoneErrorReason = 'permission-denied' | 'no-device' | 'device-lost' | 'worklet-unavailable' | 'insecure-context'
+
+export type AudioFormatErrorReason = 'not-wav' | 'compressed' | 'unsupported' | 'empty' | 'truncated' | 'invalid'
+
+/** Interleaved sample encodings understood by decodeToMono. */
+export type SampleFormat = 'u8' | 's16le' | 's24le' | 's32le' | 'f32le' | 'f64le'
+
+export interface ResamplerOptions {
+  /** Input rate in Hz, a whole number from 1000 to 384000. */
+  inputRate: number
+  /** Output rate in Hz, a whole number from 1000 to 384000. */
+  outputRate: number
+  /** Stopband attenuation in dB, 21 to 150 (the quality target is 80).
+   * @default 90
+   */
+  attenuationDb?: number
+  /** Passband edge, as a fraction of the lower Nyquist frequency, above 0 and at most 1.
+   * @default 0.875
+   */
+  passband?: number
+  /** Stopband edge, as a fraction of the lower Nyquist frequency, from passband + 0.05 to 2.
+   * @default 1.125
+   */
+  stopband?: number
+  /**
+   * Largest number of exact phase tables, 1 to 4096. Rate pairs whose reduced ratio needs more
+   * (odd pairs such as 44100 -> 47999) use 512 tables with linear interpolation between neighbours;
+   * the phase is still tracked exactly, only the coefficients are interpolated.
+   * @default 1024
+   */
+  maxPhases?: number
+}
+
+export interface Linear16Options {
+  /** Output rate in Hz, 8000–48000 (what `speechRecognition.sampleRateHertz` defaults to).
+   * @default 16000
+   */
+  targetSampleRate?: number
+  /** Chunk duration in ms. Capped at 4096 samples = 8192 bytes, the API's largest audio frame.
+   * @default 20
+   */
+  chunkMs?: number
+}
+
+/** Anything that yields byte chunks: Node Readable, web ReadableStream (Node 20+), arrays, generators. */
+export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>
+
+export interface PcmStreamOptions extends Linear16Options {
+  /** Sample encoding of the source: s16le, f32le or u8 (also s24le, s32le, f64le). */
+  encoding: SampleFormat
+  /** Source sample rate in Hz. */
+  sampleRate: number
+  /** Interleaved channels in the source; they are averaged to mono.
+   * @default 1
+   */
+  channels?: number
+}
+
+export interface WavInfo {
+  /** 'pcm' (integer) or 'float', after resolving WAVE_FORMAT_EXTENSIBLE. */
+  encoding: 'pcm' | 'float'
+  sampleFormat: SampleFormat
+  sampleRate: number
+  channels: number
+  /** Significant bits per sample (the extensible header's validBits when present). */
+  bitsPerSample: number
+  /** Bytes of audio data, or undefined when the header leaves it open (streamed WAV). */
+  dataBytes: number | undefined
+  /** Frames and seconds implied by dataBytes. */
+  frames: number | undefined
+  durationSeconds: number | undefined
+}
+
+export interface WavStream {
+  info: WavInfo
+  /** Mono float samples at info.sampleRate, as they are read. Iterate once (or use linear16()). */
+  samples: AsyncIterable<Float32Array>
+  /** LINEAR16 chunks (Int16 LE mono) at the target rate, resampled as they are read. Iterate once. */
+  linear16(options?: Linear16Options): AsyncIterable<Uint8Array>
+  /** Stops reading and releases the source (for when the samples are not consumed to the end). */
+  close(): Promise<void>
+}
+
+export interface MicrophoneOptions {
+  /** A device from navigator.mediaDevices.enumerateDevices().
+   * @default the system default input
+   */
+  deviceId?: string
+  /**
+   * Extra audio constraints, merged over the defaults. echoCancellation, noiseSuppression and
+   * autoGainControl default to ON: for a person talking into a laptop they help recognition (less
+   * echo of the far end, steadier level). Pass them as false for raw audio (music, measurements,
+   * tests, or when the input is already processed).
+   */
+  constraints?: MediaTrackConstraints
+  /** Chunk duration in ms, 20–100. Chunks never exceed 8192 bytes (the API's frame limit).
+   * @default 20
+   */
+  chunkMs?: number
+  /** Output rate in Hz, 8000–48000.
+   * @default 16000
+   */
+  targetSampleRate?: number
+  /** URL of a hosted copy of processorSource(), for sites whose CSP forbids blob: worklets. */
+  workletUrl?: string
+  /** Receives each chunk: Int16 LE mono PCM at targetSampleRate (an ArrayBuffer you own). */
+  onChunk(pcm: ArrayBuffer): void
+  /** RMS level (0–1) of each chunk, for a meter. */
+  onLevel?(rms: number): void
+  /**
+   * Called once when capture ends: with a MicrophoneError (reason 'device-lost') when the device
+   * went away, or with no argument after stop().
+   */
+  onEnded?(error?: MicrophoneError): void
+}
+
+export interface MicrophoneHandle {
+  /** The device in use. */
+  readonly device: { deviceId: string; label: string }
+  readonly track: MediaStreamTrack
+  readonly context: AudioContext
+  /** Capture rate (the context's) and output rate. */
+  readonly sampleRate: number
+  readonly targetSampleRate: number
+  /** Latest RMS level (0–1). */
+  readonly level: number
+  readonly muted: boolean
+  /** False once stopped or ended. */
+  readonly active: boolean
+  /**
+   * Sends silence instead of the microphone, from this call on: no chunk delivered afterwards carries
+   * sound, even one captured just before. Chunks keep flowing, so the stream timing holds.
+   */
+  mute(): void
+  unmute(): void
+  /** Flushes the last partial chunk, stops the tracks and closes the context. Idempotent. */
+  stop(): Promise<void>
+}
