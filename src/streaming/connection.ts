@@ -20,14 +20,12 @@ import { Conversation } from '../conversations/conversation.js'
 import { abortReason, ConfigError, ConnectionError, SymblError, TimeoutError, ValidationError } from '../errors.js'
 import { describe } from '../http/check.js'
 import { redact, redactError } from '../logger.js'
-import type { WebSocketLike } from '../platform.js'
 import { abandonSocket } from '../socket/abandon.js'
 import { backoffDelay, reconnectPolicy, type ReconnectPolicy } from '../socket/backoff.js'
 import { isRecoverableClose, shouldReconnect } from '../socket/close-codes.js'
 import { checkFrame, errorFromFrame, type Frame, malformed, PING, parseFrame } from '../socket/frames.js'
-import { handshakeHint } from '../socket/handshake.js'
 import { KeepAlive, keepAlivePolicy, type KeepAlivePolicy } from '../socket/keepalive.js'
-import { Opening, type OpenPhase } from '../socket/open.js'
+import { Opening } from '../socket/open.js'
 import { ReplayEmitter } from '../socket/replay-emitter.js'
 import { deferred, noop } from '../utils/async.js'
 import { loadPart } from '../utils/load-part.js'
@@ -35,9 +33,12 @@ import type { AudioByteSource, SendAudioFromMicOptions, SendAudioOptions, SendAu
 import { AudioNotDeliveredError } from './errors.js'
 import { type AudioFormat, bytesPerSecond, modifyRequest, STOP_REQUEST, startRequest, toBytes } from './frames.js'
 import { checkFormat, checkOptions, checkQueueBound, queueBound } from './options.js'
+import { HalfSample } from './half-sample.js'
+import { type Session, startError, startTimeout } from './session.js'
 import { type Lifecycle, next, stopRequested } from './lifecycle.js'
+import { PendingModifies } from './modifies.js'
 import { ResendTail } from './resend-tail.js'
-import { type ControlRecord, payload, SendQueue } from './send-queue.js'
+import { payload, SendQueue } from './send-queue.js'
 import type { AudioEncoding, ConnectionState, MessageFrame, StreamingEvents, StreamingOptions, StreamingStats } from './types.js'
 
 const OPEN = 1
@@ -48,39 +49,6 @@ type Timer = ReturnType<typeof setTimeout>
 
 /** The connection's own events, which a server frame's `type` must not impersonate (`error` and `message` are handled). */
 const SDK_EVENTS = ['open', 'close', 'reconnecting', 'reconnected']
-
-/** A modify() the server has not answered; `sent` once its modify_request went out on a socket. */
-interface PendingModify extends ControlRecord {
-  resolve: () => void
-  reject: (e: unknown) => void
-  timer: Timer
-  previous: AudioFormat
-  format: AudioFormat
-}
-
-interface Session {
-  ws: WebSocketLike
-  /** The opening of this socket: its token, whether the handshake completed, its last socket error (src/socket/open.ts). */
-  opening: Opening
-  // Flags start out undefined (false).
-  started?: boolean
-  ready?: boolean
-  closed?: boolean
-  stopSent?: boolean
-  /** Tail positions of the pings not answered yet, oldest first (see resend-tail.ts). */
-  pings: number[]
-  keepAlive: KeepAlive
-  /** Set while the session is starting: settles its start with success or an error. */
-  settle?: (error?: unknown) => void
-}
-
-/** How the timeout error names where an opening stood. */
-const PHASES: Record<OpenPhase, string> = {
-  token: 'waiting for a token from the tokenProvider',
-  socket: 'opening the socket',
-  handshake: 'waiting for the WebSocket handshake',
-  start: 'starting',
-}
 
 /** Any failure as a SymblError (the SDK's own pass through). */
 const asSymblError = (error: unknown, hidden: string[]): SymblError =>
@@ -107,15 +75,15 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   readonly #highWater: number
   #session: Session | undefined
   #stats = { sentBytes: 0, resentBytes: 0, reconnects: 0 }
-  /** The odd last byte of LINEAR16 audio, held for the next `sendAudio` (see `#whole`). */
-  #halfSample: number | undefined
+  /** The odd last byte of LINEAR16 audio, held for the next `sendAudio` (see half-sample.ts). */
+  readonly #halfSample = new HalfSample()
   #pumpTimer: Timer | undefined
   /** Ends the reconnection backoff early (the connection closed): resolves its wait and clears its timer. */
   #wake: (() => void) | undefined
   #grace: Timer | undefined
   #stop: ReturnType<typeof deferred<Conversation>> | undefined
   /** modify() calls the server has not answered, oldest first, with the format before and after each. */
-  #modifies: PendingModify[] = []
+  readonly #modifies = new PendingModifies()
   /** How drain() settles once closed: resolves when undefined, else rejects with it (see drain()). */
   #drainError: unknown
   #failure: SymblError | undefined
@@ -213,32 +181,14 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     return queued
   }
 
-  /**
-   * LINEAR16 samples are 2 bytes, but chunk boundaries are the app's and may fall inside one (a
-   * network read of odd length): an odd byte is held back and put in front of the next chunk, so no
-   * later sample is shifted by a byte (which turns speech into loud noise). A byte still held when
-   * the format changes or the audio ends is half a sample, dropped with `#dropHalfSample`.
-   */
+  /** LINEAR16 audio as whole samples (see half-sample.ts); other encodings as they come. */
   #whole(bytes: Uint8Array): Uint8Array {
-    if (this.#format.encoding !== 'LINEAR16') return bytes
-    if (this.#halfSample !== undefined && bytes.length) {
-      const joined = new Uint8Array(bytes.length + 1)
-      joined[0] = this.#halfSample
-      joined.set(bytes, 1)
-      bytes = joined
-      this.#halfSample = undefined
-    }
-    if (bytes.length % 2) {
-      this.#halfSample = bytes[bytes.length - 1]
-      bytes = bytes.subarray(0, bytes.length - 1)
-    }
-    return bytes
+    return this.#format.encoding === 'LINEAR16' ? this.#halfSample.whole(bytes) : bytes
   }
 
   /** The audio ended (stop) or changed format (modify) in the middle of a LINEAR16 sample: says so, as an `error` event. */
   #dropHalfSample(when: string): void {
-    if (this.#halfSample === undefined) return
-    this.#halfSample = undefined
+    if (!this.#halfSample.drop()) return
     const error = new ValidationError(
       `The LINEAR16 audio given to sendAudio had an odd number of bytes in all when ${when}: its last byte, half a 16-bit sample, was dropped. Send whole samples (2 bytes each)`,
     )
@@ -303,16 +253,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       return Promise.reject(error)
     }
     this.#dropHalfSample('modify() changed the format')
-    let record!: PendingModify
-    const done = new Promise<void>((resolve, reject) => {
-      const ms = this.#options.stopTimeoutMs ?? 30_000
-      const timer = setTimeout(() => {
-        this.#modifies = this.#modifies.filter((m) => m.timer !== timer)
-        reject(new TimeoutError(`The server did not confirm modify_request (session_modified) within ${ms} ms`))
-      }, ms)
-      record = { resolve, reject, timer, previous, format, sent: false }
-      this.#modifies.push(record)
-    })
+    const { record, done } = this.#modifies.add(previous, format, this.#options.stopTimeoutMs ?? 30_000)
     this.#queue.offerText(modifyRequest(format), previous, record)
     this.#format = format
     this.#queue.limit = this.#bound()
@@ -535,12 +476,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       this.#client,
       `/v1/realtime/insights/${this.connectionId}`,
       startMs,
-      (phase) =>
-        new TimeoutError(
-          phase === 'start'
-            ? `The streaming server did not start the conversation within ${startMs} ms`
-            : `The streaming conversation did not start within ${startMs} ms (startTimeoutMs): still ${PHASES[phase]}`,
-        ),
+      (phase) => startTimeout(phase, startMs),
       this.#options.signal,
     )
     const ws = await opening.connect(() => this.#closedNow())
@@ -629,7 +565,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     if (!session.ready && session.started && this.conversationId) {
       session.ready = true
       this.audioOffsetMs = this.#queue.peek()?.startMs ?? this.#queue.positionMs
-      this.#carriedModifies()
+      this.#modifies.carried()
       session.settle?.()
       this.#pump()
     }
@@ -662,29 +598,10 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
    * the format the server still uses, so later audio and a reconnect's start_request are not declared wrong.
    */
   #modified(error?: SymblError): void {
-    const m = this.#modifies.shift()
-    if (!m) return
-    clearTimeout(m.timer)
-    if (!error) return m.resolve()
-    if (this.#format === m.format) {
+    const m = this.#modifies.answered(error)
+    if (error && m && this.#format === m.format) {
       this.#format = m.previous
       this.#queue.limit = this.#bound()
-    }
-    m.reject(error)
-  }
-
-  /**
-   * A session started after a reconnect: every modify() whose modify_request went out on an earlier
-   * socket and was not resent (not in the resend tail) lost its answer with that socket. Nothing
-   * has been sent on this session yet, so these are the oldest waiting ones, and this session's
-   * start_request declared the format that follows them (the newest one's, a later change being
-   * still queued): their change is in effect, so they resolve. See modify().
-   */
-  #carriedModifies(): void {
-    while (this.#modifies[0]?.sent) {
-      const m = this.#modifies.shift()!
-      clearTimeout(m.timer)
-      m.resolve()
     }
   }
 
@@ -811,19 +728,9 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     )
   }
 
-  /** Turns how a starting session ended into an error that says why. */
+  /** Turns how a starting session ended into an error that says why (session.ts); a possibly refused token is remembered for start()'s retry. */
   #startError(session: Session, code: number, reason: string): ConnectionError {
-    const { opening } = session
-    // Browsers show a refused handshake only as close 1006; it may have been the token, so fetch a new one (start() retries once).
-    const { status, tokenRefused } = opening.refusal()
-    const error = new ConnectionError(
-      status
-        ? `The streaming server refused the WebSocket handshake with HTTP ${status}${handshakeHint(status)}`
-        : opening.opened
-          ? `The server closed the socket (code ${code}${reason ? `: ${reason}` : ''}) before starting the conversation`
-          : `Could not open the streaming socket (${opening.error ?? `closed with code ${code}`}). Check wsBaseUrl, the network and the token`,
-      { closeCode: code, details: status && { status } },
-    )
+    const { error, tokenRefused } = startError(session.opening, code, reason)
     if (tokenRefused) this.#tokenRefusals.add(error)
     return error
   }
@@ -873,10 +780,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     // See drain(): it resolves unless audio is left unsent by a close the app did not ask for.
     this.#drainError = discarded || !this.#queue.holdsAudio ? undefined : rejection
     this.#queue.fail(rejection, this.#drainError)
-    for (const m of this.#modifies.splice(0)) {
-      clearTimeout(m.timer)
-      m.reject(rejection)
-    }
+    this.#modifies.rejectAll(rejection)
     if (this.#stop) {
       if (error === undefined) this.#stop.resolve(this.conversation!)
       else this.#stop.reject(error)
