@@ -1,6 +1,7 @@
-// The options of a socket's reconnection and keep-alive, the same for a streaming connection
-// (`startConnection({ reconnect, keepAlive })`) and a call's subscription (`telephony.socketOptions`).
-// Re-exported by src/streaming/types.ts, where the public API names them.
+// What both socket kinds share: the options of reconnection and keep-alive (a streaming
+// connection's `startConnection({ reconnect, keepAlive })`, a call's `telephony.socketOptions`),
+// and the result frames both receive (contract 5.4: "as in streaming (6.5)"). Re-exported by
+// src/streaming/types.ts, where the public API names them.
 
 export interface ReconnectOptions {
   /** Failed attempts in a row before the connection gives up. Default 8. */
@@ -24,4 +25,56 @@ export interface KeepAliveOptions {
    * @default 30000
    */
   timeoutMs?: number
+}
+
+export interface StreamingUser {
+  id?: string
+  userId?: string
+  name?: string
+}
+
+export interface StreamingMessage {
+  id: string
+  from?: StreamingUser
+  payload: { content: string; contentType?: string }
+  channel?: { id: string }
+  metadata?: { words?: string; [key: string]: unknown }
+  dismissed?: boolean
+  duration?: { startTime?: string; endTime?: string; timeOffset?: number; duration?: number }
+  sentiment?: { polarity: { score: number }; suggested?: string }
+  [key: string]: unknown
+}
+
+/** The wire frame; the SDK's events carry `MessageResponseFrame` (src/streaming/types.ts) (this plus `audioOffsetMs`). */
+export interface MessageResponse {
+  type: 'message_response'
+  messages: StreamingMessage[]
+  sequenceNumber?: number
+  [key: string]: unknown
+}
+
+export interface StreamingInsight {
+  id?: string
+  type: string
+  text?: string
+  confidence?: number
+  payload?: { content: string; contentType?: string }
+  from?: StreamingUser
+  assignee?: StreamingUser
+  [key: string]: unknown
+}
+
+/** The wire frame; the SDK's events carry `InsightResponseFrame` (src/streaming/types.ts) (this plus `audioOffsetMs`). */
+export interface InsightResponse {
+  type: 'insight_response'
+  insights: StreamingInsight[]
+  sequenceNumber?: number
+  [key: string]: unknown
+}
+
+/** The wire frame; the SDK's events carry `TopicResponseFrame` (src/streaming/types.ts) (this plus `audioOffsetMs`). */
+export interface TopicResponse {
+  type: 'topic_response'
+  topics: Array<{ id?: string; type?: string; phrases: string; score?: number; [key: string]: unknown }>
+  [key: string]: unknown
 }

@@ -44,34 +44,30 @@ export function stopRequested(life: Lifecycle): boolean {
   return life.phase === 'stopping' || ((life.phase === 'reconnecting' || life.phase === 'closed') && life.stopRequested)
 }
 
-/** Why `from` → `to` is not allowed, or undefined if it is. */
-export function refusal(from: Lifecycle, to: Lifecycle): string | undefined {
-  if (!TRANSITIONS[from.phase].includes(to.phase)) return `${from.phase} cannot move to ${to.phase}`
-  // A stop once asked is carried out: the phases that follow must still say so.
-  if (stopRequested(from) && !stopRequested(to) && to.phase !== 'closed')
-    return `${from.phase} with a stop asked cannot move to ${to.phase}`
-  if (to.phase === 'closed' && to.stopRequested !== stopRequested(from)) return 'closed must record whether a stop was asked'
+/** Whether `from` may move to `to`: the table, and what each phase's data must keep. */
+export function allowed(from: Lifecycle, to: Lifecycle): boolean {
+  const stop = stopRequested(from)
+  // A stop once asked is carried out: what follows still says so (and `closed` records whether one was).
+  if (!TRANSITIONS[from.phase].includes(to.phase) || (to.phase === 'closed' ? to.stopRequested !== stop : stop && !stopRequested(to)))
+    return false
   if (to.phase === 'stopping') {
     // A stop starts having heard nothing of the end (on a new session too); what the server said is never unsaid.
-    if (from.phase !== 'stopping' && (to.completed || to.recognitionStopped))
-      return `${from.phase} cannot move to a stop that has heard of the end`
-    if (from.phase === 'stopping' && ((from.completed && !to.completed) || (from.recognitionStopped && !to.recognitionStopped)))
-      return 'stopping cannot forget what the server said of the end'
+    return from.phase === 'stopping'
+      ? (to.completed || !from.completed) && (to.recognitionStopped || !from.recognitionStopped)
+      : !to.completed && !to.recognitionStopped
   }
   if (to.phase === 'reconnecting') {
-    // A stop is asked in the open or stopping phase, or during the reconnection itself (below), not by the loss.
-    if (from.phase !== 'reconnecting' && to.stopRequested !== stopRequested(from))
-      return `${from.phase} cannot move to reconnecting with stopRequested ${to.stopRequested}`
-    // Attempts count up one at a time; a stop asked meanwhile keeps the attempt.
-    const expected = from.phase === 'reconnecting' ? (to.stopRequested && !from.stopRequested ? from.attempt : from.attempt + 1) : 1
-    if (to.attempt !== expected) return `reconnecting must go on with attempt ${expected}, not ${to.attempt}`
+    // A loss starts at attempt 1 and keeps whether a stop was asked; then attempts count up one at a
+    // time, and a stop asked during the reconnection keeps the attempt.
+    if (from.phase !== 'reconnecting') return to.attempt === 1 && to.stopRequested === stop
+    return to.attempt === (to.stopRequested && !from.stopRequested ? from.attempt : from.attempt + 1)
   }
-  return undefined
+  return true
 }
 
 /** The next lifecycle, `to`, if `from` may move to it; else throws a LifecycleError. */
 export function next(from: Lifecycle, to: Lifecycle): Lifecycle {
-  const refused = refusal(from, to)
-  if (refused) throw new LifecycleError(`Streaming connection lifecycle: ${refused}`)
+  if (!allowed(from, to))
+    throw new LifecycleError(`Streaming connection lifecycle: ${JSON.stringify(from)} may not move to ${JSON.stringify(to)}`)
   return to
 }

@@ -3,7 +3,7 @@
 import type { SymblError } from '../errors.js'
 import type { MicrophoneOptions, SampleFormat } from '../audio/types.js'
 import type { RequestOptions } from '../http/types.js'
-import type { KeepAliveOptions, ReconnectOptions } from '../socket/types.js'
+import type { InsightResponse, KeepAliveOptions, MessageResponse, ReconnectOptions, StreamingUser, TopicResponse } from '../socket/types.js'
 
 export type AudioEncoding = 'LINEAR16' | 'FLAC' | 'MULAW' | 'Opus' | 'OPUS'
 
@@ -42,6 +42,8 @@ export interface StreamingTracker {
 }
 
 export type { KeepAliveOptions, ReconnectOptions } from '../socket/types.js'
+// The result frames, the same on a call's subscription (contract 5.4: "as in streaming").
+export type { InsightResponse, MessageResponse, StreamingInsight, StreamingMessage, StreamingUser, TopicResponse } from '../socket/types.js'
 
 /** What `sendAudio` does when its queue is full (it holds at most `maxQueueSeconds` of audio). */
 export type QueueFullPolicy = 'wait' | 'drop-oldest' | 'error'
@@ -129,12 +131,6 @@ export interface RecognitionWord {
   [key: string]: unknown
 }
 
-export interface StreamingUser {
-  id?: string
-  userId?: string
-  name?: string
-}
-
 /** The wrapped lifecycle/caption frame: `{ type: 'message', message: { type, ... } }`. */
 export interface MessageFrame extends SdkFields {
   type: 'message'
@@ -161,53 +157,10 @@ export interface MessageFrame extends SdkFields {
   [key: string]: unknown
 }
 
-export interface StreamingMessage {
-  id: string
-  from?: StreamingUser
-  payload: { content: string; contentType?: string }
-  channel?: { id: string }
-  metadata?: { words?: string; [key: string]: unknown }
-  dismissed?: boolean
-  duration?: { startTime?: string; endTime?: string; timeOffset?: number; duration?: number }
-  sentiment?: { polarity: { score: number }; suggested?: string }
-  [key: string]: unknown
-}
-
-/** The wire frame; the SDK's events carry `MessageResponseFrame` (this plus `audioOffsetMs`). */
-export interface MessageResponse {
-  type: 'message_response'
-  messages: StreamingMessage[]
-  sequenceNumber?: number
-  [key: string]: unknown
-}
 export type MessageResponseFrame = MessageResponse & SdkFields
 
-export interface StreamingInsight {
-  id?: string
-  type: string
-  text?: string
-  confidence?: number
-  payload?: { content: string; contentType?: string }
-  from?: StreamingUser
-  assignee?: StreamingUser
-  [key: string]: unknown
-}
-
-/** The wire frame; the SDK's events carry `InsightResponseFrame` (this plus `audioOffsetMs`). */
-export interface InsightResponse {
-  type: 'insight_response'
-  insights: StreamingInsight[]
-  sequenceNumber?: number
-  [key: string]: unknown
-}
 export type InsightResponseFrame = InsightResponse & SdkFields
 
-/** The wire frame; the SDK's events carry `TopicResponseFrame` (this plus `audioOffsetMs`). */
-export interface TopicResponse {
-  type: 'topic_response'
-  topics: Array<{ id?: string; type?: string; phrases: string; score?: number; [key: string]: unknown }>
-  [key: string]: unknown
-}
 export type TopicResponseFrame = TopicResponse & SdkFields
 
 /** The wire frame; the SDK's events carry `TrackerResponseFrame` (this plus `audioOffsetMs`). */

@@ -1,7 +1,7 @@
 // Public types of the Telephony API (contract 5).
 import type { SymblError } from '../errors.js'
 import type { RequestOptions } from '../http/types.js'
-import type { InsightResponse, MessageResponse, TopicResponse } from '../streaming/types.js'
+import type { InsightResponse, MessageResponse, TopicResponse } from '../socket/types.js'
 
 export interface TelephonyAction {
   invokeOn: 'start' | 'stop'
