@@ -8,7 +8,6 @@ import { readBody } from './read-body.js'
 import { loadPart } from '../utils/load-part.js'
 import { safeUrl, toSearchParams, type Query } from './url.js'
 import { toJson } from './check.js'
-import { signalTimeouts } from './request-options.js'
 
 import type { HttpMethod, RequestOptions } from './types.js'
 
@@ -125,7 +124,7 @@ export class HttpClient {
       method: options.method,
       json: options.json,
       signal: options.signal,
-      timeout: options.timeout ?? (options.signal && signalTimeouts.get(options.signal)) ?? this.config.timeout,
+      timeout: options.timeout ?? this.config.timeout,
     }
     if (this.config.log.enabled) this.config.log('debug', `${options.method} ${safeUrl(url)}`)
     if (options.auth === false) return this.#call(idempotent, url, kyOptions, options.headers)

@@ -49,23 +49,3 @@ export function optionsOrSignal(log: (level: 'warn', message: string) => void, m
   }
   return { signal: options }
 }
-
-/**
- * Per-call timeouts carried by a signal, for a call whose request is built by code that passes on
- * only the signal (telephony's dial.ts). `HttpClient.send` reads it when the request has no
- * `timeout` of its own.
- */
-export const signalTimeouts = new WeakMap<AbortSignal, number | false>()
-
-/**
- * A signal that follows `signal` (if any) and carries `timeout` for `HttpClient.send`; `done`
- * detaches it from `signal` once the call is over.
- */
-export function timeoutSignal(signal: AbortSignal | undefined, timeout: number | false): { signal: AbortSignal; done: () => void } {
-  const controller = new AbortController()
-  const onAbort = () => controller.abort(signal!.reason)
-  if (signal?.aborted) onAbort()
-  else signal?.addEventListener('abort', onAbort, { once: true })
-  signalTimeouts.set(controller.signal, timeout)
-  return { signal: controller.signal, done: () => signal?.removeEventListener('abort', onAbort) }
-}

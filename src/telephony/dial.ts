@@ -3,6 +3,8 @@
 // placed without the code to follow and stop it).
 import { ConnectionError, ValidationError } from '../errors.js'
 import { invalid, isObject } from '../http/check.js'
+import { requestOptions } from '../http/request-options.js'
+import type { RequestOptions } from '../http/types.js'
 import { checkSubscriptionOptions } from './subscription.js'
 import { TelephonyConnection } from './telephony-connection.js'
 import { CONNECT } from './endpoint.js'
@@ -10,7 +12,7 @@ import type { TelephonyApi } from './telephony-api.js'
 import type { PstnOptions, SipOptions, TelephonyStartResponse } from './types.js'
 
 export async function dialPstn(api: TelephonyApi, options: PstnOptions): Promise<TelephonyConnection> {
-  check(options, 'startPstn', '{ phoneNumber: "14082924837" }')
+  const request = check(options, 'startPstn', '{ phoneNumber: "14082924837" }')
   const { phoneNumber, dtmf } = options
   if (typeof phoneNumber !== 'string' || !/^\+?[1-9]\d{5,14}$/.test(phoneNumber)) {
     invalid('phoneNumber', 'an E.164 number (6 to 15 digits, optional leading +), e.g. "14082924837"', phoneNumber)
@@ -18,11 +20,11 @@ export async function dialPstn(api: TelephonyApi, options: PstnOptions): Promise
   if (dtmf !== undefined && (typeof dtmf !== 'string' || !/^[0-9A-Da-d*#,wW]*$/.test(dtmf))) {
     invalid('dtmf', 'a string of keypad keys (0-9 * # A-D) and , for a 500 ms pause', dtmf)
   }
-  return start(api, { type: 'pstn', phoneNumber, dtmf }, options)
+  return start(api, { type: 'pstn', phoneNumber, dtmf }, options, request)
 }
 
 export async function dialSip(api: TelephonyApi, options: SipOptions): Promise<TelephonyConnection> {
-  check(options, 'startSip', '{ uri: "sip:555@example.com" }')
+  const request = check(options, 'startSip', '{ uri: "sip:555@example.com" }')
   const { uri, audioConfig } = options
   if (typeof uri !== 'string' || !/^sips?:[^\s]+$/i.test(uri)) invalid('uri', 'a SIP URI like "sip:555@your_sip_domain"', uri)
   if (audioConfig !== undefined) {
@@ -32,15 +34,16 @@ export async function dialSip(api: TelephonyApi, options: SipOptions): Promise<T
     if (audioConfig.encoding !== undefined && typeof audioConfig.encoding !== 'string')
       throw new ValidationError('audioConfig.encoding must be a string such as "PCMU" or "OPUS"')
   }
-  return start(api, { type: 'sip', uri, audioConfig }, options)
+  return start(api, { type: 'sip', uri, audioConfig }, options, request)
 }
 
 async function start(
   api: TelephonyApi,
   endpoint: Record<string, unknown>,
   options: PstnOptions | SipOptions,
+  request: RequestOptions,
 ): Promise<TelephonyConnection> {
-  const { actions = [], data, languages, timezone, signal } = options
+  const { actions = [], data, languages, timezone } = options
   const list = Array.isArray(actions) ? actions : [actions]
   for (const a of list) {
     if (!a || typeof a !== 'object' || !['start', 'stop'].includes(a.invokeOn) || typeof a.name !== 'string') {
@@ -67,7 +70,8 @@ async function start(
     method: 'POST',
     path: CONNECT,
     json: { operation: 'start', endpoint, actions: list, data, languages: langs, timezone },
-    signal,
+    signal: request.signal,
+    timeout: request.timeout,
   })
   if (!response || typeof response.connectionId !== 'string') {
     throw new ConnectionError('The telephony start answer has no connectionId', { details: response })
@@ -75,6 +79,8 @@ async function start(
   return new TelephonyConnection(api.client, api, response, api.socketOptions)
 }
 
-function check(options: unknown, method: string, example: string): void {
+/** Refuses anything but an object, then checks its `signal` and `timeout` (before the rest, as for every call) and returns them. */
+function check(options: unknown, method: string, example: string): RequestOptions {
   if (!options || typeof options !== 'object') throw new ValidationError(`${method} takes an options object, e.g. ${example}`)
+  return requestOptions(`${method}: options`, options)
 }

@@ -1,7 +1,7 @@
 import type { SymblClient } from '../client.js'
 import { ValidationError } from '../errors.js'
-import { describe, invalid, isObject } from '../http/check.js'
-import { optionsOrSignal, requestOptions, timeoutSignal } from '../http/request-options.js'
+import { describe, invalid } from '../http/check.js'
+import { optionsOrSignal, requestOptions } from '../http/request-options.js'
 import type { RequestOptions } from '../http/types.js'
 import { pathId } from '../http/url.js'
 import { loadPart } from '../utils/load-part.js'
@@ -22,29 +22,13 @@ export class TelephonyApi {
   /** Dials a phone number (`POST /v1/endpoint:connect`, `endpoint.type: 'pstn'`). `signal` and `timeout` apply to the start request. */
   async startPstn(options: PstnOptions): Promise<TelephonyConnection> {
     const { dialPstn } = await loadPart('telephony', () => import('./dial.js'))
-    return this.#dial('startPstn', options, (o) => dialPstn(this, o))
+    return dialPstn(this, options)
   }
 
   /** Joins over SIP (`endpoint.type: 'sip'`). `signal` and `timeout` apply to the start request. */
   async startSip(options: SipOptions): Promise<TelephonyConnection> {
     const { dialSip } = await loadPart('telephony', () => import('./dial.js'))
-    return this.#dial('startSip', options, (o) => dialSip(this, o))
-  }
-
-  /**
-   * dial.ts passes on only `signal` to the start request: a per-call `timeout` travels with a
-   * signal of its own (see `timeoutSignal`), which `HttpClient` reads.
-   */
-  async #dial<O extends PstnOptions | SipOptions>(method: string, options: O, dial: (options: O) => Promise<TelephonyConnection>) {
-    // Not an object: dial.ts refuses it with its own message.
-    const { timeout } = isObject(options) ? requestOptions(`${method}: options`, options) : {}
-    if (timeout === undefined) return dial(options)
-    const carrier = timeoutSignal(options.signal, timeout)
-    try {
-      return await dial({ ...options, signal: carrier.signal })
-    } finally {
-      carrier.done()
-    }
+    return dialSip(this, options)
   }
 
   /** Ends a call (`operation: 'stop'`); resolves with the server's answer (`summaryInfo` and ids). */
