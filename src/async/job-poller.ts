@@ -65,3 +65,6 @@ function isTransient(error: unknown): boolean {
   if (error instanceof NetworkError || error instanceof TimeoutError) return true
   return error instanceof HttpError && (error.status >= 500 || error.status === 408 || error.status === 429)
 }
+
+// What a conversation needs from its job besides the loop, in the same part (conversation.ts).
+export { checkWaitOptions, fetchJobStatus } from './job-waiter.js'

@@ -3,12 +3,11 @@ import { abortReason, JobError } from '../errors.js'
 import { INSPECT } from '../http/http-client.js'
 import { invalid } from '../http/check.js'
 import { loadPart } from '../utils/load-part.js'
-import { checkWaitOptions, fetchJobStatus } from '../async/job-waiter.js'
 import type { JobStatus, WaitOptions } from '../async/types.js'
 import { optionsOrSignal } from '../http/request-options.js'
 import type { RequestOptions } from '../http/types.js'
 import { abortable } from '../utils/async.js'
-import { ConversationsApi, type BoundConversationCalls } from './conversations-api.js'
+import { BOUND_CALLS, defineCalls, type BoundConversationCalls } from './calls.js'
 import type { ConversationIds, ConversationWaitDefaults } from './types.js'
 
 export type { ConversationIds, ConversationWaitDefaults }
@@ -36,7 +35,6 @@ export class Conversation {
   readonly jobId: string | undefined
   // Private, and not shown by `util.inspect`: printing a conversation printed the client.
   readonly #client: SymblClient
-  #api: ConversationsApi
   #defaults: ConversationWaitDefaults
   #status: JobStatus | undefined
   #final: { error?: unknown } | undefined
@@ -49,7 +47,6 @@ export class Conversation {
     this.conversationId = ids.conversationId
     this.jobId = ids.jobId
     this.#defaults = defaults
-    this.#api = new ConversationsApi(client)
   }
 
   /** What `console.log` and `util.inspect` show: the ids and the last status, not the client. */
@@ -86,6 +83,7 @@ export class Conversation {
   async getJobStatus(options?: RequestOptions | AbortSignal): Promise<JobStatus | undefined> {
     const request = optionsOrSignal(this.#client.log, 'getJobStatus', options)
     if (!this.jobId) return undefined
+    const { fetchJobStatus } = await loadJobs()
     const status = await fetchJobStatus(this.#client, this.jobId, request)
     this.#report(status)
     return status
@@ -105,6 +103,7 @@ export class Conversation {
    */
   async wait(options: WaitOptions = {}): Promise<this> {
     // Checked even without a job: a mistake must not pass only because this conversation has none.
+    const { checkWaitOptions } = await loadJobs()
     checkWaitOptions(options)
     if (!this.jobId) return this
     if (this.#final) {
@@ -177,10 +176,7 @@ export class Conversation {
     const controller = new AbortController()
     const ids = { jobId: this.jobId!, conversationId: this.conversationId }
     const settings = { ...this.#defaults, ...options, signal: controller.signal, onStatus: undefined }
-    // The poller is loaded on first use (job-poller.ts).
-    const promise = loadPart('job polling', () => import('../async/job-poller.js')).then(({ pollJob }) =>
-      pollJob(this.#client, ids, settings, (s) => this.#report(s)),
-    )
+    const promise = loadJobs().then(({ pollJob }) => pollJob(this.#client, ids, settings, (s) => this.#report(s)))
     const loop: Loop = { controller, users: 0, promise }
     this.#loop = loop
     loop.promise.then(
@@ -223,24 +219,25 @@ export class Conversation {
     }
   }
 
-  // The Conversation API for this conversation: every ConversationsApi method, with this id as its
-  // first argument (typed by BoundConversationCalls). Non-enumerable, like written-out methods.
-  // Generated rather than written out so each call exists once; this relies on every public
-  // ConversationsApi method taking the conversationId first (BoundConversationCalls says so too).
+  // The Conversation API for this conversation: every call of BOUND_CALLS (calls.ts), with this id
+  // as its first argument (typed by BoundConversationCalls). Non-enumerable, like written-out
+  // methods. Generated from the names, so the calls' code (requests.ts) loads on the first call.
   static {
-    for (const name of Object.getOwnPropertyNames(ConversationsApi.prototype)) {
-      if (name !== 'constructor' && name !== 'list') {
-        Object.defineProperty(Conversation.prototype, name, {
-          configurable: true,
-          writable: true,
-          value(this: Conversation, ...args: unknown[]) {
-            return (this.#api as any)[name](this.conversationId, ...args)
-          },
-        })
-      }
-    }
+    defineCalls(
+      Conversation.prototype,
+      BOUND_CALLS,
+      (self) => self.#client,
+      (self, given) => [self.conversationId, ...given],
+    )
   }
 }
+
+/**
+ * The job status call, the checks of the waiting options and the polling loop (job-poller.ts),
+ * loaded on the first `wait()`, `getJobStatus()` or job callback: a page that only reads the ids of
+ * a conversation (a live-captions page after `stop()`) does not download them.
+ */
+const loadJobs = () => loadPart('job polling', () => import('../async/job-poller.js'))
 
 /** A callback argument: a function, else a ValidationError now rather than a TypeError (logged, never seen) when the job ends. */
 function callback(method: string, fn: unknown): void {

@@ -51,6 +51,8 @@ describe('the browser build', () => {
   })
 })
 
+const moduleName = (id: string) => id.replace(/^.*\/(src|dist\/browser|node_modules)\//, '').replace(/\.[tj]s$/, '')
+
 /** The modules of the chunks an app's page loads with `code` (not those behind an import()). */
 async function upfrontModules(code: string, from: Source): Promise<string[]> {
   // The same bundling as `npm run bench -- size`, minified as an app's production build would be.
@@ -59,7 +61,29 @@ async function upfrontModules(code: string, from: Source): Promise<string[]> {
   return chunks
     .filter((c) => upfront.has(c.fileName))
     .flatMap((c) => Object.keys(c.modules))
-    .map((id) => id.replace(/^.*\/(src|dist\/browser|node_modules)\//, '').replace(/\.[tj]s$/, ''))
+    .map(moduleName)
+}
+
+/**
+ * The modules a page has once the lazy part holding `module` has loaded: the chunk with it and
+ * every chunk that one imports statically, transitively (the up-front ones included).
+ */
+async function modulesWith(code: string, from: Source, module: string): Promise<string[]> {
+  const chunks = await bundleChunks(code, from)
+  const start = chunks.find((c) => Object.keys(c.modules).some((id) => moduleName(id) === module))
+  expect(start, `no chunk holds ${module}`).toBeDefined()
+  const seen = new Set<string>()
+  const visit = (name: string) => {
+    if (seen.has(name)) return
+    seen.add(name)
+    chunks.find((c) => c.fileName === name)?.imports.forEach(visit)
+  }
+  visit(start!.fileName)
+  for (const name of upfrontFileNames(chunks)) seen.add(name)
+  return chunks
+    .filter((c) => seen.has(c.fileName))
+    .flatMap((c) => Object.keys(c.modules))
+    .map(moduleName)
 }
 
 // From the source, and from the build the package publishes (what an app installs): a build
@@ -79,6 +103,11 @@ describe.each(sources)('what a page loads up front (symbl-sdk from %s)', (from) 
     /socket\/(?!errors|types)/,
     /telephony\/(subscription|telephony-connection|dial)/,
     /async\/(upload|job-poller|content-type)/,
+    // The Async API's submissions and checks load with the first process…/append… call, job
+    // polling and the status call with the first wait(); the Conversation API's requests with the
+    // first call.
+    /async\/(submissions|submit|check-parameters|job-waiter)/,
+    /conversations\/requests/,
     /audio\/(microphone|resampler|wav|worklet)/,
     /http\/(http-errors|retry-rules)/,
   ]
@@ -87,6 +116,31 @@ describe.each(sources)('what a page loads up front (symbl-sdk from %s)', (from) 
     const modules = await upfrontModules(`import { Symbl } from 'symbl-sdk'; export const s = (o) => new Symbl(o)`, from)
     expect(modules).toContain('conversations/conversations-api')
     expect(modules.filter((m) => lazy.some((re) => re.test(m)))).toEqual([])
+  })
+
+  it('a page with Conversation and ConversationsApi loads neither their requests nor job polling up front', {
+    timeout: 60_000,
+  }, async () => {
+    const modules = await upfrontModules(
+      `import { Conversation, ConversationsApi, TextApi, AudioApi } from 'symbl-sdk'; export const x = [Conversation, ConversationsApi, TextApi, AudioApi]`,
+      from,
+    )
+    expect(modules).toContain('conversations/conversation')
+    expect(modules).toContain('conversations/conversations-api')
+    expect(modules.filter((m) => lazy.some((re) => re.test(m)))).toEqual([])
+  })
+
+  it('startConnection loads the connection without the Conversation API requests or job polling', { timeout: 60_000 }, async () => {
+    // A live-captions page: stop() resolves with a Conversation, whose id is all such a page reads.
+    const modules = await modulesWith(
+      `import { Symbl } from 'symbl-sdk'; export const f = (o) => new Symbl(o).streaming.startConnection().then((c) => c.stop())`,
+      from,
+      'streaming/connection',
+    )
+    expect(modules).toContain('conversations/conversation')
+    expect(
+      modules.filter((m) => /conversations\/requests|async\/(submissions|submit|check-parameters|job-waiter|job-poller)/.test(m)),
+    ).toEqual([])
   })
 
   it('a streaming-only page loads neither ky nor the connection before startConnection', { timeout: 60_000 }, async () => {
