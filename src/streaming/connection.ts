@@ -19,6 +19,8 @@ import type { SymblClient } from '../client.js'
 import { Conversation } from '../conversations/conversation.js'
 import { abortReason, ConfigError, ConnectionError, SymblError, TimeoutError, ValidationError } from '../errors.js'
 import { describe } from '../http/check.js'
+import { requestOptions } from '../http/request-options.js'
+import type { RequestOptions } from '../http/types.js'
 import { redact, redactError } from '../logger.js'
 import { abandonSocket } from '../socket/abandon.js'
 import { backoffDelay, reconnectPolicy, type ReconnectPolicy } from '../socket/backoff.js'
@@ -27,7 +29,7 @@ import { checkFrame, errorFromFrame, type Frame, malformed, PING, parseFrame } f
 import { KeepAlive, keepAlivePolicy, type KeepAlivePolicy } from '../socket/keepalive.js'
 import { Opening } from '../socket/open.js'
 import { ReplayEmitter } from '../socket/replay-emitter.js'
-import { deferred, noop } from '../utils/async.js'
+import { abortable, deferred, noop } from '../utils/async.js'
 import { loadPart } from '../utils/load-part.js'
 import type { AudioByteSource, SendAudioFromMicOptions, SendAudioOptions, SendAudioStreamOptions, SendAudioSummary } from './audio-input.js'
 import { AudioNotDeliveredError } from './errors.js'
@@ -82,6 +84,8 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   #wake: (() => void) | undefined
   #grace: Timer | undefined
   #stop: ReturnType<typeof deferred<Conversation>> | undefined
+  /** The stop() that started the stop (the microphone's last chunk included): later calls join it. */
+  #stopCall: Promise<Conversation> | undefined
   /** modify() calls the server has not answered, oldest first, with the format before and after each. */
   readonly #modifies = new PendingModifies()
   /** How drain() settles once closed: resolves when undefined, else rejects with it (see drain()). */
@@ -93,7 +97,6 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   #micOpening = false
   /** File and stream senders in progress: they resample to the rate they started with. */
   #sources = 0
-  #micStopping: Promise<void> | undefined
   /** Removes the abort listener from `options.signal`. */
   #detach: (() => void) | undefined
   /** Start errors that may mean the token was refused (a 401, or any refused handshake in a browser): start() retries once. */
@@ -205,17 +208,40 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
    * - resolves after `close()` or an abort through `signal`: the app discarded the queued audio on purpose;
    * - otherwise (audio still queued or waiting when the connection failed) rejects with the
    *   connection's failure, an `AudioNotDeliveredError` that tells how much was lost.
+   *
+   * `signal` and `timeout` bound the wait only: an abort rejects with the signal's reason, a
+   * timeout with a `TimeoutError` saying how much audio is still to send; either way the audio
+   * stays queued and is sent as before (to discard it, `close()`). No timeout by default.
    */
-  drain(): Promise<void> {
+  drain(options?: RequestOptions): Promise<void> {
+    let request: RequestOptions
+    try {
+      request = requestOptions('drain: options', options)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    const { signal, timeout } = request
+    if (signal?.aborted) return Promise.reject(abortReason(signal))
     if (this.#closedNow()) return this.#drainError === undefined ? Promise.resolve() : Promise.reject(this.#drainError)
-    return this.#queue.drained()
+    const drained = within(this.#queue.drained(), timeout, (ms) => {
+      const bytes = this.#queue.bytes + this.#queue.waitingBytes
+      return new TimeoutError(`drain() timed out after ${ms} ms with ${bytes} bytes of audio still to send (they stay queued)`)
+    })
+    return abortable(drained, signal)
   }
 
   /**
    * Changes the audio format mid-stream (`modify_request`), in order with the audio: what
    * `sendAudio` receives after this call is taken to be in the new format. Resolves on the server's
    * `session_modified`; rejects with the server's error (a `ConnectionError`, the format staying as
-   * it was) if it refuses the change, and with a `TimeoutError` after `stopTimeoutMs` without an answer.
+   * it was) if it refuses the change, and with a `TimeoutError` after `timeout` (default
+   * `stopTimeoutMs`; `false` for none) without an answer.
+   *
+   * `signal` aborted before the call: it rejects with the signal's reason and nothing changes (no
+   * `modify_request`, the same format). Aborted later: the call rejects with the reason, but the
+   * change is not withdrawn: the `modify_request` is queued in order with the audio, what
+   * `sendAudio` receives after the call is in the new format, and a refusal by the server still
+   * goes back to the previous one (reported as an `error` event). A timeout is the same.
    *
    * If the socket drops after the `modify_request` went out but before `session_modified` came, the
    * answer is lost with the socket. The reconnect's `start_request` then declares the format of the
@@ -225,10 +251,12 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
    * answered there as usual.) Rejects with a `ValidationError` for a format whose `drop-oldest`
    * bound would be under one frame (see `checkQueueBound`).
    */
-  modify(change: { sampleRateHertz?: number; encoding?: AudioEncoding }): Promise<void> {
+  modify(change: { sampleRateHertz?: number; encoding?: AudioEncoding }, options?: RequestOptions): Promise<void> {
     const previous = this.#format
     let format: AudioFormat
+    let request: RequestOptions
     try {
+      request = requestOptions('modify: options', options)
       this.#check('modify', true)
       if (!change || typeof change !== 'object' || (change.sampleRateHertz === undefined && change.encoding === undefined)) {
         throw new ValidationError('modify takes { sampleRateHertz, encoding } with at least one of them')
@@ -252,32 +280,63 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     } catch (error) {
       return Promise.reject(error)
     }
+    const { signal, timeout } = request
+    if (signal?.aborted) return Promise.reject(abortReason(signal))
     this.#dropHalfSample('modify() changed the format')
-    const { record, done } = this.#modifies.add(previous, format, this.#options.stopTimeoutMs ?? 30_000)
+    const { record, done } = this.#modifies.add(previous, format, timeout ?? this.#options.stopTimeoutMs ?? 30_000)
     this.#queue.offerText(modifyRequest(format), previous, record)
     this.#format = format
     this.#queue.limit = this.#bound()
     this.#pump()
-    return done
+    return abortable(done, signal)
   }
 
   /**
    * Sends the queued audio, then a JSON `stop_request`; resolves with the conversation once the
    * server has sent `conversation_completed` (and `recognition_stopped` or its close, in either
-   * order), or closed the socket normally, and the socket is closed. Rejects after `stopTimeoutMs`,
-   * or if the connection fails (then the error tells how much audio was not delivered).
+   * order), or closed the socket normally, and the socket is closed. Rejects after `timeout`
+   * (default `stopTimeoutMs`; `false` for none), or if the connection fails (then the error tells
+   * how much audio was not delivered); either way the connection is then closed.
+   *
+   * `signal` aborted before the call: it rejects with the signal's reason and nothing happens (no
+   * `stop_request`; the connection stays open). Aborted while the stop is under way: the stop is
+   * given up and the connection closed at once, as `close()` does (queued audio discarded; a
+   * `close` event, no `error` event); the call rejects with the reason. The server keeps what it
+   * received: if the `stop_request` went out, the conversation is processed as usual, and its id
+   * (`conversationId`) still works with the Conversation API.
+   *
+   * A `stop()` made while another is under way joins it (no second `stop_request`): its own
+   * `signal` only abandons its own wait, and its `timeout` does not apply.
    */
-  stop(): Promise<Conversation> {
-    if (this.#stop) return this.#stop.promise
-    const mic = this.#mic
-    if (mic && !this.#closedNow()) {
-      // The microphone first: its last partial chunk must reach the queue before stop_request.
-      this.#micStopping ??= mic.stop().then(() => {
-        if (this.#mic === mic) this.#mic = undefined
-      })
-      return this.#micStopping.then(() => this.stop())
+  stop(options?: RequestOptions): Promise<Conversation> {
+    let request: RequestOptions
+    try {
+      request = requestOptions('stop: options', options)
+    } catch (error) {
+      return Promise.reject(error)
     }
+    const { signal, timeout } = request
+    if (signal?.aborted) return Promise.reject(abortReason(signal))
+    if (this.#stopCall) return abortable(this.#stopCall, signal)
     if (this.#closedNow()) return Promise.reject(this.#failure ?? new ConnectionError('stop() was called after the connection closed'))
+    const stopping = (this.#stopCall = this.#stopping(timeout))
+    if (!signal) return stopping
+    const onAbort = () => this.#end(1000, 'stop aborted', abortReason(signal), false, true)
+    signal.addEventListener('abort', onAbort, { once: true })
+    const detach = () => signal.removeEventListener('abort', onAbort)
+    stopping.then(detach, detach)
+    return abortable(stopping, signal)
+  }
+
+  /** The stop itself: the microphone's last chunk, the stop_request, the wait for the end under `timeout` (default `stopTimeoutMs`). */
+  async #stopping(timeout: number | false | undefined): Promise<Conversation> {
+    const mic = this.#mic
+    if (mic) {
+      // The microphone first: its last partial chunk must reach the queue before stop_request.
+      await mic.stop()
+      if (this.#mic === mic) this.#mic = undefined
+    }
+    if (this.#closedNow()) throw this.#failure ?? new ConnectionError('stop() was called after the connection closed')
     this.#dropHalfSample('stop() was called')
     const life = this.#life
     // While reconnecting, the stop is carried out on the new session.
@@ -285,13 +344,15 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       life.phase === 'reconnecting' ? { ...life, stopRequested: true } : { phase: 'stopping', completed: false, recognitionStopped: false },
     )
     const stop = (this.#stop = deferred<Conversation>())
-    const ms = this.#options.stopTimeoutMs ?? 30_000
-    stop.timer = setTimeout(() => {
-      if (this.#completedStop()) return this.#finish()
-      const message = `stop() timed out after ${ms} ms without conversation_completed`
-      const lost = this.#notDelivered(message)
-      this.#end(1000, 'stop timed out', lost.undeliveredBytes ? lost : new TimeoutError(message))
-    }, ms)
+    const ms = timeout ?? this.#options.stopTimeoutMs ?? 30_000
+    if (ms !== false) {
+      stop.timer = setTimeout(() => {
+        if (this.#completedStop()) return this.#finish()
+        const message = `stop() timed out after ${ms} ms without conversation_completed`
+        const lost = this.#notDelivered(message)
+        this.#end(1000, 'stop timed out', lost.undeliveredBytes ? lost : new TimeoutError(message))
+      }, ms)
+    }
     this.#pump()
     return stop.promise
   }
@@ -792,6 +853,15 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   #bound(): number {
     return queueBound(this.#options, this.#format)
   }
+}
+
+/** Settles with `promise`, or rejects with `timedOut(ms)` after `ms` (no limit when `ms` is undefined or false). */
+function within<T>(promise: Promise<T>, ms: number | false | undefined, timedOut: (ms: number) => unknown): Promise<T> {
+  if (ms === undefined || ms === false) return promise
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(timedOut(ms)), ms)
+    promise.then(resolve, reject).finally(() => clearTimeout(timer))
+  })
 }
 
 export type { Frame }

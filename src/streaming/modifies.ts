@@ -8,7 +8,7 @@ import type { ControlRecord } from './send-queue.js'
 export interface PendingModify extends ControlRecord {
   resolve: () => void
   reject: (e: unknown) => void
-  timer: ReturnType<typeof setTimeout>
+  timer: ReturnType<typeof setTimeout> | undefined
   /** The format before this change, and the one it asked for. */
   previous: AudioFormat
   format: AudioFormat
@@ -17,14 +17,17 @@ export interface PendingModify extends ControlRecord {
 export class PendingModifies {
   #list: PendingModify[] = []
 
-  /** A new modify() from `previous` to `format`, rejected with a TimeoutError if unanswered within `ms`. */
-  add(previous: AudioFormat, format: AudioFormat, ms: number): { record: PendingModify; done: Promise<void> } {
+  /** A new modify() from `previous` to `format`, rejected with a TimeoutError if unanswered within `ms` (false: no limit). */
+  add(previous: AudioFormat, format: AudioFormat, ms: number | false): { record: PendingModify; done: Promise<void> } {
     let record!: PendingModify
     const done = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#list = this.#list.filter((m) => m !== record)
-        reject(new TimeoutError(`The server did not confirm modify_request (session_modified) within ${ms} ms`))
-      }, ms)
+      const timer =
+        ms === false
+          ? undefined
+          : setTimeout(() => {
+              this.#list = this.#list.filter((m) => m !== record)
+              reject(new TimeoutError(`The server did not confirm modify_request (session_modified) within ${ms} ms`))
+            }, ms)
       record = { resolve, reject, timer, previous, format, sent: false }
       this.#list.push(record)
     })

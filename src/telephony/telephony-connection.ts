@@ -1,15 +1,18 @@
 import type { SymblClient } from '../client.js'
 import { Conversation } from '../conversations/conversation.js'
-import { ConnectionError } from '../errors.js'
+import { abortReason, ConnectionError, TimeoutError } from '../errors.js'
+import { requestOptions } from '../http/request-options.js'
+import type { RequestOptions } from '../http/types.js'
 import type { Frame } from '../socket/frames.js'
 import { ReplayEmitter } from '../socket/replay-emitter.js'
+import { abortable } from '../utils/async.js'
 import { Subscription, type SubscriptionOptions } from './subscription.js'
 import type { TelephonySpeakerEvent, TelephonyEvents, TelephonyStartResponse, TelephonyStopResponse } from './types.js'
 
 /** What the connection needs from `TelephonyApi` (kept as an interface so neither module imports the other's class). */
 export interface TelephonyCalls {
-  stop(connectionId: string): Promise<TelephonyStopResponse>
-  pushSpeakerEvent(connectionId: string, event: TelephonySpeakerEvent): Promise<unknown>
+  stop(connectionId: string, options?: RequestOptions): Promise<TelephonyStopResponse>
+  pushSpeakerEvent(connectionId: string, event: TelephonySpeakerEvent, options?: RequestOptions): Promise<unknown>
 }
 
 /**
@@ -58,9 +61,10 @@ export class TelephonyConnection extends ReplayEmitter<TelephonyEvents> {
 
   /**
    * Contract 5.3: `started_speaking`, `stopped_speaking`, `joined` or `left` for a participant.
-   * Rejects with a `ConnectionError` once `stop()` was called: the call has ended.
+   * Rejects with a `ConnectionError` once `stop()` was called: the call has ended. `signal` and
+   * `timeout` apply to the request, as for `symbl.telephony.pushSpeakerEvent`.
    */
-  pushSpeakerEvent(event: TelephonySpeakerEvent): Promise<unknown> {
+  pushSpeakerEvent(event: TelephonySpeakerEvent, options?: RequestOptions): Promise<unknown> {
     if (this.#stopped) {
       return Promise.reject(
         new ConnectionError(
@@ -68,17 +72,41 @@ export class TelephonyConnection extends ReplayEmitter<TelephonyEvents> {
         ),
       )
     }
-    return this.#calls.pushSpeakerEvent(this.connectionId, event)
+    return this.#calls.pushSpeakerEvent(this.connectionId, event, options)
   }
 
   /**
    * Ends the call and closes the subscription. Idempotent: the call is stopped once, and every
-   * later `stop()` returns that same promise, resolving with the same answer (or rejecting with the
+   * later `stop()` returns that same outcome, resolving with the same answer (or rejecting with the
    * same error), without a second request.
+   *
+   * `signal` and `timeout` apply to the stop request. A signal aborted before the call does nothing
+   * (no request; the subscription stays open). A stop given up through this call's own `signal` or
+   * `timeout` rejects with the abort reason or a `TimeoutError` and is not remembered: without the
+   * server's answer the call may still be running, so pushSpeakerEvent works again and the next
+   * `stop()` sends the request again. The subscription stays closed (live events no longer arrive).
+   * A `stop()` made while another is under way joins it: its own `signal` only abandons its own
+   * wait, and its `timeout` does not apply.
    */
-  stop(): Promise<TelephonyStopResponse> {
+  stop(options?: RequestOptions): Promise<TelephonyStopResponse> {
+    let request: RequestOptions
+    try {
+      request = requestOptions('stop: options', options)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    const { signal } = request
+    if (signal?.aborted) return Promise.reject(abortReason(signal))
+    if (this.#stopped) return abortable(this.#stopped, signal)
     this.#subscription?.close()
-    return (this.#stopped ??= this.#calls.stop(this.connectionId))
+    const stopped = this.#calls.stop(this.connectionId, request)
+    this.#stopped = stopped
+    stopped.catch((error: unknown) => {
+      // Given up by the caller, not answered by the server: the next stop() tries again.
+      const givenUp = signal?.aborted || (request.timeout !== undefined && error instanceof TimeoutError)
+      if (givenUp && this.#stopped === stopped) this.#stopped = undefined
+    })
+    return stopped
   }
 
   protected override listened(event: keyof TelephonyEvents): void {

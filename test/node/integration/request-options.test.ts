@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Conversation } from '../../../src/conversations/conversation.js'
 import { TimeoutError, ValidationError } from '../../../src/errors.js'
 import type { Symbl } from '../../../src/node.js'
-import { mp4Bytes, textMessages, twoBurstWav, until, useEmulator } from './helpers.js'
+import { TelephonyConnection } from '../../../src/telephony/telephony-connection.js'
+import { mp4Bytes, seenSince, textMessages, twoBurstWav, until, useEmulator } from './helpers.js'
 
 const env = useEmulator()
 
@@ -129,6 +130,116 @@ describe.each(Object.entries(CALLS))('%s', (_name, call) => {
     const reason = new Error('gave up')
     controller.abort(reason)
     await expect(result).rejects.toBe(reason)
+  })
+})
+
+// A call's own methods (the connection startPstn resolves with): the same three checks, the call
+// started before the latency. The streaming connection's calls are in test/node/streaming/request-options.test.ts.
+const CALL_CALLS: Record<string, (call: TelephonyConnection, options: Options) => Promise<unknown>> = {
+  'call.stop': (c, o) => c.stop(o),
+  'call.pushSpeakerEvent': (c, o) => c.pushSpeakerEvent({ type: 'joined', user: { name: 'Ana' } }, o),
+}
+
+it('the table covers every call of a telephony connection', () => {
+  // What a TelephonyConnection adds to its emitter, less what makes no request (getConversationId, the event hook).
+  const own = Object.getOwnPropertyNames(TelephonyConnection.prototype).filter(
+    (n) => !['constructor', 'conversation', 'getConversationId', 'listened'].includes(n),
+  )
+  expect(Object.keys(CALL_CALLS).sort()).toEqual(own.map((n) => `call.${n}`).sort())
+})
+
+describe.each(Object.entries(CALL_CALLS))('%s', (_name, call) => {
+  afterEach(() => {
+    env.emu.faults.clear()
+  })
+  const dial = (symbl: Symbl) => symbl.telephony.startPstn({ phoneNumber: '14085550110' })
+
+  it('{ signal } aborted before the call: rejects with its reason, and nothing reaches the server', async () => {
+    const symbl = env.client({ retry: 0 })
+    const connection = await dial(symbl)
+    const before = env.requests.length
+    const reason = new Error('cancelled by the user')
+    await expect(call(connection, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason)
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    expect(env.requests.slice(before)).toEqual([])
+    // Nothing happened: the call goes on, and the same call without the signal works.
+    await expect(call(connection, {})).resolves.toBeDefined()
+  })
+
+  it('{ timeout } shorter than a delayed route: TimeoutError (the client default is 30 s)', async () => {
+    const symbl = env.client({ retry: 0 })
+    const connection = await dial(symbl)
+    env.emu.faults.addLatency({ path: '/v1/*', ms: 2000 })
+    await expect(call(connection, { timeout: 50 })).rejects.toBeInstanceOf(TimeoutError)
+  })
+
+  it('{ signal } aborted while the request is at the server: rejects with the abort reason', async () => {
+    const symbl = env.client({ retry: 0 })
+    const connection = await dial(symbl)
+    env.emu.faults.addLatency({ path: '/v1/*', ms: 2000 })
+    const controller = new AbortController()
+    const before = env.requests.length
+    const result = call(connection, { signal: controller.signal })
+    result.catch(() => {})
+    await until(() => env.requests.length > before, 'the request at the server')
+    const reason = new Error('gave up')
+    controller.abort(reason)
+    await expect(result).rejects.toBe(reason)
+  })
+})
+
+describe("a call's stop() given up by its own signal or timeout", () => {
+  afterEach(() => {
+    env.emu.faults.clear()
+  })
+
+  it('is not remembered: speaker events work again and the next stop() sends the request again', async () => {
+    const symbl = env.client({ retry: 0 })
+    const connection = await symbl.telephony.startPstn({ phoneNumber: '14085550111' })
+    env.emu.faults.addLatency({ path: '/v1/endpoint:connect', ms: 2000 })
+    await expect(connection.stop({ timeout: 50 })).rejects.toBeInstanceOf(TimeoutError)
+    const controller = new AbortController()
+    const aborted = connection.stop({ signal: controller.signal })
+    aborted.catch(() => {})
+    controller.abort(new Error('not now'))
+    await expect(aborted).rejects.toThrow('not now')
+    env.emu.faults.clear()
+    await expect(connection.pushSpeakerEvent({ type: 'left', user: { name: 'Ana' } })).resolves.toBeDefined()
+    const before = env.requests.length
+    expect(await connection.stop()).toMatchObject({ connectionId: connection.connectionId })
+    expect(seenSince(env, before, 'POST', /^\/v1\/endpoint:connect$/)).toBe(1)
+    // Answered: remembered, as before.
+    expect(await connection.stop()).toMatchObject({ connectionId: connection.connectionId })
+    expect(seenSince(env, before, 'POST', /^\/v1\/endpoint:connect$/)).toBe(1)
+    await expect(connection.pushSpeakerEvent({ type: 'left', user: { name: 'Ana' } })).rejects.toThrow(/after stop\(\)/)
+  })
+
+  it('a stop() made while one is under way joins it: its own signal abandons only its own wait', async () => {
+    const symbl = env.client({ retry: 0 })
+    const connection = await symbl.telephony.startPstn({ phoneNumber: '14085550112' })
+    env.emu.faults.addLatency({ path: '/v1/endpoint:connect', ms: 200 })
+    const before = env.requests.length
+    const first = connection.stop()
+    const controller = new AbortController()
+    const joined = connection.stop({ signal: controller.signal, timeout: 20 })
+    joined.catch(() => {})
+    const reason = new Error('not waiting')
+    controller.abort(reason)
+    await expect(joined).rejects.toBe(reason)
+    expect(await first).toMatchObject({ connectionId: connection.connectionId })
+    expect(seenSince(env, before, 'POST', /^\/v1\/endpoint:connect$/)).toBe(1)
+  })
+
+  it('bad options are a ValidationError, before any request', async () => {
+    const symbl = env.client()
+    const connection = await symbl.telephony.startPstn({ phoneNumber: '14085550113' })
+    const before = env.requests.length
+    for (const bad of [5, { timeout: -1 }, { signal: {} }]) {
+      await expect(connection.stop(bad as never)).rejects.toBeInstanceOf(ValidationError)
+      await expect(connection.pushSpeakerEvent({ type: 'joined', user: {} }, bad as never)).rejects.toBeInstanceOf(ValidationError)
+    }
+    expect(env.requests.slice(before)).toEqual([])
+    await connection.stop()
   })
 })
 
