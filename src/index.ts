@@ -23,7 +23,7 @@ export { TelephonyApi } from './telephony/telephony-api.js'
 // statically, or bundlers load them with the page instead of on startConnection/startPstn (see
 // "What a page loads when" in the README). The Node entry exports the classes themselves.
 export type { StreamingConnection } from './streaming/connection.js'
-export { MalformedFrameError, QueueFullError, AudioNotDeliveredError, type UndeliveredAudio } from './streaming/errors.js'
+export { MalformedFrameError, QueueFullError, AudioNotDeliveredError } from './streaming/errors.js'
 // A list rather than `export type *`: the frame types share names with the Conversation API's
 // answers (MessageResponse, …), so only the streaming names that are public are listed.
 export type {
@@ -56,6 +56,7 @@ export type {
   SendAudioFromMicOptions,
   SendAudioSummary,
   AudioByteSource,
+  UndeliveredAudio,
 } from './streaming/types.js'
 // Audio: resampling and LINEAR16 conversion, WAV and raw PCM readers (both runtimes). Microphone
 // capture is browser-only: captureMicrophone and processorSource come from the browser entry.

@@ -4,7 +4,9 @@
 // src/streaming/types.ts, where the public API names them.
 
 export interface ReconnectOptions {
-  /** Failed attempts in a row before the connection gives up. Default 8. */
+  /** Failed attempts in a row before the connection gives up (0 or more).
+   * @default 8
+   */
   maxAttempts?: number
   /** Delay before the first attempt, doubled each time, with jitter, in ms (0 to 2 147 483 647).
    * @default 500

@@ -1,4 +1,8 @@
 import { ConnectionError } from '../errors.js'
+import type { UndeliveredAudio } from './types.js'
+
+// Defined with the public types; re-exported here, where it used to be.
+export type { UndeliveredAudio }
 
 // Built by the socket layer (src/socket/frames.ts) for both socket kinds; the public API names it here.
 export { MalformedFrameError } from '../socket/errors.js'
@@ -6,15 +10,6 @@ export { MalformedFrameError } from '../socket/errors.js'
 /** `sendAudio` with `onQueueFull: 'error'` when the queue holds `maxQueueSeconds` of audio already. */
 export class QueueFullError extends ConnectionError {
   override name = 'QueueFullError'
-}
-
-export interface UndeliveredAudio {
-  /** Audio the app gave to `sendAudio` that never reached a socket. */
-  undeliveredBytes: number
-  undeliveredMs: number
-  /** Audio handed to the socket shortly before the loss that the server may not have received (the resend tail). */
-  unconfirmedBytes: number
-  unconfirmedMs: number
 }
 
 const amount = (bytes: number, ms: number) => `${bytes} bytes (${Math.round(ms)} ms)`

@@ -49,7 +49,9 @@ export type { InsightResponse, MessageResponse, StreamingInsight, StreamingMessa
 export type QueueFullPolicy = 'wait' | 'drop-oldest' | 'error'
 
 export interface StreamingOptions extends RequestOptions {
-  /** The connection id (`^[a-zA-Z0-9-]{6,64}$`); a UUID is generated when absent. Reusing one rejoins that conversation. */
+  /** The connection id (`^[a-zA-Z0-9-]{6,64}$`). Reusing one rejoins that conversation.
+   * @default a new UUID (`crypto.randomUUID()`)
+   */
   id?: string
   speaker?: StreamingSpeaker
   insightTypes?: string[]
@@ -75,7 +77,8 @@ export interface StreamingOptions extends RequestOptions {
    * @default 15000
    */
   startTimeoutMs?: number
-  /** Time allowed to `stop()` (flush, `stop_request`, `conversation_completed`) and to `modify()`, in ms (above 0, at most 2 147 483 647).
+  /** Time allowed to `stop()` (flush, `stop_request`, `conversation_completed`) and to `modify()` (until `session_modified`),
+   * in ms (above 0, at most 2 147 483 647). A call's own `timeout` (`stop({ timeout })`, `modify(change, { timeout })`) overrides it.
    * @default 30000
    */
   stopTimeoutMs?: number
@@ -83,7 +86,7 @@ export interface StreamingOptions extends RequestOptions {
    * @default 10
    */
   maxQueueSeconds?: number
-  /** What `sendAudio` does when the queue is full: `wait` (default: its promise resolves once the audio fits),
+  /** What `sendAudio` does when the queue is full: `wait` (its promise resolves once the audio fits),
    * `drop-oldest` (never waits; the oldest queued audio is dropped and counted in `stats.droppedBytes`; the bound is exact,
    * even under one 8192-byte frame, for LINEAR16 and MULAW, while compressed encodings need `maxQueueSeconds` to hold one
    * whole frame, else `startConnection` and `modify` throw a `ValidationError` naming the minimum),
@@ -104,14 +107,28 @@ export interface StreamingOptions extends RequestOptions {
    * @default 8388608 (8 MiB)
    */
   maxResendBytes?: number
-  /** Automatic reconnection after an unexpected drop; `false` disables it. */
+  /** Automatic reconnection after an unexpected drop; `false` disables it.
+   * @default {} (on, with the defaults of `ReconnectOptions`)
+   */
   reconnect?: ReconnectOptions | false
-  /** Keep-alive that detects idle and half-open sockets; `false` disables it. */
+  /** Keep-alive that detects idle and half-open sockets; `false` disables it.
+   * @default {} (on, with the defaults of `KeepAliveOptions`)
+   */
   keepAlive?: KeepAliveOptions | false
   /** Bytes the socket may buffer before `sendAudio`'s queue stops handing it more.
    * @default 262144 (256 KiB)
    */
   highWaterMark?: number
+}
+
+/** How much audio a connection that failed did not deliver: the fields of an `AudioNotDeliveredError`. */
+export interface UndeliveredAudio {
+  /** Audio the app gave to `sendAudio` that never reached a socket. */
+  undeliveredBytes: number
+  undeliveredMs: number
+  /** Audio handed to the socket shortly before the loss that the server may not have received (the resend tail). */
+  unconfirmedBytes: number
+  unconfirmedMs: number
 }
 
 /** Added by the SDK to every frame it emits (not on the wire). See `StreamingConnection.audioOffsetMs`. */

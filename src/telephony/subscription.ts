@@ -18,8 +18,8 @@ import { isRecoverableClose, shouldReconnect } from '../socket/close-codes.js'
 import { checkFrame, errorFromFrame, type Frame, PING, parseFrame } from '../socket/frames.js'
 import { KeepAlive, keepAlivePolicy } from '../socket/keepalive.js'
 import { Opening, type OpenPhase } from '../socket/open.js'
-import type { KeepAliveOptions, ReconnectOptions } from '../socket/types.js'
 import { durationMs } from '../utils/duration.js'
+import type { SubscriptionOptions } from './types.js'
 
 /** The call's own events, which a server frame's `type` must not impersonate (`error` is handled). */
 const SDK_EVENTS = ['open', 'close']
@@ -36,19 +36,6 @@ const PHASES: Record<OpenPhase, string> = {
 export const OPEN_TIMEOUT_MS = 15_000
 /** Default time a socket must stay up (unless it delivers a frame first) to count as a successful attempt. */
 export const STABLE_MS = 5_000
-
-export interface SubscriptionOptions {
-  reconnect?: ReconnectOptions | false
-  keepAlive?: KeepAliveOptions | false
-  /** Time allowed per attempt to get the token and complete the WebSocket handshake; then the attempt fails with a `TimeoutError`. In ms, above 0, at most 2 147 483 647.
-   * @default 15000
-   */
-  openTimeoutMs?: number
-  /** How long a socket must stay up, if it delivers no frame, before the count of failed attempts starts again. In ms, above 0, at most 2 147 483 647.
-   * @default 5000
-   */
-  stableMs?: number
-}
 
 /** Throws a ValidationError naming a bad option (called before a call is started, and by the constructor). */
 export function checkSubscriptionOptions(options: SubscriptionOptions): void {

@@ -6,9 +6,8 @@ import type { RequestOptions } from '../http/types.js'
 import { pathId } from '../http/url.js'
 import { loadPart } from '../utils/load-part.js'
 import { CONNECT } from './endpoint.js'
-import type { SubscriptionOptions } from './subscription.js'
 import type { TelephonyConnection } from './telephony-connection.js'
-import type { PstnOptions, SipOptions, TelephonySpeakerEvent, TelephonyStopResponse } from './types.js'
+import type { PstnOptions, SipOptions, SubscriptionOptions, TelephonySpeakerEvent, TelephonyStopResponse } from './types.js'
 
 const SPEAKER_EVENTS = ['started_speaking', 'stopped_speaking', 'joined', 'left']
 

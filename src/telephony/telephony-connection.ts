@@ -6,8 +6,8 @@ import type { RequestOptions } from '../http/types.js'
 import type { Frame } from '../socket/frames.js'
 import { ReplayEmitter } from '../socket/replay-emitter.js'
 import { abortable } from '../utils/async.js'
-import { Subscription, type SubscriptionOptions } from './subscription.js'
-import type { TelephonySpeakerEvent, TelephonyEvents, TelephonyStartResponse, TelephonyStopResponse } from './types.js'
+import { Subscription } from './subscription.js'
+import type { SubscriptionOptions, TelephonySpeakerEvent, TelephonyEvents, TelephonyStartResponse, TelephonyStopResponse } from './types.js'
 
 /** What the connection needs from `TelephonyApi` (kept as an interface so neither module imports the other's class). */
 export interface TelephonyCalls {

@@ -1,7 +1,7 @@
 // Public types of the Telephony API (contract 5).
 import type { SymblError } from '../errors.js'
 import type { RequestOptions } from '../http/types.js'
-import type { InsightResponse, MessageResponse, TopicResponse } from '../socket/types.js'
+import type { InsightResponse, KeepAliveOptions, MessageResponse, ReconnectOptions, TopicResponse } from '../socket/types.js'
 
 export interface TelephonyAction {
   invokeOn: 'start' | 'stop'
@@ -46,7 +46,9 @@ export interface SipOptions extends TelephonyStartOptions {
 export interface TelephonySpeakerEvent {
   type: 'started_speaking' | 'stopped_speaking' | 'joined' | 'left'
   user: { userId?: string; name?: string; [key: string]: unknown }
-  /** ISO time; now when absent. */
+  /** ISO time.
+   * @default the time of the call (`new Date().toISOString()`)
+   */
   timestamp?: string
 }
 
@@ -87,3 +89,26 @@ export interface TelephonyEvents {
 }
 
 export type TelephonySubscription = { [K in keyof TelephonyEvents]?: TelephonyEvents[K] }
+
+/**
+ * `symbl.telephony.socketOptions`: the subscribe sockets of the calls started afterwards (checked
+ * before a call is dialed).
+ */
+export interface SubscriptionOptions {
+  /** Reopening the socket after a drop; `false` disables it.
+   * @default {} (on, with the defaults of `ReconnectOptions`)
+   */
+  reconnect?: ReconnectOptions | false
+  /** `__PING__` keep-alive that finds half-open sockets; `false` disables it.
+   * @default {} (on, with the defaults of `KeepAliveOptions`)
+   */
+  keepAlive?: KeepAliveOptions | false
+  /** Time allowed per attempt to get the token and complete the WebSocket handshake; then the attempt fails with a `TimeoutError`. In ms, above 0, at most 2 147 483 647.
+   * @default 15000
+   */
+  openTimeoutMs?: number
+  /** How long a socket must stay up, if it delivers no frame, before the count of failed attempts starts again. In ms, above 0, at most 2 147 483 647.
+   * @default 5000
+   */
+  stableMs?: number
+}

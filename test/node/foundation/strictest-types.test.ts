@@ -36,6 +36,7 @@ const STRICTEST = {
 /** A consumer of the public types: the calls with `{ signal, timeout }`, options objects, callbacks, answers. */
 const CONSUMER = `
 import {
+  AudioNotDeliveredError,
   Symbl,
   SymblError,
   TimeoutError,
@@ -53,6 +54,8 @@ import {
   type PstnOptions,
   type TelephonyStopResponse,
   type JobStatus,
+  type SubscriptionOptions,
+  type UndeliveredAudio,
 } from 'symbl-sdk'
 
 // Values that may be undefined, passed on as they are (exactOptionalPropertyTypes).
@@ -81,13 +84,27 @@ export async function calls(): Promise<JobStatus | undefined> {
   await symbl.audio.processFile(new Uint8Array(44), file)
   const pstn: PstnOptions = { phoneNumber: '14085550100', ...request }
   const call = await symbl.telephony.startPstn(pstn)
-  await call.pushSpeakerEvent({ type: 'joined', user: { name: 'Ana' } })
+  await call.pushSpeakerEvent({ type: 'joined', user: { name: 'Ana' } }, request)
+  // The public field's type is exported under its own name.
+  const socketOptions: SubscriptionOptions = symbl.telephony.socketOptions
+  symbl.telephony.socketOptions = { ...socketOptions, openTimeoutMs: 10_000, reconnect: { maxAttempts: 3 } }
   const stopped: TelephonyStopResponse = await symbl.telephony.stop(call.connectionId, request)
   console.log(stopped.connectionId, stopped['anything'])
   const streaming: StreamingOptions = { insightTypes: ['question'], timeout: 15_000, signal: maybeSignal }
   const connection = await symbl.streaming.startConnection(streaming)
   const state: StreamingState = connection.state
   console.log(state)
+  // A connection's calls end with the same options object.
+  await connection.modify({ sampleRateHertz: 8000 }, request)
+  await connection.drain({ timeout: false, signal: maybeSignal })
+  try {
+    await connection.stop(request)
+  } catch (error) {
+    // The error's fields are the UndeliveredAudio counts.
+    const lost: UndeliveredAudio | undefined = error instanceof AudioNotDeliveredError ? error : undefined
+    console.log(lost?.undeliveredMs)
+  }
+  await call.stop({ timeout: maybeTimeout })
   // @ts-expect-error a number is neither options nor (deprecated) an AbortSignal
   await symbl.telephony.stop(call.connectionId, 5)
   // @ts-expect-error query flags are booleans
