@@ -169,5 +169,25 @@ describe.skipIf(available.length === 0)('lazily loaded chunks in a real browser'
         'const c = await symbl.streaming.startConnection({ id: crypto.randomUUID() }); await c.stop()',
       )
     })
+
+    /** A reloaded page, whose module map holds none of the lazy parts the cases above loaded. */
+    async function fresh(): Promise<void> {
+      await page.reload()
+      await page.waitForFunction(() => 'sdk' in window)
+    }
+
+    it('a Conversation API call whose requests fail to download: NetworkError, then the next call (Firefox: after a reload) works', async () => {
+      await fresh()
+      await refusedThenServed('/requests-', 'the Conversation API', 'await symbl.conversations.list({ limit: 1 })')
+    })
+
+    it('a submission whose checks and request fail to download: NetworkError, then the next one (Firefox: after a reload) works', async () => {
+      await fresh()
+      await refusedThenServed(
+        '/submissions-',
+        'the Async API',
+        "await symbl.text.process({ messages: [{ payload: { content: 'Hello' } }] }, { wait: false })",
+      )
+    })
   })
 })
