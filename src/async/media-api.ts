@@ -1,6 +1,6 @@
 import type { SymblClient } from '../client.js'
 import type { Conversation } from '../conversations/conversation.js'
-import { loadPart } from '../utils/load-part.js'
+import { partLoader } from '../utils/load-part.js'
 import type { MediaKind } from './content-type.js'
 import type { MediaFileOptions, MediaUrlOptions, UploadInput, UrlPayload } from './types.js'
 
@@ -10,7 +10,7 @@ export type { MediaFileOptions, MediaUrlOptions }
  * The checks and the request of a submission (submissions.ts), loaded on the first call: a page that
  * never submits a job does not download them. They still run before anything is sent.
  */
-export const loadSubmissions = () => loadPart('the Async API', () => import('./submissions.js'))
+export const loadSubmissions = partLoader('the Async API', () => import('./submissions.js'))
 
 /** The Audio and Video APIs: same four calls, different paths and media types. */
 export class MediaApi {

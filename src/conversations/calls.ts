@@ -2,7 +2,7 @@
 // its calls and the loader of their code (requests.ts), which a page downloads on the first call.
 // A live-captions page that only reads `conversation.conversationId` after `stop()` never does.
 import type { SymblClient } from '../client.js'
-import { loadPart } from '../utils/load-part.js'
+import { partLoader } from '../utils/load-part.js'
 import type { ConversationRequests } from './requests.js'
 
 /** The calls that take the conversationId first: every public method of ConversationRequests but `list`. */
@@ -37,9 +37,11 @@ const BOUND: Record<BoundCallName, 0> = {
 /** The names of the calls that take the conversationId first, in the order of ConversationRequests. */
 export const BOUND_CALLS = Object.keys(BOUND) as BoundCallName[]
 
+const loadRequests = partLoader('the Conversation API', () => import('./requests.js'))
+
 /** Runs call `name` of the Conversation API, loading its code on first use. */
 export async function runCall(client: SymblClient, name: BoundCallName | 'list', args: unknown[]): Promise<unknown> {
-  const { ConversationRequests } = await loadPart('the Conversation API', () => import('./requests.js'))
+  const { ConversationRequests } = await loadRequests()
   return (new ConversationRequests(client)[name] as (...args: unknown[]) => Promise<unknown>)(...args)
 }
 

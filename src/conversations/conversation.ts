@@ -2,7 +2,7 @@ import type { SymblClient } from '../client.js'
 import { abortReason, JobError } from '../errors.js'
 import { INSPECT } from '../http/http-client.js'
 import { invalid } from '../http/check.js'
-import { loadPart } from '../utils/load-part.js'
+import { partLoader } from '../utils/load-part.js'
 import type { JobStatus, WaitOptions } from '../async/types.js'
 import { optionsOrSignal } from '../http/request-options.js'
 import type { RequestOptions } from '../http/types.js'
@@ -237,7 +237,7 @@ export class Conversation {
  * loaded on the first `wait()`, `getJobStatus()` or job callback: a page that only reads the ids of
  * a conversation (a live-captions page after `stop()`) does not download them.
  */
-const loadJobs = () => loadPart('job polling', () => import('../async/job-poller.js'))
+const loadJobs = partLoader('job polling', () => import('../async/job-poller.js'))
 
 /** A callback argument: a function, else a ValidationError now rather than a TypeError (logged, never seen) when the job ends. */
 function callback(method: string, fn: unknown): void {

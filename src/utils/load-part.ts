@@ -20,3 +20,18 @@ export async function loadPart<T>(part: string, load: () => Promise<T>): Promise
     )
   }
 }
+
+/**
+ * `loadPart` for a part called again and again (every Conversation API call): keeps what loaded, so
+ * later calls skip the `import()`, which goes through the module resolver each time (on Node, with a
+ * loader such as tsx, that alone tripled a request's cost). A failed load is not kept: the next call
+ * tries again.
+ */
+export function partLoader<T>(part: string, load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined
+  return () =>
+    (loading ??= loadPart(part, load).catch((error: unknown) => {
+      loading = undefined
+      throw error
+    }))
+}
