@@ -3,25 +3,13 @@
 
 import { invalid, optionalObject } from '../http/check.js'
 import { floatToInt16LECore, int16Bytes } from './pcm.js'
+import { chunkSamplesFor, validateTargetRate } from './chunking.js'
 import { Resampler } from './resampler.js'
 import type { Linear16Options } from './types.js'
 
 export type { Linear16Options }
 
-/** The API rejects LINEAR16 frames above 8192 bytes (contract 6.3). */
-export const MAX_CHUNK_SAMPLES = 4096
-
-export function validateTargetRate(rate: number): number {
-  if (!Number.isInteger(rate) || rate < 8000 || rate > 48000) invalid('targetSampleRate', 'a whole number of Hz from 8000 to 48000', rate)
-  return rate
-}
-
-export function chunkSamplesFor(chunkMs: number, rate: number): number {
-  // typeof first: '20' compares as a number and would have been taken.
-  if (!(typeof chunkMs === 'number' && chunkMs > 0 && chunkMs <= 10_000))
-    invalid('chunkMs', 'a number of milliseconds above 0, at most 10000', chunkMs)
-  return Math.max(1, Math.min(MAX_CHUNK_SAMPLES, Math.round((chunkMs * rate) / 1000)))
-}
+export { chunkSamplesFor, MAX_CHUNK_SAMPLES, validateTargetRate } from './chunking.js'
 
 export class Linear16Encoder {
   readonly targetSampleRate: number

@@ -8,7 +8,7 @@
 import { ValidationError } from '../errors.js'
 import { invalid, isObject, optionalObject } from '../http/check.js'
 import { MicrophoneError } from './errors.js'
-import { chunkSamplesFor, validateTargetRate } from './linear16.js'
+import { chunkSamplesFor, validateTargetRate } from './chunking.js'
 import { addProcessorModule, createProcessorNode } from './worklet-source.js'
 import type { ControlMessage, ProcessorMessage } from './worklet-processor.js'
 import type { MicrophoneHandle, MicrophoneOptions } from './types.js'
