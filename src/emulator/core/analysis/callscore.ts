@@ -5,7 +5,7 @@
 //                     minus 2 points per percent above (100 % = 0; a single speaker scores 0).
 //   Question Handling questions asked (target: one per 4 recognised messages, 40 %) and answered by
 //                     another speaker in the next message (60 %).
-//   Sentiment         mean message polarity (-1..1, AFINN) mapped to 0..100.
+//   Sentiment         mean message polarity (-1..1, VADER compound) mapped to 0..100.
 //   Next Steps        no action item/follow-up: 20; otherwise 60 + 20 x share with an assignee
 //                     + 20 x share with a due date.
 // Criteria that need words (all but Communication) are left out when nothing was recognised (audio

@@ -1,4 +1,4 @@
-// Minimal typings for the `sentiment` package (it ships none).
+// Minimal typings for the `sentiment` and `vader-sentiment` packages (they ship none).
 declare module 'sentiment' {
   interface AnalysisResult {
     score: number
@@ -12,4 +12,15 @@ declare module 'sentiment' {
     analyze(phrase: string, options?: { extras?: Record<string, number> }): AnalysisResult
   }
   export default Sentiment
+}
+
+declare module 'vader-sentiment' {
+  interface PolarityScores {
+    neg: number
+    neu: number
+    pos: number
+    compound: number
+  }
+  const vader: { SentimentIntensityAnalyzer: { polarity_scores(text: string): PolarityScores } }
+  export default vader
 }
