@@ -3,8 +3,11 @@
 //      publint --strict, attw --pack
 //   2. vitest: Node tests and the real-browser tests (Chromium, Firefox ESR) on this Node, each
 //      test retried once; tests that passed only on the retry are listed at the end
-//   3. the Node test project again on Node 22 and 24 (the `node` package from the npm registry)
-// SYMBL_TEST_NODE_VERSIONS="" skips step 3; SYMBL_TEST_BROWSERS=chromium limits the browsers.
+//   3. the consumers (scripts/test-consumers.mjs): the packed tarball installed into the apps of
+//      test/consumers/ (Vite, webpack, Rollup, esbuild, Node ESM and CommonJS), built and run against the
+//      emulator; each consumer counts as one test
+//   4. the Node test project again on Node 22 and 24 (the `node` package from the npm registry)
+// SYMBL_TEST_NODE_VERSIONS="" skips step 4; SYMBL_TEST_BROWSERS=chromium limits the browsers.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 
@@ -92,6 +95,28 @@ check('build', 'node', ['scripts/build.mjs'])
 check('type check', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'])
 check('publint --strict', 'npx', ['publint', '--strict'])
 check('attw --pack', 'npx', ['attw', '--pack', '.'])
+
+// The packed package where users build it: one test per consumer app, failed ones named at the end.
+function consumers() {
+  const out = 'test-results/consumers.json'
+  rmSync(out, { force: true })
+  console.log('\n=== consumers (the packed tarball in Vite, webpack, Rollup, esbuild and Node apps)')
+  const r = spawnSync('node', ['scripts/test-consumers.mjs'], { stdio: 'inherit' })
+  if (!existsSync(out)) {
+    results.failed++
+    failures.push(`consumers (no report, exit ${r.status})`)
+    return
+  }
+  const report = JSON.parse(readFileSync(out, 'utf8'))
+  results.passed += report.passed
+  results.failed += report.failed
+  results.skipped += report.skipped
+  for (const c of report.consumers) {
+    if (c.error) failures.push(`consumer ${c.name}`), failedTests.push(`[consumers] ${c.name}: ${firstLine(c.error)}`)
+    else if (c.skipped) skippedTests.push(`[consumers] ${c.name}: ${c.skipped}`)
+  }
+}
+consumers()
 const major = process.versions.node.split('.')[0]
 if (browsers.length > 0) {
   process.env.SYMBL_TEST_BROWSERS = browsers.join(',')
