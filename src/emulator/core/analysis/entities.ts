@@ -103,6 +103,44 @@ function memberMentions(text: string, people: string[]): Found[] {
   return out
 }
 
+// People compromise's lexicon does not know ("a meeting with Priya", "ask Raj", "I'm Ngozi"): a
+// capitalised word in a position that takes a person's name. Positions: after with / ask / tell /
+// ping / thanks / hi / to (a person: "transfer you to Yusuf"), after "I'm" / "my name is" / "this is",
+// and at a sentence start before a verb people do ("Raj will", "Priya said", "Mei and I"). Either one
+// name or two joined by "and". Words that are not names (weekdays, months, pronouns, "The") are skipped,
+// and so is anything compromise already calls an organisation or a place.
+const NAME = `[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z][a-zà-ÿ]+`
+const NAME_AFTER = new RegExp(
+  `\\b(?:with|ask|asked|tell|told|ping|cc|thanks|thank you|hi|hello|hey|dear|to|I'm|I’m|I am|my name is|name's|this is|called)\\s+(${NAME})(?:\\s+and\\s+(${NAME}))?\\b`,
+  'gu',
+)
+const NAME_BEFORE = new RegExp(
+  `(?:^|[.!?]\\s+)(${NAME})(?=\\s+(?:will|'ll|is going to|needs to|has to|should|said|says|mentioned|told|asked|thinks|and I|from [a-z]))`,
+  'gu',
+)
+const NOT_NAMES = new Set(
+  `I I'm The A An This That These Those It We You He She They My Our Your Their His Her Me Us Them Everyone Everybody Someone Somebody Anyone Nobody Team All Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August September October November December Today Tomorrow Yesterday Hi Hello Hey Thanks Yes No Okay Ok Sure Well So And But Or If When What Who Why How Where Which Let Please Can Could Would Will Do Does Did Is Are Was Were Mr Mrs Ms Dr God Sales Support Engineering Legal Finance Marketing Billing Product Design`.split(
+    ' ',
+  ),
+)
+
+function namePositions(text: string): Found[] {
+  const out: Found[] = []
+  const add = (name: string | undefined, from: number): void => {
+    if (!name || NOT_NAMES.has(name)) return
+    const offset = text.indexOf(name, from)
+    out.push({ type: 'person', value: name, text: name, offset })
+  }
+  for (const re of [NAME_AFTER, NAME_BEFORE]) {
+    re.lastIndex = 0
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      add(m[1], m.index)
+      add(m[2], m.index + m[0].indexOf(m[1]) + m[1].length)
+    }
+  }
+  return out
+}
+
 /** Messages longer than this get a window of text in their entity refs, not the whole message. */
 export const REF_WINDOW_CHARS = 200
 
@@ -145,7 +183,14 @@ export function extractEntities(messages: StoredMessage[], custom: CustomEntityS
     if (message.unrecognised) continue
     const found = nlpEntitiesBounded(message.text, budget)
     const people = new Set(found.filter((g) => g.type === 'person').map((g) => g.offset))
-    for (const f of memberMentions(message.text, names)) if (!people.has(f.offset)) found.push(f)
+    for (const f of memberMentions(message.text, names)) if (!people.has(f.offset)) found.push(f), people.add(f.offset)
+    const elsewhere = found.filter((g) => g.type === 'organization' || g.type === 'location')
+    for (const f of namePositions(message.text)) {
+      const inside = (g: Found): boolean => f.offset >= g.offset && f.offset < g.offset + g.text.length
+      if (people.has(f.offset) || found.some((g) => g.type === 'person' && inside(g)) || elsewhere.some(inside)) continue
+      found.push(f)
+      people.add(f.offset)
+    }
     for (const f of found) add(f, message)
     for (const d of findDates(message.text, message.startMs)) add({ type: 'date', value: d.value, text: d.text, offset: d.offset }, message)
     const lower = message.text.toLowerCase()

@@ -35,7 +35,9 @@ export interface Insight {
 const QUESTION_START =
   /^(who|what|when|where|why|how|which|whose|is|are|am|was|were|can|could|would|will|do|does|did|should|shall|may|have|has|had|isn't|aren't|don't|doesn't|didn't|won't|wouldn't|couldn't)\b/i
 const SUBJECT = `(I|we|you|he|she|they|[A-Z][a-z]+(?:\\s[A-Z][a-z]+)?)`
-const MODAL = `(?:will|'ll|’ll|shall|am going to|'m going to|’m going to|are going to|'re going to|’re going to|is going to|need to|needs to|have to|has to|must|should|can)`
+// Not `can`: "I think we can close this", "before we can move forward", "I can hardly hear" state an
+// ability, not a commitment.
+const MODAL = `(?:will|'ll|’ll|shall|am going to|'m going to|’m going to|are going to|'re going to|’re going to|is going to|need to|needs to|have to|has to|must|should)`
 const COMMIT_RE = new RegExp(
   `(?:^|[\\s,;])${SUBJECT}(?:\\s+|(?=['’]))${MODAL}\\s+(?:(?:also|then|definitely|probably|just)\\s+)?([a-z][\\w'-]*(?:\\s+[^.!?]*)?)`,
   'u',
@@ -43,6 +45,22 @@ const COMMIT_RE = new RegExp(
 const REQUEST_RE = /\b(?:can|could|would|will) you\s+(?:please\s+)?([a-z][\w'-]*(?:\s+[^.!?]*)?)/i
 const IMPERATIVE_RE =
   /(?:^|[\s,;])(?:please|kindly|let's|let us|make sure(?: to| that)?|don't forget to|remember to)\s+([a-z][\w'-]*(?:\s+[^.!?]*)?)/i
+// Requests for information are questions (Symbl: "explicit questions or requests for information"),
+// even when they are worded as a request to act: "Can you tell me...?", "Could you explain...?",
+// "I was wondering whether...", "Do you know...?". Choice: such a sentence is listed as a question
+// only, not also as an action item; the answer is expected in the conversation itself, so there is
+// nothing to do afterwards. A request to do something ("Can you send me...?") is an action item only.
+const INFO_VERB = `(?:tell|explain|describe|remind|clarify|confirm|let me know|walk me through|help me understand|give me (?:an? )?(?:quick |brief |rough )?(?:status|update|overview|idea|sense|rundown|summary))`
+const INFO_REQUEST = new RegExp(
+  `^(?:\\w+,\\s+)?(?:(?:can|could|would|will) (?:you|someone|somebody|anyone)|do you mind|would you mind|I was hoping you could|I was wondering if you could)\\s+(?:please\\s+)?(?:just\\s+)?${INFO_VERB}\\b`,
+  'i',
+)
+const INDIRECT_QUESTION =
+  /^(?:\w+,\s+)?(?:I was wondering|I'm wondering|I am wondering|I wonder|I(?:'d| would) like to know|I want to know|I(?:'d| would) love to know|I(?:'m| am) curious (?:about|whether|if|how|what|why))\b/i
+const IMPERATIVE_START =
+  /^(?:\w+,\s+)?(ask|send|forward|email|call|check|clear|restart|file|update|review|share|book|schedule|set up|sign|submit|install|open|fill out|reach out to|follow up with|remember to|don't forget to|make sure to)\b\s*([^.!?]*)/i
+const LET_ME =
+  /^(?:\w+,\s+)?let me\s+(?!know\b|see\b|think\b|explain\b|say\b|ask\b|be\b|tell\b|guess\b|just say\b)([a-z][\w'-]*(?:\s+[^.!?]*)?)/i
 const NOT_A_TASK = /^(be|been|being|like|love|see|say|know|think|feel|seem|have been|happen)\b/i
 const HEDGED = /\b(maybe|perhaps|might|could|should|probably|try to)\b/i
 const FOLLOW_UP =
@@ -115,8 +133,9 @@ export function insightsOf(message: StoredMessage, ctx: InsightContext): Insight
       ...extra,
     })
     const words = text.split(/\s+/).length
-    const isQuestion = text.endsWith('?') || (QUESTION_START.test(text) && words >= 3 && !text.endsWith('.'))
-    const task = taskOf(text, message, ctx)
+    const infoRequest = INFO_REQUEST.test(text) || INDIRECT_QUESTION.test(text)
+    const isQuestion = infoRequest || text.endsWith('?') || (QUESTION_START.test(text) && words >= 3 && !text.endsWith('.'))
+    const task = infoRequest ? undefined : taskOf(text, message, ctx)
     if (isQuestion && !task) out.push(make('question', text.endsWith('?') ? 0.95 : 0.62))
     if (!task) continue
     const dates = findDates(text, message.startMs)
@@ -154,7 +173,22 @@ interface Task {
   assigneeOffset?: number
 }
 
+/** "Can you send it, Raj?" / "Raj, can you...": the person addressed by name, else the other party. */
+function addressed(text: string, message: StoredMessage, ctx: InsightContext): Task['assignee'] {
+  const named = /^([A-Z][a-z]+),\s/.exec(text) ?? /,\s*([A-Z][a-z]+)\s*[?.!]*$/.exec(text)
+  if (named && !NON_PERSON.has(named[1])) {
+    const member = findMember(ctx, named[1])
+    if (member && member.id !== message.from.id) return member
+    if (!member) return { name: named[1] }
+  }
+  return ctx.addressee?.(message)
+}
+
 function taskOf(text: string, message: StoredMessage, ctx: InsightContext): Task | undefined {
+  const start = IMPERATIVE_START.exec(text)
+  if (start) return { phrase: actionPhrase(`${start[1]} ${start[2]}`), assignee: addressed(text, message, ctx) }
+  const letMe = LET_ME.exec(text)
+  if (letMe && !NOT_A_TASK.test(letMe[1])) return { phrase: actionPhrase(letMe[1]), assignee: message.from }
   const commit = COMMIT_RE.exec(text)
   if (commit && !NOT_A_TASK.test(commit[2]) && !NON_PERSON.has(commit[1])) {
     const subject = commit[1]
@@ -163,7 +197,7 @@ function taskOf(text: string, message: StoredMessage, ctx: InsightContext): Task
     const lower = subject.toLowerCase()
     if (lower === 'i' || lower === 'we') return { phrase, assignee: message.from, assigneeText: subject, assigneeOffset: subjectOffset }
     if (lower === 'you') {
-      const other = ctx.addressee?.(message)
+      const other = addressed(text, message, ctx)
       return other ? { phrase, assignee: other } : { phrase }
     }
     if (['he', 'she', 'they'].includes(lower)) return { phrase }
@@ -172,7 +206,7 @@ function taskOf(text: string, message: StoredMessage, ctx: InsightContext): Task
   }
   const request = REQUEST_RE.exec(text)
   if (request && !NOT_A_TASK.test(request[1])) {
-    const other = ctx.addressee?.(message)
+    const other = addressed(text, message, ctx)
     return { phrase: actionPhrase(request[1]), assignee: other }
   }
   const imperative = IMPERATIVE_RE.exec(text)
