@@ -7,7 +7,7 @@ import { builtinModules } from 'node:module'
 //   browser   ESM for bundlers, from src/browser.ts: no Node built-ins, no ws
 //   cdn       minified IIFE (global `Symbl`) and UMD, everything bundled
 // Types come from `tsc -p tsconfig.build.json` (see scripts/build.mjs).
-const deps = ['ky', 'isomorphic-ws', 'ws', 'eventemitter3', 'sentiment', 'compromise', /^msw(\/|$)/]
+const deps = ['ky', 'isomorphic-ws', 'ws', 'eventemitter3', 'vader-sentiment', 'compromise', /^msw(\/|$)/]
 const nodeBuiltins = [/^node:/, ...builtinModules]
 
 /**
@@ -37,7 +37,7 @@ export default defineConfig(({ mode }) => {
     mode === 'cdn'
       ? []
       : mode === 'browser'
-        ? ['ky', 'eventemitter3']
+        ? ['ky'] // eventemitter3 is bundled: its ESM entry wraps CommonJS, which Rollup cannot read without the commonjs plugin
         : mode === 'node-cjs'
           ? [...deps.filter((d) => d !== 'ky'), ...nodeBuiltins]
           : [...deps, ...nodeBuiltins]

@@ -42,8 +42,8 @@ export default defineConfig({
         // Served at the page's origin: mockServiceWorker.js for emulator-msw.test.ts.
         publicDir: browserPublicDir,
         // Pre-bundled up front: discovered mid-run, vite would reload the page under a running test.
-        // sentiment and vader-sentiment (CommonJS) and compromise are the emulator core's, msw/browser its msw front's.
-        optimizeDeps: { include: ['eventemitter3', 'ky', 'sentiment', 'vader-sentiment', 'compromise', 'msw', 'msw/browser'] },
+        // vader-sentiment (CommonJS) and compromise are the emulator core's, msw/browser its msw front's.
+        optimizeDeps: { include: ['eventemitter3', 'ky', 'vader-sentiment', 'compromise', 'msw', 'msw/browser'] },
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],

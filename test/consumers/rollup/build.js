@@ -1,10 +1,9 @@
 // Rollup 4 through its JS API (the repository's rollup) with the plugins a user adds for a browser
-// app: node-resolve (browser: true), commonjs and terser. commonjs is needed: the browser build imports
-// eventemitter3, whose ESM entry (index.mjs) re-exports its CommonJS index.js; without the plugin Rollup
-// fails with '"default" is not exported by node_modules/eventemitter3/index.js'. Any warning fails the build.
+// app: node-resolve (browser: true) and terser, no commonjs plugin: the package's browser build must
+// be ESM all the way down (it bundles eventemitter3, whose ESM entry wraps CommonJS, for that).
+// Any warning fails the build.
 import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import commonjs from '@rollup/plugin-commonjs'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import terser from '@rollup/plugin-terser'
 import { rollup } from 'rollup'
@@ -14,7 +13,7 @@ rmSync(dist, { recursive: true, force: true })
 const warnings = []
 const bundle = await rollup({
   input: join(import.meta.dirname, 'src/main.js'),
-  plugins: [nodeResolve({ browser: true }), commonjs()],
+  plugins: [nodeResolve({ browser: true })],
   onwarn: (w) => warnings.push(w.message),
 })
 await bundle.write({ dir: dist, format: 'es', plugins: [terser()] })
