@@ -2,7 +2,8 @@
 //   1. `npm pack` once (the built dist/: run `node scripts/build.mjs` first) to test/consumers/.pack/
 //   2. each app in test/consumers/*/ installs that tarball (`npm install`, offline from the cache), then
 //      builds with its `build` script (browser apps) and runs its round trip against the local emulator:
-//      browser apps in headless Chromium (window.__result), Node apps through their `start` script
+//      browser apps in headless Chromium (window.__result), Node apps through their `start` script;
+//      apps with a `check` script instead (test/consumers/typescript: tsc over the README and examples/) run it
 //   3. a table (consumer, built, ran, bytes the app ships for the SDK, seconds), the line `N passed, N failed`,
 //      test-results/consumers.json (read by scripts/test.mjs) and test-results/consumers.md
 // `npm run test:consumers -- vite esbuild` runs only those apps. CHROMIUM_PATH overrides /usr/bin/chromium.
@@ -50,6 +51,9 @@ const consumers = readdirSync(dir)
     const pkg = JSON.parse(readFileSync(join(dir, name, 'package.json'), 'utf8'))
     return { name, cwd: join(dir, name), browser: Boolean(pkg.scripts?.build), description: pkg.description ?? '' }
   })
+
+// A `check` script (no build, no start): an app that type-checks, its last line JSON { ok, files, cells }.
+for (const c of consumers) c.check = !c.browser && Boolean(JSON.parse(readFileSync(join(c.cwd, 'package.json'), 'utf8')).scripts?.check)
 
 // 1. Pack once.
 rmSync(packDir, { recursive: true, force: true })
@@ -180,7 +184,7 @@ const du = (d) =>
         return n + (s.isFile() ? s.size : 0)
       }, 0)
     : 0
-for (const c of consumers.filter((c) => !c.browser)) {
+for (const c of consumers.filter((c) => !c.browser && !c.check)) {
   if (c.error) continue
   c.built = true
   c.bytes = du(join(c.cwd, 'node_modules'))
@@ -198,16 +202,31 @@ for (const c of consumers.filter((c) => !c.browser)) {
   if (r.code === 0 && result?.ok) c.ran = true
   else c.error = `start (exit ${r.code}): ${r.out.trim().split('\n').slice(0, 6).join(' | ')}`
 }
+for (const c of consumers.filter((c) => c.check)) {
+  if (c.error) continue
+  const t = Date.now()
+  const r = await run('npm', ['run', '--silent', 'check'], { cwd: c.cwd })
+  c.seconds += (Date.now() - t) / 1000
+  let result
+  try {
+    result = JSON.parse(r.out.trim().split('\n').pop())
+  } catch {}
+  c.built = c.ran = r.code === 0 && result?.ok === true
+  const failures = r.out.split('\n').filter((l) => /FAIL|error/.test(l))
+  if (c.ran) c.summary = `${result.cells.length} tsc runs passed, ${result.files} files`
+  else c.error = `check (exit ${r.code}): ${failures.slice(0, 6).join(' | ') || r.out.trim().slice(-400)}`
+}
 await emulator.close()
 
 // 3. The table, the JSON for scripts/test.mjs, the markdown for the README.
 const kb = (n) => (n ? `${(n / 1024).toFixed(1)} KB` : '–')
 const size = (c) =>
-  !c.bytes
+  c.summary ??
+  (!c.bytes
     ? '–'
     : c.browser
       ? `${kb(c.bytes)} min+gzip${c.loadedBytes ? ` (${kb(c.loadedBytes)} loaded)` : ''}`
-      : `${kb(c.bytes)} installed`
+      : `${kb(c.bytes)} installed`)
 const rows = consumers.map((c) => ({
   consumer: c.name,
   built: c.built ? 'yes' : 'no',
@@ -232,10 +251,10 @@ const summary = {
   skipped: consumers.filter((c) => c.skipped && !c.error).length,
   seconds: (Date.now() - started) / 1000,
   node: process.versions.node,
-  consumers: consumers.map(({ name, description, browser, built, ran, bytes, loadedBytes, seconds, error, skipped }) => ({
+  consumers: consumers.map(({ name, description, browser, check, built, ran, bytes, loadedBytes, seconds, error, skipped }) => ({
     name,
     description,
-    kind: browser ? 'browser' : 'node',
+    kind: browser ? 'browser' : check ? 'check' : 'node',
     built: Boolean(built),
     ran: Boolean(ran),
     bytes: bytes ?? null,

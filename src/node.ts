@@ -22,7 +22,7 @@ export interface NodeSymblOptions extends SymblOptions, CredentialOptions {
    * variable (an http(s) URL) is used if set, as the credentials are.
    * @default process.env.SYMBL_BASE_URL, else 'https://api.symbl.ai'
    */
-  baseUrl?: string
+  baseUrl?: string | undefined
 }
 
 export class Symbl extends SymblBase {

@@ -34,15 +34,15 @@ export interface PollInterval {
   /** First delay between status calls, in ms (above 0, at most 2 147 483 647).
    * @default 1000
    */
-  initialMs?: number
+  initialMs?: number | undefined
   /** Longest delay, in ms (from `initialMs` to 2 147 483 647).
    * @default 10000
    */
-  maxMs?: number
+  maxMs?: number | undefined
   /** Growth per poll (1 or more).
    * @default 1.5
    */
-  factor?: number
+  factor?: number | undefined
 }
 
 /**
@@ -54,7 +54,7 @@ export interface WaitOptions extends RequestOptions {
   /** Delays between status calls: they start short and grow.
    * @default { initialMs: 1000, maxMs: 10000, factor: 1.5 }
    */
-  pollInterval?: PollInterval
+  pollInterval?: PollInterval | undefined
   /**
    * Gives up with a `JobError` (code `job_timeout`) after this many ms (above 0, at most
    * 2 147 483 647, about 24.8 days); `false` or `Infinity` waits forever.
@@ -62,9 +62,9 @@ export interface WaitOptions extends RequestOptions {
    * fraction of their length, so an hour means something is wrong rather than slow.
    * @default 3600000
    */
-  waitTimeout?: number | false
+  waitTimeout?: number | false | undefined
   /** Called with each new job status (for progress displays). */
-  onStatus?: (status: JobStatus) => void
+  onStatus?: ((status: JobStatus) => void) | undefined
 }
 
 /**
@@ -74,24 +74,24 @@ export interface WaitOptions extends RequestOptions {
  */
 export interface SubmitOptions<P> extends WaitOptions {
   /** Options of contract table 3.2. */
-  parameters?: P
+  parameters?: P | undefined
   /**
    * true (as in Python): resolve once the job has completed. false: resolve right after
    * submission; then use `conversation.wait()`, `onComplete`/`onError` or `onStatus`.
    * @default true
    */
-  wait?: boolean
+  wait?: boolean | undefined
 }
 
 export interface FileSubmitOptions<P> extends SubmitOptions<P> {
   /** The media type.
    * @default inferred from the file name or `File.type`
    */
-  contentType?: string
+  contentType?: string | undefined
   /** Called as the upload advances. */
-  onUploadProgress?: (progress: UploadProgress) => void
+  onUploadProgress?: ((progress: UploadProgress) => void) | undefined
   /** The byte length of a stream input, if you know it (sent as Content-Length). */
-  size?: number
+  size?: number | undefined
 }
 
 /** `audio.processFile`/`appendFile` (and video's). */
@@ -104,7 +104,7 @@ export type TextOptions = SubmitOptions<TextParameters>
 export interface CustomEntity {
   customType: string
   text: string
-  value?: string
+  value?: string | undefined
 }
 
 export interface TrackerDefinition {
@@ -122,57 +122,57 @@ export interface CommonParameters {
   /** Conversation (meeting) name.
    * @default the conversationId
    */
-  name?: string
+  name?: string | undefined
   /** Receives a POST `{ jobId, status }` on every job status change: an absolute http(s) URL. */
-  webhookUrl?: string
+  webhookUrl?: string | undefined
   /**
    * Minimum score for insights, 0.5–1.0 (DOCS22; older docs said 0–1, so the SDK refuses only values
    * outside 0–1).
    * @default 0.5
    */
-  confidenceThreshold?: number
+  confidenceThreshold?: number | undefined
   /** Adds action phrases to messages (`phrases`). */
-  detectPhrases?: boolean
+  detectPhrases?: boolean | undefined
   /** Enables the entities endpoint. */
-  detectEntities?: boolean
+  detectEntities?: boolean | undefined
   /** Custom entities to detect. */
-  entities?: CustomEntity[]
+  entities?: CustomEntity[] | undefined
   /** Trackers to detect (beta). */
-  trackers?: TrackerDefinition[]
+  trackers?: TrackerDefinition[] | undefined
   /** Use every tracker of the account (Management API). */
-  enableAllTrackers?: boolean
+  enableAllTrackers?: boolean | undefined
   /** Enables the Summary API. */
-  enableSummary?: boolean
+  enableSummary?: boolean | undefined
 }
 
 /** Options of the audio and video endpoints (file and URL). */
 export interface MediaParameters extends CommonParameters {
   /** ASR hints. */
-  customVocabulary?: string[]
+  customVocabulary?: string[] | undefined
   /** BCP-47 code such as "en-US".
    * @default "en-US"
    */
-  languageCode?: string
+  languageCode?: string | undefined
   /** `phone` for ~8 kHz telephone audio. */
-  mode?: 'phone' | 'default'
+  mode?: 'phone' | 'default' | undefined
   /** One speaker per channel (billed per channel). */
-  enableSeparateRecognitionPerChannel?: boolean
+  enableSeparateRecognitionPerChannel?: boolean | undefined
   /** Speakers of each channel (channel numbers from 1); only with `enableSeparateRecognitionPerChannel: true`. */
-  channelMetadata?: ChannelMetadata[]
+  channelMetadata?: ChannelMetadata[] | undefined
   /** Speaker separation (English and Spanish). */
-  enableSpeakerDiarization?: boolean
+  enableSpeakerDiarization?: boolean | undefined
   /**
    * Number of distinct speakers, 1–100 (Symbl documents no maximum); required with
    * `enableSpeakerDiarization: true` and refused without it.
    */
-  diarizationSpeakerCount?: number
+  diarizationSpeakerCount?: number | undefined
 }
 
 /** Options of the URL endpoints, which also know the newer GO-2024 fields. */
 export interface UrlParameters extends MediaParameters {
-  features?: { featureList: string[] }
-  metadata?: Record<string, unknown>
-  conversationType?: string
+  features?: { featureList: string[] } | undefined
+  metadata?: Record<string, unknown> | undefined
+  conversationType?: string | undefined
 }
 
 /** The body of `processUrl`/`appendUrl`: the media URL plus options. */
@@ -184,14 +184,14 @@ export interface UrlPayload extends UrlParameters {
 /** One message of a text conversation (contract 3.3). */
 export interface TextMessage {
   payload: { content: string; contentType?: string }
-  from?: { userId?: string; name?: string }
-  duration?: { startTime?: string; endTime?: string }
+  from?: { userId?: string; name?: string } | undefined
+  duration?: { startTime?: string; endTime?: string } | undefined
 }
 
 export interface TextParameters extends CommonParameters {
-  features?: { featureList: string[] }
-  metadata?: Record<string, unknown>
-  conversationType?: string
+  features?: { featureList: string[] } | undefined
+  metadata?: Record<string, unknown> | undefined
+  conversationType?: string | undefined
 }
 
 /** The body of `text.process`/`text.append`. */

@@ -17,33 +17,33 @@ export interface ResamplerOptions {
   /** Stopband attenuation in dB, 21 to 150 (the quality target is 80).
    * @default 90
    */
-  attenuationDb?: number
+  attenuationDb?: number | undefined
   /** Passband edge, as a fraction of the lower Nyquist frequency, above 0 and at most 1.
    * @default 0.875
    */
-  passband?: number
+  passband?: number | undefined
   /** Stopband edge, as a fraction of the lower Nyquist frequency, from passband + 0.05 to 2.
    * @default 1.125
    */
-  stopband?: number
+  stopband?: number | undefined
   /**
    * Largest number of exact phase tables, 1 to 4096. Rate pairs whose reduced ratio needs more
    * (odd pairs such as 44100 -> 47999) use 512 tables with linear interpolation between neighbours;
    * the phase is still tracked exactly, only the coefficients are interpolated.
    * @default 1024
    */
-  maxPhases?: number
+  maxPhases?: number | undefined
 }
 
 export interface Linear16Options {
   /** Output rate in Hz, 8000–48000 (what `speechRecognition.sampleRateHertz` defaults to).
    * @default 16000
    */
-  targetSampleRate?: number
+  targetSampleRate?: number | undefined
   /** Chunk duration in ms. Capped at 4096 samples = 8192 bytes, the API's largest audio frame.
    * @default 20
    */
-  chunkMs?: number
+  chunkMs?: number | undefined
 }
 
 /** Anything that yields byte chunks: Node Readable, web ReadableStream (Node 20+), arrays, generators. */
@@ -57,7 +57,7 @@ export interface PcmStreamOptions extends Linear16Options {
   /** Interleaved channels in the source; they are averaged to mono.
    * @default 1
    */
-  channels?: number
+  channels?: number | undefined
 }
 
 export interface WavInfo {
@@ -89,24 +89,24 @@ export interface MicrophoneOptions {
   /** A device from navigator.mediaDevices.enumerateDevices().
    * @default the system default input
    */
-  deviceId?: string
+  deviceId?: string | undefined
   /**
    * Extra audio constraints, merged over the defaults. echoCancellation, noiseSuppression and
    * autoGainControl default to ON: for a person talking into a laptop they help recognition (less
    * echo of the far end, steadier level). Pass them as false for raw audio (music, measurements,
    * tests, or when the input is already processed).
    */
-  constraints?: MediaTrackConstraints
+  constraints?: MediaTrackConstraints | undefined
   /** Chunk duration in ms, 20–100. Chunks never exceed 8192 bytes (the API's frame limit).
    * @default 20
    */
-  chunkMs?: number
+  chunkMs?: number | undefined
   /** Output rate in Hz, 8000–48000.
    * @default 16000
    */
-  targetSampleRate?: number
+  targetSampleRate?: number | undefined
   /** URL of a hosted copy of processorSource(), for sites whose CSP forbids blob: worklets. */
-  workletUrl?: string
+  workletUrl?: string | undefined
   /** Receives each chunk: Int16 LE mono PCM at targetSampleRate (an ArrayBuffer you own). */
   onChunk(pcm: ArrayBuffer): void
   /** RMS level (0–1) of each chunk, for a meter. */

@@ -31,10 +31,10 @@ export interface TokenInfo {
 
 /** App credentials (Node): from these options, else SYMBL_APP_ID/SYMBL_APP_SECRET, else `symbl.conf`. */
 export interface CredentialOptions {
-  appId?: string
-  appSecret?: string
+  appId?: string | undefined
+  appSecret?: string | undefined
   /** Read this file instead of looking for symbl.conf in the current directory and then home. */
-  configFile?: string
+  configFile?: string | undefined
 }
 
 export interface TokenHandlerOptions extends CredentialOptions, Pick<SymblOptions, 'baseUrl' | 'fetch' | 'timeout' | 'retry' | 'logger'> {
@@ -42,7 +42,7 @@ export interface TokenHandlerOptions extends CredentialOptions, Pick<SymblOption
    * REST base URL of the Symbl API the tokens come from.
    * @default process.env.SYMBL_BASE_URL, else 'https://api.symbl.ai'
    */
-  baseUrl?: string
+  baseUrl?: string | undefined
   /**
    * Decides whether a request may have a token (check your session cookie here); it must return
    * (or resolve to) `true` to allow, `false` to refuse with 403. Anything else, or an exception,
@@ -52,7 +52,7 @@ export interface TokenHandlerOptions extends CredentialOptions, Pick<SymblOption
    * token: put it behind your app's own auth.
    * @default undefined (every request is allowed)
    */
-  authorize?: (request: Request) => boolean | Promise<boolean>
+  authorize?: ((request: Request) => boolean | Promise<boolean>) | undefined
 }
 
 export type TokenHandler = (request: Request) => Promise<Response>

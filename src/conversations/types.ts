@@ -86,21 +86,21 @@ export interface ListConversationsParams {
   /** Conversations per page (a positive integer).
    * @default 20
    */
-  limit?: number
+  limit?: number | undefined
   /** Conversations to skip (0 or more).
    * @default 0
    */
-  offset?: number
+  offset?: number | undefined
   /** Order on `sort`. */
-  order?: 'asc' | 'desc'
+  order?: 'asc' | 'desc' | undefined
   /** The field to sort on.
    * @default 'conversation.startTime'
    */
-  sort?: string
-  startTime?: string
-  endTime?: string
+  sort?: string | undefined
+  startTime?: string | undefined
+  endTime?: string | undefined
   /** RSQL, at most two clauses joined by `;` (no OR), e.g. `name==Weekly*;startTime=gt=2021-01-01T00:00:00Z`. */
-  filter?: string
+  filter?: string | undefined
 }
 
 export interface ConversationListResponse {
@@ -272,30 +272,30 @@ export interface TranscriptResponse {
 
 export interface MessagesParams {
   /** Adds `words` with per-word scores. */
-  verbose?: boolean
+  verbose?: boolean | undefined
   /** Adds `sentiment`. */
-  sentiment?: boolean
+  sentiment?: boolean | undefined
 }
 
 export interface TopicsParams {
   /** Cannot be combined with `parentRefs` (DOCS22). */
-  sentiment?: boolean
-  parentRefs?: boolean
-  customTopicVocabulary?: boolean
-  refresh?: boolean
+  sentiment?: boolean | undefined
+  parentRefs?: boolean | undefined
+  customTopicVocabulary?: boolean | undefined
+  refresh?: boolean | undefined
 }
 
 export interface SummaryParams {
   /** Regenerates the summary. */
-  refresh?: boolean
+  refresh?: boolean | undefined
 }
 
 export interface MemberUpdate {
   /** Defaults to the memberId argument; must equal it when given. */
-  id?: string
+  id?: string | undefined
   name: string
   /** Lets the server merge duplicates after appends. */
-  email?: string
+  email?: string | undefined
 }
 
 export interface SpeakerEvent {
@@ -311,10 +311,10 @@ export interface SpeakerEventsParams {
 
 export interface FormattedTranscriptParams {
   contentType: 'text/markdown' | 'text/srt'
-  createParagraphs?: boolean
+  createParagraphs?: boolean | undefined
   /** Markdown only. */
-  phrases?: { highlightOnlyInsightKeyPhrases?: boolean; highlightAllKeyPhrases?: boolean }
-  showSpeakerSeparation?: boolean
+  phrases?: { highlightOnlyInsightKeyPhrases?: boolean; highlightAllKeyPhrases?: boolean } | undefined
+  showSpeakerSeparation?: boolean | undefined
 }
 
 // What the calls take: the parameters above plus `signal` and `timeout` (RequestOptions), in one

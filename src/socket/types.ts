@@ -7,26 +7,26 @@ export interface ReconnectOptions {
   /** Failed attempts in a row before the connection gives up (0 or more).
    * @default 8
    */
-  maxAttempts?: number
+  maxAttempts?: number | undefined
   /** Delay before the first attempt, doubled each time, with jitter, in ms (0 to 2 147 483 647).
    * @default 500
    */
-  initialDelayMs?: number
+  initialDelayMs?: number | undefined
   /** Cap on one delay, in ms (0 to 2 147 483 647).
    * @default 10000
    */
-  maxDelayMs?: number
+  maxDelayMs?: number | undefined
 }
 
 export interface KeepAliveOptions {
   /** How often `__PING__` is sent, in ms (above 0, at most 2 147 483 647); what Symbl's JS SDK does by default.
    * @default 30500
    */
-  intervalMs?: number
+  intervalMs?: number | undefined
   /** How long without any frame from the server after a ping before the socket counts as dead, in ms (above 0, at most 2 147 483 647).
    * @default 30000
    */
-  timeoutMs?: number
+  timeoutMs?: number | undefined
 }
 
 export interface StreamingUser {

@@ -11,29 +11,29 @@ export interface SpeechRecognition {
   /** The audio encoding; `LINEAR16` is raw signed 16-bit little-endian mono PCM.
    * @default 'LINEAR16'
    */
-  encoding?: AudioEncoding
+  encoding?: AudioEncoding | undefined
   /** The sample rate in Hz.
    * @default 16000
    */
-  sampleRateHertz?: number
+  sampleRateHertz?: number | undefined
 }
 
 /** `start_request.config` (contract 6.2). Unknown keys are sent as given. */
 export interface StreamingConfig {
-  confidenceThreshold?: number
-  languageCode?: string
-  timezoneOffset?: number
-  meetingTitle?: string
-  sentiment?: boolean
-  detectEntities?: boolean
-  trackers?: { interimResults?: boolean; enableAllTrackers?: boolean }
-  speechRecognition?: SpeechRecognition
+  confidenceThreshold?: number | undefined
+  languageCode?: string | undefined
+  timezoneOffset?: number | undefined
+  meetingTitle?: string | undefined
+  sentiment?: boolean | undefined
+  detectEntities?: boolean | undefined
+  trackers?: { interimResults?: boolean; enableAllTrackers?: boolean } | undefined
+  speechRecognition?: SpeechRecognition | undefined
   [key: string]: unknown
 }
 
 export interface StreamingSpeaker {
-  userId?: string
-  name?: string
+  userId?: string | undefined
+  name?: string | undefined
 }
 
 export interface StreamingTracker {
@@ -52,16 +52,16 @@ export interface StreamingOptions extends RequestOptions {
   /** The connection id (`^[a-zA-Z0-9-]{6,64}$`). Reusing one rejoins that conversation.
    * @default a new UUID (`crypto.randomUUID()`)
    */
-  id?: string
-  speaker?: StreamingSpeaker
-  insightTypes?: string[]
-  config?: StreamingConfig
-  trackers?: StreamingTracker[]
-  customVocabulary?: string[]
+  id?: string | undefined
+  speaker?: StreamingSpeaker | undefined
+  insightTypes?: string[] | undefined
+  config?: StreamingConfig | undefined
+  trackers?: StreamingTracker[] | undefined
+  customVocabulary?: string[] | undefined
   /** Seconds (0–1800) the server keeps the conversation open for a reconnect after an unexpected drop. */
-  noConnectionTimeout?: number
-  disconnectOnStopRequest?: boolean
-  disconnectOnStopRequestTimeout?: number
+  noConnectionTimeout?: number | undefined
+  disconnectOnStopRequest?: boolean | undefined
+  disconnectOnStopRequestTimeout?: number | undefined
   /** Aborts the start; aborting later closes the connection at once (no `stop_request`). */
   signal?: AbortSignal | undefined
   /**
@@ -70,22 +70,22 @@ export interface StreamingOptions extends RequestOptions {
    */
   timeout?: number | false | undefined
   /** Listeners added before the socket opens (so even `open` is seen). Same shape as `subscribe`. */
-  events?: StreamingSubscription
+  events?: StreamingSubscription | undefined
 
   /** Time allowed per attempt (the first and each reconnect) to get a token, open the socket and have the server start
    * the conversation; then it fails with a `TimeoutError` (a tokenProvider that hangs included). In ms, above 0, at most 2 147 483 647.
    * @default 15000
    */
-  startTimeoutMs?: number
+  startTimeoutMs?: number | undefined
   /** Time allowed to `stop()` (flush, `stop_request`, `conversation_completed`) and to `modify()` (until `session_modified`),
    * in ms (above 0, at most 2 147 483 647). A call's own `timeout` (`stop({ timeout })`, `modify(change, { timeout })`) overrides it.
    * @default 30000
    */
-  stopTimeoutMs?: number
+  stopTimeoutMs?: number | undefined
   /** Bound of the send queue, in seconds of audio at the current format. Audio sent while the socket is down waits here.
    * @default 10
    */
-  maxQueueSeconds?: number
+  maxQueueSeconds?: number | undefined
   /** What `sendAudio` does when the queue is full: `wait` (its promise resolves once the audio fits),
    * `drop-oldest` (never waits; the oldest queued audio is dropped and counted in `stats.droppedBytes`; the bound is exact,
    * even under one 8192-byte frame, for LINEAR16 and MULAW, while compressed encodings need `maxQueueSeconds` to hold one
@@ -93,7 +93,7 @@ export interface StreamingOptions extends RequestOptions {
    * `error` (rejects with `QueueFullError`, nothing is queued).
    * @default 'wait'
    */
-  onQueueFull?: QueueFullPolicy
+  onQueueFull?: QueueFullPolicy | undefined
   /** Audio re-sent after a reconnect, because the protocol never acknowledges audio. With keep-alive on, each
    * `__PONG__` acknowledges what was sent before its ping (a ping goes out whenever `resendTailMs` of audio is
    * unacknowledged), and the tail is all unacknowledged audio plus `resendTailMs` before it. With keep-alive off:
@@ -101,24 +101,24 @@ export interface StreamingOptions extends RequestOptions {
    * In ms, 0 to 2 147 483 647; 0 disables.
    * @default 2000
    */
-  resendTailMs?: number
+  resendTailMs?: number | undefined
   /** Memory cap of the resend tail. Sending much faster than real time fills it (2 s of a fast upload is many MB);
    * audio in flight beyond it could be lost in a drop. In bytes.
    * @default 8388608 (8 MiB)
    */
-  maxResendBytes?: number
+  maxResendBytes?: number | undefined
   /** Automatic reconnection after an unexpected drop; `false` disables it.
    * @default {} (on, with the defaults of `ReconnectOptions`)
    */
-  reconnect?: ReconnectOptions | false
+  reconnect?: ReconnectOptions | false | undefined
   /** Keep-alive that detects idle and half-open sockets; `false` disables it.
    * @default {} (on, with the defaults of `KeepAliveOptions`)
    */
-  keepAlive?: KeepAliveOptions | false
+  keepAlive?: KeepAliveOptions | false | undefined
   /** Bytes the socket may buffer before `sendAudio`'s queue stops handing it more.
    * @default 262144 (256 KiB)
    */
-  highWaterMark?: number
+  highWaterMark?: number | undefined
 }
 
 /** How much audio a connection that failed did not deliver: the fields of an `AudioNotDeliveredError`. */
@@ -267,13 +267,13 @@ export interface SendAudioOptions {
    * connection takes it, awaiting each `sendAudio`, so at most `maxQueueSeconds` is buffered).
    * @default false
    */
-  realtime?: boolean
+  realtime?: boolean | undefined
   /** Duration of each chunk handed to `sendAudio`, 10–1000 ms (never above 8192 bytes).
    * @default 100
    */
-  chunkMs?: number
+  chunkMs?: number | undefined
   /** Stops sending; the call then rejects with the signal's reason. The connection stays open. */
-  signal?: AbortSignal
+  signal?: AbortSignal | undefined
 }
 
 /**
@@ -288,11 +288,11 @@ export interface SendAudioStreamOptions extends SendAudioOptions {
   /** Sample encoding of the source.
    * @default 's16le'
    */
-  format?: SampleFormat
+  format?: SampleFormat | undefined
   /** Interleaved channels in the source; they are mixed down to mono.
    * @default 1
    */
-  channels?: number
+  channels?: number | undefined
 }
 
 /** What was sent: the duration of the LINEAR16 audio at the connection's rate, and its bytes. */

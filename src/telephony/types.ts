@@ -6,7 +6,7 @@ import type { InsightResponse, KeepAliveOptions, MessageResponse, ReconnectOptio
 export interface TelephonyAction {
   invokeOn: 'start' | 'stop'
   name: string
-  parameters?: Record<string, unknown>
+  parameters?: Record<string, unknown> | undefined
 }
 
 /** What `startPstn` and `startSip` share. `signal` and `timeout` apply to the start request. */
@@ -14,33 +14,33 @@ export interface TelephonyStartOptions extends RequestOptions {
   /** One action or a list; always sent as a list.
    * @default []
    */
-  actions?: TelephonyAction | TelephonyAction[]
+  actions?: TelephonyAction | TelephonyAction[] | undefined
   /** E.g. `{ session: { name: 'My meeting' } }`. */
-  data?: Record<string, unknown>
+  data?: Record<string, unknown> | undefined
   /** BCP-47 codes, e.g. `['en-US']` (a single string is accepted) or, as Symbl's JS SDK sends them, `[{ code: 'en-US' }]`; the first one is used. */
-  languages?: string | Array<string | { code: string }>
+  languages?: string | Array<string | { code: string }> | undefined
   /** IANA time zone, e.g. `'US/Pacific'`. */
-  timezone?: string
+  timezone?: string | undefined
 }
 
 export interface PstnOptions extends TelephonyStartOptions {
   /** The number to dial, E.164 digits with or without the leading `+`, e.g. `'14082924837'`. */
   phoneNumber: string
   /** Keys to press after the call connects; `,` is a 500 ms pause, e.g. `',,85123456789#,,123456#'`. */
-  dtmf?: string
+  dtmf?: string | undefined
 }
 
 export interface SipAudioConfig {
-  encoding?: string
-  sampleRate?: number
-  sampleSize?: string | number
-  payloadType?: number
+  encoding?: string | undefined
+  sampleRate?: number | undefined
+  sampleSize?: string | number | undefined
+  payloadType?: number | undefined
 }
 
 export interface SipOptions extends TelephonyStartOptions {
   /** E.g. `'sip:555@your_sip_domain'`. */
   uri: string
-  audioConfig?: SipAudioConfig
+  audioConfig?: SipAudioConfig | undefined
 }
 
 export interface TelephonySpeakerEvent {
@@ -49,7 +49,7 @@ export interface TelephonySpeakerEvent {
   /** ISO time.
    * @default the time of the call (`new Date().toISOString()`)
    */
-  timestamp?: string
+  timestamp?: string | undefined
 }
 
 /** The answer to a start (contract 5.1). */
@@ -98,17 +98,17 @@ export interface SubscriptionOptions {
   /** Reopening the socket after a drop; `false` disables it.
    * @default {} (on, with the defaults of `ReconnectOptions`)
    */
-  reconnect?: ReconnectOptions | false
+  reconnect?: ReconnectOptions | false | undefined
   /** `__PING__` keep-alive that finds half-open sockets; `false` disables it.
    * @default {} (on, with the defaults of `KeepAliveOptions`)
    */
-  keepAlive?: KeepAliveOptions | false
+  keepAlive?: KeepAliveOptions | false | undefined
   /** Time allowed per attempt to get the token and complete the WebSocket handshake; then the attempt fails with a `TimeoutError`. In ms, above 0, at most 2 147 483 647.
    * @default 15000
    */
-  openTimeoutMs?: number
+  openTimeoutMs?: number | undefined
   /** How long a socket must stay up, if it delivers no frame, before the count of failed attempts starts again. In ms, above 0, at most 2 147 483 647.
    * @default 5000
    */
-  stableMs?: number
+  stableMs?: number | undefined
 }

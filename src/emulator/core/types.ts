@@ -22,23 +22,23 @@ export interface StoredMessage {
 
 /** Options of a job or streaming session, after coercion (section 3.2 / 6.2). */
 export interface ConversationOptions {
-  name?: string
-  webhookUrl?: string
+  name?: string | undefined
+  webhookUrl?: string | undefined
   confidenceThreshold: number
   detectPhrases: boolean
   detectEntities: boolean
-  enableSummary?: boolean
+  enableSummary?: boolean | undefined
   enableAllTrackers: boolean
   trackers: TrackerSpec[]
   entities: CustomEntitySpec[]
   customVocabulary: string[]
   languageCode: string
   /** Streaming only: which insight types to emit live. */
-  insightTypes?: string[]
+  insightTypes?: string[] | undefined
   /** Newer (PY/GO 2024) submission fields, kept as given. */
-  features?: string[]
-  metadata?: Record<string, unknown>
-  conversationType?: string
+  features?: string[] | undefined
+  metadata?: Record<string, unknown> | undefined
+  conversationType?: string | undefined
 }
 
 export interface TrackerSpec {
@@ -49,7 +49,7 @@ export interface TrackerSpec {
 export interface CustomEntitySpec {
   customType: string
   text: string
-  value?: string
+  value?: string | undefined
 }
 
 export type ConversationSource = 'text' | 'audio' | 'video' | 'streaming' | 'telephony'
@@ -96,9 +96,9 @@ export interface Conversation {
 /** A transcript line a test or user preloads for audio, streaming or telephony. Times in seconds from the start. */
 export interface PreloadedMessage {
   text: string
-  speaker?: { name: string; userId?: string; email?: string }
-  start?: number
-  end?: number
+  speaker?: { name: string; userId?: string; email?: string } | undefined
+  start?: number | undefined
+  end?: number | undefined
 }
 
 export type JobStatus = 'scheduled' | 'in_progress' | 'completed' | 'failed'
