@@ -8,7 +8,7 @@
 //      test-results/consumers.json (read by scripts/test.mjs) and test-results/consumers.md
 // `npm run test:consumers -- vite esbuild` runs only those apps. CHROMIUM_PATH overrides /usr/bin/chromium.
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -49,7 +49,9 @@ const consumers = readdirSync(dir)
   .filter((name) => only.length === 0 || only.includes(name))
   .map((name) => {
     const pkg = JSON.parse(readFileSync(join(dir, name, 'package.json'), 'utf8'))
-    return { name, cwd: join(dir, name), browser: Boolean(pkg.scripts?.build), description: pkg.description ?? '' }
+    // devDependencies (a runtime binary: Bun, Deno) are tooling, not counted in what the app ships.
+    const tooling = Object.keys(pkg.devDependencies ?? {})
+    return { name, cwd: join(dir, name), browser: Boolean(pkg.scripts?.build), description: pkg.description ?? '', tooling }
   })
 
 // A `check` script (no build, no start): an app that type-checks, its last line JSON { ok, files, cells }.
@@ -180,14 +182,21 @@ await browser?.close()
 const du = (d) =>
   existsSync(d)
     ? readdirSync(d, { recursive: true }).reduce((n, f) => {
-        const s = statSync(join(d, f))
+        const s = lstatSync(join(d, f)) // a link in .bin is not counted twice (Bun's is its binary)
         return n + (s.isFile() ? s.size : 0)
       }, 0)
     : 0
+// A tool's package and the platform packages it installed (its optionalDependencies, e.g. @oven/bun-linux-x64).
+const toolingBytes = (modules, name) => {
+  const manifest = join(modules, name, 'package.json')
+  if (!existsSync(manifest)) return 0
+  const optional = Object.keys(JSON.parse(readFileSync(manifest, 'utf8')).optionalDependencies ?? {})
+  return [name, ...optional].reduce((n, p) => n + du(join(modules, p)), 0)
+}
 for (const c of consumers.filter((c) => !c.browser && !c.check)) {
   if (c.error) continue
   c.built = true
-  c.bytes = du(join(c.cwd, 'node_modules'))
+  c.bytes = du(join(c.cwd, 'node_modules')) - c.tooling.reduce((n, t) => n + toolingBytes(join(c.cwd, 'node_modules'), t), 0)
   const t = Date.now()
   const r = await run('npm', ['start', '--silent'], {
     cwd: c.cwd,

@@ -1,4 +1,6 @@
 import type { Platform, WebSocketConstructor, WebSocketLike } from '../platform.js'
+import { bunPlatform } from './bun-platform.js'
+import { denoPlatform } from './deno-platform.js'
 import { openInjected } from './open-socket.js'
 
 let wsModule: Promise<WebSocketConstructor> | undefined
@@ -8,7 +10,7 @@ let wsModule: Promise<WebSocketConstructor> | undefined
  * makes REST calls never pays for it. `ws` can send the token as the `X-API-KEY` handshake header,
  * as Symbl's Go and Python SDKs do.
  */
-export const nodePlatform: Platform = {
+const node: Platform = {
   name: 'node',
   seesHandshakeStatus: true,
   streamsRequestBodies: true,
@@ -32,3 +34,9 @@ export const nodePlatform: Platform = {
     return (await import('./node-files.js')).readFileChunks(path)
   },
 }
+
+/**
+ * The Node entry's platform for the runtime it runs on: Bun and Deno resolve the package's `node`
+ * condition too, and get their own WebSocket and fetch (src/runtime/bun-platform.ts, deno-platform.ts).
+ */
+export const nodePlatform: Platform = 'Bun' in globalThis ? bunPlatform(node) : 'Deno' in globalThis ? denoPlatform(node) : node
