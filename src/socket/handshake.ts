@@ -3,9 +3,13 @@
 // code 1006, so there it may have been the token (`platform.seesHandshakeStatus` is false).
 import type { Platform } from '../platform.js'
 
-/** The HTTP status of a refused handshake, from the socket's last error message (Node `ws`); undefined if it does not say. */
+/**
+ * The HTTP status of a refused handshake, from the socket's last error message; undefined if it does
+ * not say. The wordings: Node's `ws` ("Unexpected server response: 401"), Bun ("Expected 101 status
+ * code: 401"), Deno ("Invalid status code: 401"). Browsers never say.
+ */
 export function refusedStatus(error: string | undefined): number | undefined {
-  return Number(/Unexpected server response: (\d{3})/.exec(error ?? '')?.[1]) || undefined
+  return Number(/(?:Unexpected server response|Expected 101 status code|Invalid status code): (\d{3})/.exec(error ?? '')?.[1]) || undefined
 }
 
 /**
