@@ -7,7 +7,9 @@ import { builtinModules } from 'node:module'
 //   browser   ESM for bundlers, from src/browser.ts: no Node built-ins, no ws
 //   cdn       minified IIFE (global `Symbl`) and UMD, everything bundled
 // Types come from `tsc -p tsconfig.build.json` (see scripts/build.mjs).
-const deps = ['ky', 'isomorphic-ws', 'ws', 'eventemitter3', 'vader-sentiment', 'compromise', /^msw(\/|$)/]
+// The emulator's WASM decoders (MP3, FLAC, Ogg), loaded with import() on the first upload of their format.
+const audioDecoders = ['mpg123-decoder', '@wasm-audio-decoders/flac', '@wasm-audio-decoders/ogg-vorbis', 'ogg-opus-decoder']
+const deps = ['ky', 'isomorphic-ws', 'ws', 'eventemitter3', 'vader-sentiment', 'compromise', /^msw(\/|$)/, ...audioDecoders]
 const nodeBuiltins = [/^node:/, ...builtinModules]
 
 /**

@@ -43,7 +43,20 @@ export default defineConfig({
         publicDir: browserPublicDir,
         // Pre-bundled up front: discovered mid-run, vite would reload the page under a running test.
         // vader-sentiment (CommonJS) and compromise are the emulator core's, msw/browser its msw front's.
-        optimizeDeps: { include: ['eventemitter3', 'ky', 'vader-sentiment', 'compromise', 'msw', 'msw/browser'] },
+        optimizeDeps: {
+          include: [
+            'eventemitter3',
+            'ky',
+            'vader-sentiment',
+            'compromise',
+            'msw',
+            'msw/browser',
+            'mpg123-decoder',
+            '@wasm-audio-decoders/flac',
+            '@wasm-audio-decoders/ogg-vorbis',
+            'ogg-opus-decoder',
+          ],
+        },
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],

@@ -51,3 +51,12 @@ export function mp3FrameInfo(head: Uint8Array): { audioStart: number; bitrate?: 
   }
   return { audioStart: at }
 }
+
+/** The codec of an Ogg stream, from its first packet (at byte 28 of the first page). */
+export function oggCodec(head: Uint8Array): 'vorbis' | 'opus' | undefined {
+  if (head.length < 36 || ascii(head, 0, 4) !== 'OggS') return undefined
+  const at = 27 + head[26] // header + segment table
+  if (ascii(head, at, 8) === 'OpusHead') return 'opus'
+  if (head[at] === 1 && ascii(head, at + 1, 6) === 'vorbis') return 'vorbis'
+  return undefined
+}

@@ -1,8 +1,10 @@
-// One uploaded file, consumed chunk by chunk: detects the format, parses WAV on the fly into the
-// speech segmenter, and keeps only a bounded head of the bytes (for magic numbers and headers).
+// One uploaded file, consumed chunk by chunk: detects the format, parses WAV on the fly (and decodes
+// MP3, FLAC, Ogg Vorbis and Ogg Opus, see decode.ts) into the speech segmenter, and keeps only a
+// bounded head of the bytes (for magic numbers and headers).
 
 import type { AudioInfo } from '../types.js'
-import { HEAD_BYTES, detectFormat, flacDuration, mp3FrameInfo, type MediaFormat } from './format.js'
+import { CompressedDecoder, type DecodedFormat } from './decode.js'
+import { HEAD_BYTES, detectFormat, flacDuration, mp3FrameInfo, oggCodec, type MediaFormat } from './format.js'
 import { SpeechSegmenter } from './segments.js'
 import { WavParser } from './wav.js'
 
@@ -13,9 +15,11 @@ export class AudioIngest {
   format: MediaFormat | undefined
   private head = new Uint8Array(0)
   private wav?: WavParser
+  private decoder?: CompressedDecoder
   private readonly segmenter = new SpeechSegmenter()
 
-  push(chunk: Uint8Array): void {
+  /** Takes the next chunk; await it before the next one (decoding is asynchronous). */
+  async push(chunk: Uint8Array): Promise<void> {
     this.bytes += chunk.length
     let taken = 0
     if (this.head.length < HEAD_KEEP) {
@@ -29,14 +33,27 @@ export class AudioIngest {
     if (this.format === undefined) {
       if (this.head.length < HEAD_BYTES) return
       this.format = detectFormat(this.head)
-      if (this.format === 'wav') {
-        this.wav = new WavParser()
+      this.start()
+      if (this.wav) {
         this.feedWav(this.head)
         if (taken < chunk.length) this.feedWav(chunk.subarray(taken))
+      } else if (this.decoder) {
+        await this.decoder.push(this.head)
+        if (taken < chunk.length) await this.decoder.push(chunk.subarray(taken))
       }
       return
     }
     if (this.wav) this.feedWav(chunk)
+    else if (this.decoder) await this.decoder.push(chunk)
+  }
+
+  /** After detection: the parser or decoder for the format, if any. */
+  private start(): void {
+    if (this.format === 'wav') this.wav = new WavParser()
+    const codec = this.format === 'ogg' ? oggCodec(this.head) : undefined
+    const kind: DecodedFormat | undefined =
+      this.format === 'mp3' || this.format === 'flac' ? this.format : codec ? (`ogg-${codec}` as const) : undefined
+    if (kind) this.decoder = new CompressedDecoder(kind, (samples, rate) => this.segmenter.push(samples, rate))
   }
 
   private feedWav(chunk: Uint8Array): void {
@@ -45,14 +62,13 @@ export class AudioIngest {
   }
 
   /** Call at the end of the body; returns the audio facts or an error message for a 400. */
-  finish(): { info: AudioInfo } | { error: string } {
+  async finish(): Promise<{ info: AudioInfo } | { error: string }> {
     if (this.format === undefined) {
       if (this.bytes === 0) return { error: 'Request body is empty.' }
       this.format = detectFormat(this.head)
-      if (this.format === 'wav') {
-        this.wav = new WavParser()
-        this.feedWav(this.head)
-      }
+      this.start()
+      if (this.wav) this.feedWav(this.head)
+      else if (this.decoder) await this.decoder.push(this.head)
     }
     if (this.format === 'unknown') return { error: 'Unsupported or unrecognised media format.' }
     const base = { format: this.format, bytes: this.bytes, speechSegments: [] as AudioInfo['speechSegments'] }
@@ -71,6 +87,23 @@ export class AudioIngest {
           durationMethod: 'exact',
           speechSegments: this.segmenter.segments,
         },
+      }
+    }
+    if (this.decoder) {
+      await this.decoder.finish()
+      const d = this.decoder
+      // A file the decoder rejects keeps the header-based facts below (and no segments).
+      if (!d.error && d.durationSeconds !== undefined) {
+        this.segmenter.finish()
+        return {
+          info: {
+            ...base,
+            sampleRate: d.sampleRate,
+            durationSeconds: d.durationSeconds,
+            durationMethod: 'exact',
+            speechSegments: this.segmenter.segments,
+          },
+        }
       }
     }
     if (this.format === 'flac') {

@@ -96,11 +96,11 @@ async function ingest(ctx: RouteContext, limit: number): Promise<AudioInfo> {
   const audio = new AudioIngest()
   if (ctx.body) {
     for await (const chunk of ctx.body) {
-      audio.push(chunk)
+      await audio.push(chunk)
       if (audio.bytes > limit) throw payloadTooLarge(limit)
     }
   }
-  const result = audio.finish()
+  const result = await audio.finish()
   if ('error' in result) throw badRequest(result.error)
   return result.info
 }
@@ -134,10 +134,10 @@ async function fetchMedia(core: EmulatorCore, url: string): Promise<AudioInfo> {
   if (!res.ok || !res.body) throw new Error(`fetching the media: HTTP ${res.status}`)
   const audio = new AudioIngest()
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    audio.push(chunk)
+    await audio.push(chunk)
     if (audio.bytes > core.maxUploadBytes) throw new Error('media too large')
   }
-  const result = audio.finish()
+  const result = await audio.finish()
   if ('error' in result) throw new Error(result.error)
   return result.info
 }
