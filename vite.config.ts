@@ -6,6 +6,7 @@ import { builtinModules } from 'node:module'
 //   node-cjs  CJS for Node; ky is bundled because it is ESM-only
 //   browser   ESM for bundlers, from src/browser.ts: no Node built-ins, no ws
 //   cdn       minified IIFE (global `Symbl`) and UMD, everything bundled
+//   worker    one ESM file for Workers/edge runtimes, from src/worker.ts: no Node built-ins, no `process`
 // Types come from `tsc -p tsconfig.build.json` (see scripts/build.mjs).
 // The emulator's WASM decoders (MP3, FLAC, Ogg), loaded with import() on the first upload of their format.
 const audioDecoders = ['mpg123-decoder', '@wasm-audio-decoders/flac', '@wasm-audio-decoders/ogg-vorbis', 'ogg-opus-decoder']
@@ -34,11 +35,11 @@ function staticImportsForCdn(): Plugin {
 }
 
 export default defineConfig(({ mode }) => {
-  const isBrowser = mode === 'browser' || mode === 'cdn'
+  const isBrowser = mode === 'browser' || mode === 'cdn' || mode === 'worker'
   const external =
     mode === 'cdn'
       ? []
-      : mode === 'browser'
+      : mode === 'browser' || mode === 'worker'
         ? ['ky'] // eventemitter3 is bundled: its ESM entry wraps CommonJS, which Rollup cannot read without the commonjs plugin
         : mode === 'node-cjs'
           ? [...deps.filter((d) => d !== 'ky'), ...nodeBuiltins]
@@ -46,24 +47,27 @@ export default defineConfig(({ mode }) => {
   const entry: Record<string, string> =
     mode === 'cdn'
       ? { symbl: 'src/cdn.ts' }
-      : isBrowser
-        ? { index: 'src/browser.ts' }
-        : {
-            index: 'src/node.ts',
-            emulator: 'src/emulator/index.ts',
-            'emulator-msw': 'src/emulator/msw.ts',
-            'emulator-cli': 'src/emulator/cli.ts',
-          }
+      : mode === 'worker'
+        ? { index: 'src/worker.ts' }
+        : isBrowser
+          ? { index: 'src/browser.ts' }
+          : {
+              index: 'src/node.ts',
+              emulator: 'src/emulator/index.ts',
+              'emulator-msw': 'src/emulator/msw.ts',
+              'emulator-cli': 'src/emulator/cli.ts',
+            }
   return {
     publicDir: false,
-    plugins: mode === 'cdn' ? [staticImportsForCdn()] : [],
+    // A Worker is one module (no page downloads to save): the lazy parts are bundled in, as for the CDN.
+    plugins: mode === 'cdn' || mode === 'worker' ? [staticImportsForCdn()] : [],
     resolve: {
       conditions: isBrowser ? ['browser', 'module', 'import', 'default'] : ['node', 'module', 'import', 'default'],
       mainFields: isBrowser ? ['browser', 'module', 'main'] : ['module', 'main'],
     },
     build: {
       target: 'es2022',
-      outDir: mode === 'cdn' ? 'dist/cdn' : mode === 'browser' ? 'dist/browser' : 'dist/node',
+      outDir: mode === 'cdn' ? 'dist/cdn' : mode === 'browser' ? 'dist/browser' : mode === 'worker' ? 'dist/worker' : 'dist/node',
       emptyOutDir: mode !== 'node-cjs', // node and node-cjs share dist/node
       sourcemap: true,
       minify: mode === 'cdn',

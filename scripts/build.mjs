@@ -1,4 +1,4 @@
-// Builds every output: four vite library builds, then declarations with tsc and .d.cts copies for
+// Builds every output: five vite library builds, then declarations with tsc and .d.cts copies for
 // CommonJS consumers (TypeScript 7 has no compiler API for a d.ts bundler; see toolchain notes §2).
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -6,7 +6,7 @@ import { join } from 'node:path'
 
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' })
 rmSync('dist', { recursive: true, force: true })
-for (const mode of ['node', 'node-cjs', 'browser', 'cdn']) run('npx', ['vite', 'build', '--mode', mode, '--logLevel', 'warn'])
+for (const mode of ['node', 'node-cjs', 'browser', 'worker', 'cdn']) run('npx', ['vite', 'build', '--mode', mode, '--logLevel', 'warn'])
 run('npx', ['tsc', '-p', 'tsconfig.build.json'])
 
 const dir = 'dist/types'
@@ -18,4 +18,4 @@ for (const f of readdirSync(dir, { recursive: true })) {
   )
   writeFileSync(join(dir, f.replace(/\.d\.ts$/, '.d.cts')), out)
 }
-console.log('build: dist/node, dist/browser, dist/cdn, dist/types')
+console.log('build: dist/node, dist/browser, dist/worker, dist/cdn, dist/types')

@@ -208,6 +208,9 @@ for (const c of consumers.filter((c) => !c.browser && !c.check)) {
   try {
     result = JSON.parse(r.out.trim().split('\n').pop())
   } catch {}
+  // An app that bundles (test/consumers/workerd) reports its bundle's size instead of node_modules.
+  if (typeof result?.bundleBytesGzip === 'number')
+    c.summary = `${(result.bundleBytesGzip / 1024).toFixed(1)} KB min+gzip (the Worker bundle)`
   if (r.code === 0 && result?.ok) c.ran = true
   else c.error = `start (exit ${r.code}): ${r.out.trim().split('\n').slice(0, 6).join(' | ')}`
 }

@@ -1,0 +1,24 @@
+import { ConfigError } from '../errors.js'
+import type { Platform, WebSocketConstructor, WebSocketLike } from '../platform.js'
+import { openInjected } from './open-socket.js'
+
+/**
+ * Server-side web runtimes without Node's modules (Cloudflare Workers / workerd, Vercel Edge):
+ * the runtime's own WebSocket, which takes no headers, so the token goes as the subprotocol (or
+ * `access_token` query) as in browsers; uploads through the runtime's fetch, which streams bodies.
+ * No files by path, no microphone.
+ */
+export const workerPlatform: Platform = {
+  // Platform['name'] (src/platform.ts) lists the runtimes by name; this one is only used in messages.
+  name: 'worker' as Platform['name'],
+  seesHandshakeStatus: false,
+  streamsRequestBodies: true,
+  async openWebSocket(url: string, token: string, impl: WebSocketConstructor | undefined): Promise<WebSocketLike> {
+    const WS = impl ?? (globalThis.WebSocket as unknown as WebSocketConstructor | undefined)
+    if (!WS) throw new ConfigError('This runtime has no WebSocket; pass one as the `WebSocket` option')
+    return openInjected(WS, url, token)
+  },
+  async upload(request) {
+    return (await import('../async/upload-fetch.js')).fetchUpload(request, 'stream')
+  },
+}
