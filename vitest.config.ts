@@ -54,7 +54,6 @@ export default defineConfig({
             'mpg123-decoder',
             '@wasm-audio-decoders/flac',
             '@wasm-audio-decoders/ogg-vorbis',
-            'ogg-opus-decoder',
           ],
         },
         test: {

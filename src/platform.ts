@@ -20,7 +20,7 @@ export type WebSocketConstructor = new (url: string, protocols?: string | string
 
 export interface Platform {
   /** For messages only ("the browser platform …"); code asks the capabilities below instead. */
-  readonly name: 'node' | 'browser' | 'bun' | 'deno'
+  readonly name: 'node' | 'browser' | 'bun' | 'deno' | 'worker'
   /**
    * Whether a refused WebSocket handshake shows its HTTP status. `ws` on Node reports "Unexpected
    * server response: 401"; browsers show any refusal only as close 1006, so there a refused

@@ -10,7 +10,7 @@ import { openInjected } from './open-socket.js'
  */
 export const workerPlatform: Platform = {
   // Platform['name'] (src/platform.ts) lists the runtimes by name; this one is only used in messages.
-  name: 'worker' as Platform['name'],
+  name: 'worker',
   seesHandshakeStatus: false,
   streamsRequestBodies: true,
   async openWebSocket(url: string, token: string, impl: WebSocketConstructor | undefined): Promise<WebSocketLike> {

@@ -1,7 +1,8 @@
-// The Workers entry (src/worker.ts, the workerd/edge-light/worker export conditions): no Node
+// The Workers entry (src/worker.ts, the workerd and edge-light export conditions): no Node
 // module and no `process` in its bundle; app credentials from options only, and a ConfigError
 // naming the Worker's env without them.
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import * as esbuild from 'esbuild'
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../../src/errors.js'
@@ -24,6 +25,35 @@ describe('worker entry', () => {
     expect(code).not.toMatch(/from\s*["']node:|import\(\s*["']node:|\brequire\(\s*["']/)
     expect(code).not.toMatch(/\bprocess\s*\.\s*(env|cwd|versions)\b/)
     if (existsSync('dist/worker/index.js')) expect(readFileSync('dist/worker/index.js', 'utf8')).not.toMatch(/["']node:|process\.env\b/)
+  })
+
+  // webpack's `target: 'webworker'` asks for `worker`: a Web Worker runs in a browser, where an app
+  // secret must stay refused, so `worker` alone must not select the entry that accepts secrets.
+  it.each([
+    [['workerd', 'worker', 'browser'], 'dist/worker/index.js'], // wrangler
+    [['edge-light', 'browser'], 'dist/worker/index.js'], // Vercel Edge
+    [['worker', 'browser'], 'dist/browser/index.js'], // a browser Web Worker
+  ])('the package resolves %j to %s', async (conditions, target) => {
+    // An app folder whose node_modules/symbl-sdk is this package, resolved through its `exports`.
+    const app = resolve('node_modules/.cache/worker-conditions')
+    mkdirSync(join(app, 'node_modules'), { recursive: true })
+    if (!existsSync(join(app, 'node_modules/symbl-sdk'))) symlinkSync(resolve('.'), join(app, 'node_modules/symbl-sdk'), 'dir')
+    const out = await esbuild
+      .build({
+        stdin: { contents: "import { Symbl } from 'symbl-sdk'; globalThis.S = Symbl", resolveDir: app },
+        bundle: true,
+        write: false,
+        metafile: true,
+        platform: 'neutral',
+        conditions,
+        mainFields: ['module', 'main'],
+        format: 'esm',
+        external: ['ky'],
+        logLevel: 'silent',
+      })
+      .catch(() => undefined)
+    if (!out) return expect.fail(`the package did not bundle with ${JSON.stringify(conditions)} (run npm run build first)`)
+    expect(Object.keys(out.metafile.inputs).some((f) => f.endsWith(target))).toBe(true)
   })
 
   it('takes app credentials from options and names env without them', async () => {

@@ -4,7 +4,10 @@
 // Only mono mixdown is kept, and only until the segmenter has consumed it: memory stays bounded by
 // the chunk size, not the file size.
 
-export type DecodedFormat = 'mp3' | 'flac' | 'ogg-vorbis' | 'ogg-opus'
+// Ogg Opus is not decoded: `ogg-opus-decoder` brings 18 MB (a speech-enhancement model among them)
+// to every install of the SDK, for a path nothing here can produce a test file for (no Opus encoder
+// on these machines). Ogg Opus uploads keep the header facts, as before.
+export type DecodedFormat = 'mp3' | 'flac' | 'ogg-vorbis'
 
 interface Decoded {
   channelData: Float32Array[]
@@ -97,10 +100,6 @@ async function load(kind: DecodedFormat): Promise<WasmDecoder> {
     case 'ogg-vorbis': {
       const { OggVorbisDecoder } = await import('@wasm-audio-decoders/ogg-vorbis')
       return new OggVorbisDecoder()
-    }
-    case 'ogg-opus': {
-      const { OggOpusDecoder } = await import('ogg-opus-decoder')
-      return new OggOpusDecoder() as unknown as WasmDecoder
     }
   }
 }

@@ -52,7 +52,7 @@ export class AudioIngest {
     if (this.format === 'wav') this.wav = new WavParser()
     const codec = this.format === 'ogg' ? oggCodec(this.head) : undefined
     const kind: DecodedFormat | undefined =
-      this.format === 'mp3' || this.format === 'flac' ? this.format : codec ? (`ogg-${codec}` as const) : undefined
+      this.format === 'mp3' || this.format === 'flac' ? this.format : codec === 'vorbis' ? 'ogg-vorbis' : undefined
     if (kind) this.decoder = new CompressedDecoder(kind, (samples, rate) => this.segmenter.push(samples, rate))
   }
 
