@@ -1,22 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { SymblClient } from '../client.js'
-import { ConfigError, SymblError, ValidationError } from '../errors.js'
+import { ConfigError, ValidationError } from '../errors.js'
 import { createLog, type Log } from '../logger.js'
 import { nodePlatform } from '../runtime/node-platform.js'
 import { appTokenProvider } from './app-token.js'
 import { findAppCredentials, findBaseUrl, NO_APP_CREDENTIALS } from './credentials.js'
+import { check, describe, FAILED, json, METHODS, REJECTED_TOKEN_HEADER, tokenHandler } from './token-handler.js'
 import type { TokenHandler, TokenHandlerOptions } from './types.js'
 
 export type { TokenHandler, TokenHandlerOptions }
-
-/** The request header through which a browser reports the token Symbl refused (see `TokenRequest.rejectedToken`). */
-export const REJECTED_TOKEN_HEADER = 'x-symbl-rejected-token'
-
-const METHODS = ['GET', 'POST']
-const NOT_ALLOWED = { message: 'Not allowed' }
-// What the browser learns when the server's own code failed: that it failed, not why (the reason
-// may describe the server's setup). The detail goes to the server's logger.
-const FAILED = { message: 'The token endpoint failed; see the server log' }
+export { REJECTED_TOKEN_HEADER }
 
 // Each handler's logger, so `toNodeListener` logs the failures it catches where the handler does.
 const logs = new WeakMap<TokenHandler, Log>()
@@ -42,45 +35,11 @@ export function createTokenHandler(options: TokenHandlerOptions = {}): TokenHand
   const client = new SymblClient({ ...options, baseUrl: findBaseUrl(options.baseUrl) }, nodePlatform, (http) =>
     appTokenProvider(http, credentials),
   )
-  const handler: TokenHandler = async (request) => {
-    // The usual slip: `app.get('/symbl-token', handler)` hands it Express's (req, res, next).
-    if (
-      !request ||
-      typeof request !== 'object' ||
-      typeof request.method !== 'string' ||
-      typeof (request.headers as Partial<Headers> | undefined)?.get !== 'function'
-    ) {
-      throw new ValidationError(
-        'The token handler takes a fetch Request and returns a Response; on node:http or Express wrap it: toNodeListener(handler)',
-      )
-    }
-    if (!METHODS.includes(request.method)) return json(405, { message: 'Use GET or POST' }, { allow: METHODS.join(', ') })
-    if (options.authorize) {
-      const refused = await check(client.log, 'authorize', () => options.authorize!(request))
-      if (refused) return refused
-    }
-    // The browser says Symbl refused the token it got from here (revoked, or expired early): drop
-    // it from the cache so a new one is fetched. Without this the endpoint kept serving the refused
-    // token until its own renewal time (up to a day). `invalidate` only drops an exact match, so a
-    // made-up value cannot force token calls.
-    const rejected = request.headers.get(REJECTED_TOKEN_HEADER)
-    if (rejected) client.tokens.invalidate(rejected)
-    try {
-      const info = await client.tokens.info(request.signal ?? undefined)
-      const expiresIn = info.expiresAt === undefined ? undefined : Math.max(0, Math.floor((info.expiresAt - Date.now()) / 1000))
-      return json(200, { accessToken: info.accessToken, expiresIn })
-    } catch (error) {
-      // The client went away: nobody reads the answer, and nothing failed on this side.
-      if (request.signal?.aborted) return json(499, { message: 'The request was aborted' })
-      const message = error instanceof SymblError ? error.message : 'Could not get a token'
-      client.log('error', `token endpoint: ${message}`)
-      // The browser learns that it failed, not why: the reason may describe the server's setup.
-      return json(502, {
-        message: 'Could not get a Symbl token; see the server log',
-        code: error instanceof SymblError ? error.code : 'unknown',
-      })
-    }
-  }
+  const handler = tokenHandler(
+    client,
+    options.authorize,
+    'The token handler takes a fetch Request and returns a Response; on node:http or Express wrap it: toNodeListener(handler)',
+  )
   logs.set(handler, client.log)
   return handler
 }
@@ -218,34 +177,3 @@ function requestHeaders(req: IncomingMessage): Headers {
  * Runs an app's authorize callback: undefined when it returned `true`, else the answer (403 for
  * `false`; 500 for an exception or a value that is not a boolean, which fails closed, logged).
  */
-async function check(log: Log, name: string, authorize: () => unknown): Promise<Response | undefined> {
-  let allowed: unknown
-  try {
-    allowed = await authorize()
-  } catch (error) {
-    log('error', `token endpoint: ${name} threw: ${describe(error)}`)
-    return json(500, FAILED)
-  }
-  if (allowed === true) return undefined
-  if (allowed === false) return json(403, NOT_ALLOWED)
-  log(
-    'error',
-    `token endpoint: ${name} must return true or false (or a promise of one), got ${allowed === null ? 'null' : typeof allowed}; the request was refused`,
-  )
-  return json(500, FAILED)
-}
-
-function describe(error: unknown): string {
-  try {
-    return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
-  } catch {
-    return 'a value that cannot be shown'
-  }
-}
-
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
-  })
-}

@@ -1,12 +1,13 @@
 // Credentials and the token endpoint for server-side web runtimes (src/worker.ts): the app id and
 // secret come from options only (a Worker's `env`), as there is no environment or file to read.
-// The endpoint answers as the Node one (src/auth/token-endpoint.ts), whose credential lookup reads
-// process.env and symbl.conf and so cannot be bundled here.
+// The handler itself is the Node entry's (src/auth/token-handler.ts); only the credential lookup
+// differs, as the Node one reads process.env and symbl.conf, which cannot be bundled here.
 import type { AppCredentials } from '../auth/app-token.js'
 import { appTokenProvider } from '../auth/app-token.js'
 import type { TokenHandler, TokenHandlerOptions } from '../auth/types.js'
 import { SymblClient } from '../client.js'
-import { ConfigError, SymblError, ValidationError } from '../errors.js'
+import { tokenHandler } from '../auth/token-handler.js'
+import { ConfigError, ValidationError } from '../errors.js'
 import { workerPlatform } from './worker-platform.js'
 
 const WAYS =
@@ -43,39 +44,9 @@ export function createTokenHandler(options: Omit<TokenHandlerOptions, 'configFil
   const credentials = workerCredentials(options)
   if (!credentials) throw new ConfigError(NO_WORKER_APP_CREDENTIALS)
   const client = new SymblClient(options, workerPlatform, (http) => appTokenProvider(http, credentials))
-  return async (request) => {
-    if (!request || typeof request !== 'object' || typeof (request.headers as Partial<Headers> | undefined)?.get !== 'function')
-      throw new ValidationError('The token handler takes a fetch Request and returns a Response')
-    if (request.method !== 'GET' && request.method !== 'POST') return json(405, { message: 'Use GET or POST' }, { allow: 'GET, POST' })
-    if (authorize) {
-      let allowed: unknown
-      try {
-        allowed = await authorize(request)
-      } catch (error) {
-        client.log('error', `token endpoint: authorize threw: ${error instanceof Error ? error.message : String(error)}`)
-      }
-      if (allowed === false) return json(403, { message: 'Not allowed' })
-      if (allowed !== true) return json(500, { message: 'The token endpoint failed; see the server log' })
-    }
-    const rejected = request.headers.get('x-symbl-rejected-token')
-    if (rejected) client.tokens.invalidate(rejected)
-    try {
-      const info = await client.tokens.info(request.signal ?? undefined)
-      const expiresIn = info.expiresAt === undefined ? undefined : Math.max(0, Math.floor((info.expiresAt - Date.now()) / 1000))
-      return json(200, { accessToken: info.accessToken, expiresIn })
-    } catch (error) {
-      client.log('error', `token endpoint: ${error instanceof SymblError ? error.message : 'Could not get a token'}`)
-      return json(502, {
-        message: 'Could not get a Symbl token; see the server log',
-        code: error instanceof SymblError ? error.code : 'unknown',
-      })
-    }
-  }
-}
-
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
-  })
+  return tokenHandler(
+    client,
+    authorize,
+    'The token handler takes a fetch Request and returns a Response: return handler(request) from your fetch handler',
+  )
 }

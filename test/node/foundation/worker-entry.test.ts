@@ -67,4 +67,22 @@ describe('worker entry', () => {
     expect(() => createTokenHandler({ appId: 'id' })).toThrow(/appSecret/)
     expect(typeof createTokenHandler({ appId: 'id', appSecret: 'secret' })).toBe('function')
   })
+
+  it("answers like the Node entry's handler: 405 for other methods, 403 when refused, a generic 500 when authorize throws", async () => {
+    const logged: string[] = []
+    const logger = { debug() {}, info() {}, warn() {}, error: (m: string) => logged.push(m) }
+    const make = (authorize: () => boolean) =>
+      createTokenHandler({ appId: 'id', appSecret: 'worker-secret', baseUrl: 'http://127.0.0.1:9', authorize, logger })
+    const url = 'http://worker.test/symbl-token'
+    const put = await make(() => true)(new Request(url, { method: 'PUT' }))
+    expect([put.status, put.headers.get('allow')]).toEqual([405, 'GET, POST'])
+    expect((await make(() => false)(new Request(url))).status).toBe(403)
+    const failed = await make(() => {
+      throw new Error('session store down')
+    })(new Request(url))
+    expect(failed.status).toBe(500)
+    expect(await failed.text()).not.toContain('session store down')
+    expect(logged.join('\n')).toContain('session store down')
+    await expect(make(() => true)({} as Request)).rejects.toThrow(/return handler\(request\)/)
+  })
 })
