@@ -9,31 +9,14 @@ import { floatToInt16LE, int16ToFloat32 } from '../../../src/audio/pcm.js'
 import { pcmToLinear16, PcmDecoder } from '../../../src/audio/pcm-stream.js'
 import { Resampler } from '../../../src/audio/resampler.js'
 import { decodeWav, openWav, WavDecoder } from '../../../src/audio/wav.js'
-import { SymblError, ValidationError } from '../../../src/errors.js'
 import { readFileChunks } from '../../../src/runtime/node-files.js'
 import { sendPcmStream, sendWavFile, type AudioSink } from '../../../src/streaming/audio-input.js'
 import type { Symbl } from '../../../src/node.js'
 import { asyncRoutes, client, JOB, useServer } from '../api-support.js'
 import { wavFile } from '../streaming/pcm-files.js'
+import { expectTyped, } from '../expect-typed.js'
 
 useServer()
-
-async function thrown(call: () => unknown): Promise<Error> {
-  try {
-    await call()
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('the call succeeded, but it should have failed')
-}
-
-async function expectTyped(call: () => unknown, message: RegExp, type: new (...a: never[]) => Error = ValidationError): Promise<void> {
-  const error = await thrown(call)
-  expect(error).not.toBeInstanceOf(TypeError)
-  expect(error).toBeInstanceOf(SymblError)
-  expect(error).toBeInstanceOf(type)
-  expect(error.message).toMatch(message)
-}
 
 const url = 'https://example.com/call.wav'
 const bytes = new Uint8Array(1000)

@@ -3,10 +3,11 @@
 // public surface (src/node.ts), plus the cases that need a live connection.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Conversation } from '../../../src/conversations/conversation.js'
-import { AbortError, ConnectionError, SymblError, ValidationError } from '../../../src/errors.js'
+import { AbortError, ConnectionError, ValidationError } from '../../../src/errors.js'
 import { Symbl } from '../../../src/node.js'
 import { FakeServer } from '../streaming/fake-server.js'
 import { client as streamingClient, until } from '../streaming/helpers.js'
+import { expectTyped, thrown } from '../expect-typed.js'
 
 let server: FakeServer
 const frames: Buffer[] = []
@@ -21,24 +22,6 @@ const symbl = () => streamingClient(server)
 const ID = '5815170693595136'
 const circular: Record<string, unknown> = { sentiment: true }
 circular.self = circular
-
-/** Runs `call` (sync or async) and returns what it threw, failing the test if it succeeded. */
-async function thrown(call: () => unknown): Promise<Error> {
-  try {
-    await call()
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('the call succeeded, but it should have failed')
-}
-
-async function expectTyped(call: () => unknown, message: RegExp, type: new (...a: never[]) => Error = ValidationError): Promise<void> {
-  const error = await thrown(call)
-  expect(error).not.toBeInstanceOf(TypeError)
-  expect(error).toBeInstanceOf(SymblError)
-  expect(error).toBeInstanceOf(type)
-  expect(error.message).toMatch(message)
-}
 
 describe('constructor options', () => {
   it.each([
