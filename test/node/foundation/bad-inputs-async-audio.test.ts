@@ -14,7 +14,7 @@ import { sendPcmStream, sendWavFile, type AudioSink } from '../../../src/streami
 import type { Symbl } from '../../../src/node.js'
 import { asyncRoutes, client, JOB, useServer } from '../api-support.js'
 import { wavFile } from '../streaming/pcm-files.js'
-import { expectTyped, } from '../expect-typed.js'
+import { expectTyped } from '../expect-typed.js'
 
 useServer()
 
