@@ -50,7 +50,7 @@ declare module 'vitest' {
       url: string
       /** The token endpoint (GET; `?client=…` tags the request in the log). */
       tokenUrl: string
-      /** POST expire-tokens, POST refuse-handshakes?path=…&status=…, GET token-requests?client=… */
+      /** POST expire-tokens?client=<browser> (that browser's tokens only), POST refuse-handshakes?path=…&status=…, GET token-requests?client=… */
       controlUrl: string
       /** A loopback URL nothing listens on (a port just closed). */
       closedUrl: string
@@ -187,7 +187,15 @@ function corsHeaders(req: IncomingMessage): Record<string, string> {
  * emulator (every request is logged), `/control/*` arms the emulator's faults for the browser.
  */
 async function startTokenServer(emulator: RunningEmulator): Promise<{ server: Server; url: string }> {
-  const handler = createTokenHandler({ appId: 'browser-tests', appSecret: 'browser-tests-secret', baseUrl: emulator.url })
+  // One app per browser: Chromium and Firefox run at once against this emulator, and one browser's
+  // expire-tokens must not expire the token the other has just been given (a second 401 in a row).
+  const appOf = (client: string | null) => `browser-tests-${client?.split('-')[0] ?? 'other'}`
+  const handlers = new Map<string, ReturnType<typeof createTokenHandler>>()
+  const handlerFor = (appId: string) => {
+    let handler = handlers.get(appId)
+    if (!handler) handlers.set(appId, (handler = createTokenHandler({ appId, appSecret: `${appId}-secret`, baseUrl: emulator.url })))
+    return handler
+  }
   const log: TokenRequestLog[] = []
   // Each request, and the token answered, is logged for the tests' checks.
   const listener = toNodeListener(async (request) => {
@@ -196,7 +204,7 @@ async function startTokenServer(emulator: RunningEmulator): Promise<{ server: Se
       rejectedToken: request.headers.get(REJECTED_TOKEN_HEADER),
     }
     log.push(entry)
-    const response = await handler(request)
+    const response = await handlerFor(appOf(entry.client))(request)
     entry.accessToken = (
       (await response
         .clone()
@@ -214,7 +222,7 @@ async function startTokenServer(emulator: RunningEmulator): Promise<{ server: Se
     const url = new URL(req.url ?? '/', 'http://x')
     if (url.pathname === '/token') return listener(req, res)
     if (req.method === 'POST' && url.pathname === '/control/expire-tokens') {
-      emulator.faults.expireTokens()
+      emulator.faults.expireTokens({ appId: appOf(url.searchParams.get('client')) })
       return send(res, 200, { ok: true })
     }
     if (req.method === 'POST' && url.pathname === '/control/refuse-handshakes') {

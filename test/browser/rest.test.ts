@@ -277,7 +277,7 @@ describe(`token recovery in ${browser}`, () => {
     const before = await tokenRequests(tag)
     expect(before).toHaveLength(1)
     expect(before[0].rejectedToken).toBeNull()
-    await control('expire-tokens')
+    await control(`expire-tokens?client=${browser}`)
     const { conversations } = await symbl.conversations.list()
     expect(Array.isArray(conversations)).toBe(true)
     const after = await tokenRequests(tag)
@@ -286,14 +286,14 @@ describe(`token recovery in ${browser}`, () => {
     expect(after[1].accessToken).toBeTruthy()
     expect(after[1].accessToken).not.toBe(before[0].accessToken)
     // An upload after another expiry: re-sent with the new token (a File can be sent again).
-    await control('expire-tokens')
+    await control(`expire-tokens?client=${browser}`)
     const conversation = await symbl.audio.processFile(new File([WAV], 'again.wav'), POLL)
     expectBursts((await conversation.getMessages()).messages)
     const third = await tokenRequests(tag)
     expect(third).toHaveLength(3)
     expect(third[2].rejectedToken).toBe(after[1].accessToken)
     // A ReadableStream too: the browser holds it as a Blob, which can be sent again.
-    await control('expire-tokens')
+    await control(`expire-tokens?client=${browser}`)
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
         controller.enqueue(WAV)
@@ -331,7 +331,7 @@ describe(`streaming in ${browser}`, () => {
   it('starts after a refused token: one retry with a fresh token from the endpoint (the same rule as REST)', async () => {
     const { symbl, tag } = client()
     await symbl.conversations.list()
-    await control('expire-tokens')
+    await control(`expire-tokens?client=${browser}`)
     const c = await symbl.streaming.startConnection({})
     connections.push(c)
     expect(c.conversationId).toMatch(/^\d+$/)

@@ -31,6 +31,24 @@ describe('token store bounds', () => {
     expect(issuer.size).toBe(1)
   })
 
+  it('expireTokens({ appId }) expires that app\'s tokens only; without it, every token', async () => {
+    const emu = await startEmulator()
+    try {
+      const a = await token(emu, 'app-a')
+      const b = await token(emu, 'app-b')
+      emu.faults.expireTokens({ appId: 'app-a' })
+      expect((await api(emu, a, 'GET', '/v1/conversations')).status).toBe(401)
+      expect((await api(emu, b, 'GET', '/v1/conversations')).status).toBe(200)
+      const a2 = await token(emu, 'app-a')
+      expect(a2).not.toBe(a)
+      emu.faults.expireTokens()
+      expect((await api(emu, a2, 'GET', '/v1/conversations')).status).toBe(401)
+      expect((await api(emu, b, 'GET', '/v1/conversations')).status).toBe(401)
+    } finally {
+      await emu.close()
+    }
+  })
+
   it('the server answers 401 for an evicted token and a new token:generate works', async () => {
     const emu = await startEmulator({ maxTokens: 3 })
     try {

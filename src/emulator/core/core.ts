@@ -81,7 +81,7 @@ export class EmulatorCore {
       acceptAnyToken: options.acceptAnyToken,
       maxTokens: options.maxTokens,
     })
-    this.faults.onExpireTokens(() => this.tokens.expireAll())
+    this.faults.onExpireTokens((appId) => this.tokens.expireAll(appId))
     this.jobs = new Jobs(this.store, options, (job) => this.notify(job), this.timers)
     this.liveStreams = new LiveStreams(this.store, this.preloads, this.hub, this.timers, options.maxStreamingConnections ?? 1000)
     this.telephony = new Telephony(this)

@@ -52,7 +52,7 @@ export class Faults {
   private drops: Array<Counted<SocketFaultRule & { bytes: number }>> = []
   private refusals: Array<Counted<SocketFaultRule & { status: number }>> = []
   private malformed: Array<Counted<SocketFaultRule>> = []
-  private tokenExpiry: Array<() => void> = []
+  private tokenExpiry: Array<(appId?: string) => void> = []
 
   /** Fail the next `times` requests matching method+path with `status`. */
   failNext(rule: FailRule): this {
@@ -84,9 +84,12 @@ export class Faults {
     return this
   }
 
-  /** Every token issued so far becomes expired now (requests then get 401; a new token can be generated). */
-  expireTokens(): this {
-    for (const expire of this.tokenExpiry) expire()
+  /**
+   * Every token issued so far becomes expired now (requests then get 401; a new token can be
+   * generated). With `appId`, only that app's tokens: tests sharing one emulator stay independent.
+   */
+  expireTokens(options: { appId?: string } = {}): this {
+    for (const expire of this.tokenExpiry) expire(options.appId)
     return this
   }
 
@@ -102,7 +105,7 @@ export class Faults {
   // ---- used by the core ----
 
   /** @internal */
-  onExpireTokens(fn: () => void): void {
+  onExpireTokens(fn: (appId?: string) => void): void {
     this.tokenExpiry.push(fn)
   }
 

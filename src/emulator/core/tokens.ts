@@ -22,6 +22,7 @@ interface Issued {
   expMs: number
   /** Whose data the token reaches (see `scopeOf`); never shown anywhere. */
   scope: string
+  appId: string
 }
 
 /**
@@ -94,7 +95,7 @@ export class TokenIssuer {
     const sig = new Uint8Array(32)
     globalThis.crypto.getRandomValues(sig)
     const token = `${header}.${payload}.${base64urlEncode(sig)}`
-    const issued = { token, expMs: exp * 1000, scope }
+    const issued = { token, expMs: exp * 1000, scope, appId }
     this.byApp.set(scope, issued)
     this.byToken.set(token, issued)
     this.prune(now)
@@ -117,10 +118,15 @@ export class TokenIssuer {
     return undefined
   }
 
-  /** Fault: every token issued so far stops being valid now (next token:generate issues a new one). */
-  expireAll(): void {
+  /**
+   * Fault: every token issued so far (to `appId` only, when given) stops being valid now; the next
+   * token:generate issues a new one. Issue order stays expiry order for `prune`: a token expired
+   * early is only pruned late (when the ones before it go), which bounds memory the same way.
+   */
+  expireAll(appId?: string): void {
     const now = this.now()
-    for (const issued of this.byToken.values()) issued.expMs = Math.min(issued.expMs, now - 1)
+    for (const issued of this.byToken.values())
+      if (appId === undefined || issued.appId === appId) issued.expMs = Math.min(issued.expMs, now - 1)
   }
 
   /** Revoke (undocumented DELETE /oauth2/token:revoke): every token of the app pair stops working. Returns how many. */
