@@ -31,7 +31,7 @@ describe('token store bounds', () => {
     expect(issuer.size).toBe(1)
   })
 
-  it('expireTokens({ appId }) expires that app\'s tokens only; without it, every token', async () => {
+  it("expireTokens({ appId }) expires that app's tokens only; without it, every token", async () => {
     const emu = await startEmulator()
     try {
       const a = await token(emu, 'app-a')
