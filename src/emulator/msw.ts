@@ -5,8 +5,9 @@
 // msw's socket reports the first offered subprotocol as `protocol`; the core accepts the token in
 // any position, so JS 1.4.10 / WEB (the token as the only subprotocol) see it echoed as on the server.
 
-import { http, HttpResponse, ws, type HttpHandler, type WebSocketHandler } from 'msw'
+import { http, HttpResponse, ws, type HttpHandler, type WebSocketHandler, type WebSocketHandlerConnection } from 'msw'
 import type { EmulatorCore } from './core/core.js'
+import { holdOpen } from './msw-hold-open.js'
 
 // The core and its fault API again, from this entry: `symbl-sdk/emulator` also holds the Node server
 // (node:http, ws), which a browser bundle cannot load; this module imports nothing from Node.
@@ -86,37 +87,55 @@ export function createEmulatorHandlers(core: EmulatorCore, options: EmulatorHand
       // the client passed; `client.socket.protocol` is still empty while this listener runs.
       const offered = info.protocols
       const protocols = typeof offered === 'string' ? [offered] : Array.isArray(offered) ? offered.map(String) : []
-      const result = core.openSocket({ url: new URL(client.url), headers: new Headers(), protocols })
-      if (!result.ok) {
-        // Close reasons are limited to 123 bytes.
-        client.close(4000 + result.status, result.message.slice(0, 120))
-        return
-      }
-      // Frames the interceptor delivers in a later microtask; a close issued right after sending must
-      // not overtake them (the interceptor drops sends once the socket is CLOSING), so closes are queued too.
-      const handler = result.attach({
-        send: (text) => client.send(text),
-        close: (code, reason) => queueMicrotask(() => client.close(code, reason)),
-        // An abrupt drop: no further frames; 1006 as a real dropped connection gives.
-        terminate: () => client.close(1006, ''),
+      const url = new URL(client.url)
+      const delay = core.faults.takeHandshakeDelay(url.pathname)
+      if (delay <= 0) return accept(client, url, protocols)
+      // faults.delayHandshakes: the socket stays CONNECTING for the delay, then is decided as usual.
+      // msw's connection type omits `socket`; the runtime object (WebSocketClientConnection) has it.
+      const hold = holdOpen((client as unknown as { socket: WebSocket }).socket)
+      void core.holdHandshake(delay).then((go) => {
+        if (hold.closed) return hold.release()
+        if (!go) {
+          client.close(1006, '') // the emulator closed: as a dropped connection
+          return hold.release()
+        }
+        accept(client, url, protocols)
+        hold.release()
       })
-      // Keep frame order even when binary data arrives as Blob (async to read); the close is queued
-      // behind the frames so that audio sent just before closing is still processed.
-      let queue = Promise.resolve()
-      const enqueue = (fn: () => void | Promise<void>): void => {
-        queue = queue.then(fn).catch(() => undefined) // a handler bug must not stall later frames
-      }
-      client.addEventListener('message', (event) => {
-        const data: unknown = event.data
-        enqueue(async () => {
-          if (typeof data === 'string') handler.onText(data)
-          else if (data instanceof ArrayBuffer) handler.onBinary(new Uint8Array(data))
-          else if (ArrayBuffer.isView(data)) handler.onBinary(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
-          else if (data instanceof Blob) handler.onBinary(new Uint8Array(await data.arrayBuffer()))
-        })
-      })
-      client.addEventListener('close', () => enqueue(() => handler.onClose()))
     }),
   ]
+
+  function accept(client: WebSocketHandlerConnection['client'], url: URL, protocols: string[]): void {
+    const result = core.openSocket({ url, headers: new Headers(), protocols })
+    if (!result.ok) {
+      // Close reasons are limited to 123 bytes.
+      client.close(4000 + result.status, result.message.slice(0, 120))
+      return
+    }
+    // Frames the interceptor delivers in a later microtask; a close issued right after sending must
+    // not overtake them (the interceptor drops sends once the socket is CLOSING), so closes are queued too.
+    const handler = result.attach({
+      send: (text) => client.send(text),
+      close: (code, reason) => queueMicrotask(() => client.close(code, reason)),
+      // An abrupt drop: no further frames; 1006 as a real dropped connection gives.
+      terminate: () => client.close(1006, ''),
+    })
+    // Keep frame order even when binary data arrives as Blob (async to read); the close is queued
+    // behind the frames so that audio sent just before closing is still processed.
+    let queue = Promise.resolve()
+    const enqueue = (fn: () => void | Promise<void>): void => {
+      queue = queue.then(fn).catch(() => undefined) // a handler bug must not stall later frames
+    }
+    client.addEventListener('message', (event) => {
+      const data: unknown = event.data
+      enqueue(async () => {
+        if (typeof data === 'string') handler.onText(data)
+        else if (data instanceof ArrayBuffer) handler.onBinary(new Uint8Array(data))
+        else if (ArrayBuffer.isView(data)) handler.onBinary(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
+        else if (data instanceof Blob) handler.onBinary(new Uint8Array(await data.arrayBuffer()))
+      })
+    })
+    client.addEventListener('close', () => enqueue(() => handler.onClose()))
+  }
   return [rest, ...sockets]
 }

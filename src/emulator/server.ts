@@ -217,6 +217,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       .filter(Boolean)
     const url = requestUrl(req)
     if (!url) return refuse(400, BAD_URL.body.message)
+    // faults.delayHandshakes: hold the handshake unanswered, then decide as usual (unless the client
+    // gave up or the emulator closed meanwhile).
+    const delay = core.faults.takeHandshakeDelay(url.pathname)
+    if (delay <= 0) return accept(req, socket, head, url, protocols, refuse)
+    void core.holdHandshake(delay).then((go) => {
+      if (!go || socket.destroyed) return socket.destroy()
+      accept(req, socket, head, url, protocols, refuse)
+    })
+  })
+
+  function accept(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    url: URL,
+    protocols: string[],
+    refuse: (status: number, message: string) => void,
+  ): void {
     let result: ReturnType<EmulatorCore['openSocket']>
     try {
       result = core.openSocket({ url, headers: headerBag(req), protocols })
@@ -245,7 +263,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       ws.on('close', () => handler.onClose())
       ws.on('error', () => undefined)
     })
-  })
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

@@ -119,6 +119,20 @@ export class EmulatorCore {
   }
 
   /**
+   * Waits out a handshake delay (`faults.takeHandshakeDelay`, armed by `faults.delayHandshakes`); the
+   * fronts call it before `openSocket`. Resolves false when the emulator closed meanwhile: the front
+   * then drops the socket.
+   */
+  async holdHandshake(ms: number): Promise<boolean> {
+    try {
+      await this.timers.sleep(ms)
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  /**
    * Preload what is said in an audio file, URL, streaming connection or call (the emulator has no
    * speech recognizer). Key: a connectionId, URL, conversation name, phone number, SIP URI, or a
    * predicate over the request.

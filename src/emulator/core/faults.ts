@@ -52,6 +52,7 @@ export class Faults {
   private drops: Array<Counted<SocketFaultRule & { bytes: number }>> = []
   private refusals: Array<Counted<SocketFaultRule & { status: number }>> = []
   private malformed: Array<Counted<SocketFaultRule>> = []
+  private handshakeDelays: Array<Counted<SocketFaultRule & { ms: number }>> = []
   private tokenExpiry: Array<(appId?: string) => void> = []
 
   /** Fail the next `times` requests matching method+path with `status`. */
@@ -78,6 +79,22 @@ export class Faults {
     return this
   }
 
+  /**
+   * Hold the next WebSocket handshake(s) matching `path` for `ms` before answering them (a slow
+   * network, TLS or load balancer): the client's socket stays CONNECTING, then the handshake is
+   * decided as usual (token, refusal faults, limits). Both fronts honour it; `close()` ends a held
+   * handshake. One rule is consumed per handshake (the first armed that matches).
+   */
+  delayHandshakes(ms: number, rule: SocketFaultRule = {}): this {
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new RangeError(`delayHandshakes(ms): ms must be a finite number of milliseconds >= 0 (got ${String(ms)})`)
+    const times = rule.times ?? 1
+    if (!Number.isInteger(times) || times < 1)
+      throw new RangeError(`delayHandshakes(ms, { times }): times must be a positive integer (got ${String(times)})`)
+    this.handshakeDelays.push({ rule: { ...rule, ms }, left: times })
+    return this
+  }
+
   /** The next `frames` text frames sent on sockets matching `path` are replaced by invalid JSON. */
   sendMalformedFrames(frames = 1, path?: PathMatcher): this {
     this.malformed.push({ rule: { path }, left: frames })
@@ -99,6 +116,7 @@ export class Faults {
     this.drops = []
     this.refusals = []
     this.malformed = []
+    this.handshakeDelays = []
     return this
   }
 
@@ -126,6 +144,11 @@ export class Faults {
   /** @internal */
   takeHandshakeRefusal(path: string): number | undefined {
     return this.take(this.refusals, path)?.status
+  }
+
+  /** @internal How long (ms) to hold this handshake before deciding on it (0: not delayed). */
+  takeHandshakeDelay(path: string): number {
+    return this.take(this.handshakeDelays, path)?.ms ?? 0
   }
 
   /** @internal Byte budget after which the socket is dropped, if armed. */
