@@ -2,7 +2,8 @@
 //   1. `npm pack` once (the built dist/: run `node scripts/build.mjs` first) to test/consumers/.pack/
 //   2. each app in test/consumers/*/ installs that tarball (`npm install`, offline from the cache), then
 //      builds with its `build` script (browser apps) and runs its round trip against the local emulator:
-//      browser apps in headless Chromium (window.__result), Node apps through their `start` script;
+//      browser apps in headless Chromium (window.__result), Node apps through their `start` script; an app
+//      with both (test/consumers/nextjs: `next build`, then `next start` driven in Chromium) builds, then starts;
 //      apps with a `check` script instead (test/consumers/typescript: tsc over the README and examples/) run it
 //   3. a table (consumer, built, ran, bytes the app ships for the SDK, seconds), the line `N passed, N failed`,
 //      test-results/consumers.json (read by scripts/test.mjs) and test-results/consumers.md
@@ -51,7 +52,16 @@ const consumers = readdirSync(dir)
     const pkg = JSON.parse(readFileSync(join(dir, name, 'package.json'), 'utf8'))
     // devDependencies (a runtime binary: Bun, Deno) are tooling, not counted in what the app ships.
     const tooling = Object.keys(pkg.devDependencies ?? {})
-    return { name, cwd: join(dir, name), browser: Boolean(pkg.scripts?.build), description: pkg.description ?? '', tooling }
+    // build only: a static browser app; build and start: a server app (Next.js) whose start script runs it.
+    const server = Boolean(pkg.scripts?.build && pkg.scripts?.start)
+    return {
+      name,
+      cwd: join(dir, name),
+      browser: Boolean(pkg.scripts?.build) && !server,
+      server,
+      description: pkg.description ?? '',
+      tooling,
+    }
   })
 
 // A `check` script (no build, no start): an app that type-checks, its last line JSON { ok, files, cells }.
@@ -100,12 +110,14 @@ const jsFiles = (d) =>
     .map((f) => join(d, f))
 const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length
 async function build(c) {
-  if (c.error || !c.browser) return
+  if (c.error || !(c.browser || c.server)) return
   const t = Date.now()
-  const r = await run('npm', ['run', '--silent', 'build'], { cwd: c.cwd })
+  const r = await run('npm', ['run', '--silent', 'build'], { cwd: c.cwd, timeoutMs: c.server ? 240_000 : 90_000 })
   c.seconds += (Date.now() - t) / 1000
   const dist = join(c.cwd, 'dist')
   if (r.code !== 0) c.error = `build: ${r.out.trim().split('\n').slice(0, 8).join(' | ')}`
+  else if (c.server)
+    c.built = true // its start script checks the build's client chunks
   else if (!existsSync(join(dist, 'index.html'))) c.error = 'build: no dist/index.html'
   else {
     c.built = true
@@ -196,12 +208,21 @@ const toolingBytes = (modules, name) => {
 for (const c of consumers.filter((c) => !c.browser && !c.check)) {
   if (c.error) continue
   c.built = true
-  c.bytes = du(join(c.cwd, 'node_modules')) - c.tooling.reduce((n, t) => n + toolingBytes(join(c.cwd, 'node_modules'), t), 0)
+  if (c.server && !existsSync(chromiumPath)) {
+    c.skipped = `no Chromium at ${chromiumPath} (apt-get install -y chromium)`
+    continue
+  }
+  if (!c.server) c.bytes = du(join(c.cwd, 'node_modules')) - c.tooling.reduce((n, t) => n + toolingBytes(join(c.cwd, 'node_modules'), t), 0)
   const t = Date.now()
   const r = await run('npm', ['start', '--silent'], {
     cwd: c.cwd,
-    env: { SYMBL_APP_ID: credentials.appId, SYMBL_APP_SECRET: credentials.appSecret, SYMBL_BASE_URL: emulator.url },
-    timeoutMs: 60_000,
+    env: {
+      SYMBL_APP_ID: credentials.appId,
+      SYMBL_APP_SECRET: credentials.appSecret,
+      SYMBL_BASE_URL: emulator.url,
+      CHROMIUM_PATH: chromiumPath,
+    },
+    timeoutMs: c.server ? 120_000 : 60_000,
   })
   c.seconds += (Date.now() - t) / 1000
   let result
@@ -211,6 +232,7 @@ for (const c of consumers.filter((c) => !c.browser && !c.check)) {
   // An app that bundles (test/consumers/workerd) reports its bundle's size instead of node_modules.
   if (typeof result?.bundleBytesGzip === 'number')
     c.summary = `${(result.bundleBytesGzip / 1024).toFixed(1)} KB min+gzip (the Worker bundle)`
+  else if (typeof result?.summary === 'string') c.summary = result.summary
   if (r.code === 0 && result?.ok) c.ran = true
   else c.error = `start (exit ${r.code}): ${r.out.trim().split('\n').slice(0, 6).join(' | ')}`
 }
@@ -263,18 +285,21 @@ const summary = {
   skipped: consumers.filter((c) => c.skipped && !c.error).length,
   seconds: (Date.now() - started) / 1000,
   node: process.versions.node,
-  consumers: consumers.map(({ name, description, browser, check, built, ran, bytes, loadedBytes, seconds, error, skipped }) => ({
-    name,
-    description,
-    kind: browser ? 'browser' : check ? 'check' : 'node',
-    built: Boolean(built),
-    ran: Boolean(ran),
-    bytes: bytes ?? null,
-    loadedBytes: loadedBytes ?? null,
-    seconds,
-    error: error ?? null,
-    skipped: skipped ?? null,
-  })),
+  consumers: consumers.map(
+    ({ name, description, browser, server, check, built, ran, bytes, loadedBytes, seconds, error, skipped, summary }) => ({
+      name,
+      description,
+      kind: browser ? 'browser' : server ? 'server' : check ? 'check' : 'node',
+      summary: summary ?? null,
+      built: Boolean(built),
+      ran: Boolean(ran),
+      bytes: bytes ?? null,
+      loadedBytes: loadedBytes ?? null,
+      seconds,
+      error: error ?? null,
+      skipped: skipped ?? null,
+    }),
+  ),
 }
 mkdirSync(join(root, 'test-results'), { recursive: true })
 writeFileSync(join(root, 'test-results/consumers.json'), `${JSON.stringify(summary, null, 2)}\n`)

@@ -15,6 +15,10 @@ export { TelephonyConnection } from './telephony/telephony-connection.js'
 export { createTokenHandler, toNodeListener, REJECTED_TOKEN_HEADER, type NodeListenerOptions } from './auth/token-endpoint.js'
 export type { CredentialOptions, TokenHandler, TokenHandlerOptions } from './auth/types.js'
 export { findAppCredentials } from './auth/credentials.js'
+// Server-side rendering imports what client components import: captureMicrophone here rejects with a
+// MicrophoneError; processorSource is the worklet's text (for a server that hosts it, see workletUrl).
+export { captureMicrophone } from './audio/server-microphone.js'
+export { processorSource } from './audio/worklet-source.js'
 
 export interface NodeSymblOptions extends SymblOptions, CredentialOptions {
   /**
