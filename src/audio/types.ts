@@ -1,6 +1,9 @@
 // Public types of the audio tools: resampling, LINEAR16 conversion, WAV and raw PCM readers, and
 // microphone capture (browsers). Implementation: the other modules of src/audio.
+import type { CapturePhase, CaptureState, InterruptionReason, RecoveryReason, SilenceReason } from './capture-state.js'
 import type { MicrophoneError } from './errors.js'
+
+export type { CapturePhase, CaptureState, InterruptionReason, RecoveryReason, SilenceReason }
 
 export type MicrophoneErrorReason = 'permission-denied' | 'no-device' | 'device-lost' | 'worklet-unavailable' | 'insecure-context'
 
@@ -116,7 +119,58 @@ export interface MicrophoneOptions {
    * went away, or with no argument after stop().
    */
   onEnded?(error?: MicrophoneError): void
+  /**
+   * When the device goes away (unplugged, revoked) or the system's default input changes, reopen the
+   * system's default input and go on: the stream continues, silence is sent for the gap (a
+   * `recovered` event says how long), so the stream's time base stays true. Off: capture ends with a
+   * `device-lost` MicrophoneError, as before.
+   * @default false
+   */
+  followDefaultDevice?: boolean | undefined
+  /** Seconds of exact digital silence (an OS privacy switch) before a `silence` event, from 1 to 3600.
+   * @default 5
+   */
+  silenceSeconds?: number | undefined
+  /** Receives every capture event (the same as `handle.on(type, …)`), from the first one on. */
+  onEvent?(event: CaptureEvent): void
 }
+
+/** Every capture event has a `type` and a `message` that says what happened, for a log or a notice. */
+export type CaptureEvent =
+  | { type: 'state'; message: string; state: CaptureState; previous: CaptureState }
+  | {
+      type: 'devicelost'
+      message: string
+      device: { deviceId: string; label: string }
+      /** Capture is moving to the default input (`followDefaultDevice`); else it ends. */
+      recovering: boolean
+    }
+  | {
+      type: 'recovered'
+      message: string
+      reason: RecoveryReason
+      /** Audio missing between the last chunk before and the first after, in ms; that much silence was sent for it. */
+      gapMs: number
+      device: { deviceId: string; label: string }
+      /** The capture rate (the context's) after the rebuild. */
+      sampleRate: number
+    }
+  | { type: 'devicechange'; message: string; reason: 'device-gone' | 'default-changed' }
+  | { type: 'interrupted'; message: string; reason: InterruptionReason }
+  | {
+      type: 'resumed'
+      message: string
+      /** How long capture was interrupted, in ms (nothing was captured meanwhile; no silence is sent for it). */
+      gapMs: number
+    }
+  | { type: 'silence'; message: string; reason: SilenceReason }
+  | { type: 'audible'; message: string }
+  | { type: 'stalled'; message: string /** Time since the last chunk, in ms. */; sinceMs: number }
+  | { type: 'ratechange'; message: string; from: number; to: number }
+
+export type CaptureEventType = CaptureEvent['type']
+/** The event of one type. */
+export type CaptureEventOf<T extends CaptureEventType> = Extract<CaptureEvent, { type: T }>
 
 export interface MicrophoneHandle {
   /** The device in use. */
@@ -131,6 +185,16 @@ export interface MicrophoneHandle {
   readonly muted: boolean
   /** False once stopped or ended. */
   readonly active: boolean
+  /** Where capture is (capture-state.ts): starting, live, muted (by the system), interrupted, recovering, ended. */
+  readonly state: CaptureState
+  /** Listens to one kind of capture event (see CaptureEvent); returns what removes the listener. */
+  on<T extends CaptureEventType>(type: T, listener: (event: CaptureEventOf<T>) => void): () => void
+  /**
+   * Resumes an interrupted capture (a context suspended by an autoplay policy or a Safari/iOS
+   * interruption). Call it from a user gesture (a click handler); capture also resumes by itself on
+   * the next click or key press on the page. Resolves once running again.
+   */
+  resume(): Promise<void>
   /**
    * Sends silence instead of the microphone, from this call on: no chunk delivered afterwards carries
    * sound, even one captured just before. Chunks keep flowing, so the stream timing holds.

@@ -1,0 +1,100 @@
+// One microphone capture graph: MediaStream -> MediaStreamAudioSourceNode -> AudioWorkletNode (the
+// resampler, posting LINEAR16 chunks) in its own AudioContext. A capture builds one at the start and
+// a new one to recover (capture-session.ts): on a new stream when the device changed, on the same
+// track when the worklet stalled or the device's rate changed.
+//
+// The AudioContext runs at the microphone track's own rate (or the device default when the browser
+// does not report one), never at the target rate: Firefox up to 140 refuses to connect a microphone
+// to a context of another rate, and Chromium would add its own, worse, resampling.
+import { MicrophoneError } from './errors.js'
+import { addProcessorModule, createProcessorNode } from './worklet-source.js'
+
+export interface CaptureGraph {
+  stream: MediaStream
+  track: MediaStreamTrack
+  context: AudioContext
+  source: MediaStreamAudioSourceNode
+  node: AudioWorkletNode
+  /** The track's rate when the graph was built (a change means the device switched rate). */
+  builtRate: number | undefined
+}
+
+export interface GraphOptions {
+  targetSampleRate: number
+  chunkSamples: number
+  workletUrl?: string | undefined
+}
+
+/**
+ * Builds a graph on `stream`. On failure the context is closed (the stream is the caller's) and a
+ * MicrophoneError says what failed, with the browser's error as its cause.
+ */
+export async function buildGraph(stream: MediaStream, options: GraphOptions): Promise<CaptureGraph> {
+  const track = stream.getAudioTracks()[0]
+  let context: AudioContext | undefined
+  try {
+    if (!track) throw new MicrophoneError('no-device', 'The microphone stream has no audio track')
+    const builtRate = track.getSettings().sampleRate
+    context = createContext(builtRate)
+    // Autoplay policies may start a context suspended until a user gesture; do not wait for it (the
+    // capture reports it as interrupted and resumes on the next gesture).
+    if (context.state === 'suspended') context.resume().catch(() => {})
+    try {
+      await addProcessorModule(context, options.workletUrl)
+    } catch (err) {
+      throw new MicrophoneError(
+        'worklet-unavailable',
+        `The audio processor could not be loaded${options.workletUrl ? ` from ${options.workletUrl}` : ' from a blob: URL (a Content-Security-Policy may forbid it; host processorSource() and pass workletUrl)'}: ${String(err)}`,
+        err,
+      )
+    }
+    let source: MediaStreamAudioSourceNode
+    try {
+      source = context.createMediaStreamSource(stream)
+    } catch (err) {
+      // Old Firefox refuses a context whose rate differs from the track's: retry at the default rate.
+      if (!(err instanceof DOMException && err.name === 'NotSupportedError')) throw err
+      await context.close()
+      context = new AudioContext()
+      await addProcessorModule(context, options.workletUrl)
+      source = context.createMediaStreamSource(stream)
+    }
+    let node: AudioWorkletNode
+    try {
+      node = createProcessorNode(context, { targetSampleRate: options.targetSampleRate, chunkSamples: options.chunkSamples })
+    } catch (err) {
+      // Chromium resolves addModule() even when the module throws; the node then does not exist.
+      throw new MicrophoneError('worklet-unavailable', `The audio processor did not register: ${String(err)}`, err)
+    }
+    source.connect(node)
+    node.connect(context.destination) // outputs silence; keeps the node pulled in every browser
+    return { stream, track, context, source, node, builtRate }
+  } catch (err) {
+    await context?.close().catch(() => {})
+    if (err instanceof MicrophoneError) throw err
+    throw new MicrophoneError('worklet-unavailable', `The browser could not start audio processing for the microphone: ${String(err)}`, err)
+  }
+}
+
+/** Lets go of a graph: its nodes, its context, and (when the stream is not reused) its tracks. */
+export async function closeGraph(graph: CaptureGraph, stopTracks: boolean): Promise<void> {
+  graph.node.port.onmessage = null
+  graph.node.onprocessorerror = null
+  graph.context.onstatechange = null
+  graph.node.port.close()
+  graph.source.disconnect()
+  graph.node.disconnect()
+  if (stopTracks) graph.stream.getTracks().forEach((t) => t.stop())
+  if (graph.context.state !== 'closed') await graph.context.close().catch(() => {})
+}
+
+function createContext(rate: number | undefined): AudioContext {
+  if (rate) {
+    try {
+      return new AudioContext({ sampleRate: rate })
+    } catch {
+      // A rate the browser's context does not support: fall back to the device default.
+    }
+  }
+  return new AudioContext()
+}
