@@ -33,14 +33,14 @@ import { abortable, deferred, noop } from '../utils/async.js'
 import { loadPart } from '../utils/load-part.js'
 import type { AudioByteSource, SendAudioFromMicOptions, SendAudioOptions, SendAudioStreamOptions, SendAudioSummary } from './audio-input.js'
 import { AudioNotDeliveredError } from './errors.js'
-import { type AudioFormat, bytesPerSecond, modifyRequest, STOP_REQUEST, startRequest, toBytes } from './frames.js'
+import { type AudioFormat, bytesPerSecond, isOpus, modifyRequest, STOP_REQUEST, startRequest, toBytes } from './frames.js'
 import { checkFormat, checkOptions, checkQueueBound, queueBound } from './options.js'
 import { HalfSample } from './half-sample.js'
 import { type Session, startError, startTimeout } from './session.js'
 import { type Lifecycle, next, stopRequested } from './lifecycle.js'
 import { PendingModifies } from './modifies.js'
 import { ResendTail } from './resend-tail.js'
-import { payload, SendQueue } from './send-queue.js'
+import { MAX_FRAME, payload, SendQueue } from './send-queue.js'
 import type { AudioEncoding, ConnectionState, MessageFrame, StreamingEvents, StreamingOptions, StreamingStats } from './types.js'
 
 const OPEN = 1
@@ -50,7 +50,7 @@ const CLOSE_GRACE_MS = 2000
 type Timer = ReturnType<typeof setTimeout>
 
 /** The connection's own events, which a server frame's `type` must not impersonate (`error` and `message` are handled). */
-const SDK_EVENTS = ['open', 'close', 'reconnecting', 'reconnected']
+const SDK_EVENTS = ['open', 'close', 'reconnecting', 'reconnected', 'fallback']
 
 /** Any failure as a SymblError (the SDK's own pass through). */
 const asSymblError = (error: unknown, hidden: string[]): SymblError =>
@@ -95,6 +95,8 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   /** The microphone feeding this connection (at most one), and whether one is being opened. */
   #mic: MicrophoneHandle | undefined
   #micOpening = false
+  /** The Opus part (opus.ts), loaded before the start by a connection whose encoding is Opus. */
+  #opus: typeof import('./opus.js') | undefined
   /** File and stream senders in progress: they resample to the rate they started with. */
   #sources = 0
   /** Removes the abort listener from `options.signal`. */
@@ -143,13 +145,18 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   }
 
   /** The audio format in effect for what `sendAudio` receives now. */
+  /** The encoding on the wire now: `LINEAR16` if an Opus connection fell back (`fallback` event, `OpusOptions`). */
+  get encoding(): AudioEncoding {
+    return this.#format.encoding
+  }
+
   get format(): Readonly<AudioFormat> {
     return this.#format
   }
 
   /** Audio waiting to be sent (queued, plus what `wait`-policy calls still hold), in seconds. */
   get bufferedSeconds(): number {
-    return (this.#queue.bytes + this.#queue.waitingBytes) / bytesPerSecond(this.#format)
+    return this.#queue.queuedMs() / 1000
   }
 
   get stats(): StreamingStats {
@@ -172,14 +179,17 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
    */
   sendAudio(audio: ArrayBuffer | ArrayBufferView): Promise<void> {
     let bytes: Uint8Array
+    let ms: number | undefined
     try {
       this.#check('sendAudio')
       bytes = this.#whole(toBytes(audio, this.#format))
+      // Opus: one call is one packet (RFC 6716, checked), queued whole with its duration.
+      if (isOpus(this.#format)) ms = this.#opus!.opusPacketMs(bytes, MAX_FRAME)
     } catch (error) {
       return Promise.reject(error)
     }
     if (!bytes.length) return Promise.resolve()
-    const queued = this.#queue.offer(bytes, this.#format)
+    const queued = this.#queue.offer(bytes, this.#format, ms)
     this.#pump()
     return queued
   }
@@ -270,11 +280,16 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       }
       checkFormat(format, 'modify')
       checkQueueBound(this.#options, format, 'modify')
-      if (format.sampleRateHertz !== previous.sampleRateHertz && (this.#mic || this.#micOpening || this.#sources > 0)) {
-        // The microphone and file/stream senders resample to the rate they started with; changing
-        // the declared rate under them would mislabel their audio.
+      if (isOpus(format) && !this.#opus)
         throw new ValidationError(
-          `Audio is being sent at ${previous.sampleRateHertz} Hz by sendAudioFromMic/sendAudioFromFile/sendAudioStream: stop it before modify() changes the rate, then start it again`,
+          `modify() cannot switch to ${format.encoding} a connection started with ${previous.encoding}: start the connection with encoding ${format.encoding}`,
+        )
+      const changed = format.sampleRateHertz !== previous.sampleRateHertz || format.encoding !== previous.encoding
+      if (changed && (this.#mic || this.#micOpening || this.#sources > 0)) {
+        // The microphone and file/stream senders resample (and encode) to the format they started
+        // with; changing the declared format under them would mislabel their audio.
+        throw new ValidationError(
+          `Audio is being sent at ${previous.sampleRateHertz} Hz (${previous.encoding}) by sendAudioFromMic/sendAudioFromFile/sendAudioStream: stop it before modify() changes the rate or the encoding, then start it again`,
         )
       }
     } catch (error) {
@@ -359,7 +374,9 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
 
   /**
    * Browsers: captures the microphone and streams it (getUserMedia → AudioWorklet → LINEAR16 at the
-   * connection's `sampleRateHertz` → `sendAudio`). Resolves with the capture's handle (`stop()`,
+   * connection's `sampleRateHertz` → `sendAudio`; on an Opus connection the browser's WebCodecs
+   * encoder turns that into 20 ms Opus packets, one per message, at `opus.bitrate`, and `stop()`
+   * sends the encoder's last packet before `stop_request`; see `OpusOptions`). Resolves with the capture's handle (`stop()`,
    * `mute()`/`unmute()`, `device`, `level`) once audio flows. `stop()`/`close()` of the connection
    * stop the microphone first. If the device goes away, capture ends, the connection emits an
    * `error` event with a `MicrophoneError` (reason `device-lost`) and stays open: call this again
@@ -385,17 +402,23 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       throw new ValidationError(`sendAudioFromMic: onEnded must be a function, got ${describe(own.onEnded)}`)
     this.#check('sendAudioFromMic')
     const { encoding, sampleRateHertz } = this.#format
-    if (encoding !== 'LINEAR16') {
+    // Opus: the browser's encoder between the capture and sendAudio (opus.ts), unless the app encodes.
+    const opus = isOpus(this.#format) ? this.#opus : undefined
+    const appEncodes = opus && opus.opusEncoder(this.#options.opus, true) === 'app'
+    if ((encoding !== 'LINEAR16' && !opus) || appEncodes) {
       throw new ValidationError(
-        `sendAudioFromMic sends LINEAR16 audio, but this connection was started with encoding ${encoding}: start it with config.speechRecognition.encoding 'LINEAR16' (the default)`,
+        appEncodes
+          ? "sendAudioFromMic encodes the microphone with the browser's Opus encoder, but this connection was started with opus.encoder 'app' (your code sends the packets): leave opus.encoder out, or set it to 'browser'"
+          : `sendAudioFromMic sends LINEAR16 or Opus audio, but this connection was started with encoding ${encoding}: start it with config.speechRecognition.encoding 'LINEAR16' (the default) or 'OPUS'`,
       )
     }
+    const capture = platform.captureMicrophone
     if (this.#mic || this.#micOpening)
       throw new ValidationError('A microphone is already streaming to this connection: stop its handle first')
     this.#micOpening = true
     let handle: MicrophoneHandle
     try {
-      handle = await platform.captureMicrophone({
+      const micOptions: MicrophoneOptions & { targetSampleRate: number } = {
         ...options,
         targetSampleRate: sampleRateHertz,
         // Chunks are fresh ArrayBuffers: straight to sendAudio, whose failure becomes an `error` event.
@@ -410,7 +433,10 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
           if (error) this.deliver('error', error)
           options.onEnded?.(error)
         },
-      })
+      }
+      handle = await (opus
+        ? opus.captureOpus(capture, micOptions, this.#options.opus?.bitrate ?? opus.DEFAULT_OPUS_BITRATE)
+        : capture(micOptions))
     } finally {
       this.#micOpening = false
     }
@@ -501,6 +527,28 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     this.#end(1000, 'closed by the app', new ConnectionError('The connection was closed by the app'), false, true)
   }
 
+  /**
+   * An Opus connection loads the Opus part before its first `start_request`. Where the browser
+   * encodes (`OpusOptions.encoder`) but cannot, the format becomes LINEAR16 here, so the server is
+   * told what will really be sent; the `fallback` event and `encoding` say so.
+   */
+  async #prepareOpus(): Promise<void> {
+    if (!isOpus(this.#format) || this.#opus) return
+    const opus = await loadPart('Opus streaming', () => import('./opus.js'))
+    const canCapture = Boolean(this.#client.platform.captureMicrophone)
+    if (!canCapture && this.#options.opus?.encoder === 'browser')
+      throw new ConfigError(
+        "opus.encoder 'browser' needs a browser (its WebCodecs AudioEncoder and microphone): here, encode the Opus yourself and send each packet with sendAudio (opus.encoder 'app', the default outside browsers)",
+      )
+    this.#opus = opus
+    const fallback = await opus.opusFallback(this.#format, this.#options.opus, canCapture)
+    if (!fallback) return
+    this.#format = fallback.to
+    this.#queue.limit = this.#bound()
+    this.#client.log('warn', `Streaming ${fallback.to.encoding} at ${fallback.to.sampleRateHertz} Hz instead of Opus: ${fallback.reason}`)
+    this.deliver('fallback', fallback)
+  }
+
   /** @internal Called by `StreamingApi.startConnection`. */
   async start(): Promise<this> {
     const signal = this.#options.signal
@@ -511,6 +559,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     this.#detach = () => signal?.removeEventListener('abort', onAbort)
     try {
       try {
+        await this.#prepareOpus()
         await this.#open()
       } catch (error) {
         // One retry with a fresh token when the first was refused (it may have expired): the same rule as for REST.

@@ -16,6 +16,11 @@ export function bytesPerSecond(format: AudioFormat): number {
   return format.sampleRateHertz * (format.encoding === 'MULAW' ? 1 : 2)
 }
 
+/** Opus, in either spelling the contract lists (6.2). */
+export function isOpus(format: AudioFormat): boolean {
+  return format.encoding === 'OPUS' || format.encoding === 'Opus'
+}
+
 export function isRawPcm(format: AudioFormat): boolean {
   return format.encoding === 'LINEAR16' || format.encoding === 'MULAW'
 }

@@ -3,12 +3,13 @@
 import { ValidationError } from '../errors.js'
 import { invalid } from '../http/check.js'
 import { durationMs } from '../utils/duration.js'
-import { bytesPerSecond, isRawPcm, type AudioFormat } from './frames.js'
+import { bytesPerSecond, isOpus, isRawPcm, type AudioFormat } from './frames.js'
 import { finite } from '../socket/backoff.js'
 import { MAX_FRAME } from './send-queue.js'
 import type { StreamingOptions } from './types.js'
 
 const ENCODINGS = ['LINEAR16', 'FLAC', 'MULAW', 'Opus', 'OPUS']
+const OPUS_RATES = [16000, 24000, 48000]
 
 type Test = (v: any) => unknown
 const strings: Test = (v) => Array.isArray(v) && v.every((x) => typeof x === 'string')
@@ -30,6 +31,9 @@ const RULES: Array<[string, string, Test]> = [
   ['maxQueueSeconds highWaterMark maxResendBytes', 'a positive number', (v) => finite(v, true)],
   ['onQueueFull', "'wait', 'drop-oldest' or 'error'", (v) => ['wait', 'drop-oldest', 'error'].includes(v)],
   ['signal', 'an AbortSignal', (v) => v && typeof v.addEventListener === 'function'],
+  ['opus', 'an object such as { bitrate: 32000 }', (v) => object(v) && !Array.isArray(v)],
+  ['opus.encoder', "'browser' or 'app'", (v) => v === 'browser' || v === 'app'],
+  ['opus.bitrate', 'a whole number of bit/s from 6000 to 510000', (v) => Number.isInteger(v) && v >= 6000 && v <= 510_000],
 ]
 
 export function newConnectionId(): string {
@@ -86,4 +90,7 @@ export function checkFormat(format: AudioFormat, where: string): void {
   const rate = format.sampleRateHertz
   if (!(Number.isInteger(rate) && rate >= 8000 && rate <= 48000))
     invalid(`${where}.sampleRateHertz`, 'a whole number of Hz from 8000 to 48000', rate)
+  // Opus decodes at 8, 12, 16, 24 or 48 kHz; the contract takes Opus from 16000 to 48000 (6.2).
+  if (isOpus(format) && !OPUS_RATES.includes(rate))
+    invalid(`${where}.sampleRateHertz`, `for ${format.encoding} one of ${OPUS_RATES.join(', ')}`, rate)
 }

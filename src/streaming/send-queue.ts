@@ -20,6 +20,8 @@ export interface QueueItem {
   startMs: number
   /** When it was handed to a socket (epoch ms), 0 before that. */
   sentAt: number
+  /** Its duration in ms when its length does not tell it: an Opus packet (from its TOC byte, opus-packet.ts). */
+  ms?: number | undefined
   /** A control frame's record, which the connection marks when the frame is handed to a socket. */
   control?: ControlRecord
 }
@@ -32,6 +34,7 @@ export interface ControlRecord {
 interface Waiter {
   data: Uint8Array | string
   format: AudioFormat
+  ms?: number | undefined
   control?: ControlRecord
   resolve: () => void
   reject: (error: unknown) => void
@@ -41,8 +44,8 @@ export function payload(item: QueueItem): Uint8Array | string {
   return typeof item.data === 'string' ? item.data : item.data.subarray(0, item.len)
 }
 
-export function durationMs(item: QueueItem): number {
-  return (item.len * 1000) / bytesPerSecond(item.format)
+export function durationMs(item: { len: number; format: AudioFormat; ms?: number | undefined }): number {
+  return item.ms ?? (item.len * 1000) / bytesPerSecond(item.format)
 }
 
 export class SendQueue {
@@ -113,8 +116,19 @@ export class SendQueue {
     this.maxBytes = Math.max(this.maxBytes, this.bytes)
   }
 
-  /** Queues audio (copied: the caller may reuse its buffer) under the policy. */
-  offer(bytes: Uint8Array, format: AudioFormat): Promise<void> {
+  /** Audio queued and waiting to be queued, in ms (the duration of each packet, not an estimate from bytes, for Opus). */
+  queuedMs(): number {
+    let ms = 0
+    for (let i = this.#head; i < this.#items.length; i++) ms += durationMs(this.#items[i])
+    for (const w of this.#waiters) if (typeof w.data !== 'string') ms += durationMs({ len: w.data.length, format: w.format, ms: w.ms })
+    return ms
+  }
+
+  /**
+   * Queues audio (copied: the caller may reuse its buffer) under the policy. `ms` marks one
+   * packet (Opus) that lasts that long: it is queued whole, as one frame (it is at most MAX_FRAME).
+   */
+  offer(bytes: Uint8Array, format: AudioFormat, ms?: number): Promise<void> {
     // Only the `wait` policy ever has waiters (control frames wait only behind waiting audio).
     if (this.#waiters.length || this.bytes + bytes.length > this.limit) {
       if (this.#policy === 'error') {
@@ -126,12 +140,12 @@ export class SendQueue {
       }
       if (this.#policy === 'wait') {
         return new Promise((resolve, reject) => {
-          this.#waiters.push({ data: bytes.slice(), format, resolve, reject })
+          this.#waiters.push({ data: bytes.slice(), format, ms, resolve, reject })
           this.admit()
         })
       }
     }
-    this.#push(bytes, format)
+    this.#push(bytes, format, ms)
     // drop-oldest (when the audio fitted, nothing is over the bound). Control frames keep their place
     // (and never stop the dropping: a modify_request at the head must not let the queue grow unbounded).
     while (this.bytes > this.limit) {
@@ -170,7 +184,7 @@ export class SendQueue {
       if (typeof data === 'string') {
         this.#items.push({ data, len: 0, format, startMs: this.#positionMs, sentAt: 0, control: w.control })
       } else if (data.length <= room || (!this.bytes && !isRawPcm(format))) {
-        this.#push(data, format)
+        this.#push(data, format, w.ms)
       } else {
         if (room > 0 && isRawPcm(format)) {
           // Raw PCM may be cut anywhere: take what fits, so the queue never exceeds its bound.
@@ -230,7 +244,14 @@ export class SendQueue {
 
   /** Splits into frames of at most 8192 bytes. Raw PCM is appended to the last queued frame when it
    * has room, so a backlog of small chunks (a microphone's 10 ms blocks) goes out in full frames. */
-  #push(bytes: Uint8Array, format: AudioFormat): void {
+  #push(bytes: Uint8Array, format: AudioFormat, ms?: number): void {
+    if (ms !== undefined) {
+      // One packet, one frame: never merged with another, never split (the connection checked it fits).
+      this.#items.push({ data: bytes.slice(), len: bytes.length, format, startMs: this.#positionMs, sentAt: 0, ms })
+      this.bytes += bytes.length
+      this.#positionMs += ms
+      return
+    }
     const pcm = isRawPcm(format)
     const rate = bytesPerSecond(format)
     for (let off = 0, n: number; off < bytes.length; off += n) {

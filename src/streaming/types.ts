@@ -115,6 +115,10 @@ export interface StreamingOptions extends RequestOptions {
    * @default {} (on, with the defaults of `KeepAliveOptions`)
    */
   keepAlive?: KeepAliveOptions | false | undefined
+  /** Opus (`config.speechRecognition.encoding: 'OPUS'`): who encodes it and at what bit rate. See `OpusOptions`.
+   * @default {} (the browser encodes in browsers, the app elsewhere; 32000 bit/s)
+   */
+  opus?: OpusOptions | undefined
   /** Bytes the socket may buffer before `sendAudio`'s queue stops handing it more.
    * @default 262144 (256 KiB)
    */
@@ -221,6 +225,35 @@ export interface ReconnectedInfo {
   audioOffsetMs: number
 }
 
+/**
+ * Opus on a streaming connection (`encoding: 'OPUS'`, at 16000, 24000 or 48000 Hz): raw Opus packets (RFC 6716, no
+ * Ogg), one per binary message, as Symbl's own web SDK sends them.
+ */
+export interface OpusOptions {
+  /**
+   * Who makes the packets. `'browser'`: `sendAudioFromMic()` encodes the microphone with the browser's WebCodecs
+   * `AudioEncoder` (20 ms mono frames). It is checked when the connection starts: where the browser cannot encode
+   * Opus (no `AudioEncoder`, an insecure page, no Opus support), the connection sends LINEAR16 at 16 kHz instead,
+   * decided before its `start_request` so the server is told what really comes; a `fallback` event and
+   * `connection.encoding` say so. `'app'`: your code encodes (a telephony bridge, a WebRTC track, a Node service)
+   * and hands each packet to `sendAudio(packet)`; the connection is never changed, on any runtime. Runtimes that
+   * cannot capture a microphone (Node, Bun, Deno, Workers) take only `'app'`.
+   * @default 'browser' in browsers, 'app' on Node, Bun, Deno and Workers
+   */
+  encoder?: 'browser' | 'app' | undefined
+  /** Target bit rate of the browser's encoder, in bit/s, 6000 to 510000 (variable around it).
+   * @default 32000
+   */
+  bitrate?: number | undefined
+}
+
+/** The `fallback` event: the connection sends `to` instead of `from` because the browser cannot encode Opus (`reason`). */
+export interface EncodingFallback {
+  from: { encoding: AudioEncoding; sampleRateHertz: number }
+  to: { encoding: AudioEncoding; sampleRateHertz: number }
+  reason: string
+}
+
 /** Events of a streaming connection, with the Python SDK's wire names. */
 export interface StreamingEvents {
   /** Lifecycle frames and live captions (`recognition_result`, `isFinal`). */
@@ -237,6 +270,8 @@ export interface StreamingEvents {
   close: (info: CloseInfo) => void
   reconnecting: (info: ReconnectingInfo) => void
   reconnected: (info: ReconnectedInfo) => void
+  /** The browser cannot encode Opus: the connection sends LINEAR16 instead, decided before its `start_request` (see `OpusOptions`). */
+  fallback: (info: EncodingFallback) => void
 }
 
 /** `connection.subscribe({...})`: a callback per event name, as in the Python SDK. */
