@@ -3,11 +3,12 @@
 // `npx tsx bench/language.ts --why` also lists every miss.
 import { halves, report, score } from '../test/emulator/language-eval.js'
 
-const { dev, heldOut } = halves()
+const { dev, heldOut, fresh } = halves()
 const why = process.argv.includes('--why')
 for (const [name, cases] of [
   [`rule-writing part (${dev.length} sentences)`, dev],
   [`held-out third (${heldOut.length} sentences)`, heldOut],
+  [`second held-out group, written later (${fresh.length} sentences)`, fresh],
 ] as const) {
   const s = score(cases)
   console.log(report(name, s))

@@ -21,7 +21,7 @@ describe('emulator README: the socket fault example', () => {
       reconnect: { initialDelayMs: 1, maxDelayMs: 5, maxAttempts: 4 },
     })
     const closes: number[] = []
-    connection.on('reconnecting', (e) => closes.push(e.closeCode))
+    connection.on('reconnecting', (e) => closes.push(e.closeCode ?? 0))
     const pcm = speechPcm(1, [[0.1, 0.9]])
     for (let i = 0; i < pcm.length; i += 1600) {
       await connection.sendAudio(pcm.subarray(i, i + 1600))
