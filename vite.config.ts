@@ -2,7 +2,7 @@ import { defineConfig, type Plugin } from 'vite'
 import { builtinModules } from 'node:module'
 
 // Library builds, one per `--mode`:
-//   node      ESM for Node (SDK + emulator + CLI), dependencies external
+//   node      ESM for Node (SDK + emulator + the two CLIs: symbl, symbl-emulator), dependencies external
 //   node-cjs  CJS for Node; ky is bundled because it is ESM-only
 //   browser   ESM for bundlers, from src/browser.ts: no Node built-ins, no ws
 //   cdn       minified IIFE (global `Symbl`) and UMD, everything bundled
@@ -56,7 +56,10 @@ export default defineConfig(({ mode }) => {
               emulator: 'src/emulator/index.ts',
               'emulator-msw': 'src/emulator/msw.ts',
               'emulator-cli': 'src/emulator/cli.ts',
+              cli: 'src/cli/bin.ts',
             }
+  // The CLIs are ESM only (top-level await; `bin` runs them with node, which loads ESM).
+  if (mode === 'node-cjs') delete entry.cli
   return {
     publicDir: false,
     // A Worker is one module (no page downloads to save): the lazy parts are bundled in, as for the CDN.
@@ -94,7 +97,7 @@ export default defineConfig(({ mode }) => {
           // eventemitter3) into what a page loads up front.
           ...(mode === 'browser' ? { preserveModules: true, preserveModulesRoot: 'src' } : {}),
           exports: mode === 'cdn' ? 'default' : 'named',
-          banner: (chunk: { name: string }) => (chunk.name === 'emulator-cli' ? '#!/usr/bin/env node' : ''),
+          banner: (chunk: { name: string }) => (chunk.name === 'emulator-cli' || chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),
         },
       },
     },

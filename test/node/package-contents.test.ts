@@ -35,4 +35,17 @@ describe('the packed tarball', () => {
     walk(pkg.exports)
     for (const t of targets) expect(files.has(t), t).toBe(true)
   })
+
+  it.runIf(existsSync(resolve(ROOT, 'dist/node/index.js')))(
+    'carries the executables package.json names (symbl, symbl-emulator), each with its shebang',
+    () => {
+      const pkg = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> }
+      expect(Object.keys(pkg.bin).sort()).toEqual(['symbl', 'symbl-emulator'])
+      for (const target of Object.values(pkg.bin)) {
+        const path = target.replace(/^\.\//, '')
+        expect(files.has(path), path).toBe(true)
+        expect(readFileSync(resolve(ROOT, path), 'utf8').startsWith('#!/usr/bin/env node\n'), path).toBe(true)
+      }
+    },
+  )
 })
