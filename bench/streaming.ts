@@ -27,7 +27,7 @@ async function throughput(server: FakeServer): Promise<void> {
   const elapsed = (performance.now() - start) / 1000
   const received = server.conv(connection.connectionId).audioBytes
   if (received !== seconds * BYTES_PER_SECOND) throw new Error(`server received ${received} bytes, expected ${seconds * BYTES_PER_SECOND}`)
-  const queueMax = connection.stats.maxQueuedBytes / BYTES_PER_SECOND
+  const queueMax = connection.stats().maxQueuedBytes / BYTES_PER_SECOND
   console.log(
     `streaming 1 h of 16 kHz PCM: ${Math.round(seconds / elapsed)}x real time (${elapsed.toFixed(1)} s, ${((seconds * BYTES_PER_SECOND) / elapsed / 1e6).toFixed(0)} MB/s), ` +
       `queue max ${queueMax.toFixed(2)} s (bound ${maxQueueSeconds} s)`,

@@ -40,7 +40,9 @@ import { type Session, startError, startTimeout } from './session.js'
 import { type Lifecycle, next, stopRequested } from './lifecycle.js'
 import { PendingModifies } from './modifies.js'
 import { ResendTail } from './resend-tail.js'
-import { MAX_FRAME, payload, SendQueue } from './send-queue.js'
+import { EarlyCapture } from './early-capture.js'
+import { StatsRecorder, statsEvery } from './stats.js'
+import { durationMs, MAX_FRAME, payload, SendQueue } from './send-queue.js'
 import type { AudioEncoding, ConnectionState, MessageFrame, StreamingEvents, StreamingOptions, StreamingStats } from './types.js'
 
 const OPEN = 1
@@ -76,7 +78,12 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   readonly #keepAlive: KeepAlivePolicy
   readonly #highWater: number
   #session: Session | undefined
-  #stats = { sentBytes: 0, resentBytes: 0, reconnects: 0 }
+  /** `stats()`'s counters (stats.ts), updated on paths that run anyway. */
+  readonly #stats: StatsRecorder
+  /** Stops the opt-in `stats` event. */
+  #stopStats: (() => void) | undefined
+  /** Microphone audio captured before the first session started (`startConnection({ microphone })`, early-capture.ts). */
+  #early: EarlyCapture | undefined
   /** The odd last byte of LINEAR16 audio, held for the next `sendAudio` (see half-sample.ts). */
   readonly #halfSample = new HalfSample()
   #pumpTimer: Timer | undefined
@@ -95,6 +102,8 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   /** The microphone feeding this connection (at most one), and whether one is being opened. */
   #mic: MicrophoneHandle | undefined
   #micOpening = false
+  /** Early audio dropped beyond `maxEarlySeconds`, in ms. */
+  #earlyDroppedMs = 0
   /** The Opus part (opus.ts), loaded before the start by a connection whose encoding is Opus. */
   #opus: typeof import('./opus.js') | undefined
   /** File and stream senders in progress: they resample to the rate they started with. */
@@ -107,8 +116,9 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   readonly #hidden = (): string[] => this.#client.http.hidden()
 
   /** Use `symbl.streaming.startConnection(options)`, which validates, connects and waits for the start. */
-  constructor(client: SymblClient, options: StreamingOptions = {}) {
+  constructor(client: SymblClient, options: StreamingOptions = {}, calledAt?: number) {
     super()
+    this.#stats = new StatsRecorder(calledAt)
     const { id, format } = checkOptions(options)
     this.#client = client
     this.#options = options
@@ -159,8 +169,22 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     return this.#queue.queuedMs() / 1000
   }
 
-  get stats(): StreamingStats {
-    return { ...this.#stats, droppedBytes: this.#queue.droppedBytes, maxQueuedBytes: this.#queue.maxBytes }
+  /** What the connection is doing, as numbers (stats.ts): times from the call, seconds of audio, reconnects. */
+  stats(): StreamingStats {
+    const queue = this.#queue
+    const rate = bytesPerSecond(this.#format)
+    const earlyMs = this.#early?.heldMs ?? 0
+    return this.#stats.snapshot({
+      bufferedSeconds: this.bufferedSeconds + earlyMs / 1000,
+      droppedSeconds: queue.droppedBytes / rate + this.#earlyDroppedMs / 1000,
+      droppedBytes: queue.droppedBytes,
+      maxQueuedBytes: queue.maxBytes,
+    })
+  }
+
+  /** The microphone opened by `startConnection({ microphone })` or `sendAudioFromMic`, while it captures. */
+  get microphone(): MicrophoneHandle | undefined {
+    return this.#mic
   }
 
   /** Python SDK parity. */
@@ -351,6 +375,8 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       await mic.stop()
       if (this.#mic === mic) this.#mic = undefined
     }
+    // Stopped before the session started: the early audio goes out first, then the stop_request.
+    if (!this.#closedNow()) this.#releaseEarly()
     if (this.#closedNow()) throw this.#failure ?? new ConnectionError('stop() was called after the connection closed')
     this.#dropHalfSample('stop() was called')
     const life = this.#life
@@ -422,11 +448,11 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
         ...options,
         targetSampleRate: sampleRateHertz,
         // Chunks are fresh ArrayBuffers: straight to sendAudio, whose failure becomes an `error` event.
-        onChunk: (pcm) => {
-          if (this.#over()) return
-          this.sendAudio(pcm).catch((error: unknown) => {
-            if (!this.#over()) this.deliver('error', asSymblError(error, this.#hidden())) // else the close itself reports why
-          })
+        onChunk: (pcm) => this.#micAudio(pcm),
+        // The capture's events (device lost/recovered, interrupted, silence…) on the connection too.
+        onEvent: (event) => {
+          options.onEvent?.(event)
+          this.deliver('capture', event)
         },
         onEnded: (error) => {
           if (this.#mic === handle) this.#mic = undefined
@@ -508,6 +534,65 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     }
   }
 
+  /** A microphone chunk: counted, held while the start is under way (early-capture.ts), else sent. */
+  #micAudio(chunk: ArrayBuffer): void {
+    this.#stats.captured(this.#chunkMs(chunk))
+    if (this.#early) this.#early.push(chunk)
+    else this.#sendMic(chunk)
+  }
+
+  /** Chunks are fresh ArrayBuffers: straight to sendAudio, whose failure becomes an `error` event. */
+  #sendMic(chunk: ArrayBuffer): void {
+    if (this.#over()) return
+    this.sendAudio(chunk).catch((error: unknown) => {
+      if (!this.#over()) this.deliver('error', asSymblError(error, this.#hidden())) // else the close itself reports why
+    })
+  }
+
+  /** How long a microphone chunk lasts: LINEAR16 by its bytes; an Opus packet of the browser's encoder is 20 ms. */
+  #chunkMs(chunk: ArrayBuffer): number {
+    return isOpus(this.#format) ? 20 : (chunk.byteLength * 1000) / bytesPerSecond(this.#format)
+  }
+
+  /** `startConnection({ microphone })`: opens the microphone now, its audio held until the session starts. */
+  #startMic(): Promise<void> | undefined {
+    const m = this.#options.microphone
+    if (!m) return undefined
+    const { maxEarlySeconds = 15, ...options } = m === true ? {} : m
+    this.#early = new EarlyCapture(maxEarlySeconds * 1000, (chunk) => this.#chunkMs(chunk))
+    const opening = this.sendAudioFromMic(options).then(
+      () => {},
+      (error: unknown) => {
+        this.#end(1000, 'the microphone could not be opened', error, false)
+        throw error
+      },
+    )
+    opening.catch(noop) // start() awaits it; a failure before then must not be an unhandled rejection
+    return opening
+  }
+
+  /** Hands the early audio to the send queue, in order, right behind the start (or the stop); says what was dropped. */
+  #releaseEarly(): void {
+    const early = this.#early
+    if (!early) return
+    this.#early = undefined
+    const held = early.take()
+    let keptMs = 0
+    for (const chunk of held) {
+      keptMs += this.#chunkMs(chunk)
+      this.#sendMic(chunk)
+    }
+    if (early.droppedMs > 0) {
+      this.#earlyDroppedMs += early.droppedMs
+      const info = { droppedMs: Math.round(early.droppedMs), keptMs: Math.round(keptMs), reason: 'early-buffer-full' as const }
+      this.#client.log(
+        'warn',
+        `The start took longer than maxEarlySeconds: the oldest ${info.droppedMs} ms of microphone audio were dropped`,
+      )
+      this.deliver('dropped', info)
+    }
+  }
+
   /** Releases the microphone at once (a close does not wait for its last chunk). */
   #releaseMic(): void {
     const mic = this.#mic
@@ -557,9 +642,13 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     signal?.addEventListener('abort', onAbort, { once: true })
     // Not a `close` listener: that would take the `close` event an app listening later must still get.
     this.#detach = () => signal?.removeEventListener('abort', onAbort)
+    this.#stopStats = statsEvery(this.#options.statsIntervalMs, () => this.deliver('stats', this.stats()))
+    let mic: Promise<void> | undefined
     try {
       try {
         await this.#prepareOpus()
+        // With the click: the microphone opens in parallel with the token, the socket and the start.
+        mic = this.#startMic()
         await this.#open()
       } catch (error) {
         // One retry with a fresh token when the first was refused (it may have expired): the same rule as for REST.
@@ -567,6 +656,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
         if (!(error instanceof ConnectionError && this.#tokenRefusals.has(error)) || this.#closedNow()) throw error
         await this.#open()
       }
+      await mic
     } catch (error) {
       this.#end(1000, 'start failed', undefined, false)
       throw signal?.aborted ? abortReason(signal) : (this.#failure ?? error)
@@ -617,6 +707,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
           // Only now: the Python SDK sends start_request before the socket is open.
           ws.send(startRequest(this.#options, this.#queue.peek()?.format ?? this.#format))
           session.keepAlive.start()
+          this.#stats.opened()
           this.deliver('open')
         },
         frame: (data) => this.#frame(session, data),
@@ -648,6 +739,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       return this.deliver('error', malformed('a `message` frame without a string `message.type`', JSON.stringify(frame), this.#hidden))
     }
     const type = m.type
+    this.#stats.result(m)
     if (type === 'error') return this.#serverError(session, m)
     const id = m.data?.conversationId ?? m.conversationId
     if (
@@ -674,8 +766,10 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     if (type === 'session_modified') this.#modified()
     if (!session.ready && session.started && this.conversationId) {
       session.ready = true
+      this.#stats.started()
       this.audioOffsetMs = this.#queue.peek()?.startMs ?? this.#queue.positionMs
       this.#modifies.carried()
+      this.#releaseEarly()
       session.settle?.()
       this.#pump()
     }
@@ -729,7 +823,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
         const item = queue.shift()!
         ws.send(payload(item))
         if (item.control) item.control.sent = true
-        this.#stats.sentBytes += item.len
+        if (item.len) this.#stats.sent(item.len, durationMs(item))
         item.sentAt = now
         this.#tail.add(item, now)
       }
@@ -790,7 +884,10 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     // A modify_request in the tail goes out again on the new session, which answers it.
     for (const item of tail) if (item.control) item.control.sent = false
     const resentBytes = tail.reduce((n, item) => n + item.len, 0)
-    this.#stats.resentBytes += resentBytes
+    this.#stats.replayed(
+      resentBytes,
+      tail.reduce((ms, item) => ms + (item.len ? durationMs(item) : 0), 0),
+    )
     this.#queue.requeue(tail)
     let cause: unknown
     const attempts = this.#reconnect.maxAttempts
@@ -878,6 +975,9 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     this.#transition({ phase: 'closed', stopRequested: stopRequested(this.#life), discarded })
     this.#detach?.()
     this.#releaseMic()
+    this.#early?.discard()
+    this.#early = undefined
+    this.#stopStats?.()
     clearTimeout(this.#pumpTimer)
     clearTimeout(this.#stop?.timer)
     clearTimeout(this.#grace)

@@ -34,6 +34,9 @@ const RULES: Array<[string, string, Test]> = [
   ['opus', 'an object such as { bitrate: 32000 }', (v) => object(v) && !Array.isArray(v)],
   ['opus.encoder', "'browser' or 'app'", (v) => v === 'browser' || v === 'app'],
   ['opus.bitrate', 'a whole number of bit/s from 6000 to 510000', (v) => Number.isInteger(v) && v >= 6000 && v <= 510_000],
+  ['statsIntervalMs', 'a number of milliseconds from 100 to 2147483647', (v) => finite(v) && v >= 100 && v <= 2_147_483_647],
+  ['microphone', 'true, or the options of sendAudioFromMic (an object)', (v) => typeof v === 'boolean' || (object(v) && !Array.isArray(v))],
+  ['microphone.maxEarlySeconds', 'a number of seconds from 0 to 600', (v) => finite(v) && v <= 600],
 ]
 
 export function newConnectionId(): string {

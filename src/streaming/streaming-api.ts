@@ -17,11 +17,12 @@ export class StreamingApi {
    * an `error` frame, and a `TimeoutError` after `timeout` (`startTimeoutMs`).
    */
   async startConnection(options: StreamingOptions = {}): Promise<StreamingConnection> {
+    const calledAt = typeof performance !== 'undefined' ? performance.now() : undefined // stats(): times count from here
     const start = startOptions(options)
     // Loaded on first use: the connection is most of the streaming code, and a page that creates
     // the client for other areas (or before the user presses "start") should not download it.
     const { StreamingConnection } = await loadPart('the streaming connection', () => import('./connection.js'))
-    return new StreamingConnection(this.client, start).start()
+    return new StreamingConnection(this.client, start, calledAt).start()
   }
 }
 

@@ -1,7 +1,7 @@
 // Public types of the Streaming API: the options of `startConnection`, the frames the server sends
 // (contract 6.5; only attested fields are typed, the rest passes through) and the typed events.
 import type { SymblError } from '../errors.js'
-import type { MicrophoneOptions, SampleFormat } from '../audio/types.js'
+import type { CaptureEvent, MicrophoneOptions, SampleFormat } from '../audio/types.js'
 import type { RequestOptions } from '../http/types.js'
 import type { InsightResponse, KeepAliveOptions, MessageResponse, ReconnectOptions, StreamingUser, TopicResponse } from '../socket/types.js'
 
@@ -123,6 +123,19 @@ export interface StreamingOptions extends RequestOptions {
    * @default 262144 (256 KiB)
    */
   highWaterMark?: number | undefined
+  /**
+   * Opens the microphone together with the connection (browsers): capture starts at once, in parallel with the
+   * token, the socket and the `start_request`, and what is captured before the session started is sent right after
+   * it. `true` for the default device, or the options of `sendAudioFromMic` plus `maxEarlySeconds`. The handle is
+   * `connection.microphone`; `startConnection` rejects with the `MicrophoneError` if the microphone cannot be opened
+   * (and closes the connection). Needs LINEAR16 (the default encoding).
+   * @default undefined (no microphone; call `sendAudioFromMic` later)
+   */
+  microphone?: boolean | StartMicrophoneOptions | undefined
+  /** Emits a `stats` event (`connection.stats()`) every this many ms, from 100 to 2 147 483 647.
+   * @default undefined (no event; `stats()` can always be called)
+   */
+  statsIntervalMs?: number | undefined
 }
 
 /** How much audio a connection that failed did not deliver: the fields of an `AudioNotDeliveredError`. */
@@ -272,20 +285,71 @@ export interface StreamingEvents {
   reconnected: (info: ReconnectedInfo) => void
   /** The browser cannot encode Opus: the connection sends LINEAR16 instead, decided before its `start_request` (see `OpusOptions`). */
   fallback: (info: EncodingFallback) => void
+  /** Early microphone audio dropped (see `StartMicrophoneOptions.maxEarlySeconds`), said once, when the start lets the rest go. */
+  dropped: (info: DroppedInfo) => void
+  /** The microphone's capture events (device lost/recovered, interrupted/resumed, silence/audible, stalled…), as on its handle. */
+  capture: (event: CaptureEvent) => void
+  /** `connection.stats()` every `statsIntervalMs` (off by default). */
+  stats: (stats: StreamingStats) => void
 }
 
 /** `connection.subscribe({...})`: a callback per event name, as in the Python SDK. */
 export type StreamingSubscription = { [K in keyof StreamingEvents]?: StreamingEvents[K] }
 
+/**
+ * `connection.stats()`: what the connection is doing, as numbers. Times are in ms from the
+ * `startConnection` call, undefined until the thing has happened; seconds are of audio.
+ */
 export interface StreamingStats {
+  /** The first socket open (the token and the handshake). */
+  socketOpenMs: number | undefined
+  /** The server started the conversation (`recognition_started`): `startConnection` resolves about then. */
+  startedMs: number | undefined
+  /** The first audio frame handed to the socket. */
+  firstAudioSentMs: number | undefined
+  /** The first interim (`isFinal` not true) and the first final `recognition_result`. */
+  firstInterimMs: number | undefined
+  firstFinalMs: number | undefined
+  /** Audio the microphone of `startConnection({ microphone })` or `sendAudioFromMic` delivered (silence sent for a device gap included). */
+  capturedSeconds: number
+  /** Audio handed to the socket, replayed tails included. */
+  sentSeconds: number
+  /** Audio waiting: in the send queue, and captured before the start and not yet queued. */
+  bufferedSeconds: number
+  /** Audio dropped: by the `drop-oldest` policy, and the oldest early audio beyond `microphone.maxEarlySeconds`. */
+  droppedSeconds: number
+  /** Audio sent again after reconnects (the resend tails). */
+  replayedSeconds: number
+  reconnects: number
   /** Audio bytes handed to the socket, resent tails included. */
   sentBytes: number
   resentBytes: number
-  /** Audio dropped by the `drop-oldest` policy. */
+  /** Audio bytes dropped by the `drop-oldest` policy. */
   droppedBytes: number
   /** Highest number of audio bytes ever waiting in the queue. */
   maxQueuedBytes: number
-  reconnects: number
+}
+
+/** The `dropped` event: early audio lost because the start took longer than `microphone.maxEarlySeconds`. */
+export interface DroppedInfo {
+  /** Audio dropped, in ms (the oldest captured before the session started). */
+  droppedMs: number
+  /** Audio kept and sent right after the `start_request`, in ms. */
+  keptMs: number
+  reason: 'early-buffer-full'
+}
+
+/**
+ * `startConnection({ microphone })`: the microphone opens with the call, in parallel with the token,
+ * the socket and the `start_request`; the audio captured meanwhile is sent right after the start.
+ * Those of `sendAudioFromMic`, plus the bound of that early audio.
+ */
+export interface StartMicrophoneOptions extends SendAudioFromMicOptions {
+  /** Seconds of audio captured before the session started that are kept (the oldest beyond it are dropped, and a
+   * `dropped` event says how much); 0 keeps none. From 0 to 600.
+   * @default 15
+   */
+  maxEarlySeconds?: number | undefined
 }
 
 /** `connection.state`: where a streaming connection is in its life. */

@@ -187,7 +187,7 @@ describe('socket faults', () => {
     const [reconnected] = seen.of('reconnected')
     expect(reconnected).toMatchObject({ attempt: 1 })
     expect(reconnected.resentBytes).toBeGreaterThan(0)
-    expect(connection.stats.reconnects).toBe(1)
+    expect(connection.stats().reconnects).toBe(1)
     expect(conversation.conversationId).toBe(conversationId)
     // No gap: the server processed at least every byte once (the resent tail is counted twice).
     expect(live.audioBytes).toBeGreaterThanOrEqual(sent)

@@ -49,6 +49,8 @@ export interface Behaviour {
   bytesPerMs: number
   /** Feed audio to the counter check (default true). */
   checkCounter: boolean
+  /** Answer each WebSocket handshake this many ms late (default 0). */
+  handshakeDelayMs?: number
   /** Called for every audio frame after it has been counted. */
   onAudio?: (socket: StreamSocket, conv: Conv, frame: Buffer) => void
   /** Called for every text frame; return true to take it over. */
@@ -98,7 +100,12 @@ export class FakeServer {
   static async start(behaviour: Partial<Behaviour> = {}): Promise<FakeServer> {
     const server = new FakeServer()
     Object.assign(server.behaviour, behaviour)
-    server.#http.on('upgrade', (req, socket, head) => server.#upgrade(req, socket as Socket, head))
+    server.#http.on('upgrade', (req, socket, head) => {
+      // A slow network or server: the handshake is answered handshakeDelayMs later.
+      const delay = server.behaviour.handshakeDelayMs
+      if (delay) setTimeout(() => socket.destroyed || server.#upgrade(req, socket as Socket, head), delay)
+      else server.#upgrade(req, socket as Socket, head)
+    })
     await new Promise<void>((resolve) => server.#http.listen(0, '127.0.0.1', resolve))
     server.port = (server.#http.address() as AddressInfo).port
     return server

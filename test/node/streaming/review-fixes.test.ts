@@ -201,12 +201,12 @@ describe('drop-oldest bound smaller than one frame', () => {
     held = true
     for (let i = 0; i < 20; i++) await connection.sendAudio(counterAudio(i * 2048, 2048)) // 8192 bytes each
     const bound = 0.1 * 32_000
-    expect(connection.stats.maxQueuedBytes).toBeLessThanOrEqual(bound)
+    expect(connection.stats().maxQueuedBytes).toBeLessThanOrEqual(bound)
     expect(connection.bufferedSeconds).toBeLessThanOrEqual(0.1)
     held = false
     await connection.stop()
     expect(server.last.audioBytes).toBe(bound)
-    expect(server.last.audioBytes + connection.stats.droppedBytes).toBe(20 * 8192)
+    expect(server.last.audioBytes + connection.stats().droppedBytes).toBe(20 * 8192)
   })
 
   it('refuses, with a compressed encoding, a drop-oldest bound under one frame, naming the minimum', async () => {
