@@ -1,9 +1,11 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 import { playwright } from '@vitest/browser-playwright'
+import { webkit } from './test/browser/webkit/provider.js'
 
 // One run, several projects: Node unit/contract/integration tests, and real headless browsers
-// (Debian's chromium and firefox-esr, driven by playwright 1.64.1 without any downloaded browser).
+// (Debian's chromium and firefox-esr, driven by playwright 1.64.1 without any downloaded browser, and
+// WebKitGTK, Safari's engine, driven through WebKitWebDriver on an Xvfb display: test/browser/webkit/).
 const fakeAudio = process.env.FAKE_AUDIO_FILE
 const chromiumArgs = [
   '--no-sandbox',
@@ -24,7 +26,30 @@ const firefoxPrefs = {
 }
 // The browser project's static files: global-setup.ts writes msw's mockServiceWorker.js there (git-ignored).
 const browserPublicDir = fileURLToPath(new URL('./test/browser/.public/', import.meta.url))
-const browsers = (process.env.SYMBL_TEST_BROWSERS ?? 'chromium,firefox').split(',').filter(Boolean)
+const browsers = (process.env.SYMBL_TEST_BROWSERS ?? 'chromium,firefox,webkit').split(',').filter(Boolean)
+const instanceOf = (browser: string) => {
+  if (browser === 'webkit') return { browser: 'webkit' as const, provider: webkit() }
+  if (browser === 'firefox')
+    return {
+      browser: 'firefox' as const,
+      provider: playwright({
+        launchOptions: {
+          channel: 'moz-firefox',
+          executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+          firefoxUserPrefs: firefoxPrefs,
+        },
+      }),
+    }
+  if (browser === 'chromium')
+    return {
+      browser: 'chromium' as const,
+      provider: playwright({
+        launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
+        contextOptions: { permissions: ['microphone'] },
+      }),
+    }
+  throw new Error(`SYMBL_TEST_BROWSERS names an unknown browser "${browser}": use chromium, firefox and/or webkit`)
+}
 
 export default defineConfig({
   test: {
@@ -66,26 +91,7 @@ export default defineConfig({
             enabled: true,
             headless: true,
             screenshotFailures: false,
-            instances: browsers.map((browser) =>
-              browser === 'firefox'
-                ? {
-                    browser: 'firefox' as const,
-                    provider: playwright({
-                      launchOptions: {
-                        channel: 'moz-firefox',
-                        executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
-                        firefoxUserPrefs: firefoxPrefs,
-                      },
-                    }),
-                  }
-                : {
-                    browser: 'chromium' as const,
-                    provider: playwright({
-                      launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
-                      contextOptions: { permissions: ['microphone'] },
-                    }),
-                  },
-            ),
+            instances: browsers.map(instanceOf),
           },
         },
       },

@@ -96,6 +96,23 @@ function bodyChunks(req: IncomingMessage): AsyncIterable<Uint8Array> {
 
 const BAD_URL = { status: 400, body: { message: 'Malformed request target.' } }
 
+/** How long an answer given before the whole body arrived keeps reading the rest (nginx's lingering_time). */
+const LINGER_MS = 30_000
+
+/**
+ * Lingering close (RFC 9112 §9.6): after an early answer (a 401 or 413 before the upload is in), read
+ * and drop the rest of the body instead of closing at once. A socket closed under a client that is
+ * still sending is reset, and Firefox and WebKit then report a network error instead of the answer
+ * (a 16 MB upload with a bad token: NetworkError, not AuthError), so the SDK could not refresh the
+ * token. Real API fronts linger too. A body still coming after LINGER_MS gets the socket destroyed.
+ */
+function lingerThenClose(req: IncomingMessage): void {
+  const timer = setTimeout(() => req.socket.destroy(), LINGER_MS)
+  timer.unref()
+  req.once('end', () => clearTimeout(timer)).once('close', () => clearTimeout(timer))
+  req.resume()
+}
+
 // CORS as open as the real API (a browser app calls it cross-origin with its token in `Authorization`
 // or `x-api-key`): any origin, no cookies (no allow-credentials). That is safe because every API
 // route needs a token and a token only reaches its own app's data (core/tokens.ts): a page without
@@ -174,10 +191,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       'content-type': raw ? answer.contentType! : 'application/json',
       'content-length': Buffer.byteLength(payload),
       ...(raw ? {} : CORS),
-      ...(early ? { connection: 'close' } : {}),
     })
     res.end(payload)
-    if (early) req.resume()
+    if (early) lingerThenClose(req)
   }
 
   const server = createServer((req, res) => {

@@ -1,7 +1,8 @@
-// The real AudioWorklet in real Chromium and Firefox: quality through an OfflineAudioContext, then
+// The real AudioWorklet in real Chromium, Firefox and WebKit: quality through an OfflineAudioContext, then
 // captureMicrophone against the browsers' fake microphones.
 
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { server } from 'vitest/browser'
 import { MicrophoneError } from '../../src/audio/errors.js'
 import { captureMicrophone, type MicrophoneHandle, type MicrophoneOptions } from '../../src/audio/microphone.js'
 import { floatToInt16LE } from '../../src/audio/pcm.js'
@@ -10,7 +11,8 @@ import { addProcessorModule, createProcessorNode, processorSource } from '../../
 import { ValidationError } from '../../src/errors.js'
 import { dbFullScale, dominantFrequency, rms, tone, toneAmplitude } from '../node/audio-measure.js'
 
-const isFirefox = navigator.userAgent.includes('Firefox')
+const isFirefox = server.browser === 'firefox'
+const isWebKit = server.browser === 'webkit'
 
 /**
  * Renders `signal` through the processor in an OfflineAudioContext at `rate` and returns what it
@@ -139,6 +141,20 @@ describe('captureMicrophone (fake device)', () => {
       const tail = all.slice(-8000)
       expect(Math.abs(dominantFrequency(tail, 16000, 100, 7000, 10) - 1000)).toBeLessThanOrEqual(10)
       expect(Math.abs(rms(tail) - 0.1 / Math.SQRT2)).toBeLessThan(0.004)
+    } else if (isWebKit) {
+      // WebKit's mock device: a steady 150 Hz hum at 0.1 with a 3 kHz tone at 0.05 under it (RMS
+      // 0.079), and every second a ~0.15 s beep at 0.5, 1500 Hz and 500 Hz in turn. In 100 ms windows
+      // of the settled capture: the hum alone has its pitch and level, a beep one of its two pitches.
+      const windows = Array.from({ length: Math.floor(all.length / 1600) }, (_, i) => all.slice(i * 1600, (i + 1) * 1600)).slice(3)
+      const hum = windows.filter((w) => rms(w) > 0.05 && rms(w) < 0.1)
+      const beeps = windows.filter((w) => rms(w) > 0.25)
+      expect(hum.length).toBeGreaterThan(5)
+      for (const w of hum) {
+        expect(Math.abs(dominantFrequency(w, 16000, 50, 7000, 5) - 150)).toBeLessThanOrEqual(10)
+        expect(Math.abs(rms(w) - 0.079)).toBeLessThan(0.004)
+      }
+      expect(beeps.length).toBeGreaterThan(0)
+      for (const w of beeps) expect([500, 1500]).toContain(Math.round(dominantFrequency(w, 16000, 50, 7000, 5) / 100) * 100)
     } else {
       // Chromium's default fake device: a 400 Hz beep every 0.5 s, silence between (unless
       // FAKE_AUDIO_FILE gave it a file to play). Find the loud chunks and check their pitch.

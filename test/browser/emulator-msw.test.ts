@@ -1,4 +1,4 @@
-// The emulator's msw front (src/emulator/msw.ts) in real Chromium and Firefox: the same EmulatorCore
+// The emulator's msw front (src/emulator/msw.ts) in real Chromium, Firefox and WebKit: the same EmulatorCore
 // as the Node server, running in the page, behind msw's service worker (`setupWorker` from
 // 'msw/browser'; global-setup.ts writes mockServiceWorker.js into the browser project's publicDir).
 // The SDK's browser entry talks to a host that does not exist (api.symbl.test): every REST call is
@@ -6,22 +6,31 @@
 // WebSocket as msw's interceptor patches it (`ws.link`). Faults are armed on the shared core.
 import { setupWorker } from 'msw/browser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { server } from 'vitest/browser'
 import { Symbl, type MessageResponseFrame } from '../../src/browser.js'
 // Both from the msw entry (symbl-sdk/emulator/msw): symbl-sdk/emulator also holds the Node server.
 import { createEmulatorHandlers, EmulatorCore } from '../../src/emulator/msw.js'
 
 const BASE = 'https://api.symbl.test'
 const WS = 'wss://api.symbl.test'
-const browser = navigator.userAgent.includes('Firefox') ? 'firefox' : 'chromium'
+const browser = server.browser
 const POLL = { pollInterval: { initialMs: 20, maxMs: 50 } }
 
 const core = new EmulatorCore({ jobDelayMs: 10 })
 const worker = setupWorker(...createEmulatorHandlers(core, { baseUrl: BASE, wsUrl: WS }))
-/** Every answer the handlers gave for the emulated host: `status method path`. */
+/**
+ * Every answer the handlers gave for the emulated host: `status method path`, as the core gave it to
+ * them. Not msw's `response:mocked` event: its worker posts the response body to the page as a
+ * transferred ReadableStream, which WebKit cannot transfer (DataCloneError, WebKit bug 215485), so in
+ * Safari the event never fires although the response is served.
+ */
 const seen: string[] = []
-worker.events.on('response:mocked', ({ request, response }) => {
-  if (request.url.startsWith(BASE)) seen.push(`${response.status} ${request.method} ${new URL(request.url).pathname}`)
-})
+const handle = core.handle.bind(core)
+core.handle = async (request) => {
+  const answer = await handle(request)
+  seen.push(`${answer.status} ${request.method} ${request.url.pathname}`)
+  return answer
+}
 
 beforeAll(async () => {
   // quiet: no console line per intercepted request; bypass: vitest's own module requests pass through.

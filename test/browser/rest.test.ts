@@ -5,12 +5,14 @@
 // createTokenHandler, and streaming (a refused handshake is only close 1006 in a browser).
 import { wav } from '../fixtures/wav.js'
 import { afterEach, describe, expect, inject, it, vi } from 'vitest'
+import { server } from 'vitest/browser'
 import { Symbl, speakerSentiment, type StreamingConnection, type UploadProgress, type WebSocketConstructor } from '../../src/browser.js'
-import { ConfigError, ConnectionError, NetworkError, NotFoundError, ValidationError } from '../../src/errors.js'
+import { AuthError, ConfigError, ConnectionError, NetworkError, NotFoundError, ValidationError } from '../../src/errors.js'
 import type { TokenRequestLog } from './global-setup.js'
 
 const { url: emulatorUrl, tokenUrl: tokenBase, controlUrl, closedUrl } = inject('symblEmulator')
-const browser = navigator.userAgent.includes('Firefox') ? 'firefox' : 'chromium'
+// chromium, firefox or webkit: the instance's name (each browser has an app of its own in global-setup.ts).
+const browser = server.browser
 const UNRECOGNISED = '[unrecognised speech]'
 const POLL = { pollInterval: { initialMs: 20, maxMs: 50 } }
 const connections: StreamingConnection[] = []
@@ -262,6 +264,16 @@ describe(`errors in ${browser}`, () => {
     const upload = await symbl.audio.processFile(new File([WAV], 'a.wav'), { ...POLL }).catch((e: unknown) => e)
     expect(upload).toBeInstanceOf(NetworkError)
     expect((upload as Error).message).toMatch(/Check `baseUrl` and the network/)
+  })
+
+  it('reports a big upload refused before its end (a bad token) as the AuthError, not a network error', async () => {
+    // The server answers 401 while the browser is still sending 16 MB. Were the socket closed under
+    // it, Firefox and WebKit would report a network error (no status): the emulator reads the rest.
+    const symbl = new Symbl({ baseUrl: emulatorUrl, tokenProvider: async () => ({ accessToken: 'not-a-token', expiresIn: 3600 }) })
+    const big = new Blob([WAV, new Uint8Array(16 * 1024 * 1024)], { type: 'audio/wav' })
+    const error = await symbl.audio.processFile(big, POLL).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(AuthError)
+    expect((error as AuthError).status).toBe(401)
   })
 
   it('refuses an app secret with the ConfigError that says what to do instead', () => {

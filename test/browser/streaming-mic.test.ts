@@ -1,9 +1,10 @@
-// End to end in real Chromium and Firefox: the browser's fake microphone → sendAudioFromMic → a
+// End to end in real Chromium, Firefox and WebKit: the browser's fake microphone → sendAudioFromMic → a
 // streaming connection → the Node streaming server of global-setup.ts, which reports what it
-// received. Firefox's fake microphone is a steady 1 kHz sine at amplitude 0.1; Chromium's default
+// received. Firefox's fake microphone is a steady 1 kHz sine at amplitude 0.1; WebKit's a hum with beeps; Chromium's default
 // fake device beeps at 400 Hz (or plays FAKE_AUDIO_FILE). Chromium's fake capture also drops short
 // stretches to zeros at random, so the server measures the longest stretch between dropouts.
 import { afterEach, describe, expect, inject, it, vi } from 'vitest'
+import { server } from 'vitest/browser'
 // The real CDN file, built by `npm run build` (npm test builds first).
 import cdnUrl from '../../dist/cdn/symbl.iife.js?url'
 import { MicrophoneError } from '../../src/audio/errors.js'
@@ -14,7 +15,8 @@ import type { StreamingConnection } from '../../src/streaming/connection.js'
 import { QueueFullError } from '../../src/streaming/errors.js'
 import type { ReceivedStats } from './global-setup.js'
 
-const isFirefox = navigator.userAgent.includes('Firefox')
+const isFirefox = server.browser === 'firefox'
+const isWebKit = server.browser === 'webkit'
 const { url, statsUrl } = inject('symblServer')
 const RAW: MediaTrackConstraints = { echoCancellation: false, noiseSuppression: false, autoGainControl: false }
 const connections: StreamingConnection[] = []
@@ -54,6 +56,14 @@ function expectFakeMicrophone(s: ReceivedStats, rate: number): void {
     expect(s.longestLoudMs).toBeGreaterThanOrEqual(500)
     expect(Math.abs(s.dominantHz - 1000)).toBeLessThanOrEqual(5)
     expect(Math.abs(s.amplitude - 0.1)).toBeLessThan(0.005)
+  } else if (isWebKit) {
+    // WebKit's mock device never goes silent (a 150 Hz hum at 0.1 under 1500/500 Hz beeps every
+    // second): no dropout in what arrived, and the measured half second is the hum or a beep.
+    expect(s.longestLoudMs).toBeGreaterThanOrEqual(1000)
+    expect(s.zeroBlocks).toBeLessThanOrEqual(25)
+    const pitch = [150, 500, 1500].find((hz) => Math.abs(s.dominantHz - hz) <= 10)
+    expect(pitch, `${s.dominantHz} Hz`).toBeDefined()
+    if (pitch === 150) expect(Math.abs(s.amplitude - 0.1)).toBeLessThan(0.01)
   } else if (s.loudBlocks < s.blocks / 2) {
     // Beeps (no FAKE_AUDIO_FILE): their pitch comes through resampling unchanged.
     expect(Math.abs(s.dominantHz - 400)).toBeLessThanOrEqual(10)

@@ -1,0 +1,65 @@
+// vitest's WebdriverIO provider, pointed at WebKitGTK: the instance is named `webkit`, the session asks
+// WebKitWebDriver for its MiniBrowser (the stock provider only knows chrome/firefox/edge/safari and would
+// send browserName 'safari', which WebKitWebDriver refuses), and the first page opened starts Xvfb and
+// WebKitWebDriver (./driver.ts), which close() stops again.
+// WebKitWebDriver 2.50 speaks classic WebDriver only: a session asking for BiDi (`webSocketUrl`, which
+// webdriverio 9 asks for by default) is refused with "Failed to match capabilities".
+import { WebdriverBrowserProvider, type WebdriverProviderOptions, webdriverio } from '@vitest/browser-webdriverio'
+import type { BrowserProvider, BrowserProviderOption } from 'vitest/node'
+import { miniBrowserPath, type RunningWebKitDriver, startWebKitDriver } from './driver.js'
+
+const miniBrowserArgs = [
+  // Lets WebKitWebDriver drive it.
+  '--automation',
+  // getUserMedia with WebKit's mock microphone ("Mock audio device 1", 44.1 kHz), granted without a prompt.
+  '--enable-media-stream=true',
+  '--enable-mock-capture-devices=true',
+  '--enable-webaudio=true',
+]
+
+class WebKitProvider extends WebdriverBrowserProvider {
+  private driver: RunningWebKitDriver | undefined
+  private readonly driverOptions: WebdriverProviderOptions
+
+  constructor(...args: ConstructorParameters<typeof WebdriverBrowserProvider>) {
+    super(...args)
+    this.driverOptions = args[1]
+    // The parent's buildCapabilities is private and knows no WebKit; openBrowser calls it through `this`.
+    Object.defineProperty(this, 'buildCapabilities', {
+      value: () => ({
+        browserName: 'MiniBrowser',
+        'wdio:enforceWebDriverClassic': true,
+        'webkitgtk:browserOptions': { binary: miniBrowserPath, args: miniBrowserArgs },
+      }),
+    })
+  }
+
+  override async openBrowser() {
+    if (!this.browser && !this.driver) {
+      this.driver = await startWebKitDriver()
+      // The parent spreads these options into webdriverio's remote() when it opens the session.
+      Object.assign(this.driverOptions, { hostname: '127.0.0.1', port: this.driver.port, path: '/' })
+    }
+    return super.openBrowser()
+  }
+
+  override async close() {
+    try {
+      await super.close()
+    } finally {
+      this.driver?.stop()
+      this.driver = undefined
+    }
+  }
+}
+
+export function webkit(): BrowserProviderOption<WebdriverProviderOptions> {
+  const options: WebdriverProviderOptions = {}
+  return {
+    ...webdriverio(options),
+    supportedBrowser: ['webkit'],
+    // The cast: vitest/node's CDPSession is augmented by both the playwright and the webdriverio provider
+    // packages, and the two augmentations disagree on `on()`'s return type (no CDP in WebKit anyway).
+    providerFactory: (project) => new WebKitProvider(project, options) as unknown as BrowserProvider,
+  }
+}
