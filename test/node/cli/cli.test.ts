@@ -401,3 +401,37 @@ describe('symbl process: a 200 MB upload', () => {
     expect(r.stdout).toBe('')
   }, 120_000)
 })
+
+describe("the README's run", () => {
+  it('prints what the README shows for examples/support-call.json (ids and dates aside)', async () => {
+    const readme = readFileSync(resolve(ROOT, 'README.md'), 'utf8')
+    const block = readme.slice(readme.indexOf('## The command line')).match(/```console\n([\s\S]*?)```/)?.[1]
+    expect(block).toBeDefined()
+    // Each `$ npx symbl …` command and the lines it printed, until the next `$`.
+    const shown = block!.split(/^\$ /m).filter((c) => c.startsWith('npx symbl '))
+    expect(shown.length).toBeGreaterThanOrEqual(3)
+    copyFileSync(resolve(ROOT, 'examples/support-call.json'), join(dir, 'support-call.json'))
+    const normal = (text: string) =>
+      text
+        .replace(/\d{16}/g, 'ID')
+        .replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, 'JOB')
+        .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'DATE')
+        .replace(/[ \t]+$/gm, '')
+        .trim()
+    let id = ''
+    for (const command of shown) {
+      const [line, ...printed] = command.split('\n')
+      const args = line
+        .replace(/^npx symbl /, '')
+        .replace(/ \| head -(\d+)$/, '')
+        .replace('examples/support-call.json', 'support-call.json')
+        .replace(/\d{16}/, id)
+        .split(' ')
+      let out = await ok(args)
+      const head = line.match(/\| head -(\d+)$/)?.[1]
+      if (head) out = out.split('\n').slice(0, Number(head)).join('\n')
+      id ||= out.match(/^Conversation (\d+)/)?.[1] ?? ''
+      expect(normal(out), line).toBe(normal(printed.join('\n')))
+    }
+  })
+})
