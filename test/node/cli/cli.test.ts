@@ -2,7 +2,18 @@
 // `npm test` builds first) against a real emulator, with credentials from the environment, a home
 // and a working directory of its own (no symbl.conf found by accident).
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync, copyFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+  closeSync,
+  copyFileSync,
+} from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { createServer, request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -223,6 +234,29 @@ describe('symbl process, conversation, sentiment', () => {
       proxy.closeAllConnections()
       await new Promise((resolve) => proxy.close(resolve))
     }
+  })
+
+  it("process <url>: the API fetches the recording; named after the URL's file", async () => {
+    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'audio/wav' }).end(readFileSync(SAMPLE)))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/recordings/call.wav`
+      const out = JSON.parse(await ok(['process', url, '--json']))
+      expect(out.status).toBe('completed')
+      // The preloaded transcript is keyed by the name: it matched, so the name was call.wav.
+      expect(out.speakers.map((s: { speaker: string }) => s.speaker)).toEqual(['Surbhi', 'Anthony'])
+    } finally {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    }
+  })
+
+  it('nothing of the CLI reaches the browser build', () => {
+    const files = readdirSync(resolve(ROOT, 'dist/browser'), { recursive: true }).map(String)
+    expect(files.length).toBeGreaterThan(0)
+    expect(files.filter((f) => f.startsWith('cli/') || f.startsWith('cli.'))).toEqual([])
+    for (const f of files.filter((f) => f.endsWith('.js')))
+      expect(readFileSync(resolve(ROOT, 'dist/browser', f), 'utf8')).not.toContain('Usage: symbl')
   })
 
   it('process --no-wait prints the ids at once', async () => {
