@@ -56,9 +56,15 @@ export class SpeechSegmenter {
     this.energy = 0
     this.count = 0
     const loud = rms > ABSOLUTE_FLOOR && rms > this.noise * 4
-    // Quiet frames track the background quickly; loud ones very slowly, so a constant hum stops
+    // Quiet frames pull the floor down quickly and up slowly (a minimum tracker: the soft frames
+    // between words of real speech must not lift it, or a voice with a wide dynamic range, such as
+    // espeak-ng's, is cut into scraps); loud ones lift it very slowly, so a constant hum stops
     // counting as speech after some seconds.
-    this.noise = loud ? this.noise * 0.999 + rms * 0.001 : this.noise * 0.95 + rms * 0.05
+    this.noise = loud
+      ? this.noise * 0.999 + rms * 0.001
+      : rms < this.noise
+        ? this.noise * 0.7 + rms * 0.3
+        : this.noise * 0.995 + rms * 0.005
     if (loud) {
       this.loudRun++
       this.lastLoud = frameStart
