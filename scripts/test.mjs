@@ -1,13 +1,14 @@
 // `npm test`: every check the project has, with one closing line `N passed, N failed`.
 //   1. lint (Biome: formatting, lint rules, import cycles), build (all four bundles + types), type check,
 //      publint --strict, attw --pack
-//   2. vitest: Node tests and the real-browser tests (Chromium, Firefox ESR) on this Node, each
-//      test retried once; tests that passed only on the retry are listed at the end
+//   2. vitest: Node tests and the real-browser tests (Chromium, Firefox ESR, and WebKitGTK, Safari's
+//      engine, on an Xvfb display the test setup starts) on this Node, each test retried once; tests
+//      that passed only on the retry are listed at the end
 //   3. the consumers (scripts/test-consumers.mjs): the packed tarball installed into the apps of
 //      test/consumers/ (Vite, webpack, Rollup, esbuild, Node ESM and CommonJS), built and run against the
 //      emulator; each consumer counts as one test
 //   4. the Node test project again on Node 22 and 24 (the `node` package from the npm registry)
-// SYMBL_TEST_NODE_VERSIONS="" skips step 4; SYMBL_TEST_BROWSERS=chromium limits the browsers.
+// SYMBL_TEST_NODE_VERSIONS="" skips step 4; SYMBL_TEST_BROWSERS=chromium,webkit limits the browsers.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 
@@ -73,17 +74,35 @@ function vitest(name, args, prefix = []) {
 // What is missing is said, never skipped silently: each tool's absence names the tests it costs and
 // the command that installs it, and the closing line counts the tests that did not run.
 const has = (cmd) => spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0
+const onPath = (cmd) => spawnSync('sh', ['-c', 'command -v "$0"', cmd], { stdio: 'ignore' }).status === 0
 const browserPaths = {
   chromium: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   firefox: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+  // WebKitWebDriver launches this MiniBrowser; test/browser/webkit/driver.ts starts Xvfb and the driver.
+  webkit: process.env.WEBKIT_MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
 }
-const browserPackages = { chromium: 'chromium', firefox: 'firefox-esr' }
-const wantedBrowsers = (process.env.SYMBL_TEST_BROWSERS ?? 'chromium,firefox').split(',').filter(Boolean)
-const browsers = wantedBrowsers.filter((b) => existsSync(browserPaths[b]))
+const browserPackages = { chromium: 'chromium', firefox: 'firefox-esr', webkit: 'webkit2gtk-driver xvfb' }
+/** What else a browser needs: WebKit runs only with its WebDriver server and an X server. */
+const browserTools = { chromium: [], firefox: [], webkit: ['WebKitWebDriver', 'Xvfb'] }
+const alsoMissing = (b) => [...(existsSync(browserPaths[b]) ? [] : [browserPaths[b]]), ...browserTools[b].filter((t) => !onPath(t))]
+const alsoCosts = {
+  chromium: ', the demo e2e and part of the lazy-chunk e2e',
+  firefox: ' and part of the lazy-chunk e2e',
+  webkit: ', the demo e2e in WebKit and part of the lazy-chunk e2e',
+}
+const wantedBrowsers = (process.env.SYMBL_TEST_BROWSERS ?? 'chromium,firefox,webkit').split(',').filter(Boolean)
+const unknownBrowsers = wantedBrowsers.filter((b) => !(b in browserPaths))
+if (unknownBrowsers.length) {
+  console.error(
+    `SYMBL_TEST_BROWSERS names unknown browsers: ${unknownBrowsers.join(', ')} (known: ${Object.keys(browserPaths).join(', ')})`,
+  )
+  process.exit(2)
+}
+const browsers = wantedBrowsers.filter((b) => alsoMissing(b).length === 0)
 const missingBrowsers = wantedBrowsers.filter((b) => !browsers.includes(b))
 const missing = missingBrowsers.map(
   (b) =>
-    `${b} (${browserPaths[b]}): the browser tests in ${b}${b === 'chromium' ? ', the demo e2e and part of the lazy-chunk e2e' : ' and part of the lazy-chunk e2e'} did not run; install: apt-get install -y ${browserPackages[b]}`,
+    `${b} (missing: ${alsoMissing(b).join(', ')}): the browser tests in ${b}${alsoCosts[b]} did not run; install: apt-get install -y ${browserPackages[b]}`,
 )
 if (!has('sox')) missing.push('sox: the tests on WAV files made by sox did not run; install: apt-get install -y sox libsox-fmt-all')
 if (!has('espeak-ng'))

@@ -35,12 +35,16 @@ class WebKitProvider extends WebdriverBrowserProvider {
   }
 
   override async openBrowser() {
-    if (!this.browser && !this.driver) {
+    const opening = !this.browser
+    if (opening && !this.driver) {
       this.driver = await startWebKitDriver()
       // The parent spreads these options into webdriverio's remote() when it opens the session.
       Object.assign(this.driverOptions, { hostname: '127.0.0.1', port: this.driver.port, path: '/' })
     }
-    return super.openBrowser()
+    const browser = await super.openBrowser()
+    // The version the run saw, for the README's browsers table (the session's capabilities say it).
+    if (opening) console.log(`WebKit: WebKitGTK ${browser.capabilities.browserVersion ?? '(version not reported)'} (MiniBrowser)`)
+    return browser
   }
 
   override async close() {
