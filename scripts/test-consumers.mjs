@@ -59,6 +59,8 @@ const consumers = readdirSync(dir)
       cwd: join(dir, name),
       browser: Boolean(pkg.scripts?.build) && !server,
       server,
+      // A page's Content-Security-Policy (test/consumers/strict-csp), {api}/{ws} standing for the emulator's origin.
+      csp: pkg.contentSecurityPolicy,
       description: pkg.description ?? '',
       tooling,
     }
@@ -134,7 +136,9 @@ await inPairs(consumers, build)
 // 2c. Run: browser apps in one headless Chromium, each served by its own static server, which also
 // answers /symbl-token with a token of the emulator (the secret stays on this side, as on an app's server).
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.json': 'application/json' }
-function serve(dist, fetched) {
+function serve(dist, fetched, csp) {
+  const api = new URL(emulator.url)
+  const policy = csp?.replaceAll('{api}', api.origin).replaceAll('{ws}', `ws://${api.host}`)
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname)
     if (path === '/symbl-token') {
@@ -149,16 +153,55 @@ function serve(dist, fetched) {
     const file = normalize(join(dist, path === '/' ? 'index.html' : path))
     if (!file.startsWith(dist + sep) || !existsSync(file) || !statSync(file).isFile()) return res.writeHead(404).end()
     if (/\.m?js$/.test(file)) fetched.add(file)
-    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file))
+    res
+      .writeHead(200, {
+        'content-type': types[extname(file)] ?? 'application/octet-stream',
+        ...(policy ? { 'content-security-policy': policy } : {}),
+      })
+      .end(readFileSync(file))
   })
   return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)))
+}
+
+/** A 48 kHz 16-bit mono WAV: one second of 0.6 s of a 440 Hz tone (half scale) and 0.4 s of silence. */
+function toneWav() {
+  const rate = 48000
+  const data = Buffer.alloc(rate * 2)
+  for (let i = 0; i < rate * 0.6; i++) data.writeInt16LE(Math.round(16000 * Math.sin((2 * Math.PI * 440 * i) / rate)), i * 2)
+  const header = Buffer.alloc(44)
+  header.write('RIFF', 0)
+  header.writeUInt32LE(36 + data.length, 4)
+  header.write('WAVEfmt ', 8)
+  header.writeUInt32LE(16, 16)
+  header.writeUInt16LE(1, 20) // PCM
+  header.writeUInt16LE(1, 22) // mono
+  header.writeUInt32LE(rate, 24)
+  header.writeUInt32LE(rate * 2, 28)
+  header.writeUInt16LE(2, 32)
+  header.writeUInt16LE(16, 34)
+  header.write('data', 36)
+  header.writeUInt32LE(data.length, 40)
+  return Buffer.concat([header, data])
 }
 
 let browser
 const browserApps = consumers.filter((c) => c.browser && c.built && !c.error)
 if (browserApps.length && existsSync(chromiumPath)) {
   const { chromium } = await import('playwright-core')
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu'] })
+  // The fake microphone without a permission prompt, and audio without a user gesture. Chromium's own fake
+  // device beeps for 20 ms, which the emulator's speech finder drops as clicks: it plays a file instead,
+  // 0.6 s of a 440 Hz tone then 0.4 s of silence, looped, so streamed audio gives the emulator speech segments.
+  const fakeMic = join(packDir, 'fake-microphone.wav')
+  writeFileSync(fakeMic, toneWav())
+  const args = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    '--autoplay-policy=no-user-gesture-required',
+    `--use-file-for-fake-audio-capture=${fakeMic}`,
+  ]
+  browser = await chromium.launch({ executablePath: chromiumPath, args })
 }
 for (const c of consumers.filter((c) => c.browser)) {
   if (c.error || !c.built) continue
@@ -168,7 +211,7 @@ for (const c of consumers.filter((c) => c.browser)) {
   }
   const t = Date.now()
   const fetched = new Set()
-  const server = await serve(join(c.cwd, 'dist'), fetched)
+  const server = await serve(join(c.cwd, 'dist'), fetched, c.csp)
   const context = await browser.newContext()
   const page = await context.newPage()
   const pageErrors = []
@@ -178,6 +221,7 @@ for (const c of consumers.filter((c) => c.browser)) {
     await page.goto(`http://127.0.0.1:${server.address().port}/index.html?api=${encodeURIComponent(emulator.url)}`)
     await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 30_000 })
     const result = await page.evaluate(() => window.__result)
+    c.result = result
     if (result.ok) c.ran = true
     else c.error = `page: ${result.error}`
   } catch (e) {
@@ -286,11 +330,12 @@ const summary = {
   seconds: (Date.now() - started) / 1000,
   node: process.versions.node,
   consumers: consumers.map(
-    ({ name, description, browser, server, check, built, ran, bytes, loadedBytes, seconds, error, skipped, summary }) => ({
+    ({ name, description, browser, server, check, built, ran, bytes, loadedBytes, seconds, error, skipped, summary, result }) => ({
       name,
       description,
       kind: browser ? 'browser' : server ? 'server' : check ? 'check' : 'node',
       summary: summary ?? null,
+      result: result ?? null,
       built: Boolean(built),
       ran: Boolean(ran),
       bytes: bytes ?? null,

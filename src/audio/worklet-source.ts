@@ -2,7 +2,8 @@
 // floatToInt16LE and processorMain, turned into source text with Function.prototype.toString(). The
 // text therefore matches whatever the bundler/minifier made of them, and no separate worklet file has
 // to be hosted: the module is loaded from a Blob URL. Sites whose CSP forbids `blob:` in
-// script-src/worker-src host processorSource() as a file themselves and pass its URL as `workletUrl`.
+// script-src/worker-src serve the same text as a file, the package's `symbl-sdk/worklet.js` (written by
+// scripts/build.mjs from this function), and pass its URL as `workletUrl`.
 
 import { floatToInt16LECore } from './pcm.js'
 import { ResamplerCore } from './resampler.js'
