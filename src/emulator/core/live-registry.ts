@@ -97,6 +97,9 @@ export class LiveStreams {
         this.hub.publish(connectionId, frame)
       },
       preload,
+      (frame) => {
+        for (const s of senders) s.json(frame)
+      },
     )
     this.entries.set(connectionId, { live, senders })
     this.timeouts.set(connectionId, noConnectionTimeout)

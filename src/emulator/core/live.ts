@@ -11,12 +11,12 @@ import { extractTopics } from './analysis/topics.js'
 import { matchTrackers } from './analysis/trackers.js'
 import { uuid } from './ids.js'
 import { placePreloaded } from './preload.js'
-import { PcmDecoder } from './audio/pcm.js'
 import { SpeechSegmenter, type Segment } from './audio/segments.js'
+import { StreamDecoder } from './audio/stream-decoder.js'
 import type { Store } from './store.js'
 import { iso } from './time.js'
 import { recognitionResult, speakerView, streamInsightView, streamMessageView, streamTopicView, UNRECOGNISED_TEXT } from './views.js'
-import type { Conversation, PreloadedMessage, Speaker, StoredMessage, TrackerSpec } from './types.js'
+import type { AudioInfo, Conversation, PreloadedMessage, Speaker, StoredMessage, TrackerSpec } from './types.js'
 
 export interface LiveConfig {
   encoding: string
@@ -41,7 +41,7 @@ export class LiveStream {
   audioSeconds = 0
   audioBytes = 0
   completed = false
-  private decoder?: PcmDecoder
+  private decoder?: StreamDecoder
   private segmenter: SpeechSegmenter
   private timed: Placed[] = []
   private untimed: PreloadedMessage[] = []
@@ -51,6 +51,7 @@ export class LiveStream {
   private sequence = 0
   private readonly sentTopics = new Set<string>()
   private readonly hasTimed: boolean
+  private audioInfo?: AudioInfo
 
   constructor(
     readonly connectionId: string,
@@ -59,6 +60,8 @@ export class LiveStream {
     private readonly store: Store,
     private readonly emit: (frame: unknown) => void,
     preload: PreloadedMessage[] | undefined,
+    /** Frames for the stream's own sockets only (not its subscribers): audio problems. */
+    private readonly tell: (frame: unknown) => void = emit,
   ) {
     this.setFormat(config.encoding, config.sampleRate)
     if (preload?.length) {
@@ -72,14 +75,29 @@ export class LiveStream {
 
   setFormat(encoding: string, sampleRate: number): void {
     this.config = { ...this.config, encoding, sampleRate }
-    const e = encoding.toUpperCase()
-    // LINEAR16 and MULAW can be measured; FLAC/Opus would need a decoder: their time does not advance.
-    this.decoder =
-      e === 'LINEAR16'
-        ? new PcmDecoder({ sampleFormat: 'int', bitsPerSample: 16, channels: 1 })
-        : e === 'MULAW'
-          ? new PcmDecoder({ sampleFormat: 'mulaw', bitsPerSample: 8, channels: 1 })
-          : undefined
+    const current = this.decoder
+    // A reconnect (or a modify_request) keeping a compressed format keeps its decoder: Opus state
+    // and a FLAC byte stream go on. LINEAR16/MULAW start afresh, as a new socket's frames do.
+    if (current && !current.ended && current.encoding.toUpperCase() !== 'LINEAR16' && current.encoding.toUpperCase() !== 'MULAW') {
+      if (current.encoding.toUpperCase() === encoding.toUpperCase() && current.sampleRate === sampleRate) return
+    }
+    this.decoder = new StreamDecoder(
+      encoding,
+      sampleRate,
+      {
+        samples: (samples, rate) => this.samples(samples, rate),
+        problem: (details) => this.tell({ type: 'message', message: { type: 'error', message: 'Malformed audio', details } }),
+      },
+      current?.end(),
+    )
+  }
+
+  /**
+   * Before the final frames of a stop_request: every message received is decoded (FLAC flushed).
+   * Undefined when nothing is left to wait for (LINEAR16, MULAW).
+   */
+  drain(): Promise<void> | undefined {
+    return this.decoder?.end()
   }
 
   private newSegmenter(): SpeechSegmenter {
@@ -91,10 +109,14 @@ export class LiveStream {
 
   audio(bytes: Uint8Array): void {
     this.audioBytes += bytes.length
-    if (!this.decoder) return
-    const samples = this.decoder.push(bytes)
-    this.segmenter.push(samples, this.config.sampleRate)
-    this.audioSeconds += samples.length / this.config.sampleRate
+    this.decoder?.push(bytes)
+  }
+
+  /** Decoded audio, in arrival order: the stream's clock is the samples decoded so far. */
+  private samples(samples: Float32Array, rate: number): void {
+    if (this.completed) return
+    this.segmenter.push(samples, rate)
+    this.audioSeconds += samples.length / rate
     this.playTimed(false)
   }
 
@@ -102,6 +124,22 @@ export class LiveStream {
   finish(): void {
     this.segmenter.finish()
     this.playTimed(true)
+    this.recordAudio()
+  }
+
+  /** The stream's audio as the conversation's audio facts (as an upload has them), kept up to date. */
+  private recordAudio(): void {
+    const info: AudioInfo = {
+      format: this.config.encoding.toLowerCase(),
+      sampleRate: this.config.sampleRate,
+      channels: 1,
+      durationSeconds: this.audioSeconds,
+      bytes: this.audioBytes,
+      durationMethod: 'exact',
+      speechSegments: [...this.segmenter.segments],
+    }
+    if (this.audioInfo) Object.assign(this.audioInfo, info)
+    else this.conversation.audio.push((this.audioInfo = info))
   }
 
   private get user(): Record<string, string> {

@@ -30,6 +30,9 @@ export class StreamingSocket implements SocketHandler {
   private stopTimer?: ReturnType<typeof setTimeout>
   /** Stopped with disconnectOnStopRequest:false and not restarted yet. */
   private keptAfterStop = false
+  /** A stop_request waiting for the stream's decoder (Opus/FLAC): later text frames wait behind it. */
+  private stopping?: Promise<void>
+  private socketClosed = false
 
   constructor(
     private readonly core: EmulatorCore,
@@ -46,6 +49,10 @@ export class StreamingSocket implements SocketHandler {
     // Once the server has closed (stop_request, drop), frames still in flight are ignored: a
     // start_request there would open a new conversation that no socket can ever stop.
     if (this.out.closed) return
+    if (this.stopping) {
+      this.stopping = this.stopping.then(() => this.onText(text))
+      return
+    }
     if (text === '__PING__') return this.out.raw('__PONG__')
     let message: unknown
     try {
@@ -78,6 +85,7 @@ export class StreamingSocket implements SocketHandler {
   }
 
   onClose(): void {
+    this.socketClosed = true
     this.clearStopTimer()
     if (this.keptAfterStop) {
       this.keptAfterStop = false
@@ -123,6 +131,16 @@ export class StreamingSocket implements SocketHandler {
     if (!this.live || this.stopped) return
     this.stopped = true
     const live = this.live
+    // Opus/FLAC audio still being decoded belongs before the final frames.
+    const drained = live.drain()
+    if (!drained) return this.finishStop(live)
+    this.stopping = drained.then(() => {
+      this.stopping = undefined
+      this.finishStop(live)
+    })
+  }
+
+  private finishStop(live: LiveStream): void {
     this.core.liveStreams.complete(this.connectionId, !this.disconnectOnStop)
     const conversationId = live.conversation.id
     // 6.8: conversation_completed first (both shapes of 6.5), then recognition_stopped, then close 1000.
@@ -137,7 +155,11 @@ export class StreamingSocket implements SocketHandler {
     })
     live.broadcast({ type: 'message', message: { type: 'recognition_stopped' } })
     if (this.disconnectOnStop) this.out.close(1000, 'stop_request')
-    else {
+    else if (this.socketClosed) {
+      // The client left while the audio was being decoded: nothing can restart the conversation.
+      this.live = undefined
+      this.core.liveStreams.releaseStopped(this.connectionId, this.out)
+    } else {
       // The socket stays; a new start_request continues the conversation, within the timeout.
       this.live = undefined
       this.keptAfterStop = true

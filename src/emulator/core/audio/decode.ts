@@ -4,15 +4,26 @@
 // Only mono mixdown is kept, and only until the segmenter has consumed it: memory stays bounded by
 // the chunk size, not the file size.
 
+import { createFlacDecoder } from './flac-decoder.js'
+
 // Ogg Opus is not decoded: `ogg-opus-decoder` brings 18 MB (a speech-enhancement model among them)
 // to every install of the SDK, for a path nothing here can produce a test file for (no Opus encoder
 // on these machines). Ogg Opus uploads keep the header facts, as before.
 export type DecodedFormat = 'mp3' | 'flac' | 'ogg-vorbis'
 
-interface Decoded {
+export interface Decoded {
   channelData: Float32Array[]
   samplesDecoded: number
   sampleRate: number
+}
+
+/** The mean of the channels (the segmenter needs one signal; the channels' levels are kept). */
+export function mixToMono(channelData: Float32Array[], samples: number): Float32Array {
+  if (channelData.length === 1) return channelData[0].subarray(0, samples)
+  const mono = new Float32Array(samples)
+  for (const channel of channelData) for (let i = 0; i < samples; i++) mono[i] += channel[i]
+  for (let i = 0; i < samples; i++) mono[i] /= channelData.length
+  return mono
 }
 
 interface WasmDecoder {
@@ -77,13 +88,7 @@ export class CompressedDecoder {
     if (!samplesDecoded || !channelData.length) return
     this.sampleRate = sampleRate
     this.samples += samplesDecoded
-    let mono = channelData[0].subarray(0, samplesDecoded)
-    if (channelData.length > 1) {
-      mono = new Float32Array(samplesDecoded)
-      for (const channel of channelData) for (let i = 0; i < samplesDecoded; i++) mono[i] += channel[i]
-      for (let i = 0; i < samplesDecoded; i++) mono[i] /= channelData.length
-    }
-    this.sink(mono, sampleRate)
+    this.sink(mixToMono(channelData, samplesDecoded), sampleRate)
   }
 }
 
@@ -93,10 +98,9 @@ async function load(kind: DecodedFormat): Promise<WasmDecoder> {
       const { MPEGDecoder } = await import('mpg123-decoder')
       return new MPEGDecoder({ enableGapless: true })
     }
-    case 'flac': {
-      const { FLACDecoder } = await import('@wasm-audio-decoders/flac')
-      return new FLACDecoder()
-    }
+    case 'flac':
+      // Our frame splitter in front of the WASM decoder: the package's own parser loses a short last frame.
+      return createFlacDecoder()
     case 'ogg-vorbis': {
       const { OggVorbisDecoder } = await import('@wasm-audio-decoders/ogg-vorbis')
       return new OggVorbisDecoder()

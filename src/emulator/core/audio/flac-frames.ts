@@ -1,0 +1,200 @@
+// A FLAC byte stream (RFC 9639) cut into frames, as it arrives in chunks of any size. Our own
+// splitter rather than the decoder package's parser (codec-parser 2.5): that one needs some bytes
+// after a frame header to accept it, so a short last frame (a few bytes of encoded silence) is
+// merged into the one before at the end of the stream and its samples are lost. Here a frame
+// starts at a sync code whose header passes its CRC-8 and ends where the next such header starts
+// with the bytes between passing the footer CRC-16; at the end of the stream the rest is the last
+// frame if its CRC-16 holds. Metadata blocks (`fLaC` + STREAMINFO...) are skipped.
+
+const MAX_FRAME = 1024 * 1024 // far above any real frame (65535 samples x 8 channels x 32 bits is 2 MiB, never used)
+
+const CRC8 = new Uint8Array(256)
+const CRC16 = new Uint16Array(256)
+for (let i = 0; i < 256; i++) {
+  let c8 = i
+  let c16 = i << 8
+  for (let b = 0; b < 8; b++) {
+    c8 = c8 & 0x80 ? ((c8 << 1) ^ 0x07) & 0xff : (c8 << 1) & 0xff
+    c16 = c16 & 0x8000 ? ((c16 << 1) ^ 0x8005) & 0xffff : (c16 << 1) & 0xffff
+  }
+  CRC8[i] = c8
+  CRC16[i] = c16
+}
+
+/** Length of a valid frame header at `at` (CRC-8 checked), 0 when there is none, -1 when more bytes are needed. */
+export function flacHeaderLength(b: Uint8Array, at: number): number {
+  if (at + 2 > b.length) return -1
+  if (b[at] !== 0xff || (b[at + 1] & 0xfe) !== 0xf8) return 0
+  if (at + 5 > b.length) return -1
+  const blockBits = b[at + 2] >> 4
+  const rateBits = b[at + 2] & 0x0f
+  if (blockBits === 0 || rateBits === 0x0f || b[at + 3] >> 4 >= 0x0b || b[at + 3] & 1) return 0
+  // The coded frame/sample number: UTF-8-like, 1 to 7 bytes.
+  const lead = b[at + 4]
+  let extra = 0
+  if (lead >= 0x80) {
+    if ((lead & 0xe0) === 0xc0) extra = 1
+    else if ((lead & 0xf0) === 0xe0) extra = 2
+    else if ((lead & 0xf8) === 0xf0) extra = 3
+    else if ((lead & 0xfc) === 0xf8) extra = 4
+    else if ((lead & 0xfe) === 0xfc) extra = 5
+    else if (lead === 0xfe) extra = 6
+    else return 0
+  }
+  let length = 5 + extra
+  if (blockBits === 6) length += 1
+  else if (blockBits === 7) length += 2
+  if (rateBits === 0x0c) length += 1
+  else if (rateBits === 0x0d || rateBits === 0x0e) length += 2
+  if (at + length + 1 > b.length) return -1
+  for (let i = 1; i <= extra; i++) if ((b[at + 4 + i] & 0xc0) !== 0x80) return 0
+  let crc = 0
+  for (let i = 0; i < length; i++) crc = CRC8[crc ^ b[at + i]]
+  return crc === b[at + length] ? length + 1 : 0
+}
+
+export class FlacFrameSplitter {
+  /** Bytes skipped while looking for a frame (not FLAC, or a damaged frame). */
+  skipped = 0
+  private buf = new Uint8Array(0)
+  /** Start of the current frame in `buf` (a valid header), or -1 while syncing. */
+  private start = -1
+  /** Where the search for the next header goes on, and the CRC-16 of buf[start, crcAt). */
+  private scan = 0
+  private crcAt = 0
+  private crc = 0
+  /** The first header after `start` whose CRC-16 did not close the frame (a header-like pattern in the data, or a damaged frame). */
+  private missed = -1
+  private metadataChecked = false
+
+  /** Takes the next chunk; returns the frames it completed. */
+  push(chunk: Uint8Array): Uint8Array[] {
+    const merged = new Uint8Array(this.buf.length + chunk.length)
+    merged.set(this.buf)
+    merged.set(chunk, this.buf.length)
+    this.buf = merged
+    return this.split(false)
+  }
+
+  /** The end of the stream: the rest is the last frame if its CRC-16 holds. */
+  end(): Uint8Array[] {
+    const frames = this.split(true)
+    if (this.start >= 0 && this.buf.length - this.start >= 4) {
+      const frame = this.buf.subarray(this.start)
+      if (crc16(frame, 0, frame.length - 2) === ((frame[frame.length - 2] << 8) | frame[frame.length - 1])) frames.push(frame.slice())
+      else this.skipped += frame.length
+    } else if (this.start >= 0) this.skipped += this.buf.length - this.start
+    this.buf = new Uint8Array(0)
+    this.start = -1
+    return frames
+  }
+
+  private split(ending: boolean): Uint8Array[] {
+    const frames: Uint8Array[] = []
+    const b = this.buf
+    if (!this.metadataChecked) {
+      const skip = metadataLength(b)
+      if (skip < 0) return frames // more bytes needed
+      this.metadataChecked = true
+      this.scan = skip
+    }
+    for (;;) {
+      if (this.start < 0) {
+        // Syncing: the first valid header from `scan`.
+        while (this.scan < b.length) {
+          const h = flacHeaderLength(b, this.scan)
+          if (h < 0 && !ending) return this.compact(frames)
+          if (h > 0) break
+          this.scan++
+          this.skipped++
+        }
+        if (this.scan >= b.length) return this.compact(frames)
+        this.restartAt(this.scan)
+      }
+      // The next header whose preceding bytes end with this frame's CRC-16.
+      let found = -1
+      while (this.scan + 1 < b.length) {
+        if (b[this.scan] === 0xff && (b[this.scan + 1] & 0xfe) === 0xf8 && this.scan - this.start >= 8) {
+          const h = flacHeaderLength(b, this.scan)
+          if (h < 0) return this.compact(frames)
+          if (h > 0) {
+            this.crc = crc16From(this.crc, b, this.crcAt, this.scan - 2)
+            this.crcAt = this.scan - 2
+            if (this.crc === ((b[this.scan - 2] << 8) | b[this.scan - 1])) {
+              found = this.scan
+              break
+            }
+            // A second valid header that does not close the frame either: the frame is damaged
+            // (bytes lost or inserted). Drop it and go on from the first of them.
+            if (this.missed >= 0) {
+              this.skipped += this.missed - this.start
+              this.restartAt(this.missed)
+              continue
+            }
+            this.missed = this.scan
+          }
+        }
+        this.scan++
+        if (this.scan - this.start > MAX_FRAME) {
+          // No frame end in reach: a damaged frame. Drop its first byte and sync again.
+          this.scan = this.start + 1
+          this.skipped++
+          this.start = -1
+          this.missed = -1
+          break
+        }
+      }
+      if (found < 0) {
+        if (this.start < 0) continue
+        return this.compact(frames)
+      }
+      frames.push(b.slice(this.start, found))
+      this.restartAt(found)
+    }
+  }
+
+  /** A frame starts at `at` (a valid header). */
+  private restartAt(at: number): void {
+    this.start = at
+    this.crcAt = at
+    this.crc = 0
+    this.missed = -1
+    this.scan = at + 2
+  }
+
+  /** Drops what no frame needs any more, keeping positions relative. */
+  private compact(frames: Uint8Array[]): Uint8Array[] {
+    const keep = this.start >= 0 ? this.start : Math.max(0, this.scan - 1)
+    if (keep > 0) {
+      this.buf = this.buf.slice(keep)
+      this.scan -= keep
+      if (this.start >= 0) {
+        this.start -= keep
+        this.crcAt -= keep
+        if (this.missed >= 0) this.missed -= keep
+      }
+    }
+    return frames
+  }
+}
+
+/** Bytes of `fLaC` and its metadata blocks at the start (0 without them), -1 when more are needed. */
+function metadataLength(b: Uint8Array): number {
+  if (b.length < 4) return -1
+  if (b[0] !== 0x66 || b[1] !== 0x4c || b[2] !== 0x61 || b[3] !== 0x43) return 0
+  let at = 4
+  for (;;) {
+    if (at + 4 > b.length) return -1
+    const last = b[at] & 0x80
+    at += 4 + ((b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3])
+    if (last) return at <= b.length ? at : -1
+  }
+}
+
+function crc16From(crc: number, b: Uint8Array, from: number, to: number): number {
+  let c = crc
+  for (let i = from; i < to; i++) c = ((c << 8) & 0xffff) ^ CRC16[(c >> 8) ^ b[i]]
+  return c
+}
+
+const crc16 = (b: Uint8Array, from: number, to: number): number => crc16From(0, b, from, to)
