@@ -8,8 +8,8 @@ import { builtinModules } from 'node:module'
 //   cdn       minified IIFE (global `Symbl`) and UMD, everything bundled
 //   worker    one ESM file for Workers/edge runtimes, from src/worker.ts: no Node built-ins, no `process`
 // Types come from `tsc -p tsconfig.build.json` (see scripts/build.mjs).
-// The emulator's WASM decoders (MP3, FLAC, Ogg), loaded with import() on the first upload of their format.
-const audioDecoders = ['mpg123-decoder', '@wasm-audio-decoders/flac', '@wasm-audio-decoders/ogg-vorbis']
+// The emulator's WASM decoders (MP3, FLAC, Ogg, Opus), loaded with import() on the first upload or stream of their format.
+const audioDecoders = ['mpg123-decoder', '@wasm-audio-decoders/flac', '@wasm-audio-decoders/ogg-vorbis', 'opus-decoder']
 const deps = ['ky', 'isomorphic-ws', 'ws', 'eventemitter3', 'vader-sentiment', 'compromise', /^msw(\/|$)/, ...audioDecoders]
 const nodeBuiltins = [/^node:/, ...builtinModules]
 
