@@ -157,6 +157,7 @@ export function parseOptions(body: RawOptions, query?: URLSearchParams): Convers
     features: featureList as string[] | undefined,
     metadata: metadata as Record<string, unknown> | undefined,
     conversationType: toStr(get('conversationType'), 'conversationType'),
+    speakerCount: diarize ? speakers : undefined,
     name: toStr(get('name'), 'name'),
     webhookUrl: toStr(get('webhookUrl'), 'webhookUrl'),
     confidenceThreshold: threshold,

@@ -39,6 +39,8 @@ export interface ConversationOptions {
   features?: string[] | undefined
   metadata?: Record<string, unknown> | undefined
   conversationType?: string | undefined
+  /** `diarizationSpeakerCount` when `enableSpeakerDiarization` is true: audio segments are split among this many voices. */
+  speakerCount?: number | undefined
 }
 
 export interface TrackerSpec {
@@ -65,6 +67,8 @@ export interface AudioInfo {
   /** How the duration was obtained. */
   durationMethod: 'exact' | 'estimated' | 'unknown'
   speechSegments: Array<{ start: number; end: number }>
+  /** With diarization: the speaker index (0-based, by first speech) of each speech segment. */
+  speakers?: number[]
 }
 
 export interface Conversation {

@@ -4,8 +4,10 @@
 
 import type { AudioInfo } from '../types.js'
 import { CompressedDecoder, type DecodedFormat } from './decode.js'
+import { diarize } from './diarize.js'
 import { HEAD_BYTES, detectFormat, flacDuration, mp3FrameInfo, oggCodec, type MediaFormat } from './format.js'
 import { SpeechSegmenter } from './segments.js'
+import { VoiceFeatures } from './voice.js'
 import { WavParser } from './wav.js'
 
 const HEAD_KEEP = 64 * 1024
@@ -17,6 +19,18 @@ export class AudioIngest {
   private wav?: WavParser
   private decoder?: CompressedDecoder
   private readonly segmenter = new SpeechSegmenter()
+  /** Measured only when the upload asks for diarization (issue 16: speakers from audio). */
+  private readonly voices?: VoiceFeatures
+
+  /** `speakerCount`: `diarizationSpeakerCount` when `enableSpeakerDiarization` is set. */
+  constructor(private readonly speakerCount?: number) {
+    if (speakerCount !== undefined && speakerCount > 1) this.voices = new VoiceFeatures()
+  }
+
+  private samples(samples: Float32Array, sampleRate: number): void {
+    this.segmenter.push(samples, sampleRate)
+    this.voices?.push(samples, sampleRate)
+  }
 
   /** Takes the next chunk; await it before the next one (decoding is asynchronous). */
   async push(chunk: Uint8Array): Promise<void> {
@@ -53,12 +67,20 @@ export class AudioIngest {
     const codec = this.format === 'ogg' ? oggCodec(this.head) : undefined
     const kind: DecodedFormat | undefined =
       this.format === 'mp3' || this.format === 'flac' ? this.format : codec === 'vorbis' ? 'ogg-vorbis' : undefined
-    if (kind) this.decoder = new CompressedDecoder(kind, (samples, rate) => this.segmenter.push(samples, rate))
+    if (kind) this.decoder = new CompressedDecoder(kind, (samples, rate) => this.samples(samples, rate))
   }
 
   private feedWav(chunk: Uint8Array): void {
     const samples = this.wav!.push(chunk)
-    if (samples?.length && this.wav!.format) this.segmenter.push(samples, this.wav!.format.sampleRate)
+    if (samples?.length && this.wav!.format) this.samples(samples, this.wav!.format.sampleRate)
+  }
+
+  /** The segments, and with diarization each one's speaker (one voice when only one is asked for). */
+  private speech(): Pick<AudioInfo, 'speechSegments' | 'speakers'> {
+    const speechSegments = this.segmenter.segments
+    if (this.speakerCount === undefined) return { speechSegments }
+    const speakers = this.voices ? diarize(speechSegments, this.voices.frames, this.speakerCount) : speechSegments.map(() => 0)
+    return { speechSegments, speakers }
   }
 
   /** Call at the end of the body; returns the audio facts or an error message for a 400. */
@@ -85,7 +107,7 @@ export class AudioIngest {
           bitsPerSample: f.bitsPerSample,
           durationSeconds: this.wav.durationSeconds,
           durationMethod: 'exact',
-          speechSegments: this.segmenter.segments,
+          ...this.speech(),
         },
       }
     }
@@ -101,7 +123,7 @@ export class AudioIngest {
             sampleRate: d.sampleRate,
             durationSeconds: d.durationSeconds,
             durationMethod: 'exact',
-            speechSegments: this.segmenter.segments,
+            ...this.speech(),
           },
         }
       }

@@ -85,15 +85,20 @@ function publishAudio(
     c.messages.push(message)
   }
   if (preload) for (const line of placePreloaded(preload, info.speechSegments)) add(line.text, line.start, line.end, line.speaker, false)
-  else for (const s of info.speechSegments) add(UNRECOGNISED_TEXT, s.start, s.end, undefined, true)
+  else
+    info.speechSegments.forEach((s, i) => {
+      // Diarized (enableSpeakerDiarization): the voice cluster of the segment, "Speaker 1" speaking first.
+      const k = info.speakers?.[i]
+      add(UNRECOGNISED_TEXT, s.start, s.end, k === undefined ? undefined : { name: `Speaker ${k + 1}` }, true)
+    })
   c.audio.push(info)
   core.store.touch(c)
 }
 
-async function ingest(ctx: RouteContext, limit: number): Promise<AudioInfo> {
+async function ingest(ctx: RouteContext, limit: number, speakerCount: number | undefined): Promise<AudioInfo> {
   const declared = ctx.headers.get('content-length')
   if (declared && Number(declared) > limit) throw payloadTooLarge(limit)
-  const audio = new AudioIngest()
+  const audio = new AudioIngest(speakerCount)
   if (ctx.body) {
     for await (const chunk of ctx.body) {
       await audio.push(chunk)
@@ -115,7 +120,7 @@ function fileRoute(kind: Kind, append: boolean): Route {
       core.jobs.checkCapacity() // 429 before taking the upload
       const existing = append ? ctx.params.id : undefined
       if (existing !== undefined && !core.store.visible(existing, ctx.scope)) throw notFound()
-      const info = await ingest(ctx, core.maxUploadBytes)
+      const info = await ingest(ctx, core.maxUploadBytes, options.speakerCount)
       if (kind === 'video' && !['mp4', 'webm'].includes(info.format)) throw badRequest('Unsupported video format: expected video/mp4.')
       const c = conversationFor(core, ctx.scope, existing, kind, options)
       // The offset is read when the job runs: earlier appends of this conversation have run by then.
@@ -127,12 +132,12 @@ function fileRoute(kind: Kind, append: boolean): Route {
 
 const MEDIA_FETCH_TIMEOUT_MS = 60_000
 
-async function fetchMedia(core: EmulatorCore, url: string): Promise<AudioInfo> {
+async function fetchMedia(core: EmulatorCore, url: string, speakerCount: number | undefined): Promise<AudioInfo> {
   // Bounded: a loopback server that never answers must not keep the job (and its slot) forever.
   // Every redirect hop must stay on loopback too (fetchLoopback).
   const res = await fetchLoopback(new URL(url), { signal: core.outgoingSignal(MEDIA_FETCH_TIMEOUT_MS) })
   if (!res.ok || !res.body) throw new Error(`fetching the media: HTTP ${res.status}`)
-  const audio = new AudioIngest()
+  const audio = new AudioIngest(speakerCount)
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     await audio.push(chunk)
     if (audio.bytes > core.maxUploadBytes) throw new Error('media too large')
@@ -167,7 +172,8 @@ function urlRoute(kind: Kind, append: boolean): Route {
           // otherwise the job ends `failed`, as a real server that cannot fetch the media would.
           // (The preload is looked up once, after the fetch: looking it up before as well consumed
           // a `once` preload, and the fetched media then got no transcript.)
-          if (isLoopback(url)) return publishAudio(core, c, await fetchMedia(core, url.href), offset, kind, body.url as string)
+          if (isLoopback(url))
+            return publishAudio(core, c, await fetchMedia(core, url.href, options.speakerCount), offset, kind, body.url as string)
           const preload = core.preloads.find({ kind, url: body.url as string, name: c.name, conversationId: c.id })
           if (!preload) throw new Error('media URL not reachable from the emulator')
           const placed = placePreloaded(preload)

@@ -1,0 +1,152 @@
+// Speakers from audio (issue 16): with `enableSpeakerDiarization` and `diarizationSpeakerCount: N`, the
+// speech segments are assigned to N speakers by their voices, not all to one. Each segment gets a
+// voice vector from the frames measured in it (voice.ts): the median log pitch of its voiced frames
+// (weighted twice: pitch is what tells voices apart most), its mean zero-crossing rate and mean
+// brightness, each standardised over the recording. The vectors are clustered with k-means (segments
+// weighted by their length; started from farthest-point seeds taken from up to 8 different first
+// segments, the run with the least spread kept), and speakers are numbered in order of first speech.
+// A segment with no measured frame (too quiet, or past the frame bound) keeps the previous segment's
+// speaker. It is a voice clustering, not a recogniser: two similar voices can be merged, and one voice
+// that changes a lot (shouting, whispering) can be split; the bench measures it on synthetic voices.
+
+import type { Segment } from './segments.js'
+import type { VoiceFrames } from './voice.js'
+
+const PITCH_WEIGHT = 2
+const SEED_STARTS = 8
+const ITERATIONS = 50
+
+/** The speaker index (0-based, numbered by first speech) of each segment. */
+export function diarize(segments: readonly Segment[], frames: VoiceFrames, speakers: number): number[] {
+  if (segments.length === 0) return []
+  const vectors = segmentVectors(segments, frames)
+  const known = vectors.flatMap((v, i) => (v ? [i] : []))
+  const k = Math.min(Math.max(1, Math.floor(speakers)), known.length)
+  const labels = new Array<number>(segments.length).fill(-1)
+  if (k > 1) {
+    const points = known.map((i) => vectors[i] as number[])
+    const weights = known.map((i) => Math.max(0.05, (segments[i] as Segment).end - (segments[i] as Segment).start))
+    const clusters = bestKMeans(standardise(points), weights, k)
+    known.forEach((i, j) => {
+      labels[i] = clusters[j] as number
+    })
+  } else for (const i of known) labels[i] = 0
+  // Unmeasured segments: the previous speaker (the first one: the first measured segment's).
+  let previous = labels.find((l) => l >= 0) ?? 0
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] === -1) labels[i] = previous
+    previous = labels[i] as number
+  }
+  // Number speakers by first appearance: "Speaker 1" is whoever speaks first.
+  const order = new Map<number, number>()
+  return labels.map((l) => {
+    if (!order.has(l)) order.set(l, order.size)
+    return order.get(l) as number
+  })
+}
+
+/** [log pitch, zero-crossing rate, brightness] per segment, or undefined when it has no frame. */
+function segmentVectors(segments: readonly Segment[], frames: VoiceFrames): Array<number[] | undefined> {
+  const out: Array<number[] | undefined> = []
+  let pitches: number[] = []
+  for (const s of segments) {
+    // Frames are in time order but segments may not be (appends are separate files): a binary search.
+    let lo = 0
+    let hi = frames.count
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if ((frames.time[mid] as number) < s.start) lo = mid + 1
+      else hi = mid
+    }
+    pitches = []
+    let zcr = 0
+    let bright = 0
+    let n = 0
+    for (let i = lo; i < frames.count && (frames.time[i] as number) < s.end; i++, n++) {
+      const p = frames.pitch[i] as number
+      if (p > 0) pitches.push(Math.log2(p))
+      zcr += frames.zcr[i] as number
+      bright += frames.brightness[i] as number
+    }
+    out.push(n ? [pitches.length ? median(pitches) : Number.NaN, zcr / n, bright / n] : undefined)
+  }
+  // A segment without a voiced frame gets the mean pitch: only its timbre places it.
+  const voiced = out.flatMap((v) => (v && !Number.isNaN(v[0]) ? [v[0] as number] : []))
+  const meanPitch = voiced.length ? voiced.reduce((a, b) => a + b, 0) / voiced.length : 0
+  for (const v of out) if (v && Number.isNaN(v[0])) v[0] = meanPitch
+  return out
+}
+
+function median(values: number[]): number {
+  values.sort((a, b) => a - b)
+  const m = values.length >> 1
+  return values.length % 2 ? (values[m] as number) : ((values[m - 1] as number) + (values[m] as number)) / 2
+}
+
+function standardise(points: number[][]): number[][] {
+  const dims = (points[0] as number[]).length
+  const mean = new Array<number>(dims).fill(0)
+  const sd = new Array<number>(dims).fill(0)
+  for (const p of points) for (let d = 0; d < dims; d++) mean[d] = (mean[d] as number) + (p[d] as number) / points.length
+  for (const p of points)
+    for (let d = 0; d < dims; d++) sd[d] = (sd[d] as number) + ((p[d] as number) - (mean[d] as number)) ** 2 / points.length
+  return points.map((p) => p.map((x, d) => ((x - (mean[d] as number)) / (Math.sqrt(sd[d] as number) || 1)) * (d === 0 ? PITCH_WEIGHT : 1)))
+}
+
+const distance = (a: number[], b: number[]): number => a.reduce((s, x, d) => s + (x - (b[d] as number)) ** 2, 0)
+
+function bestKMeans(points: number[][], weights: number[], k: number): number[] {
+  let best: { labels: number[]; spread: number } | undefined
+  for (let first = 0; first < Math.min(SEED_STARTS, points.length); first++) {
+    const run = kMeans(points, weights, seeds(points, k, first))
+    if (!best || run.spread < best.spread - 1e-9) best = run
+  }
+  return (best as { labels: number[] }).labels
+}
+
+/** Farthest-point seeds: the next centre is the point farthest from every centre so far. */
+function seeds(points: number[][], k: number, first: number): number[][] {
+  const centres = [points[first] as number[]]
+  const nearest = points.map((p) => distance(p, centres[0] as number[]))
+  while (centres.length < k) {
+    let far = 0
+    for (let i = 1; i < points.length; i++) if ((nearest[i] as number) > (nearest[far] as number)) far = i
+    const c = points[far] as number[]
+    centres.push(c)
+    points.forEach((p, i) => {
+      nearest[i] = Math.min(nearest[i] as number, distance(p, c))
+    })
+  }
+  return centres.map((c) => [...c])
+}
+
+function kMeans(points: number[][], weights: number[], start: number[][]): { labels: number[]; spread: number } {
+  const centres = start
+  const labels = new Array<number>(points.length).fill(0)
+  for (let iteration = 0; iteration < ITERATIONS; iteration++) {
+    let moved = false
+    points.forEach((p, i) => {
+      let best = 0
+      for (let c = 1; c < centres.length; c++) if (distance(p, centres[c] as number[]) < distance(p, centres[best] as number[])) best = c
+      if (best !== labels[i]) moved = true
+      labels[i] = best
+    })
+    if (!moved && iteration > 0) break
+    centres.forEach((centre, c) => {
+      let total = 0
+      const sum = centre.map(() => 0)
+      points.forEach((p, i) => {
+        if (labels[i] !== c) return
+        const w = weights[i] as number
+        total += w
+        p.forEach((x, d) => {
+          sum[d] = (sum[d] as number) + x * w
+        })
+      })
+      // An emptied cluster keeps its centre (it may win points back).
+      if (total > 0) centres[c] = sum.map((x) => x / total)
+    })
+  }
+  const spread = points.reduce((s, p, i) => s + (weights[i] as number) * distance(p, centres[labels[i] as number] as number[]), 0)
+  return { labels, spread }
+}
