@@ -15,6 +15,8 @@ const STALL_MS = 1000
 const WATCHDOG_MS = 250
 /** The longest wait for the worklet's last partial chunk (a stalled context never answers). */
 const FLUSH_MS = 250
+/** How long a new context may take to start running before it counts as interrupted (autoplay). */
+const CONTEXT_SETTLE_MS = 500
 /** User gestures that may resume a suspended or interrupted context (autoplay policies). */
 const GESTURES = ['pointerdown', 'keydown', 'touchend'] as const
 
@@ -33,6 +35,8 @@ export function startSession({ options, graph: graphOptions, first, reopen }: Se
   let active = true
   /** While a graph flushes its last chunk for a rebuild: those chunks are forwarded, not watched. */
   let flushing = false
+  /** While the graph is being replaced (a recovery): its chunks are not the new graph's first. */
+  let retiring = false
   let stopping: Promise<void> | undefined
   let onStopped: (() => void) | undefined
   const listeners = new Map<CaptureEventType, Set<(event: CaptureEvent) => void>>()
@@ -92,7 +96,9 @@ export function startSession({ options, graph: graphOptions, first, reopen }: Se
         // mute() takes effect at once: a chunk the worklet captured before it heard of the mute (in
         // flight on the port, or partly filled) is silenced here, so nothing after the call has sound.
         if (muted) samples.fill(0)
-        if (!flushing && graph === g) watch.chunk(isZero(samples), muted)
+        // Chunks of a graph being replaced (or flushing) are forwarded, but only move the gap's start.
+        if (!flushing && graph === g && !retiring) watch.chunk(isZero(samples), muted)
+        else watch.heard()
         level = muted ? 0 : m.rms
         options.onLevel?.(level)
         options.onChunk(m.pcm)
@@ -108,10 +114,21 @@ export function startSession({ options, graph: graphOptions, first, reopen }: Se
       const detail = (event as ErrorEvent).message
       void end(new MicrophoneError('worklet-unavailable', `The audio processor stopped with an error${detail ? `: ${detail}` : ''}`))
     }
+    // A new context starts 'suspended' and runs a moment later (Firefox, every time): that is no
+    // interruption. Only one still not running after CONTEXT_SETTLE_MS (an autoplay policy) is.
+    let settling = graph.context.state !== 'running'
     graph.context.onstatechange = () => {
-      if (graph === g && active) watch.contextState(graph.context.state)
+      const state = graph.context.state
+      if (graph === g && active && !(settling && state === 'suspended')) watch.contextState(state)
     }
-    if (graph.context.state !== 'running') watch.contextState(graph.context.state)
+    if (settling) {
+      const settled = () => {
+        settling = false
+        if (graph === g && active && graph.context.state !== 'running') watch.contextState(graph.context.state)
+      }
+      const timer = new Promise((resolve) => setTimeout(resolve, CONTEXT_SETTLE_MS))
+      void Promise.race([graph.context.resume().catch(() => {}), timer]).then(settled)
+    }
     const track = graph.track
     untrack.push(
       onTrack(track, 'ended', () => graph === g && watch.trackEnded()),
@@ -132,6 +149,15 @@ export function startSession({ options, graph: graphOptions, first, reopen }: Se
 
   async function rebuild(reason: RecoveryReason): Promise<void> {
     const old = g
+    retiring = true
+    try {
+      await replace(old, reason)
+    } finally {
+      retiring = false
+    }
+  }
+
+  async function replace(old: CaptureGraph, reason: RecoveryReason): Promise<void> {
     flushing = true
     try {
       if (old.context.state === 'running') await flush(old)

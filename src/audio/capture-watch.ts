@@ -57,8 +57,7 @@ export class CaptureWatch {
   /** Exact digital silence heard in a row, in ms. */
   #zeroMs = 0
   #trackMuted = false
-  /** During a recovery: when the last chunk before it came (the gap is measured from there). */
-  #gapFrom: number | undefined
+  /** The recovery under way: the gap is measured from the last chunk forwarded before its first new chunk. */
   #recovery: RecoveryReason | undefined
   #interruptedAt: number | undefined
   /** The default input's group when last seen (undefined before the first list). */
@@ -99,12 +98,12 @@ export class CaptureWatch {
     const phase = this.#state.phase
     if (phase === 'ended') return
     const t = this.host.now()
-    if (this.#recovery && this.#gapFrom !== undefined) {
+    if (this.#recovery) {
       // The first chunk covers the chunkMs before its arrival: the rest since the last one is the gap.
-      const gapMs = Math.max(0, Math.round(t - this.options.chunkMs - this.#gapFrom))
+      const gapMs = Math.max(0, Math.round(t - this.options.chunkMs - (this.#lastChunkAt ?? t)))
       if (gapMs > 0) this.host.fill(gapMs)
       const reason = this.#recovery
-      this.#recovery = this.#gapFrom = undefined
+      this.#recovery = undefined
       this.host.emit({
         type: 'recovered',
         message: `Capture recovered: ${RECOVERY_TEXT[reason]} (${gapMs} ms of silence sent for the gap)`,
@@ -139,6 +138,14 @@ export class CaptureWatch {
         reason: 'digital-silence',
       })
     }
+  }
+
+  /**
+   * A chunk of the graph being replaced arrived during a recovery (its last audio, or its flushed
+   * partial chunk): it is forwarded, so the gap starts after it; it says nothing of the new graph.
+   */
+  heard(): void {
+    if (this.#state.phase !== 'ended') this.#lastChunkAt = this.host.now()
   }
 
   /** The track's `mute` (true) or `unmute` (false): the system took the input away or gave it back. */
@@ -276,8 +283,7 @@ export class CaptureWatch {
   #recover(reason: RecoveryReason): void {
     const s = this.#state
     if (s.phase === 'ended') return
-    // The gap counts from the last chunk before the trouble (kept across a second trouble during a recovery).
-    this.#gapFrom ??= this.#lastChunkAt ?? this.host.now()
+    this.#lastChunkAt ??= this.host.now()
     this.#recovery = reason
     if (!(s.phase === 'recovering' && s.reason === reason)) {
       this.#move({ phase: 'recovering', reason }, RECOVERY_TEXT[reason].replace(/;.*/, ''))

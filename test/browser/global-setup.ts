@@ -50,7 +50,7 @@ declare module 'vitest' {
       url: string
       /** The token endpoint (GET; `?client=…` tags the request in the log). */
       tokenUrl: string
-      /** POST expire-tokens?client=<browser> (that browser's tokens only), POST refuse-handshakes?path=…&status=…, GET token-requests?client=… */
+      /** POST expire-tokens?client=<browser> (that browser's tokens only), POST refuse-handshakes?path=…&status=…, POST delay-handshakes?ms=…&path=…, GET token-requests?client=… */
       controlUrl: string
       /** A loopback URL nothing listens on (a port just closed). */
       closedUrl: string
@@ -231,6 +231,10 @@ async function startTokenServer(emulator: RunningEmulator): Promise<{ server: Se
         Number(url.searchParams.get('status') ?? 503),
         url.searchParams.get('path') ?? undefined,
       )
+      return send(res, 200, { ok: true })
+    }
+    if (req.method === 'POST' && url.pathname === '/control/delay-handshakes') {
+      emulator.faults.delayHandshakes(Number(url.searchParams.get('ms') ?? 0), { path: url.searchParams.get('path') ?? undefined })
       return send(res, 200, { ok: true })
     }
     if (req.method === 'GET' && url.pathname === '/control/token-requests') {
