@@ -184,13 +184,17 @@ function toneWav() {
   return Buffer.concat([header, data])
 }
 
-let browser
+// Each browser app opens in headless Chromium and in Firefox ESR (Debian's, driven by playwright 1.64.1 as in
+// vitest.config.ts). A missing browser is named in the report (skipped), never silently left out.
+const firefoxPath = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr'
 const browserApps = consumers.filter((c) => c.browser && c.built && !c.error)
-if (browserApps.length && existsSync(chromiumPath)) {
-  const { chromium } = await import('playwright-core')
+const browsers = []
+if (browserApps.length) {
+  const { chromium, firefox } = await import('playwright-core')
   // The fake microphone without a permission prompt, and audio without a user gesture. Chromium's own fake
   // device beeps for 20 ms, which the emulator's speech finder drops as clicks: it plays a file instead,
   // 0.6 s of a 440 Hz tone then 0.4 s of silence, looped, so streamed audio gives the emulator speech segments.
+  // Firefox's fake device is a steady 1 kHz tone at -20 dBFS: one long segment.
   const fakeMic = join(packDir, 'fake-microphone.wav')
   writeFileSync(fakeMic, toneWav())
   const args = [
@@ -201,16 +205,30 @@ if (browserApps.length && existsSync(chromiumPath)) {
     '--autoplay-policy=no-user-gesture-required',
     `--use-file-for-fake-audio-capture=${fakeMic}`,
   ]
-  browser = await chromium.launch({ executablePath: chromiumPath, args })
-}
-for (const c of consumers.filter((c) => c.browser)) {
-  if (c.error || !c.built) continue
-  if (!browser) {
-    c.skipped = `no Chromium at ${chromiumPath} (apt-get install -y chromium)`
-    continue
+  const firefoxUserPrefs = {
+    'media.navigator.streams.fake': true,
+    'media.navigator.permission.disabled': true,
+    'media.cubeb.force_mock_context': true,
+    'media.autoplay.default': 0,
   }
-  const t = Date.now()
-  const fetched = new Set()
+  for (const [name, path, launch, install] of [
+    ['Chromium', chromiumPath, () => chromium.launch({ executablePath: chromiumPath, args }), 'chromium'],
+    [
+      'Firefox',
+      firefoxPath,
+      () => firefox.launch({ channel: 'moz-firefox', executablePath: firefoxPath, firefoxUserPrefs }),
+      'firefox-esr',
+    ],
+  ]) {
+    if (existsSync(path)) browsers.push({ name, instance: await launch() })
+    else
+      for (const c of browserApps)
+        c.skipped = [c.skipped, `${name}: none at ${path} (apt-get install -y ${install})`].filter(Boolean).join('; ')
+  }
+}
+
+/** Opens the app's built page in one browser; resolves with the page's result or a failure message. */
+async function openPage(c, browser, fetched) {
   const server = await serve(join(c.cwd, 'dist'), fetched, c.csp)
   const context = await browser.newContext()
   const page = await context.newPage()
@@ -221,18 +239,35 @@ for (const c of consumers.filter((c) => c.browser)) {
     await page.goto(`http://127.0.0.1:${server.address().port}/index.html?api=${encodeURIComponent(emulator.url)}`)
     await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 30_000 })
     const result = await page.evaluate(() => window.__result)
-    c.result = result
-    if (result.ok) c.ran = true
-    else c.error = `page: ${result.error}`
+    return result.ok ? { result } : { result, error: `page: ${result.error}` }
   } catch (e) {
-    c.error = `page: ${e.message.split('\n')[0]}${pageErrors.length ? ` (${pageErrors.join(' | ')})` : ''}`
+    return { error: `page: ${e.message.split('\n')[0]}${pageErrors.length ? ` (${pageErrors.join(' | ')})` : ''}` }
+  } finally {
+    await context.close()
+    server.close()
   }
-  c.loadedBytes = [...fetched].reduce((n, f) => n + gz(f), 0)
-  await context.close()
-  server.close()
+}
+
+for (const c of browserApps) {
+  if (!browsers.length) continue
+  const t = Date.now()
+  c.result = {}
+  const errors = []
+  for (const { name, instance } of browsers) {
+    const fetched = new Set() // what the page fetched, counted in the first browser (the same files in each)
+    const { result, error } = await openPage(c, instance, fetched)
+    c.result[name] = result ?? null
+    if (error) errors.push(`${name}: ${error}`)
+    c.loadedBytes ??= [...fetched].reduce((n, f) => n + gz(f), 0)
+  }
+  if (errors.length) c.error = errors.join('; ')
+  else {
+    c.ran = true
+    c.ranIn = browsers.map((b) => b.name)
+  }
   c.seconds += (Date.now() - t) / 1000
 }
-await browser?.close()
+for (const { instance } of browsers) await instance.close()
 
 // Node apps: their `start` script, app id/secret and the emulator's address from the environment.
 const du = (d) =>
@@ -308,7 +343,7 @@ const size = (c) =>
 const rows = consumers.map((c) => ({
   consumer: c.name,
   built: c.built ? 'yes' : 'no',
-  ran: c.ran ? 'yes' : c.skipped ? 'skipped' : 'no',
+  ran: c.ran ? (c.ranIn ? `yes (${c.ranIn.join(', ')})` : 'yes') : c.skipped ? 'skipped' : 'no',
   sdk: size(c),
   seconds: (c.seconds ?? 0).toFixed(1),
 }))

@@ -7,10 +7,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { chromium } from 'playwright-core'
+import { chromium, firefox } from 'playwright-core'
 
 const { SYMBL_APP_SECRET, SYMBL_BASE_URL } = process.env
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const firefoxPath = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr'
 const check = (ok, what) => {
   if (!ok) throw new Error(what)
 }
@@ -52,7 +53,7 @@ const next = spawn('npx', ['--no-install', 'next', 'start', '-p', String(port), 
   env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
 })
 const base = `http://127.0.0.1:${port}`
-let browser
+const browsers = []
 try {
   for (let i = 0; ; i++) {
     try {
@@ -72,33 +73,42 @@ try {
   const html = await (await fetch(base)).text()
   check(html.includes('symbl-sdk in Next.js') && html.includes('starting'), 'the page did not render on the server')
 
-  // The client component in Chromium.
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu'] })
-  const page = await browser.newPage()
-  const errors = []
+  // The client component in Chromium, and in Firefox ESR when it is installed (the runner names it when not).
+  const launches = [['Chromium', () => chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu'] })]]
+  if (existsSync(firefoxPath)) launches.push(['Firefox', () => firefox.launch({ channel: 'moz-firefox', executablePath: firefoxPath })])
   const loaded = new Map()
-  page.on('pageerror', (e) => errors.push(e.message))
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
-  page.on('response', async (r) => {
-    if (new URL(r.url()).pathname.endsWith('.js'))
-      loaded.set(r.url(), gzipSync(await r.body().catch(() => Buffer.alloc(0)), { level: 9 }).length)
-  })
-  await page.goto(`${base}/?api=${encodeURIComponent(SYMBL_BASE_URL)}`)
-  await page
-    .waitForFunction(() => window.__result !== undefined, null, { timeout: 30_000 })
-    .catch((e) => {
-      throw new Error(`page: ${e.message.split('\n')[0]} ${errors.join(' | ')}`)
+  let result
+  for (const [name, launch] of launches) {
+    const browser = await launch()
+    browsers.push(browser)
+    const page = await browser.newPage()
+    const errors = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
+    page.on('response', async (r) => {
+      if (name === 'Chromium' && new URL(r.url()).pathname.endsWith('.js'))
+        loaded.set(r.url(), gzipSync(await r.body().catch(() => Buffer.alloc(0)), { level: 9 }).length)
     })
-  const result = await page.evaluate(() => window.__result)
-  check(result.ok, `page: ${result.error}`)
+    await page.goto(`${base}/?api=${encodeURIComponent(SYMBL_BASE_URL)}`)
+    await page
+      .waitForFunction(() => window.__result !== undefined, null, { timeout: 30_000 })
+      .catch((e) => {
+        throw new Error(`page (${name}): ${e.message.split('\n')[0]} ${errors.join(' | ')}`)
+      })
+    result = await page.evaluate(() => window.__result)
+    check(result.ok, `page (${name}): ${result.error}`)
+    result.browsers = [...(result.browsers ?? []), name]
 
-  // The server component reads the conversation the page made, through the Node entry.
-  const conversation = await (await fetch(`${base}/conversations/${result.conversationId}`)).text()
-  check(/id="platform">node</.test(conversation), 'the server component did not run the Node entry')
-  check(
-    conversation.includes('I really love this new plan') && conversation.includes('report by Friday'),
-    'the server component did not list the messages',
-  )
+    // The server component reads the conversation the page made, through the Node entry.
+    const conversation = await (await fetch(`${base}/conversations/${result.conversationId}`)).text()
+    check(/id="platform">node</.test(conversation), 'the server component did not run the Node entry')
+    check(
+      conversation.includes('I really love this new plan') && conversation.includes('report by Friday'),
+      'the server component did not list the messages',
+    )
+    await browser.close()
+  }
+  result.browsers = launches.map(([name]) => name)
 
   const loadedBytes = [...loaded.values()].reduce((n, b) => n + b, 0)
   console.log(
@@ -107,11 +117,11 @@ try {
       tokenRoute: 'ok',
       serverComponent: 'ok',
       clientChunks: clientFiles.length,
-      summary: `${(loadedBytes / 1024).toFixed(1)} KB min+gzip loaded by the page in ${loaded.size} files (React and Next.js included)`,
+      summary: `${(loadedBytes / 1024).toFixed(1)} KB min+gzip loaded by the page in ${loaded.size} files (React and Next.js included); ran in ${result.browsers.join(', ')}`,
     }),
   )
 } finally {
-  await browser?.close()
+  for (const browser of browsers) await browser.close().catch(() => {})
   try {
     process.kill(-next.pid, 'SIGTERM')
   } catch {}
