@@ -74,6 +74,7 @@ describe('metadata is validated before it is stored', () => {
     const events = Array.from({ length: MAX_SPEAKER_EVENTS + 50 }, (_, i) => ({
       type: 'started_speaking',
       user: { id: `u${i}`, name: 'Ann' },
+      offset: { seconds: i, nanos: 0 },
     }))
     expect((await api(emu, tok, 'PUT', `/v1/conversations/${id}/speakers`, { speakerEvents: events })).status).toBe(200)
     const kept = emu.core.store.get(id)!.speakerEvents as Array<{ user: { id: string } }>

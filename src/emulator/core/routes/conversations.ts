@@ -11,6 +11,7 @@ import { stableUuid } from '../ids.js'
 import { listConversations } from '../list.js'
 import { MAX_SPEAKER_EVENTS, pushBounded, speakerEventProblem } from '../json-limits.js'
 import { checkMetadata, toBool } from '../options.js'
+import { applySpeakerEvents, checkSpeakerEvent } from '../speaker-events.js'
 import type { Conversation } from '../types.js'
 import { conversationView, insightView, messageView, speakerView } from '../views.js'
 import { ok, type Route, type RouteContext } from './route.js'
@@ -117,9 +118,11 @@ export const conversationRoutes: Route[] = [
       for (const [i, e] of (body.speakerEvents as unknown[]).entries()) {
         const problem = speakerEventProblem(e, `speakerEvents[${i}]`)
         if (problem) throw badRequest(problem)
+        checkSpeakerEvent(e, `speakerEvents[${i}]`)
       }
-      // Kept (bounded: the latest MAX_SPEAKER_EVENTS) but not used: the emulator has no diarization to correct.
+      // Kept (bounded: the latest MAX_SPEAKER_EVENTS) and applied to the messages (speaker-events.ts).
       pushBounded(c.speakerEvents, body.speakerEvents as unknown[], MAX_SPEAKER_EVENTS)
+      applySpeakerEvents(ctx.core.store, c)
       return ok({
         message: `Speaker events associated for conversationId: ${c.id} successfully! The update should be reflected in all messages and insights along with this conversation`,
       })

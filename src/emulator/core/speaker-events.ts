@@ -1,0 +1,122 @@
+// `PUT /v1/conversations/{id}/speakers` (contract 4.5) applied: "The update should be reflected in all
+// messages and insights along with this conversation". The contract documents the body and the answer,
+// not how events map onto messages, so this is what a careful user would expect (our choice):
+// - Offsets are from the conversation's start, like messages' `timeOffset`.
+// - `started_speaking` opens a turn of that user; it ends at the same user's next `stopped_speaking`,
+//   or, with none, when another user starts speaking (a hand-over), or at the end of the conversation.
+//   A `stopped_speaking` with no open turn is ignored.
+// - Each message goes to the user whose turns cover most of its time (a message of no duration: the
+//   turn its start falls in); a message no turn touches keeps its speaker.
+// - The user becomes a member (found by email/userId, then by name, as everywhere in the emulator; a new
+//   member keeps the event's `user.id` when given and unused). Members that lose all their messages to
+//   the events are removed (they were the emulator's attribution, e.g. "Speaker 1"); members without
+//   messages before the events (added by PUT .../members or a call's participants) stay.
+// - Every stored PUT event of the conversation (the latest MAX_SPEAKER_EVENTS, several PUTs included) is
+//   applied together, so a later PUT refines an earlier one. Analytics, insights, topics and the
+//   transcript follow (they are computed from the messages). Messages added afterwards (a live stream
+//   still running) are not re-attributed.
+
+import { badRequest } from './errors.js'
+import type { Store } from './store.js'
+import type { Conversation, Speaker } from './types.js'
+
+export interface SpeakerUser {
+  id?: string
+  name?: string
+  email?: string
+  userId?: string
+}
+
+interface Turn {
+  user: SpeakerUser
+  key: string
+  start: number
+  end: number
+}
+
+const userKey = (u: SpeakerUser): string => (u.email ?? u.userId ?? `name:${u.name}`).toLowerCase()
+
+/** Checks one event's shape (400 naming the field and what to send); returns its offset in ms. */
+export function checkSpeakerEvent(event: unknown, what: string): number {
+  const e = event as { type?: unknown; user?: unknown; offset?: unknown }
+  const user = e.user as Record<string, unknown> | null | undefined
+  if (!user || typeof user !== 'object' || Array.isArray(user)) throw badRequest(`"${what}.user" must be an object: {id, name, email}`)
+  for (const field of ['id', 'name', 'email', 'userId'])
+    if (user[field] !== undefined && typeof user[field] !== 'string') throw badRequest(`"${what}.user.${field}" must be a string`)
+  if (!user.name && !user.email && !user.userId) throw badRequest(`"${what}.user" needs a name or an email`)
+  const offset = e.offset as { seconds?: unknown; nanos?: unknown } | null | undefined
+  if (!offset || typeof offset !== 'object') throw badRequest(`"${what}.offset" must be an object: {seconds, nanos}`)
+  const seconds = Number(offset.seconds ?? 0)
+  const nanos = Number(offset.nanos ?? 0)
+  if (!Number.isFinite(seconds) || seconds < 0) throw badRequest(`"${what}.offset.seconds" must be a number >= 0`)
+  // The contract: nanos is 0–999999999 (DOCS22's own example's 5000000000 would be 5 s).
+  if (!Number.isInteger(nanos) || nanos < 0 || nanos > 999_999_999)
+    throw badRequest(`"${what}.offset.nanos" must be an integer from 0 to 999999999`)
+  return seconds * 1000 + nanos / 1e6
+}
+
+function turnsOf(events: unknown[]): Turn[] {
+  // Only the PUT .../speakers events (with an `offset`); a telephony call's pushed events share the
+  // list but carry wall-clock timestamps (contract 5.3) and are not applied here.
+  const timeline = events
+    .filter((e) => typeof (e as { offset?: unknown })?.offset === 'object')
+    .map((e, i) => {
+      const ev = e as { type: string; user: SpeakerUser }
+      return { type: ev.type, user: ev.user, key: userKey(ev.user), at: checkSpeakerEvent(e, `speakerEvents[${i}]`), i }
+    })
+    .sort((a, b) => a.at - b.at || a.i - b.i)
+  const turns: Turn[] = []
+  const last = new Map<string, Turn>()
+  timeline.forEach((ev, i) => {
+    if (ev.type !== 'started_speaking') return
+    // A start while that user's turn is still going (a repeated event) adds nothing.
+    if ((last.get(ev.key)?.end ?? Number.NEGATIVE_INFINITY) > ev.at) return
+    const later = timeline.slice(i + 1)
+    const ownStart = later.find((e) => e.key === ev.key && e.type === 'started_speaking')
+    const stop = later.find((e) => e.key === ev.key && e.type === 'stopped_speaking')
+    const handOver = later.find((e) => e.key !== ev.key && e.type === 'started_speaking' && e.at > ev.at)
+    let end = Number.POSITIVE_INFINITY
+    if (stop && (!ownStart || stop.at <= ownStart.at || stop.i < ownStart.i)) end = stop.at
+    else end = Math.min(handOver?.at ?? end, ownStart?.at ?? end)
+    const turn = { user: ev.user, key: ev.key, start: ev.at, end }
+    last.set(ev.key, turn)
+    turns.push(turn)
+  })
+  return turns
+}
+
+/** Re-attributes the conversation's messages from its stored speaker events. */
+export function applySpeakerEvents(store: Store, c: Conversation): void {
+  const turns = turnsOf(c.speakerEvents)
+  if (turns.length === 0) return
+  const hadMessages = new Set(c.messages.map((m) => m.from.id))
+  const members = new Map<string, Speaker>()
+  const memberOf = (turn: Turn): Speaker => {
+    let m = members.get(turn.key)
+    if (!m) {
+      const before = c.members.length
+      m = store.member(c, { name: turn.user.name, email: turn.user.email, userId: turn.user.userId ?? turn.user.email })
+      const id = turn.user.id
+      if (c.members.length > before && id && !c.members.some((x) => x.id === id)) m.id = id
+      members.set(turn.key, m)
+    }
+    return m
+  }
+  for (const message of c.messages) {
+    const start = message.startMs - c.startMs
+    const end = message.endMs - c.startMs
+    const cover = new Map<Turn['key'], { turn: Turn; ms: number }>()
+    for (const turn of turns) {
+      const ms = end > start ? Math.min(end, turn.end) - Math.max(start, turn.start) : start >= turn.start && start < turn.end ? 1 : 0
+      if (ms <= 0) continue
+      const seen = cover.get(turn.key)
+      cover.set(turn.key, { turn, ms: (seen?.ms ?? 0) + ms })
+    }
+    let best: { turn: Turn; ms: number } | undefined
+    for (const x of cover.values()) if (!best || x.ms > best.ms) best = x
+    if (best) message.from = memberOf(best.turn)
+  }
+  const speaking = new Set(c.messages.map((m) => m.from.id))
+  c.members = c.members.filter((m) => speaking.has(m.id) || !hadMessages.has(m.id))
+  store.touch(c)
+}
