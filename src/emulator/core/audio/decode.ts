@@ -4,27 +4,17 @@
 // Only mono mixdown is kept, and only until the segmenter has consumed it: memory stays bounded by
 // the chunk size, not the file size.
 
+import { type Decoded, mixToMono } from './decoded.js'
 import { createFlacDecoder } from './flac-decoder.js'
+import { createOggOpusDecoder } from './ogg-opus.js'
 
-// Ogg Opus is not decoded: `ogg-opus-decoder` brings 18 MB (a speech-enhancement model among them)
-// to every install of the SDK, for a path nothing here can produce a test file for (no Opus encoder
-// on these machines). Ogg Opus uploads keep the header facts, as before.
-export type DecodedFormat = 'mp3' | 'flac' | 'ogg-vorbis'
-
-export interface Decoded {
-  channelData: Float32Array[]
-  samplesDecoded: number
-  sampleRate: number
-}
-
-/** The mean of the channels (the segmenter needs one signal; the channels' levels are kept). */
-export function mixToMono(channelData: Float32Array[], samples: number): Float32Array {
-  if (channelData.length === 1) return channelData[0].subarray(0, samples)
-  const mono = new Float32Array(samples)
-  for (const channel of channelData) for (let i = 0; i < samples; i++) mono[i] += channel[i]
-  for (let i = 0; i < samples; i++) mono[i] /= channelData.length
-  return mono
-}
+// Ogg Opus: our demuxer in front of `opus-decoder` (ogg-opus.ts), not `ogg-opus-decoder` (18 MB).
+// AAC / MP4 / M4A are not decoded: no maintained pure-JS/WASM AAC decoder of a reasonable size is on
+// npm (checked December 2026). `aac` (aac.js) is pure JS but AAC-LC only (no HE-AAC, common in
+// phone and meeting recordings) and needs Aurora.js (`av` 0.4, unmaintained since 2015); the WASM
+// ones are FFmpeg builds (`@libav.js/variant-webcodecs`: 15.7 MB unpacked), and the rest native
+// bindings. Those uploads keep the header facts (format, size) and get no segments.
+export type DecodedFormat = 'mp3' | 'flac' | 'ogg-vorbis' | 'ogg-opus'
 
 interface WasmDecoder {
   ready: Promise<void>
@@ -101,6 +91,8 @@ async function load(kind: DecodedFormat): Promise<WasmDecoder> {
     case 'flac':
       // Our frame splitter in front of the WASM decoder: the package's own parser loses a short last frame.
       return createFlacDecoder()
+    case 'ogg-opus':
+      return createOggOpusDecoder()
     case 'ogg-vorbis': {
       const { OggVorbisDecoder } = await import('@wasm-audio-decoders/ogg-vorbis')
       return new OggVorbisDecoder()

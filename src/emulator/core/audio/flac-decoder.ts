@@ -2,7 +2,7 @@
 // last frame) in front of `@wasm-audio-decoders/flac`'s frame decoder (libFLAC in WASM), loaded
 // with import() on first use.
 
-import type { Decoded } from './decode.js'
+import type { Decoded } from './decoded.js'
 import { FlacFrameSplitter } from './flac-frames.js'
 
 export interface FlacStreamDecoder {

@@ -66,7 +66,13 @@ export class AudioIngest {
     if (this.format === 'wav') this.wav = new WavParser()
     const codec = this.format === 'ogg' ? oggCodec(this.head) : undefined
     const kind: DecodedFormat | undefined =
-      this.format === 'mp3' || this.format === 'flac' ? this.format : codec === 'vorbis' ? 'ogg-vorbis' : undefined
+      this.format === 'mp3' || this.format === 'flac'
+        ? this.format
+        : codec === 'vorbis'
+          ? 'ogg-vorbis'
+          : codec === 'opus'
+            ? 'ogg-opus'
+            : undefined
     if (kind) this.decoder = new CompressedDecoder(kind, (samples, rate) => this.samples(samples, rate))
   }
 

@@ -8,7 +8,7 @@
 // but in order. A message that cannot be decoded is counted and reported, never thrown.
 
 import type { OpusDecoder } from 'opus-decoder'
-import { mixToMono, type Decoded } from './decode.js'
+import { mixToMono, type Decoded } from './decoded.js'
 import { createFlacDecoder, type FlacStreamDecoder } from './flac-decoder.js'
 import { checkOpusPacket } from './opus-packets.js'
 import { PcmDecoder } from './pcm.js'
