@@ -57,6 +57,8 @@ export type {
   SendAudioSummary,
   AudioByteSource,
   UndeliveredAudio,
+  StartMicrophoneOptions,
+  DroppedInfo,
 } from './streaming/types.js'
 // Audio: resampling and LINEAR16 conversion, WAV and raw PCM readers (both runtimes). Microphone
 // capture is browser-only: captureMicrophone and processorSource come from the browser entry.

@@ -1,6 +1,6 @@
 // The Live screen: microphone → Streaming API, with live captions, the finalised transcript by
 // speaker, insights, topics and tracker hits as they arrive, and the connection state.
-import type { Conversation, MessageFrame, MicrophoneHandle, StreamingConnection, Symbl } from 'symbl-sdk'
+import type { CaptureEvent, Conversation, MessageFrame, MicrophoneHandle, StreamingConnection, Symbl } from 'symbl-sdk'
 import type { DemoConfig } from './client.js'
 import { $, clearError, fillList, formatSeconds, h, showError } from './ui.js'
 
@@ -36,6 +36,8 @@ export function setupLive(
   const topics = $('#live-topics')
   const trackers = $('#live-trackers')
   const result = $('#live-result')
+  const badge = $('#capture-state')
+  const timing = $('#live-timing')
 
   if (config.mode === 'emulator') {
     const note = $('#live-note')
@@ -67,6 +69,39 @@ export function setupLive(
   }
   void listDevices().catch(() => {})
   navigator.mediaDevices?.addEventListener?.('devicechange', () => void listDevices().catch(() => {}))
+
+  /** The capture badge: what the microphone is doing, in the words an app should show. */
+  const BADGE: Record<string, string> = {
+    starting: 'Starting…',
+    live: 'Live',
+    muted: 'Muted by the system',
+    interrupted: 'Interrupted: click anywhere to resume',
+    recovering: 'Recovering…',
+    ended: 'Microphone off',
+    idle: 'Microphone off',
+  }
+  function setBadge(phase: string, detail?: string): void {
+    badge.dataset.capture = phase
+    badge.textContent = BADGE[phase] ?? phase
+    if (detail) badge.title = detail
+    else badge.removeAttribute('title')
+  }
+
+  function onCapture(event: CaptureEvent): void {
+    if (event.type === 'state') return setBadge(event.state.phase, event.message)
+    // What recovers by itself is only noted; what needs the user (the system muted the input) is said plainly.
+    if (event.type === 'silence' || event.type === 'recovered' || event.type === 'devicelost' || event.type === 'stalled')
+      badge.title = event.message
+  }
+
+  /** After each start: from the click to the first audio sent, and to the first caption (connection.stats()). */
+  function showTiming(c: StreamingConnection): void {
+    const s = c.stats()
+    const ms = (v: number | undefined) => (v === undefined ? '…' : `${Math.round(v)} ms`)
+    const caption = s.firstInterimMs ?? s.firstFinalMs
+    timing.textContent = `Click → first audio sent: ${ms(s.firstAudioSentMs)} · → first caption: ${ms(caption)}`
+    timing.dataset.complete = String(caption !== undefined)
+  }
 
   function setLevel(rms: number): void {
     // −60 dBFS … 0 dBFS → 0 … 100 %
@@ -108,6 +143,7 @@ export function setupLive(
   function onMessage(frameIn: MessageFrame): void {
     const m = frameIn.message
     if (m.type !== 'recognition_result') return
+    if (connection && timing.dataset.complete !== 'true') showTiming(connection)
     const text = m.punctuated?.transcript ?? m.payload?.raw?.alternatives?.[0]?.transcript ?? ''
     const who = m.user?.name
     caption.replaceChildren(
@@ -194,33 +230,38 @@ export function setupLive(
     controls(true)
     reset()
     setState('connecting', 'Connecting…')
+    timing.textContent = ''
+    delete timing.dataset.complete
+    setBadge('starting')
     try {
+      // One call opens the microphone and the connection together: capture starts with the click, and
+      // what is said while the connection opens is sent right after the start (nothing is lost).
       const c = await symbl.streaming.startConnection({
         id: `${config.liveIdPrefix}${crypto.randomUUID()}`,
         speaker: { userId: 'you@example.com', name: 'You' },
         insightTypes: ['question', 'action_item', 'follow_up'],
         config: { meetingTitle: 'symbl-sdk demo (live)', sentiment: true, trackers: { interimResults: false } },
         trackers: DEMO_TRACKERS,
-      })
-      connection = c
-      subscribe(c)
-      setState(c.state, c.state === 'open' ? 'Connected' : c.state)
-      try {
         // The SDK captures the microphone (AudioWorklet, resampled to the connection's 16 kHz) and
         // streams it; `c.stop()` stops the microphone first.
-        mic = await c.sendAudioFromMic({
+        microphone: {
           deviceId: device.value || undefined,
           chunkMs: 100,
-          // A lost device is also an `error` event (shown above); end the session with what was said.
+          // The system default: follow it when it changes or the device goes away (the gap is sent as silence).
+          followDefaultDevice: !device.value,
+          // A chosen device that is lost ends capture (an `error` event, shown above); end the session with what was said.
           onEnded: (error) => {
             if (error) void stop()
           },
-        })
-      } catch (error) {
-        c.close()
-        connection = undefined
-        throw error
-      }
+        },
+        events: { capture: onCapture },
+      })
+      connection = c
+      mic = c.microphone
+      subscribe(c)
+      setState(c.state, c.state === 'open' ? 'Connected' : c.state)
+      if (mic) setBadge(mic.state.phase)
+      showTiming(c)
       document.body.dataset.micSource = 'sdk'
       void listDevices().catch(() => {}) // labels are readable now
       cancelAnimationFrame(frame)
@@ -230,6 +271,7 @@ export function setupLive(
     } catch (error) {
       busy = false
       controls(false)
+      setBadge('idle')
       setState('closed', 'Not connected')
       showError(errors, 'Could not start streaming', error)
     }
@@ -243,6 +285,7 @@ export function setupLive(
     setLevel(0)
     muteButton.setAttribute('aria-pressed', 'false')
     muteButton.textContent = 'Mute'
+    setBadge('idle')
     busy = false
     controls(false)
     // No more captions are coming: do not leave "Listening…" up after the stream ended.
