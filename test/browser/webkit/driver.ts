@@ -10,6 +10,33 @@ import { createServer } from 'node:net'
 export const miniBrowserPath = process.env.WEBKIT_MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser'
 export const webkitInstall = 'apt-get install -y webkit2gtk-driver xvfb'
 
+/**
+ * The WebDriver session's capabilities: WebKitWebDriver launches this MiniBrowser. Classic WebDriver
+ * only: WebKitWebDriver 2.50 refuses a session that asks for BiDi (`webSocketUrl`, which webdriverio 9
+ * asks for unless told not to) with "Failed to match capabilities".
+ */
+export const webkitCapabilities = {
+  browserName: 'MiniBrowser',
+  'wdio:enforceWebDriverClassic': true,
+  'webkitgtk:browserOptions': {
+    binary: miniBrowserPath,
+    args: [
+      // Lets WebKitWebDriver drive it.
+      '--automation',
+      // getUserMedia with WebKit's mock microphone ("Mock audio device 1", 44.1 kHz), granted without a prompt.
+      '--enable-media-stream=true',
+      '--enable-mock-capture-devices=true',
+      '--enable-webaudio=true',
+    ],
+  },
+} as const
+
+/** Whether this machine has what WebKit runs with (MiniBrowser, WebKitWebDriver, Xvfb on PATH). */
+export function hasWebKit(): boolean {
+  const onPath = (cmd: string) => (process.env.PATH ?? '').split(':').some((dir) => dir && existsSync(`${dir}/${cmd}`))
+  return existsSync(miniBrowserPath) && onPath('WebKitWebDriver') && onPath('Xvfb')
+}
+
 export interface RunningWebKitDriver {
   port: number
   display: string

@@ -2,20 +2,9 @@
 // WebKitWebDriver for its MiniBrowser (the stock provider only knows chrome/firefox/edge/safari and would
 // send browserName 'safari', which WebKitWebDriver refuses), and the first page opened starts Xvfb and
 // WebKitWebDriver (./driver.ts), which close() stops again.
-// WebKitWebDriver 2.50 speaks classic WebDriver only: a session asking for BiDi (`webSocketUrl`, which
-// webdriverio 9 asks for by default) is refused with "Failed to match capabilities".
 import { WebdriverBrowserProvider, type WebdriverProviderOptions, webdriverio } from '@vitest/browser-webdriverio'
 import type { BrowserProvider, BrowserProviderOption } from 'vitest/node'
-import { miniBrowserPath, type RunningWebKitDriver, startWebKitDriver } from './driver.js'
-
-const miniBrowserArgs = [
-  // Lets WebKitWebDriver drive it.
-  '--automation',
-  // getUserMedia with WebKit's mock microphone ("Mock audio device 1", 44.1 kHz), granted without a prompt.
-  '--enable-media-stream=true',
-  '--enable-mock-capture-devices=true',
-  '--enable-webaudio=true',
-]
+import { type RunningWebKitDriver, startWebKitDriver, webkitCapabilities } from './driver.js'
 
 class WebKitProvider extends WebdriverBrowserProvider {
   private driver: RunningWebKitDriver | undefined
@@ -26,11 +15,7 @@ class WebKitProvider extends WebdriverBrowserProvider {
     this.driverOptions = args[1]
     // The parent's buildCapabilities is private and knows no WebKit; openBrowser calls it through `this`.
     Object.defineProperty(this, 'buildCapabilities', {
-      value: () => ({
-        browserName: 'MiniBrowser',
-        'wdio:enforceWebDriverClassic': true,
-        'webkitgtk:browserOptions': { binary: miniBrowserPath, args: miniBrowserArgs },
-      }),
+      value: () => structuredClone(webkitCapabilities),
     })
   }
 
