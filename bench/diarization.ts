@@ -3,7 +3,11 @@
 // the upload path (AudioIngest: WAV parsing, speech segments, voice features, clustering). Prints the
 // share of speech time on the right speaker (target >= 90 % for two voices), of all the speech and of
 // the speech the segmenter found, and the time taken per minute of audio.
+import { LiveDiarizer } from '../src/emulator/core/audio/diarize.js'
 import { AudioIngest } from '../src/emulator/core/audio/ingest.js'
+import { SpeechSegmenter } from '../src/emulator/core/audio/segments.js'
+import { VoiceFeatures } from '../src/emulator/core/audio/voice.js'
+import { WavParser } from '../src/emulator/core/audio/wav.js'
 import { conversationWav, hasVoiceTools, speakerAccuracy } from '../test/emulator/diarization-audio.js'
 
 if (!hasVoiceTools) {
@@ -36,5 +40,33 @@ for (const [name, speakers, synth] of [
     `${name.padEnd(22)} right speaker ${(accuracy * 100).toFixed(1)} % of ${speechSeconds.toFixed(1)} s of speech ` +
       `(${((accuracy / (inside || 1)) * 100).toFixed(1)} % of the ${found.toFixed(1)} s found), ${speechSegments.length} segments, ` +
       `${((ms / durationSeconds) * 60).toFixed(0)} ms per minute of audio`,
+  )
+}
+
+// Live streams: the same audio in 100 ms chunks, each segment labelled as it ends.
+for (const [name, speakers, synth] of [
+  ['live, espeak-ng 2', 2, false],
+  ['live, espeak-ng 3', 3, false],
+  ['live, sox pitches 2', 2, true],
+  ['live, sox pitches 3', 3, true],
+] as const) {
+  const { wav, turns } = conversationWav(speakers, { synth })
+  const parser = new WavParser()
+  const samples = parser.push(wav) as Float32Array
+  const rate = parser.format?.sampleRate ?? 16000
+  const voices = new VoiceFeatures()
+  const diarizer = new LiveDiarizer(speakers)
+  const labelled: Array<{ start: number; end: number; label: string }> = []
+  const segmenter = new SpeechSegmenter({ onSegment: (s) => labelled.push({ ...s, label: String(diarizer.label(s, voices.frames)) }) })
+  const step = rate / 10
+  for (let i = 0; i < samples.length; i += step) {
+    const chunk = samples.subarray(i, i + step)
+    voices.push(chunk, rate)
+    segmenter.push(chunk, rate)
+  }
+  segmenter.finish()
+  const { accuracy, speechSeconds } = speakerAccuracy(labelled, turns)
+  console.log(
+    `${name.padEnd(22)} right speaker ${(accuracy * 100).toFixed(1)} % of ${speechSeconds.toFixed(1)} s of speech, ${new Set(labelled.map((l) => l.label)).size} speakers told`,
   )
 }

@@ -11,7 +11,9 @@ import { extractTopics } from './analysis/topics.js'
 import { matchTrackers } from './analysis/trackers.js'
 import { uuid } from './ids.js'
 import { placePreloaded } from './preload.js'
+import { LiveDiarizer } from './audio/diarize.js'
 import { SpeechSegmenter, type Segment } from './audio/segments.js'
+import { VoiceFeatures } from './audio/voice.js'
 import { StreamDecoder } from './audio/stream-decoder.js'
 import type { Store } from './store.js'
 import { iso } from './time.js'
@@ -33,6 +35,8 @@ export interface LiveConfig {
   speaker?: { name?: string; userId?: string }
   timezoneOffset: number
   confidenceThreshold: number
+  /** config.enableSpeakerDiarization with config.diarizationSpeakerCount (our choice of names, see streaming.ts). */
+  speakerCount?: number | undefined
 }
 
 type Placed = PreloadedMessage & { start: number; end: number }
@@ -52,6 +56,9 @@ export class LiveStream {
   private readonly sentTopics = new Set<string>()
   private readonly hasTimed: boolean
   private audioInfo?: AudioInfo
+  /** With diarization: voice features and the online clustering (audio/diarize.ts), fixed at the start. */
+  private readonly voices?: VoiceFeatures
+  private readonly diarizer?: LiveDiarizer
 
   constructor(
     readonly connectionId: string,
@@ -70,6 +77,10 @@ export class LiveStream {
       else this.timed = placePreloaded(preload)
     }
     this.hasTimed = this.timed.length > 0
+    if (config.speakerCount !== undefined && config.speakerCount > 1) {
+      this.voices = new VoiceFeatures()
+      this.diarizer = new LiveDiarizer(config.speakerCount)
+    }
     this.segmenter = this.newSegmenter()
   }
 
@@ -115,6 +126,8 @@ export class LiveStream {
   /** Decoded audio, in arrival order: the stream's clock is the samples decoded so far. */
   private samples(samples: Float32Array, rate: number): void {
     if (this.completed) return
+    // Measured first: a segment the segmenter closes in this push is labelled from its frames.
+    this.voices?.push(samples, rate)
     this.segmenter.push(samples, rate)
     this.audioSeconds += samples.length / rate
     this.playTimed(false)
@@ -199,14 +212,15 @@ export class LiveStream {
     const line = this.untimed.shift()
     if (line) return this.commit(line, segment.start, segment.end)
     // With timed fixtures the fixture is the transcript; otherwise report the speech, unrecognised.
-    if (!this.hasTimed) this.commit(undefined, segment.start, segment.end)
+    if (!this.hasTimed) this.commit(undefined, segment.start, segment.end, this.voices && this.diarizer?.label(segment, this.voices.frames))
   }
 
-  private commit(line: PreloadedMessage | undefined, start: number, end: number): void {
+  /** `voice`: with diarization, the speaker index of an unrecognised segment ("Speaker 1" speaks first). */
+  private commit(line: PreloadedMessage | undefined, start: number, end: number, voice?: number): void {
     const c = this.conversation
     const unrecognised = !line
     const text = line?.text ?? UNRECOGNISED_TEXT
-    const who = line?.speaker ?? this.config.speaker
+    const who = line?.speaker ?? (voice === undefined ? this.config.speaker : { name: `Speaker ${voice + 1}` })
     const from: Speaker = this.store.member(c, who ? { name: who.name, userId: who.userId } : { name: 'Speaker 1' })
     const message: StoredMessage = {
       id: (line && this.lineIds.get(line)) ?? uuid(),

@@ -222,7 +222,17 @@ export class StreamingSocket implements SocketHandler {
           userId: typeof request.speaker.userId === 'string' ? request.speaker.userId : undefined,
         }
       : undefined
+    // Diarization in a start_request is not in the contract (6.2 lists no such field): we take the
+    // Async API's names inside `config` (`enableSpeakerDiarization`, `diarizationSpeakerCount`), with
+    // the same rules (the count is required with the flag, a positive integer).
+    const diarize = toBool(config.enableSpeakerDiarization, 'config.enableSpeakerDiarization') ?? false
+    const speakerCount = toNumber(config.diarizationSpeakerCount, 'config.diarizationSpeakerCount')
+    if (speakerCount !== undefined && (!Number.isInteger(speakerCount) || speakerCount < 1 || speakerCount > 100))
+      throw new Error('"config.diarizationSpeakerCount" must be an integer from 1 to 100')
+    if (diarize && speakerCount === undefined)
+      throw new Error('"config.diarizationSpeakerCount" is required when "config.enableSpeakerDiarization" is true')
     return {
+      speakerCount: diarize ? speakerCount : undefined,
       encoding,
       sampleRate,
       insightTypes: (toList(request.insightTypes, 'insightTypes') ?? []).map(String),

@@ -45,31 +45,31 @@ export function diarize(segments: readonly Segment[], frames: VoiceFrames, speak
   })
 }
 
-/** [log pitch, zero-crossing rate, brightness] per segment, or undefined when it has no frame. */
-function segmentVectors(segments: readonly Segment[], frames: VoiceFrames): Array<number[] | undefined> {
-  const out: Array<number[] | undefined> = []
-  let pitches: number[] = []
-  for (const s of segments) {
-    // Frames are in time order but segments may not be (appends are separate files): a binary search.
-    let lo = 0
-    let hi = frames.count
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if ((frames.time[mid] as number) < s.start) lo = mid + 1
-      else hi = mid
-    }
-    pitches = []
-    let zcr = 0
-    let bright = 0
-    let n = 0
-    for (let i = lo; i < frames.count && (frames.time[i] as number) < s.end; i++, n++) {
-      const p = frames.pitch[i] as number
-      if (p > 0) pitches.push(Math.log2(p))
-      zcr += frames.zcr[i] as number
-      bright += frames.brightness[i] as number
-    }
-    out.push(n ? [pitches.length ? median(pitches) : Number.NaN, zcr / n, bright / n] : undefined)
+/** [log2 pitch, zero-crossing rate, brightness] of one segment (pitch NaN when no frame is voiced), or undefined without frames. */
+export function segmentVector(s: Segment, frames: VoiceFrames): number[] | undefined {
+  // Frames are in time order; segments may not be (appends are separate files): a binary search.
+  let lo = 0
+  let hi = frames.count
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if ((frames.time[mid] as number) < s.start) lo = mid + 1
+    else hi = mid
   }
+  const pitches: number[] = []
+  let zcr = 0
+  let bright = 0
+  let n = 0
+  for (let i = lo; i < frames.count && (frames.time[i] as number) < s.end; i++, n++) {
+    const p = frames.pitch[i] as number
+    if (p > 0) pitches.push(Math.log2(p))
+    zcr += frames.zcr[i] as number
+    bright += frames.brightness[i] as number
+  }
+  return n ? [pitches.length ? median(pitches) : Number.NaN, zcr / n, bright / n] : undefined
+}
+
+function segmentVectors(segments: readonly Segment[], frames: VoiceFrames): Array<number[] | undefined> {
+  const out = segments.map((s) => segmentVector(s, frames))
   // A segment without a voiced frame gets the mean pitch: only its timbre places it.
   const voiced = out.flatMap((v) => (v && !Number.isNaN(v[0]) ? [v[0] as number] : []))
   const meanPitch = voiced.length ? voiced.reduce((a, b) => a + b, 0) / voiced.length : 0
@@ -149,4 +149,49 @@ function kMeans(points: number[][], weights: number[], start: number[][]): { lab
   }
   const spread = points.reduce((s, p, i) => s + (weights[i] as number) * distance(p, centres[labels[i] as number] as number[]), 0)
   return { labels, spread }
+}
+
+// Live streams: each segment's speaker must be told when the segment ends (message_response), before
+// the rest of the audio exists, and cannot change afterwards. So streams are clustered online, in fixed
+// units instead of standardised ones: 2 semitones of pitch, 0.08 of zero-crossing rate, 0.6 of
+// brightness (about one segment-to-segment spread of one voice each, measured on espeak-ng voices).
+// A segment farther than NEW_VOICE units from every speaker so far opens a new speaker (while fewer
+// than N); otherwise it goes to the nearest, whose centre moves towards it (weighted by length).
+// Voices closer than that (two men of similar pitch) are merged: a stream may show fewer than N.
+const LIVE_UNITS = [2 / 12, 0.08, 0.6]
+export const NEW_VOICE = 3
+
+export class LiveDiarizer {
+  private readonly centres: Array<{ v: number[]; weight: number }> = []
+  private last = 0
+
+  constructor(private readonly speakers: number) {}
+
+  /** The speaker index (0-based, by first speech) of a segment that has just ended. */
+  label(segment: Segment, frames: VoiceFrames): number {
+    const v = segmentVector(segment, frames)
+    // Unmeasured (too quiet, past the frame bound) or unvoiced: the previous speaker.
+    if (!v || Number.isNaN(v[0])) return this.last
+    const scaled = v.map((x, d) => x / (LIVE_UNITS[d] as number))
+    let best = -1
+    let bestDistance = Number.POSITIVE_INFINITY
+    this.centres.forEach((c, i) => {
+      const d = Math.sqrt(distance(scaled, c.v))
+      if (d < bestDistance) {
+        best = i
+        bestDistance = d
+      }
+    })
+    const weight = Math.max(0.05, segment.end - segment.start)
+    if (best < 0 || (bestDistance > NEW_VOICE && this.centres.length < this.speakers)) {
+      this.centres.push({ v: scaled, weight })
+      best = this.centres.length - 1
+    } else {
+      const c = this.centres[best] as { v: number[]; weight: number }
+      c.v = c.v.map((x, d) => (x * c.weight + (scaled[d] as number) * weight) / (c.weight + weight))
+      c.weight += weight
+    }
+    this.last = best
+    return best
+  }
 }
