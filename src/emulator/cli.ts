@@ -4,14 +4,18 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { startEmulator } from './server.js'
+import { readTranscripts, type TranscriptSet } from './transcripts-file.js'
 
-const HELP = `Usage: symbl-emulator [--port 8787] [--host 127.0.0.1] [--job-delay ms] [--max-jobs n] [--app-id id --app-secret secret] [--account-trackers file.json] [--allow-host name]...
+const HELP = `Usage: symbl-emulator [--port 8787] [--host 127.0.0.1] [--job-delay ms] [--max-jobs n] [--app-id id --app-secret secret] [--account-trackers file.json] [--allow-host name]... [--transcripts file.jsonl|dir]...
 
 Local emulator of the Symbl.ai API (REST + WebSocket). Any appId/appSecret pair is accepted unless
 --app-id/--app-secret restrict it. --account-trackers: a JSON file with [{"name", "vocabulary": [...]}],
 the account's trackers used by jobs and streams that set enableAllTrackers. --allow-host: a further
 Host header name to answer (by default only localhost, 127.0.0.1, [::1] and the --host are; this
-refuses DNS-rebinding pages).`
+refuses DNS-rebinding pages). --transcripts: what was said (the emulator has no speech recognizer), as
+JSON Lines, one transcript line per line: {"key": "conn-123", "text": "Hello", "speaker": {"name": "Jane"},
+"start": 0.2, "end": 1.4}; key: a streaming connectionId, an upload's name, a URL, a conversation id or a
+phone number; start/end (seconds) optional; "once": true for one use. A folder: its *.jsonl/*.json files.`
 
 function parse() {
   return parseArgs({
@@ -24,6 +28,7 @@ function parse() {
       'app-secret': { type: 'string' },
       'account-trackers': { type: 'string' },
       'allow-host': { type: 'string', multiple: true },
+      transcripts: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -31,6 +36,11 @@ function parse() {
 
 /** A wrong command line: one line naming the fix, exit status 2 (the usual usage-error status). */
 class UsageError extends Error {}
+
+/** Every --transcripts file read before the emulator starts: a bad line stops it with file:line. */
+function transcripts(paths: string[] | undefined): TranscriptSet[] {
+  return (paths ?? []).flatMap((path) => readTranscripts(path))
+}
 
 async function main(): Promise<void> {
   let parsed: ReturnType<typeof parse>
@@ -69,6 +79,7 @@ async function main(): Promise<void> {
   const accountTrackers = values['account-trackers']
     ? (JSON.parse(readFileSync(values['account-trackers'], 'utf8')) as Array<{ name: string; vocabulary: string[] }>)
     : undefined
+  const preloads = transcripts(values.transcripts)
   let emulator: Awaited<ReturnType<typeof startEmulator>>
   try {
     emulator = await startEmulator({
@@ -87,6 +98,12 @@ async function main(): Promise<void> {
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
       throw new Error(`cannot listen on host "${values.host}": choose a local interface with --host (e.g. 127.0.0.1)`)
     throw e
+  }
+  // In file order, so a later line for the same key wins, as with preloadTranscript.
+  for (const set of preloads) emulator.core.preloadTranscript(set.key, set.messages, { once: set.once })
+  if (preloads.length) {
+    const lines = preloads.reduce((n, s) => n + s.messages.length, 0)
+    console.log(`Preloaded ${lines} transcript line${lines === 1 ? '' : 's'} for ${preloads.length} key${preloads.length === 1 ? '' : 's'}`)
   }
   console.log(`Symbl emulator listening on ${emulator.url} (WebSocket ${emulator.wsUrl})`)
   let closing = false
