@@ -22,13 +22,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 /** Every chunk the worklet posted, in order (copies), and when the first came. */
 let captured: Uint8Array[] = []
 let firstChunkAt = 0
+/** The worklet nodes created, newest last. */
+let nodes: AudioWorkletNode[] = []
 const Original = globalThis.AudioWorkletNode
 beforeEach(() => {
   captured = []
   firstChunkAt = 0
+  nodes = []
   globalThis.AudioWorkletNode = class Recording extends Original {
     constructor(...args: ConstructorParameters<typeof AudioWorkletNode>) {
       super(...args)
+      nodes.push(this)
       this.port.addEventListener('message', (e: MessageEvent) => {
         if (e.data?.type !== 'chunk') return
         firstChunkAt ||= performance.now()
@@ -169,6 +173,30 @@ describe('capture that survives the device', () => {
     expect(onHandle).toEqual(['interrupted:suspended', 'resumed'])
     expect(types()).toEqual(['interrupted', 'resumed'])
     await connection.stop()
+  })
+
+  it('a stalled worklet (no chunk for 1 s while running): stalled, the graph rebuilt, the gap reported and filled', async () => {
+    const sends = recordSends()
+    const { connection, mic, events, types } = await connect({})
+    await sleep(300)
+    const stuck = mic.context
+    // From the page's side a stuck audio thread is a port that stops delivering: cut it.
+    nodes[0].port.onmessage = null
+    await vi.waitFor(() => expect(types()).toContain('recovered'), { timeout: 10_000 })
+    expect(types().slice(0, 2)).toEqual(['stalled', 'recovered'])
+    const stalled = events.find((e) => e.type === 'stalled') as Extract<CaptureEvent, { type: 'stalled' }>
+    expect(stalled.sinceMs).toBeGreaterThanOrEqual(1000)
+    const recovered = events.find((e) => e.type === 'recovered') as Extract<CaptureEvent, { type: 'recovered' }>
+    expect(recovered.reason).toBe('stalled')
+    expect(recovered.gapMs).toBeGreaterThanOrEqual(900)
+    expect(nodes.length).toBe(2)
+    expect(mic.context).not.toBe(stuck)
+    expect(stuck.state).toBe('closed')
+    expect(mic.track.readyState).toBe('live') // the same track, a new graph
+    expect(mic.state.phase).toBe('live')
+    await sleep(300)
+    await connection.stop()
+    expect(sends.frames.length).toBeGreaterThan(0)
   })
 
   it('silence: the track disabled (exact digital zeros) -> silence once, audible when sound returns; track mute/unmute too', async () => {
