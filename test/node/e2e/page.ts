@@ -21,8 +21,11 @@ export interface E2ePage {
   click(role: Role, name: string | RegExp): Promise<void>
   enabled(role: Role, name: string | RegExp): Promise<boolean>
   roleAttribute(role: Role, name: string | RegExp, attribute: string): Promise<string | null>
-  /** Runs `fn` in the page (no closure: it is sent as source). */
-  evaluate<T>(fn: () => T | Promise<T>): Promise<T>
+  /** Runs `fn` in the page (no closure: it is sent as source), with `arg` (JSON) as its argument. */
+  evaluate<T, A = undefined>(fn: (arg: A) => T | Promise<T>, arg?: A): Promise<T>
+  /** Polls `fn` in the page until it returns true. */
+  waitForFunction(fn: () => boolean, timeoutMs?: number): Promise<void>
+  reload(): Promise<void>
   /** Chooses a file for an `<input type=file>`, as the user would. */
   setFile(selector: string, file: { name: string; mimeType: string; buffer: Buffer }): Promise<void>
   /** Sizes the viewport; resolves with the size reached (a window may have a minimum width). */
@@ -60,7 +63,9 @@ export function playwrightBrowser(browser: Browser, context: BrowserContext): E2
         click: (role, name) => byName(page, role, name).click(),
         enabled: (role, name) => byName(page, role, name).isEnabled(),
         roleAttribute: (role, name, attribute) => byName(page, role, name).getAttribute(attribute),
-        evaluate: (fn) => page.evaluate(fn),
+        evaluate: (fn, arg) => page.evaluate(fn, arg as never),
+        waitForFunction: async (fn, timeout) => void (await page.waitForFunction(fn, undefined, { timeout })),
+        reload: async () => void (await page.reload()),
         setFile: (selector, file) => page.setInputFiles(selector, file),
         setViewport: async (width, height) => (await page.setViewportSize({ width, height }), { width, height }),
         screenshot: async (path, selector) =>

@@ -38,19 +38,21 @@ function page(session: Session): E2ePage {
   }
   const pageErrors = async () =>
     (await session.execute(() => (window as unknown as { __e2eErrors?: string[] }).__e2eErrors ?? [])) as string[]
+  // Uncaught errors from here on (WebDriver classic has no hook that runs before the page's scripts).
+  // As Playwright's pageerror: exceptions only, not the ErrorEvent without an error that reports a
+  // ResizeObserver loop (WebKit dispatches it when the demo's chart redraws at a new width).
+  const watchErrors = () =>
+    session.execute(() => {
+      const w = window as unknown as { __e2eErrors: string[] }
+      w.__e2eErrors = []
+      addEventListener('error', (e) => e.error != null && w.__e2eErrors.push(e.message))
+      addEventListener('unhandledrejection', (e) => w.__e2eErrors.push(String(e.reason?.message ?? e.reason)))
+    })
   const self: E2ePage = {
     async goto(url) {
       seenErrors.push(...(await pageErrors().catch(() => [])))
       await session.url(url)
-      // Uncaught errors from here on (WebDriver classic has no hook that runs before the page's scripts).
-      // As Playwright's pageerror: exceptions only, not the ErrorEvent without an error that reports a
-      // ResizeObserver loop (WebKit dispatches it when the demo's chart redraws at a new width).
-      await session.execute(() => {
-        const w = window as unknown as { __e2eErrors: string[] }
-        w.__e2eErrors = []
-        addEventListener('error', (e) => e.error != null && w.__e2eErrors.push(e.message))
-        addEventListener('unhandledrejection', (e) => w.__e2eErrors.push(String(e.reason?.message ?? e.reason)))
-      })
+      await watchErrors()
     },
     async waitFor(selector, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs
@@ -72,7 +74,19 @@ function page(session: Session): E2ePage {
     click: async (role, name) => (await byRole(role, name)).click(),
     enabled: async (role, name) => (await byRole(role, name)).isEnabled(),
     roleAttribute: async (role, name, attribute) => (await byRole(role, name)).getAttribute(attribute),
-    evaluate: (fn) => session.execute(fn) as never,
+    evaluate: (fn, arg) => session.execute(fn as (...args: unknown[]) => unknown, arg) as never,
+    async waitForFunction(fn, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs
+      while (!(await session.execute(fn))) {
+        if (Date.now() > deadline) throw new Error(`the page's condition did not hold within ${timeoutMs} ms`)
+        await sleep(100)
+      }
+    },
+    async reload() {
+      seenErrors.push(...(await pageErrors().catch(() => [])))
+      await session.refresh()
+      await watchErrors()
+    },
     setFile: (selector, file) =>
       // What a file chosen in the dialog gives the page: the input's FileList, then input and change.
       session.execute(

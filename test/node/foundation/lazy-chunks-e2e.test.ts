@@ -1,27 +1,40 @@
-// The parts the browser build loads on first use (src/utils/load-part.ts), in real Chromium and
-// Firefox: the SDK is bundled as an app's bundler would (bench/_bundle.ts), served from a local
+// The parts the browser build loads on first use (src/utils/load-part.ts), in real Chromium, Firefox
+// and WebKit (through the page API of test/node/e2e/): the SDK is bundled as an app's bundler would (bench/_bundle.ts), served from a local
 // server that can refuse one chunk, and driven against the emulator. A chunk that fails to download
 // must surface as a NetworkError that says so, and the next call must download it and work.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
-import { chromium, firefox, type Browser, type Page } from 'playwright-core'
+import { chromium, firefox, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bundleChunks } from '../../../bench/_bundle.js'
 import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js'
+import { hasWebKit, webkitInstall } from '../../browser/webkit/driver.js'
+import { type E2eBrowser, type E2ePage, playwrightBrowser } from '../e2e/page.js'
+import { webkitBrowser } from '../e2e/webkit-page.js'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr'
 const ROOT = resolve(import.meta.dirname, '../../..')
 
-const launchers: Record<string, { path: string; launch: () => Promise<Browser> }> = {
-  chromium: { path: CHROMIUM, launch: () => chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] }) },
-  firefox: { path: FIREFOX, launch: () => firefox.launch({ channel: 'moz-firefox', executablePath: FIREFOX }) },
+const withContext = async (browser: Browser) => playwrightBrowser(browser, await browser.newContext())
+const launchers: Record<string, { ready: () => boolean; missing: string; launch: () => Promise<E2eBrowser> }> = {
+  chromium: {
+    ready: () => existsSync(CHROMIUM),
+    missing: `no browser at ${CHROMIUM}`,
+    launch: async () => withContext(await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] })),
+  },
+  firefox: {
+    ready: () => existsSync(FIREFOX),
+    missing: `no browser at ${FIREFOX}`,
+    launch: async () => withContext(await firefox.launch({ channel: 'moz-firefox', executablePath: FIREFOX })),
+  },
+  webkit: { ready: hasWebKit, missing: `no MiniBrowser, WebKitWebDriver or Xvfb (${webkitInstall})`, launch: webkitBrowser },
 }
-const wanted = (process.env.SYMBL_TEST_BROWSERS ?? 'chromium,firefox').split(',').filter((b) => b in launchers)
-const available = wanted.filter((b) => existsSync(launchers[b].path))
-for (const b of wanted) if (!available.includes(b)) console.warn(`lazy chunks e2e skipped in ${b}: no browser at ${launchers[b].path}`)
+const wanted = (process.env.SYMBL_TEST_BROWSERS ?? 'chromium,firefox,webkit').split(',').filter((b) => b in launchers)
+const available = wanted.filter((b) => launchers[b].ready())
+for (const b of wanted) if (!available.includes(b)) console.warn(`lazy chunks e2e skipped in ${b}: ${launchers[b].missing}`)
 
 /** The app: the SDK's browser entry, bundled with code splitting, exposed to the test on `window`. */
 const APP = `import { Symbl, NetworkError } from 'symbl-sdk'
@@ -91,8 +104,8 @@ describe.skipIf(available.length === 0)('lazily loaded chunks in a real browser'
   })
 
   describe.each(available)('%s', (name) => {
-    let browser: Browser
-    let page: Page
+    let browser: E2eBrowser
+    let page: E2ePage
 
     beforeAll(async () => {
       browser = await launchers[name].launch()
@@ -122,8 +135,8 @@ describe.skipIf(available.length === 0)('lazily loaded chunks in a real browser'
       )
 
     /**
-     * The chunk refused once: a NetworkError naming the part. Then served: Chromium downloads it on
-     * the next call, which works. Firefox keeps the failed module until the page reloads (it does
+     * The chunk refused once: a NetworkError naming the part. Then served: Chromium and WebKit
+     * download it on the next call, which works. Firefox keeps the failed module until the page reloads (it does
      * not even ask again), so there the next call fails the same typed way, and works after a reload.
      */
     async function refusedThenServed(chunk: string, part: string, call: string): Promise<void> {
@@ -144,7 +157,7 @@ describe.skipIf(available.length === 0)('lazily loaded chunks in a real browser'
       refuse.delete(chunk)
       from = fetched.length
       const second = await run(call)
-      if (name === 'chromium') {
+      if (name === 'chromium' || name === 'webkit') {
         expect(second).toEqual({ ok: true })
         expect(requested(from), `${chunk} was requested again`).toBe(true)
       } else {
