@@ -8,7 +8,7 @@ import { SymblBase } from './symbl.js'
 export * from './index.js'
 // Microphone capture (AudioWorklet): browsers only, so it is not in the shared index.
 export { captureMicrophone } from './audio/load-microphone.js'
-export { processorSource } from './audio/worklet-source.js'
+export { processorSource } from './audio/worklet-text.js'
 
 export class Symbl extends SymblBase {
   /** The runtime this build is for. */

@@ -18,7 +18,7 @@ export { findAppCredentials } from './auth/credentials.js'
 // Server-side rendering imports what client components import: captureMicrophone here rejects with a
 // MicrophoneError; processorSource is the worklet's text (for a server that hosts it, see workletUrl).
 export { captureMicrophone } from './audio/server-microphone.js'
-export { processorSource } from './audio/worklet-source.js'
+export { processorSource } from './audio/worklet-text.js'
 
 export interface NodeSymblOptions extends SymblOptions, CredentialOptions {
   /**

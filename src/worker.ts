@@ -17,7 +17,7 @@ export type { TokenHandler, TokenHandlerOptions } from './auth/types.js'
 // Server-side rendering imports what client components import: captureMicrophone here rejects with a
 // MicrophoneError; processorSource is the worklet's text (for a server that hosts it, see workletUrl).
 export { captureMicrophone } from './audio/server-microphone.js'
-export { processorSource } from './audio/worklet-source.js'
+export { processorSource } from './audio/worklet-text.js'
 
 export interface WorkerSymblOptions extends SymblOptions {
   /** Your app id, e.g. `env.SYMBL_APP_ID` (a Worker has no environment variables: pass it from `env`). */

@@ -1,6 +1,7 @@
 // Public types of the audio tools: resampling, LINEAR16 conversion, WAV and raw PCM readers, and
 // microphone capture (browsers). Implementation: the other modules of src/audio.
 import type { CapturePhase, CaptureState, InterruptionReason, RecoveryReason, SilenceReason } from './capture-state.js'
+import type { DomAudioContext, DomMediaStreamTrack, DomMediaTrackConstraints } from './dom-types.js'
 import type { MicrophoneError } from './errors.js'
 
 export type { CapturePhase, CaptureState, InterruptionReason, RecoveryReason, SilenceReason }
@@ -99,7 +100,7 @@ export interface MicrophoneOptions {
    * echo of the far end, steadier level). Pass them as false for raw audio (music, measurements,
    * tests, or when the input is already processed).
    */
-  constraints?: MediaTrackConstraints | undefined
+  constraints?: DomMediaTrackConstraints | undefined
   /** Chunk duration in ms, 20–100. Chunks never exceed 8192 bytes (the API's frame limit).
    * @default 20
    */
@@ -175,8 +176,10 @@ export type CaptureEventOf<T extends CaptureEventType> = Extract<CaptureEvent, {
 export interface MicrophoneHandle {
   /** The device in use. */
   readonly device: { deviceId: string; label: string }
-  readonly track: MediaStreamTrack
-  readonly context: AudioContext
+  /** The DOM's MediaStreamTrack (typed `never` in a project without lib dom). */
+  readonly track: DomMediaStreamTrack
+  /** The DOM's AudioContext (typed `never` in a project without lib dom). */
+  readonly context: DomAudioContext
   /** Capture rate (the context's) and output rate. */
   readonly sampleRate: number
   readonly targetSampleRate: number

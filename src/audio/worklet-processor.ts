@@ -33,7 +33,7 @@ export type ProcessorMessage = { type: 'chunk'; pcm: ArrayBuffer; rms: number } 
 export type ControlMessage = { type: 'mute'; muted: boolean } | { type: 'stop' }
 
 interface ProcessorPort {
-  postMessage(message: unknown, transfer?: Transferable[]): void
+  postMessage(message: unknown, transfer?: ArrayBufferLike[]): void // only chunk buffers are transferred
   onmessage: ((event: { data: ControlMessage }) => void) | null
 }
 

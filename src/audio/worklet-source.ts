@@ -5,30 +5,10 @@
 // script-src/worker-src serve the same text as a file, the package's `symbl-sdk/worklet.js` (written by
 // scripts/build.mjs from this function), and pass its URL as `workletUrl`.
 
-import { floatToInt16LECore } from './pcm.js'
-import { ResamplerCore } from './resampler.js'
-import { processorMain, type ProcessorOptions } from './worklet-processor.js'
+import type { ProcessorOptions } from './worklet-processor.js'
+import { PROCESSOR_NAME, processorSource } from './worklet-text.js'
 
-export const PROCESSOR_NAME = 'symbl-linear16-processor'
-
-/** The complete worklet module source text (self-contained JavaScript). */
-export function processorSource(): string {
-  // Parenthesised, each piece is an expression whatever form (declaration, class, arrow) the
-  // bundler gave it, and its own name inside it stays private to it.
-  return [
-    '"use strict";',
-    `(${processorMain.toString()})({`,
-    `  Resampler: (${ResamplerCore.toString()}),`,
-    `  floatToInt16LE: (${floatToInt16LECore.toString()}),`,
-    '  AudioWorkletProcessor: AudioWorkletProcessor,',
-    // A wrapper: registerProcessor called as a method of another object throws "Illegal invocation",
-    // and a module that throws still resolves addModule() in Chromium (only the console shows it).
-    '  registerProcessor: (name, ctor) => registerProcessor(name, ctor),',
-    '  sampleRate: sampleRate,',
-    `  name: ${JSON.stringify(PROCESSOR_NAME)},`,
-    '});',
-  ].join('\n')
-}
+export { PROCESSOR_NAME, processorSource }
 
 /**
  * Adds the processor module to a context: from `workletUrl` when given, else from a Blob URL that
