@@ -424,8 +424,11 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       throw new ValidationError(
         "sendAudioFromMic sends at the connection's sampleRateHertz through its own onChunk: leave out onChunk and targetSampleRate (or use captureMicrophone)",
       )
-    if (own.onEnded !== undefined && typeof own.onEnded !== 'function')
-      throw new ValidationError(`sendAudioFromMic: onEnded must be a function, got ${describe(own.onEnded)}`)
+    for (const key of ['onEnded', 'onEvent'] as const) {
+      // Wrapped by this call, so captureMicrophone would not see a bad one.
+      if (own[key] !== undefined && typeof own[key] !== 'function')
+        throw new ValidationError(`sendAudioFromMic: ${key} must be a function, got ${describe(own[key])}`)
+    }
     this.#check('sendAudioFromMic')
     const { encoding, sampleRateHertz } = this.#format
     // Opus: the browser's encoder between the capture and sendAudio (opus.ts), unless the app encodes.

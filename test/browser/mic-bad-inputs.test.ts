@@ -50,6 +50,8 @@ const cases: Array<[string, Partial<MicrophoneOptions>, RegExp]> = [
   ],
   ['workletUrl 5', { workletUrl: 5 as never }, /workletUrl must be .*got number 5/],
   ['onLevel "meter"', { onLevel: 'meter' as never }, /onLevel must be a function, got the string "meter"/],
+  ['followDefaultDevice "yes"', { followDefaultDevice: 'yes' as never }, /followDefaultDevice must be true or false, got the string "yes"/],
+  ['silenceSeconds 0', { silenceSeconds: 0 }, /silenceSeconds must be a number of seconds from 1 to 3600, got number 0/],
 ]
 
 describe('captureMicrophone', () => {
@@ -81,6 +83,7 @@ describe('connection.sendAudioFromMic', () => {
     for (const [, options, message] of cases) await expectRefused(() => c.sendAudioFromMic(options), message)
     await expectRefused(() => c.sendAudioFromMic([] as never), /takes an options object, e\.g\. \{ deviceId \}, got an array/)
     await expectRefused(() => c.sendAudioFromMic({ onEnded: 5 } as never), /sendAudioFromMic: onEnded must be a function, got number 5/)
+    await expectRefused(() => c.sendAudioFromMic({ onEvent: 5 } as never), /sendAudioFromMic: onEvent must be a function, got number 5/)
     await expectRefused(() => c.sendAudioFromMic({ targetSampleRate: 8000 } as never), /leave out onChunk and targetSampleRate/)
     await expectRefused(() => c.sendAudioFromMic({ onChunk } as never), /leave out onChunk and targetSampleRate/)
     // None of the refusals left the connection thinking a microphone was opening.
