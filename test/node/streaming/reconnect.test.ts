@@ -77,6 +77,9 @@ describe('reconnection that loses no audio', () => {
       expect(conv.check.next).toBe(600 * WORDS_PER_100MS) // every word of the 60 s arrived
       expect(connection.stats().resentBytes).toBeGreaterThan(0)
       expect(conv.check.duplicates * 4).toBeLessThanOrEqual(connection.stats().resentBytes)
+      expect(connection.stats().reconnects).toBe(drops.length)
+      expect(connection.stats().replayedSeconds).toBeCloseTo(connection.stats().resentBytes / 32_000, 6)
+      expect(connection.stats().sentSeconds).toBeCloseTo(60 + connection.stats().replayedSeconds, 6)
       // Every session restarted with start_request on the same id, and the conversation never changed.
       for (const s of conv.sockets) expect(s.startRequest?.type).toBe('start_request')
       expect(conversation).toBeInstanceOf(Conversation)
