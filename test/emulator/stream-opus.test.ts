@@ -135,6 +135,22 @@ describe('OPUS streams', () => {
     expectSameTiming({ ...second, segments: [...first.segments, ...second.segments] }, reference)
   })
 
+  it('a modify_request from OPUS to LINEAR16 mid-stream keeps order and time: PCM waits for the packets before it', async () => {
+    const reference = await run('opus-ref-5', 'LINEAR16', linear16(AUDIO))
+    const packets = opusPackets(AUDIO)
+    const cut = 100 // 2.0 s as Opus, the rest as LINEAR16
+    const c = await connect(`${emu.wsUrl}/v1/streaming/opus-modify-1?access_token=${tok}`)
+    c.send(start('OPUS'))
+    for (const p of packets.slice(0, cut)) c.ws.send(p)
+    // At once, while the Opus decoder may still be loading.
+    c.send({ type: 'modify_request', speechRecognition: { encoding: 'LINEAR16', sampleRateHertz: RATE } })
+    for (const m of linear16(AUDIO.subarray(cut * 960))) c.ws.send(m)
+    c.send({ type: 'stop_request' })
+    expect((await c.closed).code).toBe(1000)
+    expect(c.frames.some((f) => lifecycle(f) === 'session_modified')).toBe(true)
+    expectSameTiming(timing(c), reference)
+  })
+
   it('counts and reports malformed packets in error frames, skips them, and goes on decoding', async () => {
     const reference = await run('opus-ref-4', 'LINEAR16', linear16(AUDIO))
     const packets = opusPackets(AUDIO)
