@@ -70,4 +70,17 @@ describe('language rules on the labelled set', () => {
     expect(sentimentOf('Is the upgrade free?').suggested).toBe('neutral')
     expect(sentimentOf('Why does the export fail every single night?').suggested).toBe('negative')
   })
+
+  it('reads conversational phrases and contrast beyond "but"', () => {
+    // reassurance idioms are not problems; discourse markers and greeting formulas carry no feeling
+    for (const t of ['No worries.', 'Sure, no problem.', 'Not a problem at all.'])
+      expect(sentimentOf(t).polarity.score, t).toBeGreaterThan(0)
+    expect(sentimentOf("To be honest, I'm not thrilled.").suggested).toBe('negative')
+    expect(sentimentOf("I'm afraid we can't do that.").suggested).toBe('negative')
+    expect(sentimentOf('Good morning everyone.').suggested).toBe('neutral')
+    // although/however: the main clause (or the sentence after "However") weighs more
+    expect(sentimentOf('Although the setup was painful, the product works great.').suggested).toBe('positive')
+    expect(sentimentOf('The product works great, although the setup was painful.').suggested).toBe('positive')
+    expect(sentimentOf('The product is great. However, the setup was painful.').polarity.score).toBeLessThan(0)
+  })
 })

@@ -7,8 +7,8 @@
 //   A `stopped_speaking` with no open turn is ignored.
 // - Each message goes to the user whose turns cover most of its time (a message of no duration: the
 //   turn its start falls in); a message no turn touches keeps its speaker.
-// - The user becomes a member (found by email/userId, then by name, as everywhere in the emulator; a new
-//   member keeps the event's `user.id` when given and unused). Members that lose all their messages to
+// - The user is a member: found by `user.id`, then by email/userId, then by name; otherwise a new member
+//   (keeping `user.id` when given). A user given only by an id must be a member already (400). Members that lose all their messages to
 //   the events are removed (they were the emulator's attribution, e.g. "Speaker 1"); members without
 //   messages before the events (added by PUT .../members or a call's participants) stay.
 // - Every stored PUT event of the conversation (the latest MAX_SPEAKER_EVENTS, several PUTs included) is
@@ -34,16 +34,23 @@ interface Turn {
   end: number
 }
 
-const userKey = (u: SpeakerUser): string => (u.email ?? u.userId ?? `name:${u.name}`).toLowerCase()
+const userKey = (u: SpeakerUser): string => (u.id ? `id:${u.id}` : (u.email ?? u.userId ?? `name:${u.name}`).toLowerCase())
 
-/** Checks one event's shape (400 naming the field and what to send); returns its offset in ms. */
-export function checkSpeakerEvent(event: unknown, what: string): number {
+/**
+ * Checks one event's shape (400 naming the field and what to send); returns its offset in ms. With the
+ * conversation's `members`, a user given only by `id` must be one of them.
+ */
+export function checkSpeakerEvent(event: unknown, what: string, members?: readonly Speaker[]): number {
   const e = event as { type?: unknown; user?: unknown; offset?: unknown }
   const user = e.user as Record<string, unknown> | null | undefined
   if (!user || typeof user !== 'object' || Array.isArray(user)) throw badRequest(`"${what}.user" must be an object: {id, name, email}`)
   for (const field of ['id', 'name', 'email', 'userId'])
     if (user[field] !== undefined && typeof user[field] !== 'string') throw badRequest(`"${what}.user.${field}" must be a string`)
-  if (!user.name && !user.email && !user.userId) throw badRequest(`"${what}.user" needs a name or an email`)
+  if (!user.name && !user.email && !user.userId) {
+    if (!user.id) throw badRequest(`"${what}.user" needs a name or an email (or the id of a member)`)
+    if (members && !members.some((m) => m.id === user.id))
+      throw badRequest(`"${what}.user.id" is not a member of this conversation: give the user's name or email`)
+  }
   const offset = e.offset as { seconds?: unknown; nanos?: unknown } | null | undefined
   if (!offset || typeof offset !== 'object') throw badRequest(`"${what}.offset" must be an object: {seconds, nanos}`)
   const seconds = Number(offset.seconds ?? 0)
@@ -94,10 +101,17 @@ export function applySpeakerEvents(store: Store, c: Conversation): void {
   const memberOf = (turn: Turn): Speaker => {
     let m = members.get(turn.key)
     if (!m) {
-      const before = c.members.length
-      m = store.member(c, { name: turn.user.name, email: turn.user.email, userId: turn.user.userId ?? turn.user.email })
-      const id = turn.user.id
-      if (c.members.length > before && id && !c.members.some((x) => x.id === id)) m.id = id
+      const { id, name, email, userId } = turn.user
+      const address = (email ?? userId)?.toLowerCase()
+      // An existing member by id, then by email/userId, then by name; otherwise a new member.
+      m =
+        c.members.find((x) => id && x.id === id) ??
+        c.members.find((x) => address && (x.userId?.toLowerCase() === address || x.email?.toLowerCase() === address)) ??
+        c.members.find((x) => name && x.name === name)
+      if (!m) {
+        m = store.member(c, { name, email, userId: userId ?? email })
+        if (id && !c.members.some((x) => x.id === id)) m.id = id
+      }
       members.set(turn.key, m)
     }
     return m

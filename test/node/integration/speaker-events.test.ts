@@ -63,6 +63,28 @@ describe('putSpeakersEvents applied', () => {
     expect(messages.map((m) => m.from?.name)).toEqual(['Speaker 1', 'Mia'])
   })
 
+  it('finds existing members by id (an id alone is enough), email or name, without duplicating them', async () => {
+    const conversation = await twoMessages()
+    const [speaker1] = (await conversation.getMembers()).members
+    await conversation.putSpeakersEvents({
+      speakerEvents: [
+        { type: 'started_speaking', user: { id: speaker1!.id }, offset: at(0) },
+        { type: 'started_speaking', user: MIA, offset: at(1.6) },
+      ],
+    })
+    await conversation.putSpeakersEvents({ speakerEvents: [{ type: 'started_speaking', user: { name: 'Mia' }, offset: at(2) }] })
+    expect((await conversation.getMessages()).messages.map((m) => m.from?.name)).toEqual(['Speaker 1', 'Mia'])
+    const { members } = await conversation.getMembers()
+    expect(members.map((m) => m.name)).toEqual(['Speaker 1', 'Mia'])
+    const unknown = await env.symbl.conversations
+      .putSpeakersEvents(conversation.conversationId, {
+        speakerEvents: [{ type: 'started_speaking', user: { id: 'not-a-member' }, offset: at(0) }],
+      })
+      .catch((e: unknown) => e)
+    expect(unknown).toBeInstanceOf(HttpError)
+    expect((unknown as HttpError).message).toMatch(/user\.id" is not a member of this conversation/)
+  })
+
   it('refuses events without a user or offset: the SDK before sending, the emulator when sent raw', async () => {
     const conversation = await twoMessages()
     const noOffset = { type: 'started_speaking', user: DEREK } as never

@@ -65,6 +65,15 @@ const TALK: Array<[RegExp, string]> = [
   [/\b(?:fixed|resolved)\b/gi, 'solved'],
   [/\b(?:shipped|delivered)\b/gi, 'accomplished'],
   [/\b(?:smooth(?:ly)?|seamless(?:ly)?|reliable|intuitive)\b/gi, 'good'],
+  [/\b(?:no|not a|not any) (?:problem|problems|worries|worry|trouble)\b/gi, 'fine'],
+  [/\b(?:to be (?:honest|fair|frank)|honestly|frankly|to tell you the truth)\b,?/gi, ''],
+  [/\b(?:i'm|i am|i’m) afraid\b/gi, 'unfortunately'],
+  [/\bgood (?=(?:morning|afternoon|evening|day)\b)/gi, ''],
+  [/\b(?:kind|best|warm) regards\b/gi, 'regards'],
+  [/\bbut also\b/gi, 'and also'],
+  [/^\W*(?:although|though|even though|while|whilst)\s+([^,]+),\s*(.+)$/i, '$1 but $2'],
+  [/^(.+?),\s*(?:although|though|even though)\s+(.+)$/i, '$2 but $1'],
+  [/[,;]\s*(?:however|yet|still)\b,?/gi, ' but'],
   [/\brough\b/gi, 'bad'],
   [/\bslow\b/gi, 'hard'],
 ]
@@ -80,13 +89,24 @@ export const QUESTION_WEIGHT = 0.5
  * outweigh a strong sentence of the other sign.
  */
 export function sentimentOf(text: string): SentimentValue {
+  const sentences = sentencesOf(text)
+  const scores = sentences.map(sentenceScore)
+  // VADER's "but" rule across sentences: a sentence opening with a contrast ("But…", "However,…")
+  // weighs 1.5 and the one before it 0.5.
+  const weights = sentences.map(() => 1)
+  sentences.forEach((sentence, i) => {
+    if (i > 0 && CONTRAST_OPENING.test(sentence)) {
+      weights[i] = (weights[i] as number) * 1.5
+      weights[i - 1] = (weights[i - 1] as number) * 0.5
+    }
+  })
   let num = 0
   let den = 0
-  for (const sentence of sentencesOf(text)) {
-    const c = sentenceScore(sentence)
-    num += c * Math.abs(c)
-    den += Math.abs(c)
-  }
+  scores.forEach((c, i) => {
+    const w = weights[i] as number
+    num += w * c * Math.abs(c)
+    den += w * Math.abs(c)
+  })
   const score = den ? round(num / den, 3) : 0
   return { polarity: { score }, suggested: label(score) }
 }
@@ -97,6 +117,8 @@ function sentenceScore(sentence: string): number {
   const c = vader.SentimentIntensityAnalyzer.polarity_scores(t).compound
   return /\?\s*$/.test(sentence) && !/^\W*(?:why|how come)\b/i.test(sentence) ? c * QUESTION_WEIGHT : c
 }
+
+const CONTRAST_OPENING = /^\W*(?:but|however|still|yet|that said|even so|nevertheless)\b/i
 
 /** Sentences: ends at . ! ? followed by a space and a capital/quote/digit, or at the end. */
 const sentencesOf = (text: string): string[] =>

@@ -118,7 +118,7 @@ export const conversationRoutes: Route[] = [
       for (const [i, e] of (body.speakerEvents as unknown[]).entries()) {
         const problem = speakerEventProblem(e, `speakerEvents[${i}]`)
         if (problem) throw badRequest(problem)
-        checkSpeakerEvent(e, `speakerEvents[${i}]`)
+        checkSpeakerEvent(e, `speakerEvents[${i}]`, c.members)
       }
       // Kept (bounded: the latest MAX_SPEAKER_EVENTS) and applied to the messages (speaker-events.ts).
       pushBounded(c.speakerEvents, body.speakerEvents as unknown[], MAX_SPEAKER_EVENTS)
