@@ -4,6 +4,7 @@
 // the share of speech time labelled with the right speaker must be >= 90 % for two voices, and the
 // analytics' talk time per speaker must follow the labels.
 
+import { createServer } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js'
 import { conversationWav, hasVoiceTools, speakerAccuracy } from './diarization-audio.js'
@@ -58,6 +59,22 @@ describe.skipIf(!hasVoiceTools)('diarization by voice (espeak-ng voices)', () =>
     const { wav, turns } = conversationWav(2, { synth: true })
     const { messages } = await upload(wav, 'enableSpeakerDiarization=true&diarizationSpeakerCount=2')
     expect(speakerAccuracy(labelled(messages), turns).accuracy).toBeGreaterThanOrEqual(0.9)
+  })
+
+  it('a URL job (loopback media) is diarized from the query parameters too', async () => {
+    const { wav, turns } = conversationWav(2)
+    const media = createServer((_req, res) => res.writeHead(200, { 'content-type': 'audio/wav' }).end(wav))
+    await new Promise<void>((r) => media.listen(0, '127.0.0.1', r))
+    try {
+      const url = `http://127.0.0.1:${(media.address() as { port: number }).port}/call.wav`
+      const r = await api(emu, tok, 'POST', '/v1/process/audio/url?enableSpeakerDiarization=true&diarizationSpeakerCount=2', { url })
+      expect(r.status).toBe(201)
+      expect(await waitJob(emu, tok, r.body.jobId)).toContain('completed')
+      const messages = (await api(emu, tok, 'GET', `/v1/conversations/${r.body.conversationId}/messages`)).body.messages as any[]
+      expect(speakerAccuracy(labelled(messages), turns).accuracy).toBeGreaterThanOrEqual(0.9)
+    } finally {
+      media.close()
+    }
   })
 
   it('without diarization every segment is one speaker; with a count of 1 as well', async () => {
