@@ -145,6 +145,21 @@ describe(`emulator msw handlers in ${browser}`, () => {
     expect(messages.map((m) => m.text)).toEqual(['Can you send me the quarterly report by Friday?'])
   })
 
+  it('holds a delayed handshake (faults.delayHandshakes): the socket stays CONNECTING, then the SDK connects', async () => {
+    const held = new WebSocket(`${WS}/v1/streaming/held-${browser}?access_token=${(await token()).accessToken}`)
+    core.faults.delayHandshakes(400, { path: '/v1/realtime/insights/:id' })
+    const started = performance.now()
+    const connecting = client().streaming.startConnection({ id: `delayed-${browser}-${Math.random().toString(36).slice(2, 8)}` })
+    // Another path is not held: this socket opens while the SDK's still waits.
+    await new Promise((resolve) => held.addEventListener('open', resolve))
+    held.close()
+    const c = await connecting
+    expect(performance.now() - started).toBeGreaterThanOrEqual(395)
+    expect(c.state).toBe('open')
+    await c.stop()
+    expect(c.state).toBe('closed')
+  })
+
   it('refuses a handshake as it does in Node: never open, closed with 4000 + status', async () => {
     const socket = new WebSocket(`${WS}/v1/streaming/refused-${browser}?access_token=not-a-token`)
     let opened = false
