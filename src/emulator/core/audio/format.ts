@@ -1,7 +1,8 @@
 // Media format detection from magic bytes (and the Content-Type as a hint), plus cheap duration
 // reading where the header carries it: WAV (exact, from the data size), FLAC (exact, STREAMINFO
 // total samples), MP3 (estimated as bytes x 8 / bitrate of the first frame: exact for CBR, rough for
-// VBR). OGG, MP4/M4A, AAC and others: duration unknown (it would need demuxing/decoding).
+// VBR). Ogg (Vorbis, Opus), MP3 and FLAC get exact durations from decoding (decode.ts); MP4/M4A, AAC
+// and the others: duration unknown (no decoder, see decode.ts).
 
 export type MediaFormat = 'wav' | 'mp3' | 'ogg' | 'flac' | 'mp4' | 'aac' | 'amr' | 'webm' | 'aiff' | 'unknown'
 
