@@ -23,6 +23,8 @@ export interface GraphOptions {
   targetSampleRate: number
   chunkSamples: number
   workletUrl?: string | undefined
+  /** A graph rebuilt mid-stream fades its input in over this many ms (no step after the old graph's faded tail). */
+  fadeInMs?: number | undefined
 }
 
 /**
@@ -61,7 +63,11 @@ export async function buildGraph(stream: MediaStream, options: GraphOptions): Pr
     }
     let node: AudioWorkletNode
     try {
-      node = createProcessorNode(context, { targetSampleRate: options.targetSampleRate, chunkSamples: options.chunkSamples })
+      node = createProcessorNode(context, {
+        targetSampleRate: options.targetSampleRate,
+        chunkSamples: options.chunkSamples,
+        fadeInSamples: Math.round((context.sampleRate * (options.fadeInMs ?? 0)) / 1000),
+      })
     } catch (err) {
       // Chromium resolves addModule() even when the module throws; the node then does not exist.
       throw new MicrophoneError('worklet-unavailable', `The audio processor did not register: ${String(err)}`, err)

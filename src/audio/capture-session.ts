@@ -17,6 +17,8 @@ const WATCHDOG_MS = 250
 const FLUSH_MS = 250
 /** How long a new context may take to start running before it counts as interrupted (autoplay). */
 const CONTEXT_SETTLE_MS = 500
+/** A rebuild fades the old graph's input out and the new one's in over this long: no click at the junction. */
+const FADE_MS = 5
 /** User gestures that may resume a suspended or interrupted context (autoplay policies). */
 const GESTURES = ['pointerdown', 'keydown', 'touchend'] as const
 
@@ -138,11 +140,15 @@ export function startSession({ options, graph: graphOptions, first, reopen }: Se
     if (track.muted) watch.trackMute(true)
   }
 
-  /** Asks the worklet for its last partial chunk (and its resampler's tail); gives up after FLUSH_MS. */
-  function flush(graph: CaptureGraph): Promise<void> {
+  /**
+   * Asks the worklet for its last partial chunk (and its resampler's tail), after fading its input
+   * out over `fadeMs` (a rebuild); gives up after FLUSH_MS.
+   */
+  function flush(graph: CaptureGraph, fadeMs = 0): Promise<void> {
     return new Promise<void>((resolve) => {
       onStopped = resolve
-      graph.node.port.postMessage({ type: 'stop' } satisfies ControlMessage)
+      const fadeSamples = Math.round((graph.context.sampleRate * fadeMs) / 1000)
+      graph.node.port.postMessage({ type: 'stop', fadeSamples } satisfies ControlMessage)
       setTimeout(resolve, FLUSH_MS)
     })
   }
@@ -160,7 +166,7 @@ export function startSession({ options, graph: graphOptions, first, reopen }: Se
   async function replace(old: CaptureGraph, reason: RecoveryReason): Promise<void> {
     flushing = true
     try {
-      if (old.context.state === 'running') await flush(old)
+      if (old.context.state === 'running') await flush(old, FADE_MS)
     } finally {
       flushing = false
     }
@@ -171,7 +177,7 @@ export function startSession({ options, graph: graphOptions, first, reopen }: Se
     const stream = newDevice ? await reopen() : old.stream
     let next: CaptureGraph
     try {
-      next = await buildGraph(stream, graphOptions)
+      next = await buildGraph(stream, { ...graphOptions, fadeInMs: FADE_MS })
     } catch (error) {
       if (newDevice) stream.getTracks().forEach((t) => t.stop())
       throw error

@@ -24,13 +24,22 @@ export interface ProcessorOptions {
    * channel 1 where channel 0 holds a sample, so an OfflineAudioContext's rendered buffer carries it.
    */
   tap?: boolean
+  /**
+   * Input samples over which the input fades in from silence: a graph rebuilt mid-stream (issue 15:
+   * a new device rate, a stall) starts at 0, so its first samples are no step after the previous
+   * graph's faded tail. 0 or absent for a new capture.
+   */
+  fadeInSamples?: number
 }
 
 /** Processor -> page messages. */
 export type ProcessorMessage = { type: 'chunk'; pcm: ArrayBuffer; rms: number } | { type: 'stopped' } | { type: 'error'; message: string }
 
 /** Page -> processor messages. `stop` flushes the resampler and the last partial chunk. */
-export type ControlMessage = { type: 'mute'; muted: boolean } | { type: 'stop' }
+export type ControlMessage =
+  | { type: 'mute'; muted: boolean }
+  /** `fadeSamples`: first fade the input out over that many samples (a rebuild; no step at the junction). */
+  | { type: 'stop'; fadeSamples?: number }
 
 interface ProcessorPort {
   postMessage(message: unknown, transfer?: ArrayBufferLike[]): void // only chunk buffers are transferred
@@ -66,6 +75,12 @@ export function processorMain(deps: ProcessorDeps): void {
     declare private tap: boolean
     declare private tapQueue: Float32Array
     declare private tapLen: number
+    /** The input gain now, and the ramp it follows: `gainStep` per sample for `rampLeft` more samples. */
+    declare private gain: number
+    declare private gainStep: number
+    declare private rampLeft: number
+    /** A stop asked with a fade: it happens once the ramp reaches 0. */
+    declare private stopAfterFade: boolean
 
     constructor(options: { processorOptions: ProcessorOptions }) {
       super()
@@ -84,6 +99,11 @@ export function processorMain(deps: ProcessorDeps): void {
       this.tap = !!o.tap
       this.tapQueue = new Float32Array(1024)
       this.tapLen = 0
+      const fadeIn = o.fadeInSamples ?? 0
+      this.gain = fadeIn > 0 ? 0 : 1
+      this.gainStep = fadeIn > 0 ? 1 / fadeIn : 0
+      this.rampLeft = fadeIn > 0 ? fadeIn : 0
+      this.stopAfterFade = false
       try {
         this.resampler = new Resampler({ inputRate, outputRate: o.targetSampleRate })
         this.resampled = new Float32Array(this.resampler.maxOutputLength(128))
@@ -95,14 +115,24 @@ export function processorMain(deps: ProcessorDeps): void {
         const m = event.data
         if (m.type === 'mute') this.muted = m.muted
         else if (m.type === 'stop' && !this.stopped) {
-          this.stopped = true
-          const tail = this.resampler.flush()
-          this.emit(tail, tail.length)
-          if (this.fill > 0) this.post(this.chunk.slice(0, this.fill))
-          this.fill = 0
-          this.port.postMessage({ type: 'stopped' })
+          const fade = m.fadeSamples ?? 0
+          if (fade > 0 && this.gain > 0) {
+            this.gainStep = -this.gain / fade
+            this.rampLeft = fade
+            this.stopAfterFade = true
+          } else this.finish()
         }
       }
+    }
+
+    /** Flushes the resampler and the last partial chunk, then says so. */
+    private finish(): void {
+      this.stopped = true
+      const tail = this.resampler.flush()
+      this.emit(tail, tail.length)
+      if (this.fill > 0) this.post(this.chunk.slice(0, this.fill))
+      this.fill = 0
+      this.port.postMessage({ type: 'stopped' })
     }
 
     process(inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
@@ -128,10 +158,25 @@ export function processorMain(deps: ProcessorDeps): void {
         }
         if (channels > 1) for (let i = 0; i < frames; i++) mono[i] /= channels
       }
+      // A fade (in after a rebuild, out before one): a linear ramp on the input, so the resampler's
+      // output moves smoothly to or from silence.
+      if (this.rampLeft > 0 || this.gain !== 1) {
+        for (let i = 0; i < frames; i++) {
+          if (this.rampLeft > 0) {
+            this.gain += this.gainStep
+            if (--this.rampLeft === 0) this.gain = this.gainStep > 0 ? 1 : 0
+          }
+          mono[i] *= this.gain
+        }
+      }
       const y = this.resampled
       const count = this.resampler.processInto(mono, y)
       this.emit(y, count)
       if (this.tap && out && out.length >= 2) this.writeTap(y.subarray(0, count), out)
+      if (this.stopAfterFade && this.rampLeft === 0) {
+        this.finish()
+        return false
+      }
       return true
     }
 
