@@ -102,7 +102,7 @@ export function processorMain(deps: ProcessorDeps): void {
       const fadeIn = o.fadeInSamples ?? 0
       this.gain = fadeIn > 0 ? 0 : 1
       this.gainStep = fadeIn > 0 ? 1 / fadeIn : 0
-      this.rampLeft = fadeIn > 0 ? fadeIn : 0
+      this.rampLeft = Math.max(fadeIn, 0)
       this.stopAfterFade = false
       try {
         this.resampler = new Resampler({ inputRate, outputRate: o.targetSampleRate })
