@@ -84,6 +84,9 @@ console.log(`packed ${tarball} (${(statSync(join(packDir, 'symbl-sdk.tgz')).size
 // The emulator from the built package, accepting only this app's id/secret.
 const { startEmulator } = await import(join(root, 'dist/node/emulator.js'))
 const emulator = await startEmulator({ port: 0, host: '127.0.0.1', jobDelayMs: 50, credentials })
+// Every handshake of this stream id refused with 503: Bun, Deno and Workers check that the SDK sees the status
+// there (test/consumers/shared/refused-handshake.js).
+emulator.faults.refuseHandshakes(1_000_000, 503, /\/consumer-refused-handshake$/)
 
 // 2a. Install, two at a time (offline from npm's cache: the tarball's dependencies are the root's).
 async function install(c) {

@@ -11,9 +11,9 @@ export function bunPlatform(node: Platform): Platform {
   return {
     ...node,
     name: 'bun',
-    // Bun reports a refused handshake as "Expected 101 status code: 401", which the SDK does not read
-    // (it reads `ws`'s wording): like a browser, any socket closed before it opened may have been the token.
-    seesHandshakeStatus: false,
+    // Bun reports every refused handshake as "Expected 101 status code: 401" (checked with 401, 403, 426, 500
+    // and by test/consumers/bun), which refusedStatus reads: a failure without a status is not the token.
+    seesHandshakeStatus: true,
     streamsRequestBodies: true,
     async openWebSocket(url: string, token: string, impl: WebSocketConstructor | undefined): Promise<WebSocketLike> {
       if (impl) return openInjected(impl, url, token)

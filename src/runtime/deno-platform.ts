@@ -12,9 +12,9 @@ export function denoPlatform(node: Platform): Platform {
   return {
     ...node,
     name: 'deno',
-    // Deno reports a refused handshake as "Invalid status code: 401", which the SDK does not read
-    // (it reads `ws`'s wording): like a browser, any socket closed before it opened may have been the token.
-    seesHandshakeStatus: false,
+    // Deno reports every refused handshake as "Invalid status code: 401" (checked with 401, 403, 426, 500
+    // and by test/consumers/deno), which refusedStatus reads: a failure without a status is not the token.
+    seesHandshakeStatus: true,
     streamsRequestBodies: true,
     async openWebSocket(url: string, token: string, impl: WebSocketConstructor | undefined): Promise<WebSocketLike> {
       const WS = impl ?? (globalThis.WebSocket as unknown as WebSocketConstructor | undefined)

@@ -5,11 +5,16 @@ import type { Platform } from '../platform.js'
 
 /**
  * The HTTP status of a refused handshake, from the socket's last error message; undefined if it does
- * not say. The wordings: Node's `ws` ("Unexpected server response: 401"), Bun ("Expected 101 status
- * code: 401"), Deno ("Invalid status code: 401"). Browsers never say.
+ * not say. The wordings (each checked against a real refusal, test/consumers/shared/refused-handshake.js):
+ * Node's `ws` ("Unexpected server response: 401"), Bun ("Expected 101 status code: 401"), Deno ("Invalid
+ * status code: 401"), workerd ("expected server to reply with HTTP status code 101 (switching protocols),
+ * but received 401 instead."). Browsers never say.
  */
 export function refusedStatus(error: string | undefined): number | undefined {
-  return Number(/(?:Unexpected server response|Expected 101 status code|Invalid status code): (\d{3})/.exec(error ?? '')?.[1]) || undefined
+  const m = /(?:Unexpected server response|Expected 101 status code|Invalid status code): (\d{3})|but received (\d{3}) instead/.exec(
+    error ?? '',
+  )
+  return Number(m?.[1] ?? m?.[2]) || undefined
 }
 
 /**

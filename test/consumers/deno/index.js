@@ -3,6 +3,7 @@
 // subprotocol since Deno's WebSocket takes no headers). Credentials from SYMBL_APP_ID /
 // SYMBL_APP_SECRET, the API from SYMBL_BASE_URL (the emulator).
 import { countOwnGlobals, uploadFile } from '../shared/own-globals.js'
+import { refusedHandshake } from '../shared/refused-handshake.js'
 import { roundTrip } from '../shared/round-trip.js'
 
 if (typeof Deno === 'undefined') throw new Error('not running on Deno')
@@ -14,4 +15,6 @@ const uploaded = await uploadFile(Symbl, new URL('../../fixtures/two-speakers-8k
 if (counts.webSocket !== 1 || counts.webSocketToken[0] !== 'subprotocol')
   throw new Error(`expected one socket on Deno's WebSocket with the token as subprotocol, got ${JSON.stringify(counts)}`)
 if (counts.fetch < 4) throw new Error(`expected the REST calls on Deno's fetch, got ${counts.fetch}`)
-console.log(JSON.stringify({ ...result, uploaded, runtime: `deno ${Deno.version.deno}`, ownGlobals: counts }))
+// After the counts above: its own sockets are counted by itself.
+const refused = await refusedHandshake(Symbl, {})
+console.log(JSON.stringify({ ...result, refusedHandshake: refused, uploaded, runtime: `deno ${Deno.version.deno}`, ownGlobals: counts }))

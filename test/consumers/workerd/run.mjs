@@ -86,6 +86,8 @@ try {
   }
   const trip = await get('/round-trip')
   if (trip.status !== 200 || !trip.body.ok || trip.body.platform !== 'worker') throw new Error(`round trip: ${JSON.stringify(trip.body)}`)
+  const refused = await get('/refused-handshake')
+  if (refused.status !== 200 || refused.body.refused?.status !== 503) throw new Error(`refused handshake: ${JSON.stringify(refused.body)}`)
   const token = await get('/symbl-token')
   if (token.status !== 200 || typeof token.body.accessToken !== 'string') throw new Error(`token endpoint: ${JSON.stringify(token.body)}`)
   const bad = (await get('/no-credentials')).body
@@ -94,7 +96,13 @@ try {
       throw new Error(`no credentials (${where}): expected a ConfigError naming env, got ${JSON.stringify(e)}`)
   }
   console.log(
-    JSON.stringify({ ...trip.body, token: 'ok', noCredentials: bad.client.name, bundleBytesGzip: gzipSync(bundle, { level: 9 }).length }),
+    JSON.stringify({
+      ...trip.body,
+      refusedHandshake: refused.body,
+      token: 'ok',
+      noCredentials: bad.client.name,
+      bundleBytesGzip: gzipSync(bundle, { level: 9 }).length,
+    }),
   )
 } finally {
   stop()

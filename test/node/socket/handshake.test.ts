@@ -7,6 +7,10 @@ describe('refusedStatus', () => {
     ['Unexpected server response: 401', 401], // Node's ws
     ['Expected 101 status code: 403', 403], // Bun
     ['Invalid status code: 503', 503], // Deno
+    [
+      'Uncaught TypeError: Failed to establish the WebSocket connection: expected server to reply with HTTP status code 101 (switching protocols), but received 401 instead.',
+      401,
+    ], // workerd
   ])('reads %j', (message, status) => expect(refusedStatus(message)).toBe(status))
 
   it.each([[undefined], [''], ['socket hang up'], ['Unexpected server response: abc']])('says nothing for %j', (message) =>

@@ -1,6 +1,7 @@
 // A Cloudflare Worker: the app id and secret are the Worker's env (bindings), as `wrangler secret put`
 // would give them; nothing here reads process.env (there is none without nodejs_compat).
 import { ConfigError, createTokenHandler, Symbl } from 'symbl-sdk'
+import { refusedHandshake } from '../../shared/refused-handshake.js'
 import { roundTrip } from '../../shared/round-trip.js'
 
 const json = (body, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
@@ -14,6 +15,8 @@ export default {
     try {
       // Text: text.process (waits for the job), getMessages({ sentiment: true }), a streaming session.
       if (pathname === '/round-trip') return json({ platform: Symbl.platform, ...(await roundTrip(Symbl, credentials)) })
+      // A refused handshake's status, seen through workerd's WebSocket.
+      if (pathname === '/refused-handshake') return json(await refusedHandshake(Symbl, credentials))
       // The token endpoint a browser's tokenProvider fetches.
       if (pathname === '/symbl-token') return (tokens ??= createTokenHandler(credentials))(request)
       // Bad input: no credentials in a Worker.
