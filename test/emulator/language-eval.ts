@@ -6,7 +6,16 @@ import { extractEntities } from '../../src/emulator/core/analysis/entities.js'
 import { type InsightContext, insightsOf } from '../../src/emulator/core/analysis/insights.js'
 import { sentimentOf } from '../../src/emulator/core/analysis/sentiment.js'
 import type { StoredMessage } from '../../src/emulator/core/types.js'
-import { CONVERSATION_START, FRESH_HELD_OUT, isHeldOut, LANGUAGE_SET, type LanguageCase, OTHER, SPEAKER } from '../fixtures/language-set.js'
+import {
+  CONVERSATION_START,
+  FRESH_HELD_OUT,
+  isHeldOut,
+  LANGUAGE_SET,
+  type LanguageCase,
+  OTHER,
+  SPEAKER,
+  THIRD_HELD_OUT,
+} from '../fixtures/language-set.js'
 
 export interface Counts {
   tp: number
@@ -86,11 +95,12 @@ export function score(cases: LanguageCase[]): Scores {
   return s
 }
 
-/** The rule-writing part, the held-out third, and the second held-out group (written later, see the fixture). */
-export const halves = (): { dev: LanguageCase[]; heldOut: LanguageCase[]; fresh: LanguageCase[] } => ({
+/** The rule-writing part, the held-out third, and the second and third held-out groups (written later, see the fixture). */
+export const halves = (): { dev: LanguageCase[]; heldOut: LanguageCase[]; fresh: LanguageCase[]; third: LanguageCase[] } => ({
   dev: LANGUAGE_SET.filter((_c, i) => !isHeldOut(i)),
   heldOut: LANGUAGE_SET.filter((_c, i) => isHeldOut(i)),
   fresh: FRESH_HELD_OUT,
+  third: THIRD_HELD_OUT,
 })
 
 const pct = (x: number): string => x.toFixed(2)

@@ -60,11 +60,38 @@ const TALK: Array<[RegExp, string]> = [
   [/\bglitch(?:es|y)?\b/gi, 'problem'],
   [/\bclear (?=(?:your|the|my|our|out|up|it|them)\b)/gi, 'empty '],
   [/\b(?:(?:is|are|was|were|be|been)(?: not|n't|n’t)|(?:stopped|stops|not)) working\b/gi, 'is broken'],
-  [/\b(?:do|does|did)(?: not|n't|n’t) work\b/gi, 'is broken'],
+  // Support-call complaint constructions: a function verb negated ("does not load", "won't connect")
+  // reports a fault; failure verbs VADER lacks (crashes, times out, cuts out, a call that drops);
+  // waiting "forever"; "too" before a word of excess ("too expensive", "too many steps"); persistence
+  // ("still waiting", "still no answer"); nobody answering. And their opposites: the absence of
+  // problems ("nothing broke", "without any issues") and comparative improvements ("faster", "simpler").
+  [
+    /\b(?:(?:does|do|did|will|would|can|could) not|(?:does|do|did|wo|would|ca|could)n['’]t|cannot) (?:work|load|match|respond|reply|answer|arrive|connect|sync|start|open|save|print|show up|go through|add up)\b/gi,
+    'fails',
+  ],
+  [
+    /\b(?:nothing|no|never|without(?: any)?)\s+(?:\w+\s+)?(?:broke|issues?|problems?|errors?|complaints?|downtime|failures?|outages?|incidents?|hiccups?)\b/gi,
+    'good',
+  ],
+  [
+    /\b(?:crash(?:es|ed|ing)?|freez(?:es|ing)|froze|hangs|time[sd]? out|timing out|timeouts?|cuts? out|cutting out|disconnect(?:s|ed|ing)?)\b/gi,
+    'fails',
+  ],
+  [/\b(?:call|calls|line|connection|audio|video|signal)(?: keeps?| kept)? (?:drops|dropped|dropping|drop)\b/gi, 'call fails'],
+  [/\b(?:tak(?:e|es|ing)|took|wait(?:ed|ing)?|last(?:s|ed)?) forever\b/gi, 'frustrating'],
+  [
+    /\b(?:(?:way|far|much|a bit|a little) )?too (?=(?:high|low|slow|long|expensive|costly|pricey|late|many|much|complicated|complex|hard|difficult|confusing|often|loud|noisy|risky|small|short)\b)/gi,
+    'frustratingly ',
+  ],
+  [/\bstill (?=(?:waiting|no|not|nothing|haven't|hasn't|have not|has not|can't|cannot|broken|failing|down)\b)/gi, 'frustratingly '],
+  [/\b(?:never|no one|nobody)\s+(?:\w+\s+)?(?:replied|answered|responded|called back|got back|followed up)\b/gi, 'ignored us'],
+  [/\b(?:no|without (?:a|an|any)) (?:answer|reply|response|update|feedback)\b/gi, 'ignored'],
+  [/\b(?:faster|quicker|simpler|smoother|cheaper|snappier)\b/gi, 'better'],
+  [/\b(?:slower|clunkier)\b/gi, 'worse'],
   [/\b(is|are|was|were|be|been|went|goes|go) down\b/gi, '$1 failed'],
   [/\b(?:fixed|resolved)\b/gi, 'solved'],
   [/\b(?:shipped|delivered)\b/gi, 'accomplished'],
-  [/\b(?:smooth(?:ly)?|seamless(?:ly)?|reliable|intuitive)\b/gi, 'good'],
+  [/\b(?:smooth(?:ly)?|seamless(?:ly)?|reliable|intuitive|painless(?:ly)?|effortless(?:ly)?|hassle-free)\b/gi, 'good'],
   [/\b(?:no|not a|not any) (?:problem|problems|worries|worry|trouble)\b/gi, 'fine'],
   [/\b(?:to be (?:honest|fair|frank)|honestly|frankly|to tell you the truth)\b,?/gi, ''],
   [/\b(?:i'm|i am|i’m) afraid\b/gi, 'unfortunately'],
