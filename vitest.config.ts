@@ -79,6 +79,7 @@ export default defineConfig({
             'mpg123-decoder',
             '@wasm-audio-decoders/flac',
             '@wasm-audio-decoders/ogg-vorbis',
+            'opus-decoder',
           ],
         },
         test: {
