@@ -2,11 +2,12 @@
 // microphone on the platform: a 20 ms chunk every 20 ms whose 4-byte words count up from 0, so the
 // server's counter check proves the audio arrived whole and in order, from the first chunk captured
 // (while the handshake was held) to the partial chunk stop() flushed.
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { MicrophoneError } from '../../../src/audio/errors.js'
 import type { MicrophoneHandle, MicrophoneOptions } from '../../../src/audio/types.js'
 import { ConfigError, ValidationError } from '../../../src/errors.js'
 import type { Symbl } from '../../../src/node.js'
+import { StreamingConnection } from '../../../src/streaming/connection.js'
 import type { DroppedInfo, StreamingStats } from '../../../src/streaming/types.js'
 import { FakeServer } from './fake-server.js'
 import { client } from './helpers.js'
@@ -123,6 +124,40 @@ describe('startConnection({ microphone })', () => {
     await expect(symbl.streaming.startConnection({ microphone: true })).rejects.toBe(denied)
     await sleep(400)
     expect(server.sockets.every((s) => s.ws.readyState !== 1)).toBe(true)
+  })
+
+  it('stop() during the start (from the open listener): the early audio goes out first, then the stop_request', async () => {
+    let bytesAtStop = -1
+    server = await FakeServer.start({
+      handshakeDelayMs: 500,
+      onText: (socket, message) => {
+        if (message.type === 'stop_request') bytesAtStop = socket.audioBytes
+        return false
+      },
+    })
+    const { mic, capture } = fakeMicrophone()
+    const symbl = withMicrophone(client(server), capture)
+    // The connection object, before startConnection resolves (as a listener would hold it).
+    let connection: StreamingConnection | undefined
+    const start = StreamingConnection.prototype.start
+    vi.spyOn(StreamingConnection.prototype, 'start').mockImplementation(function (this: StreamingConnection) {
+      connection = this
+      return start.call(this)
+    })
+    let stopping: Promise<unknown> | undefined
+    const started = await symbl.streaming.startConnection({ microphone: true, events: { open: () => (stopping = connection!.stop()) } })
+    expect(started).toBe(connection)
+    await stopping
+    expect(mic.stopped).toBe(true)
+    const conv = server.conv(started.connectionId)
+    expect(conv.check.problems).toEqual([])
+    expect(conv.check.next).toBe(mic.words) // all of it, the flushed partial chunk included
+    expect(mic.words).toBeGreaterThan(20 * WORDS_PER_CHUNK)
+    // The stop_request came after the last audio frame.
+    expect(bytesAtStop).toBe(mic.words * 4)
+    const texts = server.last.texts.map((t) => (t as { type?: string }).type)
+    expect(texts).toEqual(['start_request', 'stop_request'])
+    expect(conv.stopped).toBe(true)
   })
 
   it('stats every statsIntervalMs, off by default', async () => {
