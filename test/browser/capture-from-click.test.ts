@@ -120,6 +120,27 @@ describe('capture from the click', () => {
   })
 })
 
+describe('capture from the click, Opus', () => {
+  it('an Opus connection encodes the early audio too: every packet captured reaches the socket, in order, before stop_request', async () => {
+    const sends = recordSends()
+    const symbl = new Symbl({ baseUrl: fakeUrl, accessToken: 'browser-token' })
+    const connection = await symbl.streaming.startConnection({
+      config: { speechRecognition: { encoding: 'OPUS', sampleRateHertz: 48000 } },
+      microphone: { constraints: RAW },
+    })
+    connections.push(connection)
+    await sleep(500)
+    await connection.stop()
+    const stats = connection.stats()
+    // Where the browser cannot encode Opus the connection falls back to LINEAR16 (issue 14); either way nothing is lost.
+    expect(stats.sentSeconds).toBeCloseTo(stats.capturedSeconds, 3)
+    expect(stats.capturedSeconds).toBeGreaterThan(0.4)
+    if (connection.encoding !== 'LINEAR16') {
+      expect(sends.frames.length).toBe(Math.round(stats.capturedSeconds / 0.02)) // one 20 ms packet per frame
+    }
+  })
+})
+
 describe('capture that survives the device', () => {
   async function connect(microphone: Record<string, unknown>) {
     const events: CaptureEvent[] = []
