@@ -52,7 +52,7 @@ const CLOSE_GRACE_MS = 2000
 type Timer = ReturnType<typeof setTimeout>
 
 /** The connection's own events, which a server frame's `type` must not impersonate (`error` and `message` are handled). */
-const SDK_EVENTS = ['open', 'close', 'reconnecting', 'reconnected', 'fallback']
+const SDK_EVENTS = ['open', 'close', 'reconnecting', 'reconnected', 'fallback', 'dropped', 'capture', 'stats']
 
 /** Any failure as a SymblError (the SDK's own pass through). */
 const asSymblError = (error: unknown, hidden: string[]): SymblError =>

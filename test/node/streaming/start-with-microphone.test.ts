@@ -185,6 +185,25 @@ describe('startConnection({ microphone })', () => {
     expect(seen.length).toBe(n)
   })
 
+  it('a server frame named like one of these events (dropped, capture, stats) is reported, not emitted as that event', async () => {
+    server = await FakeServer.start()
+    const connection = await client(server).streaming.startConnection()
+    const errors: Error[] = []
+    const emitted: string[] = []
+    connection.on('error', (e) => errors.push(e))
+    for (const name of ['dropped', 'capture', 'stats'] as const) connection.on(name, () => emitted.push(name))
+    for (const type of ['dropped', 'capture', 'stats']) server.send(server.last, { type, droppedMs: 1 })
+    server.send(server.last, { type: 'message_response', messages: [] })
+    await new Promise((resolve) => connection.once('message_response', resolve))
+    expect(emitted).toEqual([])
+    expect(errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/a frame of type "dropped", the name of an SDK event/),
+      expect.stringMatching(/"capture"/),
+      expect.stringMatching(/"stats"/),
+    ])
+    await connection.stop()
+  })
+
   it('bad options are refused before anything opens; Node has no microphone (ConfigError)', async () => {
     server = await FakeServer.start()
     const symbl = client(server)
