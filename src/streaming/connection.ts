@@ -172,11 +172,10 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   /** What the connection is doing, as numbers (stats.ts): times from the call, seconds of audio, reconnects. */
   stats(): StreamingStats {
     const queue = this.#queue
-    const rate = bytesPerSecond(this.#format)
     const earlyMs = this.#early?.heldMs ?? 0
     return this.#stats.snapshot({
       bufferedSeconds: this.bufferedSeconds + earlyMs / 1000,
-      droppedSeconds: queue.droppedBytes / rate + this.#earlyDroppedMs / 1000,
+      droppedSeconds: (queue.droppedMs + this.#earlyDroppedMs) / 1000,
       droppedBytes: queue.droppedBytes,
       maxQueuedBytes: queue.maxBytes,
     })

@@ -53,6 +53,8 @@ export class SendQueue {
   bytes = 0
   maxBytes = 0
   droppedBytes = 0
+  /** The audio dropped, in ms (each frame's own duration: an Opus packet's is not its bytes'). For `stats()`. */
+  droppedMs = 0
   /** The bound, in bytes; the connection recomputes it when the format changes. */
   limit: number
   readonly #policy: QueueFullPolicy
@@ -159,12 +161,14 @@ export class SendQueue {
         this.#trimNewest(this.#items[i])
         break
       }
-      if (i === this.#head) this.droppedBytes += this.shift()!.len
+      let item: QueueItem
+      if (i === this.#head) item = this.shift()!
       else {
-        const [item] = this.#items.splice(i, 1)
+        ;[item] = this.#items.splice(i, 1)
         this.bytes -= item.len
-        this.droppedBytes += item.len
       }
+      this.droppedBytes += item.len
+      this.droppedMs += durationMs(item)
     }
     this.maxBytes = Math.max(this.maxBytes, this.bytes)
     return Promise.resolve()
@@ -234,6 +238,7 @@ export class SendQueue {
     item.startMs += (cut * 1000) / bytesPerSecond(item.format)
     this.bytes -= cut
     this.droppedBytes += cut
+    this.droppedMs += (cut * 1000) / bytesPerSecond(item.format)
     // A bound under one sample keeps nothing: no empty frame may reach the socket.
     if (!item.len && this.#items[this.#items.length - 1] === item) this.#items.pop()
   }

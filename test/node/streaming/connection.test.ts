@@ -542,6 +542,8 @@ describe('review fixes', () => {
     expect(connection.stats().maxQueuedBytes).toBeLessThanOrEqual(bound)
     expect(connection.bufferedSeconds).toBeLessThanOrEqual(1)
     expect(connection.stats().droppedBytes + connection.bufferedSeconds * 16_000).toBe(100 * 3200)
+    // stats() in seconds: every second given is either dropped or still buffered (20 s at 8 kHz).
+    expect(connection.stats().droppedSeconds + connection.stats().bufferedSeconds).toBeCloseTo(20, 6)
     connection.close()
     expect(await modified).toBeInstanceOf(ConnectionError)
   })
