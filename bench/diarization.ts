@@ -14,13 +14,16 @@ if (!hasVoiceTools) {
   console.log('diarization: skipped (needs espeak-ng and sox: apt-get install -y espeak-ng sox)')
   process.exit(0)
 }
-for (const [name, speakers, synth] of [
-  ['espeak-ng, 2 voices', 2, false],
-  ['espeak-ng, 3 voices', 3, false],
-  ['sox pitches, 2 voices', 2, true],
-  ['sox pitches, 3 voices', 3, true],
+// Turn orders: alternating, and (`*`) one where a voice speaks several turns before the next is heard.
+for (const [name, speakers, synth, order] of [
+  ['espeak-ng, 2 voices', 2, false, undefined],
+  ['espeak-ng, 2 voices *', 2, false, [0, 0, 0, 1, 0, 1, 1, 0]],
+  ['espeak-ng, 3 voices', 3, false, undefined],
+  ['espeak-ng, 3 voices *', 3, false, [0, 0, 1, 1, 2, 2, 0, 1]],
+  ['sox pitches, 2 voices', 2, true, undefined],
+  ['sox pitches, 3 voices', 3, true, undefined],
 ] as const) {
-  const { wav, turns } = conversationWav(speakers, { synth })
+  const { wav, turns } = conversationWav(speakers, order ? { synth, order: [...order] } : { synth })
   const t0 = performance.now()
   const ingest = new AudioIngest(speakers)
   for (let i = 0; i < wav.length; i += 65536) await ingest.push(wav.subarray(i, i + 65536))
@@ -44,13 +47,14 @@ for (const [name, speakers, synth] of [
 }
 
 // Live streams: the same audio in 100 ms chunks, each segment labelled as it ends.
-for (const [name, speakers, synth] of [
-  ['live, espeak-ng 2', 2, false],
-  ['live, espeak-ng 3', 3, false],
-  ['live, sox pitches 2', 2, true],
-  ['live, sox pitches 3', 3, true],
+for (const [name, speakers, synth, order] of [
+  ['live, espeak-ng 2', 2, false, undefined],
+  ['live, espeak-ng 2 *', 2, false, [0, 0, 0, 1, 0, 1, 1, 0]],
+  ['live, espeak-ng 3', 3, false, undefined],
+  ['live, sox pitches 2', 2, true, undefined],
+  ['live, sox pitches 3', 3, true, undefined],
 ] as const) {
-  const { wav, turns } = conversationWav(speakers, { synth })
+  const { wav, turns } = conversationWav(speakers, order ? { synth, order: [...order] } : { synth })
   const parser = new WavParser()
   const samples = parser.push(wav) as Float32Array
   const rate = parser.format?.sampleRate ?? 16000
