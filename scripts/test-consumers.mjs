@@ -391,7 +391,7 @@ const md = [
   '| --- | --- | --- | --- | --- |',
   ...consumers.map((c, i) => `| ${c.name} | ${c.description} | ${rows[i].built} | ${rows[i].ran} | ${rows[i].sdk} |`),
   '',
-  `From \`npm run test:consumers\` on Node ${process.versions.node}: the packed tarball installed into each app of test/consumers/, built, and run against the emulator (token, \`text.process\`, \`getMessages({ sentiment: true })\`, a streaming session). Browser sizes: every JS file the production build emits, each minified by the bundler and gzipped (level 9), and in brackets what the page fetched for the round trip; Node: the app's installed node_modules (the SDK and its dependencies).`,
+  `From \`npm run test:consumers\` on Node ${process.versions.node}: the packed tarball installed into each app of test/consumers/, built, and run against the emulator (token, \`text.process\`, \`getMessages({ sentiment: true })\`, a streaming session; browser pages in headless Chromium and Firefox ESR). Browser sizes: every JS file the production build emits, each minified by the bundler and gzipped (level 9), and in brackets what the page fetched for the round trip (in Chromium); Next.js: what the page loaded, the framework included; Node: the app's installed node_modules (the SDK and its dependencies).`,
   '',
 ]
 writeFileSync(join(root, 'test-results/consumers.md'), md.join('\n'))

@@ -24,7 +24,17 @@ for (const md of ['README.md', 'src/emulator/README.md']) {
   for (const s of readmeSnippets(join(root, md))) {
     if (s.skip) continue
     const browser = /^\/\/ browser\b|from 'msw\/browser'|sendAudioFromMic|captureMicrophone\(/.test(s.code)
-    sources.push({ name: `${md.replace(/\W+/g, '-')}-${s.line}`, origin: md, line: s.line + 1, code: s.code, fragment: true, browser })
+    // A snippet with top-level exports is a module file (a Next.js route): ESM only, like examples/.
+    const esmOnly = /^export\s/m.test(s.code)
+    sources.push({
+      name: `${md.replace(/\W+/g, '-')}-${s.line}`,
+      origin: md,
+      line: s.line + 1,
+      code: s.code,
+      fragment: true,
+      browser,
+      esmOnly,
+    })
   }
 }
 for (const f of readdirSync(join(root, 'examples'))
