@@ -48,6 +48,12 @@ describe.skipIf(!hasVoiceTools)('diarization by voice (espeak-ng voices)', () =>
     }
   })
 
+  it('two voices when one speaks several turns before the other is heard: still >= 90 %', async () => {
+    const { wav, turns } = conversationWav(2, { order: [0, 0, 0, 1, 0, 1, 1, 0] })
+    const { messages } = await upload(wav, 'enableSpeakerDiarization=true&diarizationSpeakerCount=2')
+    expect(speakerAccuracy(labelled(messages), turns).accuracy).toBeGreaterThanOrEqual(0.9)
+  })
+
   it('three voices with diarizationSpeakerCount 3: three speakers, most speech on the right one', async () => {
     const { wav, turns } = conversationWav(3)
     const { messages } = await upload(wav, 'enableSpeakerDiarization=true&diarizationSpeakerCount=3')

@@ -92,7 +92,9 @@ export class Telephony {
   /**
    * A speaker event (POST /v1/event/{id} or the events socket). Kept bounded, like every other store
    * here: only the latest MAX_SPEAKER_EVENTS per call and per conversation (800 MB of events once
-   * held 877 MB). They are not used: the emulator has no diarization for them to correct.
+   * held 877 MB). They are not applied to the call's messages (a call plays its preloaded lines, which
+   * name their speakers); `PUT .../speakers` events are (speaker-events.ts), and these, with a
+   * `timestamp` instead of an `offset`, are skipped there.
    */
   recordSpeakerEvent(call: Call, event: unknown): void {
     pushBounded(call.speakerEvents, [event], MAX_SPEAKER_EVENTS)
