@@ -116,11 +116,19 @@ export function applySpeakerEvents(store: Store, c: Conversation): void {
     }
     return m
   }
-  for (const message of c.messages) {
+  // A sweep in time order (messages up to 100 000, turns up to 1 000): only the turns that can still
+  // overlap are looked at, not every turn for every message.
+  const byStart = [...turns].sort((a, b) => a.start - b.start)
+  const messages = [...c.messages].sort((a, b) => a.startMs - b.startMs)
+  let next = 0
+  let active: Turn[] = []
+  for (const message of messages) {
     const start = message.startMs - c.startMs
     const end = message.endMs - c.startMs
+    while (next < byStart.length && (byStart[next] as Turn).start <= Math.max(start, end)) active.push(byStart[next++] as Turn)
+    active = active.filter((t) => t.end > start)
     const cover = new Map<Turn['key'], { turn: Turn; ms: number }>()
-    for (const turn of turns) {
+    for (const turn of active) {
       const ms = end > start ? Math.min(end, turn.end) - Math.max(start, turn.start) : start >= turn.start && start < turn.end ? 1 : 0
       if (ms <= 0) continue
       const seen = cover.get(turn.key)
