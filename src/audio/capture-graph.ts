@@ -46,7 +46,7 @@ export async function buildGraph(stream: MediaStream, options: GraphOptions): Pr
     } catch (err) {
       throw new MicrophoneError(
         'worklet-unavailable',
-        `The audio processor could not be loaded${options.workletUrl ? ` from ${options.workletUrl}` : ' from a blob: URL (a Content-Security-Policy may forbid it; host processorSource() and pass workletUrl)'}: ${String(err)}`,
+        `The audio processor could not be loaded${options.workletUrl ? ` from ${options.workletUrl}` : " from a blob: URL (a Content-Security-Policy may forbid it: serve the package's symbl-sdk/worklet.js file and pass its URL as workletUrl)"}: ${String(err)}`,
         err,
       )
     }

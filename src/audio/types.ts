@@ -109,7 +109,12 @@ export interface MicrophoneOptions {
    * @default 16000
    */
   targetSampleRate?: number | undefined
-  /** URL of a hosted copy of processorSource(), for sites whose CSP forbids blob: worklets. */
+  /**
+   * Where your site serves the AudioWorklet module: a copy of the package's `symbl-sdk/worklet.js` (the text of
+   * `processorSource()`), for sites whose Content-Security-Policy forbids `blob:` scripts. With Vite:
+   * `import workletUrl from 'symbl-sdk/worklet.js?url'`.
+   * @default undefined (the module is loaded from a blob: URL)
+   */
   workletUrl?: string | undefined
   /** Receives each chunk: Int16 LE mono PCM at targetSampleRate (an ArrayBuffer you own). */
   onChunk(pcm: ArrayBuffer): void

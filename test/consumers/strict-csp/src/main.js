@@ -26,7 +26,11 @@ async function refusedWithoutWorkletUrl() {
     sleep(10_000).then(() => new Error('captureMicrophone without workletUrl neither failed nor captured within 10 s (a hang)')),
   ])
   if (!(outcome instanceof MicrophoneError)) throw outcome
-  if (outcome.reason !== 'worklet-unavailable' || !outcome.message.includes('workletUrl'))
+  if (
+    outcome.reason !== 'worklet-unavailable' ||
+    !outcome.message.includes('workletUrl') ||
+    !outcome.message.includes('symbl-sdk/worklet.js')
+  )
     throw new Error(`expected a worklet-unavailable MicrophoneError naming workletUrl, got ${outcome.reason}: ${outcome.message}`)
   return { message: outcome.message, ms: Math.round(performance.now() - started) }
 }
