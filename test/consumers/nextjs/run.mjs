@@ -70,6 +70,13 @@ try {
     const body = await r.json()
     check(r.status === 200 && typeof body.accessToken === 'string', `token route (${method}): ${r.status} ${JSON.stringify(body)}`)
   }
+  // The edge runtime's route (deprecated in Next.js 16, still used on Vercel Edge): the Workers entry.
+  const edge = await fetch(`${base}/api/edge-token`)
+  const edgeBody = await edge.json()
+  check(
+    edge.status === 200 && typeof edgeBody.accessToken === 'string' && edge.headers.get('x-symbl-platform') === 'worker',
+    `edge token route: ${edge.status} ${edge.headers.get('x-symbl-platform')} ${JSON.stringify(edgeBody)}`,
+  )
   const html = await (await fetch(base)).text()
   check(html.includes('symbl-sdk in Next.js') && html.includes('starting'), 'the page did not render on the server')
 
@@ -115,6 +122,7 @@ try {
     JSON.stringify({
       ...result,
       tokenRoute: 'ok',
+      edgeTokenRoute: 'ok (the Workers entry)',
       serverComponent: 'ok',
       clientChunks: clientFiles.length,
       summary: `${(loadedBytes / 1024).toFixed(1)} KB min+gzip loaded by the page in ${loaded.size} files (React and Next.js included); ran in ${result.browsers.join(', ')}`,
