@@ -18,7 +18,8 @@ import type { TestProject } from 'vitest/node'
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js'
 import { createTokenHandler, REJECTED_TOKEN_HEADER, toNodeListener } from '../../src/node.js'
 import { dominantFrequency, rms, toneAmplitude } from '../node/audio-measure.js'
-import { FakeServer } from '../node/streaming/fake-server.js'
+import { FakeServer, type StreamSocket } from '../node/streaming/fake-server.js'
+import { opusReceived } from './opus-received.js'
 
 export interface ReceivedStats {
   /** The connection was seen at all. */
@@ -120,15 +121,39 @@ export function writeMockServiceWorker(dir = new URL('./.public/', import.meta.u
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   writeMockServiceWorker()
   const audio = new Map<string, Buffer[]>()
+  // Opus tests: each socket's frames apart (a reconnect is a new Opus stream).
+  const bySocket = new WeakMap<StreamSocket, Buffer[]>()
   const fake = await FakeServer.start({
     checkCounter: false,
     onAudio: (socket, _conv, frame) => {
       const list = audio.get(socket.connectionId) ?? []
       list.push(Buffer.from(frame))
       audio.set(socket.connectionId, list)
+      let frames = bySocket.get(socket)
+      if (!frames) bySocket.set(socket, (frames = []))
+      frames.push(Buffer.from(frame))
     },
   })
   const stats = createServer((req, res) => {
+    // GET /opus/<id>: the Opus connection's packets, per session, decoded (opus-received.ts);
+    // POST /drop/<id>: drops its socket as a network would (a forced reconnect).
+    const opus = /^\/(opus|drop)\/(.+)$/.exec(new URL(req.url ?? '/', 'http://x').pathname)
+    if (opus) {
+      const conv = fake.convs.get(decodeURIComponent(opus[2]))
+      res.setHeader('access-control-allow-origin', '*')
+      if (!conv) return void res.writeHead(404).end()
+      if (opus[1] === 'drop') {
+        fake.drop(conv.sockets[conv.sockets.length - 1], 'terminate')
+        return void res.writeHead(204).end()
+      }
+      const rate = (conv.sockets[0]?.startRequest as { config?: { speechRecognition?: { sampleRateHertz?: number } } })?.config
+        ?.speechRecognition?.sampleRateHertz
+      void opusReceived(
+        conv.sockets.map((s) => bySocket.get(s) ?? []),
+        rate ?? 48000,
+      ).then((body) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)))
+      return
+    }
     const id = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/stats\//, ''))
     const conv = fake.convs.get(id)
     const frames = audio.get(id) ?? []
