@@ -4,7 +4,9 @@
 
 import { describe, expect, it } from 'vitest'
 import { LANGUAGE_SET } from '../fixtures/language-set.js'
+import { BLIND_SENTIMENT_SET } from '../fixtures/language-set-blind.js'
 import { sentimentOf } from '../../src/emulator/core/analysis/sentiment.js'
+import { reportBlind, scoreBlind } from './language-blind-eval.js'
 import { halves, precision, recall, score } from './language-eval.js'
 
 describe('language rules on the labelled set', () => {
@@ -100,5 +102,36 @@ describe('language rules on the labelled set', () => {
     expect(sentimentOf('Although the setup was painful, the product works great.').suggested).toBe('positive')
     expect(sentimentOf('The product works great, although the setup was painful.').suggested).toBe('positive')
     expect(sentimentOf('The product is great. However, the setup was painful.').polarity.score).toBeLessThan(0)
+  })
+})
+
+// The blind group (test/fixtures/language-set-blind.ts): 60 sentences labelled for sentiment only, by
+// someone who had not seen the rules. Its figure is reported on every run. The floor is issue 16's
+// target (0.85, 51/60), which the rules reached when the group was first scored (51/60 exactly). If a
+// rule change drops it, do not tune rules against these sentences: that spends the group, and a new
+// blind group written by someone who has not seen the rules is then needed for an honest figure.
+describe('sentiment sign on the blind group', () => {
+  const blind = scoreBlind(BLIND_SENTIMENT_SET)
+
+  it('scores all 60 sentences, 20 of each sign, none copied from the labelled set', () => {
+    expect(BLIND_SENTIMENT_SET).toHaveLength(60)
+    for (const sign of [1, 0, -1] as const) expect(BLIND_SENTIMENT_SET.filter((c) => c.s === sign)).toHaveLength(20)
+    expect(new Set(BLIND_SENTIMENT_SET.map((c) => c.t)).size).toBe(60)
+    const { fresh, third } = halves()
+    const seen = new Set([...LANGUAGE_SET, ...fresh, ...third].map((c) => c.t.toLowerCase()))
+    for (const c of BLIND_SENTIMENT_SET) expect(seen.has(c.t.toLowerCase()), c.t).toBe(false)
+    expect(blind.of).toBe(60)
+    const c = blind.confusion
+    expect(c[1][1] + c[0][0] + c[-1][-1]).toBe(blind.right)
+    for (const want of [1, 0, -1] as const) expect(c[want][1] + c[want][0] + c[want][-1]).toBe(20)
+    expect(blind.misses).toHaveLength(60 - blind.right)
+  })
+
+  it('reports the sign accuracy and the confusion, and holds issue 16 target (>= 0.85)', () => {
+    const text = reportBlind(blind)
+    console.log(text)
+    expect(text).toContain(`blind group (60): sign accuracy ${(blind.right / 60).toFixed(2)}`)
+    // counted in whole sentences (0.85 x 60 = 51), so the floor is not at the mercy of floating point
+    expect(blind.right).toBeGreaterThanOrEqual(51)
   })
 })
