@@ -304,9 +304,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       checkFormat(format, 'modify')
       checkQueueBound(this.#options, format, 'modify')
       if (isOpus(format) && !this.#opus)
-        throw new ValidationError(
-          `modify() cannot switch to ${format.encoding} a connection started with ${previous.encoding}: start the connection with encoding ${format.encoding}`,
-        )
+        throw new ValidationError(`modify() cannot switch to Opus: start the connection with encoding ${format.encoding}`)
       const changed = format.sampleRateHertz !== previous.sampleRateHertz || format.encoding !== previous.encoding
       if (changed && (this.#mic || this.#micOpening || this.#sources > 0)) {
         // The microphone and file/stream senders resample (and encode) to the format they started
@@ -432,12 +430,10 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     const { encoding, sampleRateHertz } = this.#format
     // Opus: the browser's encoder between the capture and sendAudio (opus.ts), unless the app encodes.
     const opus = isOpus(this.#format) ? this.#opus : undefined
-    const appEncodes = opus && opus.opusEncoder(this.#options.opus, true) === 'app'
-    if ((encoding !== 'LINEAR16' && !opus) || appEncodes) {
+    opus?.checkMicrophone(this.#options.opus)
+    if (encoding !== 'LINEAR16' && !opus) {
       throw new ValidationError(
-        appEncodes
-          ? "sendAudioFromMic encodes the microphone with the browser's Opus encoder, but this connection was started with opus.encoder 'app' (your code sends the packets): leave opus.encoder out, or set it to 'browser'"
-          : `sendAudioFromMic sends LINEAR16 or Opus audio, but this connection was started with encoding ${encoding}: start it with config.speechRecognition.encoding 'LINEAR16' (the default) or 'OPUS'`,
+        `sendAudioFromMic sends LINEAR16 or Opus audio, but this connection was started with encoding ${encoding}: start it with config.speechRecognition.encoding 'LINEAR16' (the default) or 'OPUS'`,
       )
     }
     const capture = platform.captureMicrophone
@@ -622,17 +618,12 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   async #prepareOpus(): Promise<void> {
     if (!isOpus(this.#format) || this.#opus) return
     const opus = await loadPart('Opus streaming', () => import('./opus.js'))
-    const canCapture = Boolean(this.#client.platform.captureMicrophone)
-    if (!canCapture && this.#options.opus?.encoder === 'browser')
-      throw new ConfigError(
-        "opus.encoder 'browser' needs a browser (its WebCodecs AudioEncoder and microphone): here, encode the Opus yourself and send each packet with sendAudio (opus.encoder 'app', the default outside browsers)",
-      )
+    const fallback = await opus.opusFallback(this.#format, this.#options.opus, Boolean(this.#client.platform.captureMicrophone))
     this.#opus = opus
-    const fallback = await opus.opusFallback(this.#format, this.#options.opus, canCapture)
     if (!fallback) return
     this.#format = fallback.to
     this.#queue.limit = this.#bound()
-    this.#client.log('warn', `Streaming ${fallback.to.encoding} at ${fallback.to.sampleRateHertz} Hz instead of Opus: ${fallback.reason}`)
+    this.#client.log('warn', `Opus fell back to LINEAR16 16 kHz: ${fallback.reason}`)
     this.deliver('fallback', fallback)
   }
 

@@ -188,7 +188,7 @@ describe('an Opus connection on Node (app-encoded packets)', () => {
   it('modify() cannot switch a LINEAR16 connection to Opus (its packet check is not loaded), and says so', async () => {
     const connection = await client(server).streaming.startConnection({ keepAlive: false })
     await expect(connection.modify({ encoding: 'OPUS', sampleRateHertz: 48000 })).rejects.toThrow(
-      /cannot switch to OPUS a connection started with LINEAR16/,
+      /modify\(\) cannot switch to Opus: start the connection with encoding OPUS/,
     )
     await connection.stop()
   })
