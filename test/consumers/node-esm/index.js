@@ -12,7 +12,10 @@ const result = await roundTrip(Symbl, {})
 
 // The package's `symbl` executable, as `npx symbl` runs it from node_modules/.bin.
 const text = join(tmpdir(), `symbl-consumer-${process.pid}.json`)
-await writeFile(text, JSON.stringify({ messages: [{ payload: { content: 'Can you send me the report by Friday?' }, from: { name: 'Ana' } }] }))
+await writeFile(
+  text,
+  JSON.stringify({ messages: [{ payload: { content: 'Can you send me the report by Friday?' }, from: { name: 'Ana' } }] }),
+)
 const { stdout } = await promisify(execFile)(join(import.meta.dirname, 'node_modules/.bin/symbl'), ['process', text, '--json'])
 const cli = JSON.parse(stdout)
 if (!/^\d+$/.test(cli.conversationId) || cli.messages !== 1) throw new Error(`symbl process printed ${stdout}`)
