@@ -59,6 +59,8 @@ export type {
   UndeliveredAudio,
   StartMicrophoneOptions,
   DroppedInfo,
+  OpusOptions,
+  EncodingFallback,
 } from './streaming/types.js'
 // Audio: resampling and LINEAR16 conversion, WAV and raw PCM readers (both runtimes). Microphone
 // capture is browser-only: captureMicrophone and processorSource come from the browser entry.

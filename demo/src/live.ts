@@ -1,6 +1,15 @@
 // The Live screen: microphone → Streaming API, with live captions, the finalised transcript by
 // speaker, insights, topics and tracker hits as they arrive, and the connection state.
-import type { CaptureEvent, Conversation, MessageFrame, MicrophoneHandle, StreamingConnection, Symbl } from 'symbl-sdk'
+import type {
+  CaptureEvent,
+  Conversation,
+  EncodingFallback,
+  MessageFrame,
+  MicrophoneHandle,
+  StreamingConnection,
+  StreamingStats,
+  Symbl,
+} from 'symbl-sdk'
 import type { DemoConfig } from './client.js'
 import { $, clearError, fillList, formatSeconds, h, showError } from './ui.js'
 
@@ -38,6 +47,8 @@ export function setupLive(
   const result = $('#live-result')
   const badge = $('#capture-state')
   const timing = $('#live-timing')
+  const encoding = $<HTMLSelectElement>('#encoding')
+  const upstream = $('#live-upstream')
 
   if (config.mode === 'emulator') {
     const note = $('#live-note')
@@ -94,6 +105,24 @@ export function setupLive(
       badge.title = event.message
   }
 
+  /** The live upstream rate, from the connection's `stats` event (every second): audio bytes handed to the socket. */
+  let lastSent: { bytes: number; at: number } | undefined
+  function onStats(s: StreamingStats): void {
+    const now = performance.now()
+    if (lastSent && connection) {
+      const kbits = ((s.sentBytes - lastSent.bytes) * 8) / (now - lastSent.at)
+      upstream.textContent = `Upstream: ${kbits.toFixed(1)} kbit/s (${connection.encoding === 'LINEAR16' ? 'LINEAR16, 16 kHz' : 'Opus'})`
+      upstream.dataset.kbits = kbits.toFixed(1)
+    }
+    lastSent = { bytes: s.sentBytes, at: now }
+  }
+
+  /** Opus asked for, but this browser cannot encode it: the connection streams LINEAR16 instead (said, not hidden). */
+  function onFallback(f: EncodingFallback): void {
+    upstream.title = f.reason
+    showError(errors, 'Opus is not available here, streaming LINEAR16 16 kHz instead', new Error(f.reason))
+  }
+
   /** After each start: from the click to the first audio sent, and to the first caption (connection.stats()). */
   function showTiming(c: StreamingConnection): void {
     const s = c.stats()
@@ -120,6 +149,7 @@ export function setupLive(
   function controls(running: boolean): void {
     startButton.disabled = running || busy
     device.disabled = running || busy
+    encoding.disabled = running || busy
     stopButton.disabled = !running || busy
     muteButton.disabled = !running || busy
   }
@@ -232,6 +262,10 @@ export function setupLive(
     setState('connecting', 'Connecting…')
     timing.textContent = ''
     delete timing.dataset.complete
+    upstream.textContent = ''
+    delete upstream.dataset.kbits
+    upstream.removeAttribute('title')
+    lastSent = undefined
     setBadge('starting')
     try {
       // One call opens the microphone and the connection together: capture starts with the click, and
@@ -240,7 +274,14 @@ export function setupLive(
         id: `${config.liveIdPrefix}${crypto.randomUUID()}`,
         speaker: { userId: 'you@example.com', name: 'You' },
         insightTypes: ['question', 'action_item', 'follow_up'],
-        config: { meetingTitle: 'symbl-sdk demo (live)', sentiment: true, trackers: { interimResults: false } },
+        config: {
+          meetingTitle: 'symbl-sdk demo (live)',
+          sentiment: true,
+          trackers: { interimResults: false },
+          // Opus: the browser encodes the microphone (WebCodecs), about 8x less upstream than LINEAR16.
+          ...(encoding.value === 'OPUS' ? { speechRecognition: { encoding: 'OPUS', sampleRateHertz: 48000 } } : {}),
+        },
+        statsIntervalMs: 1000,
         trackers: DEMO_TRACKERS,
         // The SDK captures the microphone (AudioWorklet, resampled to the connection's 16 kHz) and
         // streams it; `c.stop()` stops the microphone first.
@@ -254,7 +295,7 @@ export function setupLive(
             if (error) void stop()
           },
         },
-        events: { capture: onCapture },
+        events: { capture: onCapture, stats: onStats, fallback: onFallback },
       })
       connection = c
       mic = c.microphone

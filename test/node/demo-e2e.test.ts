@@ -311,6 +311,23 @@ for (const engine of engines)
       await page.close()
     }, 60_000)
 
+    it('Opus on the Live tab: the browser encodes, the upstream rate shown is a fraction of LINEAR16', async () => {
+      const page = await open('/')
+      await page.waitFor('body[data-ready="true"]')
+      await page.evaluate(() => {
+        ;(document.querySelector('#encoding') as HTMLSelectElement).value = 'OPUS'
+      })
+      await page.click('button', 'Start')
+      await page.waitFor('#connection-state[data-state="open"]', 15_000)
+      await expect.poll(() => page.text('#live-upstream'), { timeout: 10_000 }).toMatch(/Upstream: [\d.]+ kbit\/s \(Opus\)/)
+      // LINEAR16 16 kHz is 256 kbit/s; Opus at its 32 kbit/s default is well under a quarter of it.
+      await expect.poll(async () => Number(await page.attribute('#live-upstream', 'data-kbits')), { timeout: 10_000 }).toBeLessThan(64)
+      expect(await page.visible('#error')).toBe(false)
+      await page.click('button', 'Stop')
+      await expect.poll(() => page.text('#live-result'), { timeout: 20_000 }).toMatch(/Conversation \S+ is saved/)
+      await page.close()
+    }, 60_000)
+
     it('cdn.html works with only the <script> bundle and the global Symbl', async () => {
       const page = await open('/cdn.html')
       await page.waitFor('body[data-ready="true"]')
