@@ -54,6 +54,13 @@ console.log(
         .join(', ')}`
     : `  live-captions page: not measured (${liveError}); needs Debian's chromium (apt-get install -y chromium) or CHROMIUM_PATH`,
 )
+if (live) {
+  // Issue 14: the Opus path (the WebCodecs encoder wrapper, the packet checks) is a chunk of its own.
+  const opus = live.files.filter((f) => /opus/i.test(f.name)).reduce((n, f) => n + f.gzip, 0)
+  console.log(
+    `  Opus code fetched by that LINEAR16 page:       ${opus} bytes (target 0: ${opus === 0 ? 'met' : 'NOT met'}; what Opus adds when used: bench/opus.ts)`,
+  )
+}
 console.log('  request overhead: see bench/request-overhead.ts (target: SDK layers ≤ +10 % over ky alone)')
 
 for (const [name, code] of [

@@ -4,7 +4,11 @@
 // connection sends `stop_request` after it); a capture that ends by itself (device lost) flushes too
 // before `onEnded` is called. `mute()` zero-fills the PCM: the encoder goes on making packets of
 // silence every 20 ms, so the stream keeps its timing.
-import { MicrophoneError } from './errors.js'
+//
+// An encoder failure goes to `onError` as a SymblError with code 'microphone' and the capture ends
+// (not a MicrophoneError: importing that class here would split it from the capture's chunk into
+// a file of its own, which every LINEAR16 page would then fetch).
+import { SymblError } from '../errors.js'
 import { OpusEncoder, type OpusEncoderSettings } from './opus-encoder.js'
 import type { MicrophoneHandle, MicrophoneOptions } from './types.js'
 
@@ -13,30 +17,44 @@ export async function captureOpus(
   capture: (options: MicrophoneOptions) => Promise<MicrophoneHandle>,
   options: MicrophoneOptions & { targetSampleRate: number },
   bitrate: number,
+  onError: (error: SymblError) => void,
 ): Promise<MicrophoneHandle> {
   const settings: OpusEncoderSettings = { sampleRate: options.targetSampleRate, bitrate }
   let handle: MicrophoneHandle | undefined
-  let failure: MicrophoneError | undefined
+  let failed = false
+  const fail = (error: unknown) => {
+    if (failed) return
+    failed = true
+    onError(
+      new SymblError('microphone', `The browser's Opus encoder failed: ${String((error as Error)?.message ?? error)}`, { cause: error }),
+    )
+  }
   const encoder = new OpusEncoder(settings, options.onChunk, (error) => {
-    // The encoder is dead: end the capture (its onEnded reports this) rather than stream nothing.
-    failure = new MicrophoneError('worklet-unavailable', `The browser's Opus encoder failed: ${error.message}`, error)
+    // The encoder is dead: end the capture rather than stream nothing.
+    fail(error)
     void handle?.stop()
   })
   let ended: Promise<void> | undefined
   try {
     handle = await capture({
       ...options,
-      onChunk: (pcm) => encoder.encode(pcm),
+      onChunk: (pcm) => {
+        try {
+          encoder.encode(pcm)
+        } catch (error) {
+          // Thrown here it would surface in the capture's message handler, where nobody can catch it.
+          fail(error)
+          void handle?.stop()
+        }
+      },
       onEnded: (error) => {
         // Runs inside the capture's stop (or when the device went away), after its last PCM chunk.
         ended = encoder
           .flush()
-          .catch((flushError: unknown) => {
-            failure ??= new MicrophoneError('worklet-unavailable', `The browser's Opus encoder failed: ${String(flushError)}`, flushError)
-          })
+          .catch(fail)
           .then(() => {
             encoder.close()
-            options.onEnded?.(error ?? failure)
+            options.onEnded?.(error)
           })
       },
     })

@@ -459,7 +459,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
         },
       }
       handle = await (opus
-        ? opus.captureOpus(capture, micOptions, this.#options.opus?.bitrate ?? opus.DEFAULT_OPUS_BITRATE)
+        ? opus.captureOpus(capture, micOptions, this.#options.opus?.bitrate ?? opus.DEFAULT_OPUS_BITRATE, (e) => this.deliver('error', e))
         : capture(micOptions))
     } finally {
       this.#micOpening = false

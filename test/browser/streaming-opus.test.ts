@@ -9,7 +9,7 @@
 // 1 kHz sine at 0.1 from an OscillatorNode: the SDK's capture, worklet, resampler and encoder are the real ones.
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest'
 import { Symbl } from '../../src/browser.js'
-import { ValidationError } from '../../src/errors.js'
+import { type SymblError, ValidationError } from '../../src/errors.js'
 import type { StreamingConnection } from '../../src/streaming/connection.js'
 import type { EncodingFallback, StreamingOptions } from '../../src/streaming/types.js'
 import type { ReceivedStats } from './global-setup.js'
@@ -196,6 +196,28 @@ describe('sendAudioFromMic on an Opus connection', () => {
     expect(Math.abs(a.dominantHz - b.dominantHz)).toBeLessThanOrEqual(5)
     expect(Math.abs(db(b.amplitude, a.amplitude))).toBeLessThanOrEqual(1)
     expectTone(b)
+  })
+})
+
+describe('the encoder failing mid-stream', () => {
+  it('an error event (code microphone) says so, the capture ends and is released, the connection stays open', async () => {
+    const c = await connect(48000)
+    const errors: SymblError[] = []
+    c.on('error', (e) => errors.push(e))
+    const encode = AudioEncoder.prototype.encode
+    let calls = 0
+    vi.spyOn(AudioEncoder.prototype, 'encode').mockImplementation(function (this: AudioEncoder, data: AudioData) {
+      if (++calls === 10) throw new DOMException('encoder broke (test)', 'EncodingError')
+      return encode.call(this, data)
+    })
+    const mic = await c.sendAudioFromMic({ constraints: RAW })
+    await vi.waitFor(() => expect(errors.length).toBe(1), { timeout: 10_000 })
+    expect(errors[0].code).toBe('microphone')
+    expect(errors[0].message).toMatch(/The browser's Opus encoder failed: encoder broke \(test\)/)
+    await vi.waitFor(() => expect(mic.active).toBe(false))
+    expect(mic.track.readyState).toBe('ended')
+    expect(c.state).toBe('open')
+    await c.stop()
   })
 })
 
