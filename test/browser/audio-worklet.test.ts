@@ -144,10 +144,14 @@ describe('captureMicrophone (fake device)', () => {
     } else if (isWebKit) {
       // WebKit's mock device: a steady 150 Hz hum at 0.1 with a 3 kHz tone at 0.05 under it (RMS
       // 0.079), and every second a ~0.15 s beep at 0.5, 1500 Hz and 500 Hz in turn. In 100 ms windows
-      // of the settled capture: the hum alone has its pitch and level, a beep one of its two pitches.
-      const windows = Array.from({ length: Math.floor(all.length / 1600) }, (_, i) => all.slice(i * 1600, (i + 1) * 1600)).slice(3)
+      // of the settled capture without a dropout (8+ exact zeros, as under load): the hum alone has
+      // its pitch and level, a window with a beep in it one of the beep's two pitches.
+      const dropout = (w: number[]) => w.some((_, i) => i + 8 <= w.length && w.slice(i, i + 8).every((v) => v === 0))
+      const windows = Array.from({ length: Math.floor(all.length / 1600) }, (_, i) => all.slice(i * 1600, (i + 1) * 1600))
+        .slice(3)
+        .filter((w) => !dropout(w))
       const hum = windows.filter((w) => rms(w) > 0.05 && rms(w) < 0.1)
-      const beeps = windows.filter((w) => rms(w) > 0.25)
+      const beeps = windows.filter((w) => rms(w) > 0.15)
       expect(hum.length).toBeGreaterThan(5)
       for (const w of hum) {
         expect(Math.abs(dominantFrequency(w, 16000, 50, 7000, 5) - 150)).toBeLessThanOrEqual(10)

@@ -3,12 +3,16 @@
 // itself and writes its number to the given fd (so parallel runs on one machine never collide);
 // WebKitWebDriver gets a port that was just free on loopback.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 /** Where Debian's webkit2gtk-driver puts the browser WebKitWebDriver launches (WEBKIT_MINIBROWSER_PATH overrides). */
 export const miniBrowserPath = process.env.WEBKIT_MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser'
 export const webkitInstall = 'apt-get install -y webkit2gtk-driver xvfb'
+/** Where the driver's and MiniBrowser's output goes (appended per run; test-results/ is git-ignored). */
+export const logPath = fileURLToPath(new URL('../../../test-results/webkit.log', import.meta.url))
 
 /**
  * The WebDriver session's capabilities: WebKitWebDriver launches this MiniBrowser. Classic WebDriver
@@ -65,6 +69,11 @@ export async function startWebKitDriver(): Promise<RunningWebKitDriver> {
       env: { ...process.env, DISPLAY: display },
     })
     children.push(driver)
+    // What the driver and the browser it launches print (crashes, GStreamer warnings), for a failed run.
+    mkdirSync(dirname(logPath), { recursive: true })
+    const log = createWriteStream(logPath, { flags: 'a' })
+    log.write(`--- ${new Date().toISOString()} WebKitWebDriver on port ${port}, DISPLAY ${display}\n`)
+    driver.stderr!.pipe(log)
     await waitForDriver(driver, port)
     return { port, display, stop }
   } catch (error) {
