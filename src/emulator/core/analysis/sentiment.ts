@@ -34,7 +34,7 @@ export const QUESTION_WEIGHT = 0.5
  * outweigh a strong sentence of the other sign.
  */
 export function sentimentOf(text: string): SentimentValue {
-  const sentences = sentencesOf(text)
+  const sentences = sentencesOf(text.length > MAX_SCORED_CHARS ? text.slice(0, MAX_SCORED_CHARS) : text)
   const scores = sentences.map(sentenceScore)
   // VADER's "but" rule across sentences: a sentence opening with a contrast ("But…", "However,…")
   // weighs 1.5 and the one before it 0.5.
@@ -65,12 +65,45 @@ function sentenceScore(sentence: string): number {
 
 const CONTRAST_OPENING = /^\W*(?:but|however|still|yet|that said|even so|nevertheless)\b/i
 
-/** Sentences: ends at . ! ? followed by a space and a capital/quote/digit, or at the end. */
+/**
+ * How much of one message is scored: its first MAX_SCORED_CHARS characters (about 8 000 words). Scoring
+ * costs about 1–2 ms per KB here; a message may be up to the 5 MiB JSON limit, and GET …/messages?
+ * sentiment=true scores every message on each request, so an unbounded message blocked the emulator for
+ * seconds. A message this long is a pasted document, whose opening sets its tone well enough.
+ */
+export const MAX_SCORED_CHARS = 50_000
+
+/**
+ * The longest piece of text scored at once. VADER and some rewrites are quadratic in the length of what
+ * they get (vader-sentiment's "but" rule looks each word's score up with indexOf; the "although …, …"
+ * rewrite backtracks over a long run of spaces): a 100 KB "sentence" took seconds, 400 KB tens of them.
+ * A real sentence is far shorter, so a longer one (a run-on transcript, pasted text, an attack) is scored
+ * in pieces of at most this many characters, cut at a space, and the pieces weigh like sentences.
+ */
+export const MAX_SENTENCE_CHARS = 1000
+
+/** Sentences: ends at . ! ? followed by a space and a capital/quote/digit, or at the end; a longer one
+ * than MAX_SENTENCE_CHARS in pieces. */
 const sentencesOf = (text: string): string[] =>
   text
     .split(/(?<=[.!?])\s+(?=["'“‘(]?[A-Z0-9])/)
+    .flatMap(piecesOf)
     .map((s) => s.trim())
     .filter(Boolean)
+
+function piecesOf(sentence: string): string[] {
+  if (sentence.length <= MAX_SENTENCE_CHARS) return [sentence]
+  const pieces: string[] = []
+  let at = 0
+  while (sentence.length - at > MAX_SENTENCE_CHARS) {
+    const space = sentence.lastIndexOf(' ', at + MAX_SENTENCE_CHARS)
+    const end = space > at ? space : at + MAX_SENTENCE_CHARS
+    pieces.push(sentence.slice(at, end))
+    at = end
+  }
+  pieces.push(sentence.slice(at))
+  return pieces
+}
 
 export const label = (score: number): SentimentValue['suggested'] =>
   score >= POSITIVE_AT ? 'positive' : score <= NEGATIVE_AT ? 'negative' : 'neutral'
