@@ -93,7 +93,13 @@ export class OpusEncoder {
     }
   }
 
-  /** Encodes the rest and waits for its packets; rejects with the encoder's error if it failed. */
+  /**
+   * Encodes the rest and waits for its packets; rejects with the encoder's error if it failed.
+   * Chromium and Firefox complete the last partial frame with silence and flush the encoder's
+   * 6.5 ms lookahead; WebKit (2.50) drops the partial frame, under 20 ms. Padding it here would
+   * add a frame of silence in the other two (their flush pads again), so the end is left to the
+   * encoder: the stream ends within one frame of the capture everywhere.
+   */
   async flush(): Promise<void> {
     if (this.#failed) throw this.#failed
     if (this.#encoder.state === 'configured') await this.#encoder.flush()

@@ -1,13 +1,15 @@
-// Opus from the microphone (issue 14), end to end in real Chromium and Firefox: the fake
+// Opus from the microphone (issue 14), end to end in real Chromium, Firefox and WebKit: the fake
 // microphone → the worklet and resampler → the browser's WebCodecs AudioEncoder → one packet per
 // message → the Node test server, which decodes each session with libopus (opus-received.ts).
-// Both browsers here encode Opus (Chromium 156 and Firefox ESR 153 answer isConfigSupported with
+// Every browser here encodes Opus (Chromium 156, Firefox ESR 153 and WebKitGTK 2.50 answer isConfigSupported with
 // true at 16, 24 and 48 kHz), so the fallback to LINEAR16 is tested by taking the encoder away.
 // Firefox's fake microphone is a steady 1 kHz sine at amplitude 0.1. Chromium's (and WebKit's)
 // fake devices only beep (Chromium: 20 ms bursts of a 400 Hz square wave every 500 ms, shorter than
 // what an Opus frame analysis needs), so there getUserMedia hands the SDK a stream playing the same
 // 1 kHz sine at 0.1 from an OscillatorNode: the SDK's capture, worklet, resampler and encoder are the real ones.
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest'
+import { server } from 'vitest/browser'
+import { OpusEncoder } from '../../src/audio/opus-encoder.js'
 import { Symbl } from '../../src/browser.js'
 import { type SymblError, ValidationError } from '../../src/errors.js'
 import type { StreamingConnection } from '../../src/streaming/connection.js'
@@ -15,7 +17,8 @@ import type { EncodingFallback, StreamingOptions } from '../../src/streaming/typ
 import type { ReceivedStats } from './global-setup.js'
 import type { OpusReceived } from './opus-received.js'
 
-const isFirefox = navigator.userAgent.includes('Firefox')
+const isFirefox = server.browser === 'firefox'
+const isWebKit = server.browser === 'webkit'
 const { url, statsUrl } = inject('symblServer')
 const serverUrl = (path: string, c: StreamingConnection) => statsUrl.replace(/stats\/$/, `${path}/`) + encodeURIComponent(c.connectionId)
 const RAW: MediaTrackConstraints = { echoCancellation: false, noiseSuppression: false, autoGainControl: false }
@@ -85,13 +88,13 @@ async function receive(c: StreamingConnection, packets: number, session = 0): Pr
   }
 }
 
-/** Counts the PCM frames the SDK hands to the browser's encoder (read before the SDK closes each AudioData). */
+/** Counts the PCM samples the capture hands to the SDK's encoder. */
 function countEncoded(): { frames: number } {
   const count = { frames: 0 }
-  const encode = AudioEncoder.prototype.encode
-  vi.spyOn(AudioEncoder.prototype, 'encode').mockImplementation(function (this: AudioEncoder, data: AudioData) {
-    count.frames += data.numberOfFrames
-    return encode.call(this, data)
+  const encode = OpusEncoder.prototype.encode
+  vi.spyOn(OpusEncoder.prototype, 'encode').mockImplementation(function (this: OpusEncoder, pcm: ArrayBuffer) {
+    count.frames += pcm.byteLength / 2
+    return encode.call(this, pcm)
   })
   return count
 }
@@ -110,19 +113,27 @@ function sentPackets(c: StreamingConnection): () => string[] {
 
 const db = (a: number, b: number) => 20 * Math.log10(a / b)
 
-/** The microphone's tone came back: 1 kHz, level within 1 dB of 0.1. */
+/**
+ * The microphone's tone came back: 1 kHz, level within 1 dB of 0.1. In WebKit the stand-in's level
+ * already varies by 1–2 dB before the SDK (its MediaStream capture path), so there the level is
+ * checked against the same microphone streamed as LINEAR16 instead (the side-by-side test).
+ */
 function expectTone(r: Pick<OpusReceived, 'dominantHz' | 'amplitude' | 'longestLoudMs'>): void {
   expect(r.longestLoudMs).toBeGreaterThanOrEqual(400)
   expect(Math.abs(r.dominantHz - 1000)).toBeLessThanOrEqual(5)
-  expect(Math.abs(db(r.amplitude, 0.1))).toBeLessThanOrEqual(1)
+  if (!isWebKit) expect(Math.abs(db(r.amplitude, 0.1))).toBeLessThanOrEqual(1)
 }
 
 /**
- * The encoder's lookahead: libopus delays its output by 6.5 ms (312 samples at 48 kHz, the usual
- * Ogg pre-skip, RFC 7845 section 4.2), and flushing emits it, so the packets play 6.5 ms longer than
- * what was captured (a decoder drops that much from the start).
+ * The stream lasts as long as the capture within one frame: Chromium's and Firefox's encoders
+ * complete the last partial frame (stop() flushes them before stop_request) and also flush their
+ * 6.5 ms lookahead (312 samples at 48 kHz, the usual Ogg pre-skip, RFC 7845 section 4.2); WebKit's
+ * drops the partial frame and has no lookahead.
  */
-const LOOKAHEAD_MS = 6.5
+function expectDuration(streamMs: number, capturedMs: number): void {
+  expect(streamMs - capturedMs).toBeGreaterThan(-20)
+  expect(streamMs - capturedMs).toBeLessThan(20 + 6.5)
+}
 
 describe('sendAudioFromMic on an Opus connection', () => {
   it('48 kHz: 20 ms packets, one per message, the tone back; a forced reconnect leaves no gap; stop() flushes the last packet', async () => {
@@ -155,9 +166,7 @@ describe('sendAudioFromMic on an Opus connection', () => {
     expect(r.decodedSamples.flat().every((n) => n === 960)).toBe(true)
     expect(Math.max(...all.map((p) => atob(p).length))).toBeLessThanOrEqual(1275)
     // The stream lasts as long as the capture, within one frame: the encoder's last partial frame was flushed.
-    const streamMs = all.length * 20 - LOOKAHEAD_MS
-    const capturedMs = (encoded.frames / 48000) * 1000
-    expect(Math.abs(streamMs - capturedMs)).toBeLessThanOrEqual(20)
+    expectDuration(all.length * 20, (encoded.frames / 48000) * 1000)
     expectTone(r)
   })
 
@@ -179,7 +188,7 @@ describe('sendAudioFromMic on an Opus connection', () => {
       expect(r.decodeErrors).toBe(0)
       expect(r.decodedSamples[0].every((n) => n === rate / 50)).toBe(true)
       // Muted: packets went on every 20 ms (the stream is as long as the capture), carrying silence.
-      expect(Math.abs(sent().length * 20 - LOOKAHEAD_MS - (encoded.frames / rate) * 1000)).toBeLessThanOrEqual(20)
+      expectDuration(sent().length * 20, (encoded.frames / rate) * 1000)
       expect(r.longestQuietMs).toBeGreaterThanOrEqual(500)
       expectTone(r)
     },
