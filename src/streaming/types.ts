@@ -83,6 +83,9 @@ export interface StreamingOptions extends RequestOptions {
    */
   stopTimeoutMs?: number | undefined
   /** Bound of the send queue, in seconds of audio at the current format. Audio sent while the socket is down waits here.
+   * Compressed encodings (Opus, FLAC) are bounded in bytes as if they were 16-bit PCM at the declared rate, so the queue
+   * holds more seconds of them (Opus at 32 kbit/s and 48 kHz: 24 times more); `bufferedSeconds` and `stats()` count
+   * each Opus packet's own duration.
    * @default 10
    */
   maxQueueSeconds?: number | undefined
