@@ -193,7 +193,9 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
 
   /**
    * Queues audio (raw bytes in the connection's format; LINEAR16 is 16-bit little-endian mono) and
-   * sends it in frames of at most 8192 bytes as fast as the socket takes it. The bytes are copied,
+   * sends it in frames of at most 8192 bytes as fast as the socket takes it. On an Opus connection
+   * each call is one raw Opus packet (RFC 6716, no Ogg), sent whole as one binary message; a buffer
+   * that is not one (empty, a frame over 1275 bytes, over 8192 bytes) rejects with a ValidationError. The bytes are copied,
    * so the buffer may be reused at once. The promise settles per `onQueueFull`: with `wait` (the
    * default) it resolves when the audio is in the queue, so `await`ing each call keeps at most
    * `maxQueueSeconds` buffered; `drop-oldest` resolves at once; `error` rejects with
