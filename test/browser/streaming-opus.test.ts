@@ -208,6 +208,26 @@ describe('sendAudioFromMic on an Opus connection', () => {
   })
 })
 
+describe('startConnection({ microphone }) with Opus', () => {
+  it('captures from the call: packets whole and in order, none lost before or after the start (the stream as long as the capture)', async () => {
+    const encoded = countEncoded()
+    const c = await connect(48000, { microphone: { constraints: RAW } })
+    expect(c.encoding).toBe('OPUS')
+    const sent = sentPackets(c) // only what follows the start: the early packets went to sendAudio before this spy
+    await receive(c, 60)
+    await c.stop()
+    const r = await received(c)
+    expect(r.sessions.length).toBe(1)
+    const [session] = r.sessions
+    // The live packets are the tail of what the server got; before them, the early ones, in order, whole.
+    expect(session.slice(session.length - sent().length)).toEqual(sent())
+    expect(r.decodeErrors).toBe(0)
+    expect(r.decodedSamples[0].every((n) => n === 960)).toBe(true)
+    expectDuration(session.length * 20, (encoded.frames / 48000) * 1000)
+    expectTone(r)
+  })
+})
+
 describe('the encoder failing mid-stream', () => {
   it('an error event (code microphone) says so, the capture ends and is released, the connection stays open', async () => {
     const c = await connect(48000)
