@@ -185,6 +185,21 @@ describe('an Opus connection on Node (app-encoded packets)', () => {
     expect(server.handshakes).toEqual([])
   })
 
+  it('a server frame of type "fallback" is reported as malformed, never emitted as the SDK\'s fallback event', async () => {
+    const connection = await client(server).streaming.startConnection(opusStart())
+    const errors: Error[] = []
+    const fallbacks: unknown[] = []
+    connection.on('error', (e) => errors.push(e))
+    connection.on('fallback', (f) => fallbacks.push(f))
+    server.send(server.last, { type: 'fallback', reason: 'from the server' })
+    server.send(server.last, { type: 'message_response', messages: [] })
+    await next(connection, 'message_response')
+    expect(fallbacks).toEqual([])
+    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/a frame of type "fallback", the name of an SDK event/)])
+    expect(connection.encoding).toBe('OPUS')
+    await connection.stop()
+  })
+
   it('modify() cannot switch a LINEAR16 connection to Opus (its packet check is not loaded), and says so', async () => {
     const connection = await client(server).streaming.startConnection({ keepAlive: false })
     await expect(connection.modify({ encoding: 'OPUS', sampleRateHertz: 48000 })).rejects.toThrow(
