@@ -4,7 +4,7 @@
 // every message); the test does not time anything: four such PUTs ran past the test timeout.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { applySpeakerEvents } from '../../src/emulator/core/speaker-events.js'
+import { applySpeakerEvents, storeSpeakerEvents } from '../../src/emulator/core/speaker-events.js'
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js'
 import { api, token } from './helpers.js'
 
@@ -49,12 +49,16 @@ describe('applySpeakerEvents', () => {
     },
     touch() {},
   }
-  const conversation = (messages: Array<[number, number]>, events: unknown[]) => ({
-    startMs: 1000,
-    members: [{ id: 'orig', name: 'orig' }],
-    speakerEvents: events,
-    messages: messages.map(([s, e], i) => ({ id: `${i}`, startMs: 1000 + s, endMs: 1000 + e, from: { id: 'orig', name: 'orig' } })),
-  })
+  const conversation = (messages: Array<[number, number]>, events: object[]) => {
+    const c = {
+      startMs: 1000,
+      members: [{ id: 'orig', name: 'orig' }],
+      speakerEvents: [],
+      messages: messages.map(([s, e], i) => ({ id: `${i}`, startMs: 1000 + s, endMs: 1000 + e, from: { id: 'orig', name: 'orig' } })),
+    }
+    storeSpeakerEvents(c as never, events)
+    return c
+  }
   const names = (c: { messages: Array<{ from: { name?: string } }> }) => c.messages.map((m) => m.from.name)
 
   it('gives a message across turns to the user covering most of it, a message inside one turn to that turn', () => {
@@ -93,5 +97,34 @@ describe('applySpeakerEvents', () => {
     applySpeakerEvents(store as never, c as never)
     // U0 covers 2000 s, the others less.
     expect(new Set(names(c))).toEqual(new Set(['U0']))
+  })
+})
+
+describe('telephony speaker events in the same conversation', () => {
+  it('a pushed event with an offset and no user does not break PUT …/speakers (it answered 500 from then on)', async () => {
+    const emu = await startEmulator({ jobDelayMs: 0 })
+    try {
+      const tok = await token(emu)
+      const call = await api(emu, tok, 'POST', '/v1/endpoint:connect', {
+        operation: 'start',
+        endpoint: { type: 'pstn', phoneNumber: '15550002222' },
+      })
+      const { connectionId, conversationId } = call.body
+      const pushed = [
+        { type: 'started_speaking', offset: {} },
+        { type: 'started_speaking', offset: null, user: { name: 'Tel' } },
+        { type: 'started_speaking', user: { name: 'Tel' }, offset: { seconds: 0 }, timestamp: '2021-02-04T20:34:59.029Z' },
+      ]
+      for (const event of pushed) expect((await api(emu, tok, 'POST', `/v1/event/${connectionId}`, event)).status).toBe(200)
+      const put = await api(emu, tok, 'PUT', `/v1/conversations/${conversationId}/speakers`, {
+        speakerEvents: [started('Ann', 0)],
+      })
+      expect(put.status).toBe(200)
+      // The pushed events are kept (bounded) but not applied: no member "Tel".
+      const members = await api(emu, tok, 'GET', `/v1/conversations/${conversationId}/members`)
+      expect(members.body.members.map((m: { name: string }) => m.name)).not.toContain('Tel')
+    } finally {
+      await emu.close()
+    }
   })
 })

@@ -17,6 +17,7 @@
 //   still running) are not re-attributed.
 
 import { badRequest } from './errors.js'
+import { MAX_SPEAKER_EVENTS, pushBounded } from './json-limits.js'
 import type { Store } from './store.js'
 import type { Conversation, Speaker } from './types.js'
 
@@ -62,11 +63,23 @@ export function checkSpeakerEvent(event: unknown, what: string, members?: readon
   return seconds * 1000 + nanos / 1e6
 }
 
+/**
+ * The events PUT .../speakers stored. A telephony call's pushed events (POST /v1/event/{id}, the events
+ * socket) share the conversation's list but are not applied: they carry wall-clock timestamps (contract
+ * 5.3) and are checked only for size, so one pushed with an `offset` and no `user` made every later PUT
+ * .../speakers of that conversation answer 500. Only the events marked here are read.
+ */
+const fromPut = new WeakSet<object>()
+
+/** Keeps a PUT .../speakers request's events (checked by the route) with the conversation's events. */
+export function storeSpeakerEvents(c: Conversation, events: object[]): void {
+  for (const e of events) fromPut.add(e)
+  pushBounded(c.speakerEvents, events, MAX_SPEAKER_EVENTS)
+}
+
 function turnsOf(events: unknown[]): Turn[] {
-  // Only the PUT .../speakers events (with an `offset`); a telephony call's pushed events share the
-  // list but carry wall-clock timestamps (contract 5.3) and are not applied here.
   const timeline = events
-    .filter((e) => typeof (e as { offset?: unknown })?.offset === 'object')
+    .filter((e): e is object => typeof e === 'object' && e !== null && fromPut.has(e))
     .map((e, i) => {
       const ev = e as { type: string; user: SpeakerUser }
       return { type: ev.type, user: ev.user, key: userKey(ev.user), at: checkSpeakerEvent(e, `speakerEvents[${i}]`), i }

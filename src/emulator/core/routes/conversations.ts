@@ -9,9 +9,9 @@ import type { EmulatorCore } from '../core.js'
 import { ApiError, badRequest, notFound } from '../errors.js'
 import { stableUuid } from '../ids.js'
 import { listConversations } from '../list.js'
-import { MAX_SPEAKER_EVENTS, pushBounded, speakerEventProblem } from '../json-limits.js'
+import { speakerEventProblem } from '../json-limits.js'
 import { checkMetadata, toBool } from '../options.js'
-import { applySpeakerEvents, checkSpeakerEvent } from '../speaker-events.js'
+import { applySpeakerEvents, checkSpeakerEvent, storeSpeakerEvents } from '../speaker-events.js'
 import type { Conversation } from '../types.js'
 import { conversationView, insightView, messageView, speakerView } from '../views.js'
 import { ok, type Route, type RouteContext } from './route.js'
@@ -121,7 +121,7 @@ export const conversationRoutes: Route[] = [
         checkSpeakerEvent(e, `speakerEvents[${i}]`, c.members)
       }
       // Kept (bounded: the latest MAX_SPEAKER_EVENTS) and applied to the messages (speaker-events.ts).
-      pushBounded(c.speakerEvents, body.speakerEvents as unknown[], MAX_SPEAKER_EVENTS)
+      storeSpeakerEvents(c, body.speakerEvents as object[])
       applySpeakerEvents(ctx.core.store, c)
       return ok({
         message: `Speaker events associated for conversationId: ${c.id} successfully! The update should be reflected in all messages and insights along with this conversation`,
