@@ -128,3 +128,21 @@ describe('telephony speaker events in the same conversation', () => {
     }
   })
 })
+
+describe('PUT …/speakers with more events than are kept', () => {
+  it("answers 400 naming the limit instead of dropping the request's own first events", async () => {
+    const emu = await startEmulator({ jobDelayMs: 0 })
+    try {
+      const tok = await token(emu)
+      const r = await api(emu, tok, 'POST', '/v1/process/text', { messages: [{ payload: { content: 'hi' }, from: { name: 'A' } }] })
+      const events = Array.from({ length: 1001 }, (_, i) => started(`U${i}`, i))
+      const put = await api(emu, tok, 'PUT', `/v1/conversations/${r.body.conversationId}/speakers`, { speakerEvents: events })
+      expect(put.status).toBe(400)
+      expect(put.body.message).toContain('at most 1000')
+      const ok = await api(emu, tok, 'PUT', `/v1/conversations/${r.body.conversationId}/speakers`, { speakerEvents: events.slice(1) })
+      expect(ok.status).toBe(200)
+    } finally {
+      await emu.close()
+    }
+  })
+})

@@ -9,7 +9,7 @@ import type { EmulatorCore } from '../core.js'
 import { ApiError, badRequest, notFound } from '../errors.js'
 import { stableUuid } from '../ids.js'
 import { listConversations } from '../list.js'
-import { speakerEventProblem } from '../json-limits.js'
+import { MAX_SPEAKER_EVENTS, speakerEventProblem } from '../json-limits.js'
 import { checkMetadata, toBool } from '../options.js'
 import { applySpeakerEvents, checkSpeakerEvent, storeSpeakerEvents } from '../speaker-events.js'
 import type { Conversation } from '../types.js'
@@ -110,6 +110,12 @@ export const conversationRoutes: Route[] = [
       const c = conv(ctx)
       const body = await ctx.json()
       if (!Array.isArray(body.speakerEvents)) throw badRequest('"speakerEvents" must be an array')
+      // The latest MAX_SPEAKER_EVENTS are kept across PUTs; more in one request would drop the request's
+      // own first events without a word (the real limit is not documented: ours).
+      if (body.speakerEvents.length > MAX_SPEAKER_EVENTS)
+        throw badRequest(
+          `"speakerEvents" has ${body.speakerEvents.length} events; at most ${MAX_SPEAKER_EVENTS} are kept per conversation: send the events of one stretch of the conversation`,
+        )
       for (const [i, e] of (body.speakerEvents as unknown[]).entries()) {
         const ev = e as Record<string, unknown> | null
         if (!ev || !['started_speaking', 'stopped_speaking'].includes(ev.type as string))
