@@ -78,7 +78,8 @@ function speechWav(): string {
 }
 
 interface PageRun {
-  files: Array<{ name: string; gzip: number }>
+  /** `opus`: the file holds Opus code (found by content: the encoder's `isConfigSupported` call, never mangled). */
+  files: Array<{ name: string; gzip: number; opus: boolean }>
   result: Array<{ id: string; encoding: string }>
   encode?: { ms: number; packets: number; bytes: number }
 }
@@ -119,7 +120,12 @@ async function run(): Promise<void> {
     const files: PageRun['files'] = []
     tab.on('response', async (response) => {
       if (!response.url().endsWith('.js')) return
-      files.push({ name: new URL(response.url()).pathname.slice(1), gzip: gzipSync(await response.body(), { level: 9 }).length })
+      const body = await response.body()
+      files.push({
+        name: new URL(response.url()).pathname.slice(1),
+        gzip: gzipSync(body, { level: 9 }).length,
+        opus: body.includes('isConfigSupported'),
+      })
     })
     const errors: string[] = []
     tab.on('pageerror', (e) => errors.push(e.message))
@@ -176,7 +182,8 @@ function report(plain: PageRun, both: PageRun, encode: { ms: number; packets: nu
   const names = new Set(plain.files.map((f) => f.name))
   const added = both.files.filter((f) => !names.has(f.name))
   const sum = (files: PageRun['files']) => files.reduce((n, f) => n + f.gzip, 0)
-  const opusInPlain = plain.files.filter((f) => /opus/i.test(f.name))
+  const opusInPlain = plain.files.filter((f) => f.opus)
+  if (!both.files.some((f) => f.opus)) throw new Error('no file of the Opus page holds the encoder: the content check is broken')
   console.log(
     `opus: size, every JS file fetched, min+gzip: a LINEAR16 page ${kb(sum(plain.files))} in ${plain.files.length} files, ` +
       `of which Opus code ${kb(sum(opusInPlain))} (target 0 bytes: ${opusInPlain.length ? 'NOT met' : 'met'}); ` +
