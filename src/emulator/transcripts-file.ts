@@ -26,12 +26,19 @@ export class TranscriptsFileError extends Error {
 const FIELDS = new Set(['key', 'text', 'speaker', 'start', 'end', 'once'])
 const SPEAKER_FIELDS = new Set(['name', 'userId', 'email'])
 
+/**
+ * The largest transcripts file read (ours: a transcript line is about 100 bytes, so this is over a
+ * million lines). A larger file, or a device such as /dev/zero, would fill memory before it failed.
+ */
+export const MAX_TRANSCRIPTS_FILE_BYTES = 256 * 1024 * 1024
+
 /** The transcripts in a file or in every *.jsonl / *.json file of a directory. */
 export function readTranscripts(path: string): TranscriptSet[] {
   let stat: ReturnType<typeof statSync>
   try {
     stat = statSync(path)
-  } catch {
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ELOOP') throw new TranscriptsFileError(`--transcripts: ${path} is a symbolic link loop`)
     throw new TranscriptsFileError(`--transcripts: ${path} does not exist (give a .jsonl/.json file or a folder of them)`)
   }
   if (!stat.isDirectory()) return parseTranscripts(path, readText(path))
@@ -42,11 +49,32 @@ export function readTranscripts(path: string): TranscriptSet[] {
   return files.flatMap((f) => parseTranscripts(join(path, f), readText(join(path, f))))
 }
 
+/**
+ * A regular file's text, strict UTF-8 (a BOM is dropped by the parsers). Only regular files: a FIFO
+ * blocked the emulator's start forever without a word, and /dev/zero read until memory ran out.
+ */
 function readText(file: string): string {
+  const cannot = (why: string) => new TranscriptsFileError(`${file}: cannot be read (${why})`)
+  let stat: ReturnType<typeof statSync>
   try {
-    return readFileSync(file, 'utf8')
+    stat = statSync(file)
   } catch (e) {
-    throw new TranscriptsFileError(`${file}: cannot be read (${e instanceof Error ? e.message : String(e)})`)
+    throw cannot(e instanceof Error ? e.message : String(e))
+  }
+  if (stat.isDirectory()) throw cannot('it is a folder; a folder given to --transcripts is read one level deep')
+  if (!stat.isFile()) throw cannot('not a regular file (a pipe or a device); save the transcript lines to a file')
+  if (stat.size > MAX_TRANSCRIPTS_FILE_BYTES)
+    throw cannot(`${stat.size} bytes; at most ${MAX_TRANSCRIPTS_FILE_BYTES} bytes per file: split it into several files in a folder`)
+  let bytes: Uint8Array
+  try {
+    bytes = readFileSync(file)
+  } catch (e) {
+    throw cannot(e instanceof Error ? e.message : String(e))
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    throw cannot('not UTF-8 text; save it as UTF-8')
   }
 }
 
@@ -91,8 +119,13 @@ function arrayEntries(file: string, text: string): Array<{ line: number; value: 
     throw new TranscriptsFileError(
       `${file}:${lineOf(text, spans)}: not valid JSON (unbalanced brackets or an unclosed string in the array)`,
     )
+  // Line numbers counted as the spans advance (one pass: counting from the start for each element
+  // made a 1 MB array take 7 s, and 10 MB minutes).
+  let counted = 0
+  let line = 1
   return spans.map(([from, to]) => {
-    const line = lineOf(text, from)
+    line += newlines(text, counted, from)
+    counted = from
     try {
       return { line, value: JSON.parse(text.slice(from, to)) as unknown }
     } catch (e) {
@@ -147,7 +180,13 @@ function elementSpans(text: string): Array<[number, number]> | number {
   return from >= 0 ? from : text.length
 }
 
-const lineOf = (text: string, offset: number): number => text.slice(0, offset).split('\n').length
+const lineOf = (text: string, offset: number): number => 1 + newlines(text, 0, offset)
+
+function newlines(text: string, from: number, to: number): number {
+  let n = 0
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++
+  return n
+}
 
 function checkEntry(where: string, value: unknown): { key: string; message: PreloadedMessage; once: boolean } {
   const fail = (what: string): never => {
