@@ -3,6 +3,7 @@
 // numeric strings, lists as arrays, JSON strings (query params) or GO's unquoted `[a,b]`.
 // Wrong types get a 400 with a validator-style message (wording is our assumption, section 8).
 
+import { MAX_DIARIZATION_SPEAKERS } from './audio/diarize.js'
 import { badRequest } from './errors.js'
 import { MAX_JSON_DEPTH, MAX_METADATA_BYTES, jsonBytes, nestedDeeperThan } from './json-limits.js'
 import type { ConversationOptions, CustomEntitySpec, TrackerSpec } from './types.js'
@@ -127,8 +128,10 @@ export function parseOptions(body: RawOptions, query?: URLSearchParams): Convers
   if (threshold < 0 || threshold > 1) throw badRequest('"confidenceThreshold" must be between 0.5 and 1.0')
   const diarize = toBool(get('enableSpeakerDiarization'), 'enableSpeakerDiarization')
   const speakers = toNumber(get('diarizationSpeakerCount'), 'diarizationSpeakerCount')
-  if (speakers !== undefined && (!Number.isInteger(speakers) || speakers < 1)) {
-    throw badRequest('"diarizationSpeakerCount" must be a positive integer')
+  // Not documented: an upper bound. Ours is start_request's (1–100): the clustering's cost grows with
+  // the count (audio/diarize.ts), and 100 voices is far past what voice clustering can tell apart.
+  if (speakers !== undefined && (!Number.isInteger(speakers) || speakers < 1 || speakers > MAX_DIARIZATION_SPEAKERS)) {
+    throw badRequest(`"diarizationSpeakerCount" must be an integer from 1 to ${MAX_DIARIZATION_SPEAKERS}`)
   }
   // Not documented: the flag without a count. We treat it like a validator would (assumption).
   if (diarize && speakers === undefined) throw badRequest('"diarizationSpeakerCount" is required when "enableSpeakerDiarization" is true')

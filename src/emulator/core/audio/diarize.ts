@@ -15,6 +15,15 @@ import type { VoiceFrames } from './voice.js'
 const PITCH_WEIGHT = 2
 const SEED_STARTS = 8
 const ITERATIONS = 50
+/**
+ * Most segments the k-means runs see. Its cost is starts x iterations x segments x speakers: 20 000
+ * segments (four hours of speech, within the upload limit) into 50 speakers blocked the emulator 17 s.
+ * Beyond this many, an evenly spaced sample across the recording is clustered and every segment then
+ * goes to its nearest centre (one pass).
+ */
+export const MAX_CLUSTERED_SEGMENTS = 2000
+/** Most speakers asked for (uploads answer 400 beyond, as start_request does; options.ts). */
+export const MAX_DIARIZATION_SPEAKERS = 100
 
 /** The speaker index (0-based, numbered by first speech) of each segment. */
 export function diarize(segments: readonly Segment[], frames: VoiceFrames, speakers: number): number[] {
@@ -24,9 +33,9 @@ export function diarize(segments: readonly Segment[], frames: VoiceFrames, speak
   const k = Math.min(Math.max(1, Math.floor(speakers)), known.length)
   const labels = new Array<number>(segments.length).fill(-1)
   if (k > 1) {
-    const points = known.map((i) => vectors[i] as number[])
+    const points = standardise(known.map((i) => vectors[i] as number[]))
     const weights = known.map((i) => Math.max(0.05, (segments[i] as Segment).end - (segments[i] as Segment).start))
-    const clusters = bestKMeans(standardise(points), weights, k)
+    const clusters = clusterBounded(points, weights, k)
     known.forEach((i, j) => {
       labels[i] = clusters[j] as number
     })
@@ -93,71 +102,90 @@ function standardise(points: number[][]): number[][] {
   return points.map((p) => p.map((x, d) => ((x - (mean[d] as number)) / (Math.sqrt(sd[d] as number) || 1)) * (d === 0 ? PITCH_WEIGHT : 1)))
 }
 
-const distance = (a: number[], b: number[]): number => a.reduce((s, x, d) => s + (x - (b[d] as number)) ** 2, 0)
+/** Squared distance of two voice vectors (always three numbers: written out, it is the hot loop). */
+const distance = (a: number[], b: number[]): number =>
+  ((a[0] as number) - (b[0] as number)) ** 2 + ((a[1] as number) - (b[1] as number)) ** 2 + ((a[2] as number) - (b[2] as number)) ** 2
 
-function bestKMeans(points: number[][], weights: number[], k: number): number[] {
-  let best: { labels: number[]; spread: number } | undefined
+/** Labels for every point; past MAX_CLUSTERED_SEGMENTS, the centres come from an evenly spaced sample. */
+function clusterBounded(points: number[][], weights: number[], k: number): number[] {
+  if (points.length <= MAX_CLUSTERED_SEGMENTS) return bestKMeans(points, weights, k).labels
+  const step = points.length / MAX_CLUSTERED_SEGMENTS
+  const sample = Array.from({ length: MAX_CLUSTERED_SEGMENTS }, (_, j) => Math.floor(j * step))
+  const { centres } = bestKMeans(
+    sample.map((i) => points[i] as number[]),
+    sample.map((i) => weights[i] as number),
+    k,
+  )
+  return points.map((p) => nearest(p, centres))
+}
+
+function nearest(p: number[], centres: number[][]): number {
+  let best = 0
+  let bestD = distance(p, centres[0] as number[])
+  for (let c = 1; c < centres.length; c++) {
+    const d = distance(p, centres[c] as number[])
+    if (d < bestD) {
+      best = c
+      bestD = d
+    }
+  }
+  return best
+}
+
+function bestKMeans(points: number[][], weights: number[], k: number): { labels: number[]; centres: number[][] } {
+  let best: { labels: number[]; centres: number[][]; spread: number } | undefined
   for (let first = 0; first < Math.min(SEED_STARTS, points.length); first++) {
     const run = kMeans(points, weights, seeds(points, k, first))
     if (!best || run.spread < best.spread - 1e-9) best = run
   }
-  return (best as { labels: number[] }).labels
+  return best as { labels: number[]; centres: number[][] }
 }
 
 /** Farthest-point seeds: the next centre is the point farthest from every centre so far. */
 function seeds(points: number[][], k: number, first: number): number[][] {
   const centres = [points[first] as number[]]
-  const nearest = points.map((p) => distance(p, centres[0] as number[]))
+  const near = points.map((p) => distance(p, centres[0] as number[]))
   while (centres.length < k) {
     let far = 0
-    for (let i = 1; i < points.length; i++) if ((nearest[i] as number) > (nearest[far] as number)) far = i
+    for (let i = 1; i < points.length; i++) if ((near[i] as number) > (near[far] as number)) far = i
     const c = points[far] as number[]
     centres.push(c)
-    points.forEach((p, i) => {
-      nearest[i] = Math.min(nearest[i] as number, distance(p, c))
-    })
+    for (let i = 0; i < points.length; i++) near[i] = Math.min(near[i] as number, distance(points[i] as number[], c))
   }
   return centres.map((c) => [...c])
 }
 
-function kMeans(points: number[][], weights: number[], start: number[][]): { labels: number[]; spread: number } {
+function kMeans(points: number[][], weights: number[], start: number[][]): { labels: number[]; centres: number[][]; spread: number } {
   const centres = start
   const labels = new Array<number>(points.length).fill(0)
   for (let iteration = 0; iteration < ITERATIONS; iteration++) {
     let moved = false
-    points.forEach((p, i) => {
-      let best = 0
-      for (let c = 1; c < centres.length; c++) if (distance(p, centres[c] as number[]) < distance(p, centres[best] as number[])) best = c
+    for (let i = 0; i < points.length; i++) {
+      const best = nearest(points[i] as number[], centres)
       if (best !== labels[i]) moved = true
       labels[i] = best
-    })
+    }
     if (!moved && iteration > 0) break
-    centres.forEach((centre, c) => {
-      let total = 0
-      const sum = centre.map(() => 0)
-      points.forEach((p, i) => {
-        if (labels[i] !== c) return
-        const w = weights[i] as number
-        total += w
-        p.forEach((x, d) => {
-          sum[d] = (sum[d] as number) + x * w
-        })
-      })
-      // An emptied cluster keeps its centre (it may win points back).
+    // Each centre: the weighted mean of its points (one pass over the points for all centres).
+    const totals = new Array<number>(centres.length).fill(0)
+    const sums = centres.map(() => [0, 0, 0])
+    for (let i = 0; i < points.length; i++) {
+      const c = labels[i] as number
+      const w = weights[i] as number
+      const p = points[i] as number[]
+      const sum = sums[c] as number[]
+      totals[c] = (totals[c] as number) + w
+      for (let d = 0; d < 3; d++) sum[d] = (sum[d] as number) + (p[d] as number) * w
+    }
+    sums.forEach((sum, c) => {
+      const total = totals[c] as number
       if (total > 0) centres[c] = sum.map((x) => x / total)
     })
   }
   const spread = points.reduce((s, p, i) => s + (weights[i] as number) * distance(p, centres[labels[i] as number] as number[]), 0)
-  return { labels, spread }
+  return { labels, centres, spread }
 }
 
-// Live streams: each segment's speaker must be told when the segment ends (message_response), before
-// the rest of the audio exists, and cannot change afterwards. So streams are clustered online, in fixed
-// units instead of standardised ones: 2 semitones of pitch, 0.08 of zero-crossing rate, 0.6 of
-// brightness (about one segment-to-segment spread of one voice each, measured on espeak-ng voices).
-// A segment farther than NEW_VOICE units from every speaker so far opens a new speaker (while fewer
-// than N); otherwise it goes to the nearest, whose centre moves towards it (weighted by length).
-// Voices closer than that (two men of similar pitch) are merged: a stream may show fewer than N.
 const LIVE_UNITS = [2 / 12, 0.08, 0.6]
 export const NEW_VOICE = 3
 
