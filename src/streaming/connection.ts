@@ -104,7 +104,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   #micOpening = false
   /** Early audio dropped beyond `maxEarlySeconds`, in ms. */
   #earlyDroppedMs = 0
-  /** The Opus part (opus.ts), loaded before the start by a connection whose encoding is Opus. */
+  /** The Opus part (opus.ts), loaded before the start by a connection whose encoding is Opus: all its Opus code. */
   #opus: typeof import('./opus.js') | undefined
   /** File and stream senders in progress: they resample to the rate they started with. */
   #sources = 0
@@ -209,7 +209,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       this.#check('sendAudio')
       bytes = this.#whole(toBytes(audio, this.#format))
       // Opus: one call is one packet (RFC 6716, checked), queued whole with its duration.
-      if (isOpus(this.#format)) ms = this.#opus!.opusPacketMs(bytes, MAX_FRAME)
+      ms = this.#opus?.packetMs(bytes, this.#format, MAX_FRAME)
     } catch (error) {
       return Promise.reject(error)
     }
@@ -307,6 +307,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       checkQueueBound(this.#options, format, 'modify')
       if (isOpus(format) && !this.#opus)
         throw new ValidationError(`modify() cannot switch to Opus: start the connection with encoding ${format.encoding}`)
+      this.#opus?.checkOpusRate(format, 'modify')
       const changed = format.sampleRateHertz !== previous.sampleRateHertz || format.encoding !== previous.encoding
       if (changed && (this.#mic || this.#micOpening || this.#sources > 0)) {
         // The microphone and file/stream senders resample (and encode) to the format they started
@@ -430,15 +431,14 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     }
     this.#check('sendAudioFromMic')
     const { encoding, sampleRateHertz } = this.#format
+    const capture = platform.captureMicrophone
     // Opus: the browser's encoder between the capture and sendAudio (opus.ts), unless the app encodes.
-    const opus = isOpus(this.#format) ? this.#opus : undefined
-    opus?.checkMicrophone(this.#options.opus)
+    const opus = this.#opus?.opusCapture(this.#format, this.#options.opus, capture, (e) => this.deliver('error', e))
     if (encoding !== 'LINEAR16' && !opus) {
       throw new ValidationError(
         `sendAudioFromMic sends LINEAR16 or Opus audio, but this connection was started with encoding ${encoding}: start it with config.speechRecognition.encoding 'LINEAR16' (the default) or 'OPUS'`,
       )
     }
-    const capture = platform.captureMicrophone
     if (this.#mic || this.#micOpening)
       throw new ValidationError('A microphone is already streaming to this connection: stop its handle first')
     this.#micOpening = true
@@ -460,9 +460,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
           options.onEnded?.(error)
         },
       }
-      handle = await (opus
-        ? opus.captureOpus(capture, micOptions, this.#options.opus?.bitrate ?? opus.DEFAULT_OPUS_BITRATE, (e) => this.deliver('error', e))
-        : capture(micOptions))
+      handle = await (opus ?? capture)(micOptions)
     } finally {
       this.#micOpening = false
     }
@@ -551,7 +549,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
 
   /** How long a microphone chunk lasts: LINEAR16 by its bytes; an Opus packet of the browser's encoder is 20 ms. */
   #chunkMs(chunk: ArrayBuffer): number {
-    return isOpus(this.#format) ? 20 : (chunk.byteLength * 1000) / bytesPerSecond(this.#format)
+    return this.#opus?.chunkMs(this.#format) ?? (chunk.byteLength * 1000) / bytesPerSecond(this.#format)
   }
 
   /** `startConnection({ microphone })`: opens the microphone now, its audio held until the session starts. */
@@ -613,19 +611,20 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
   }
 
   /**
-   * An Opus connection loads the Opus part before its first `start_request`. Where the browser
-   * encodes (`OpusOptions.encoder`) but cannot, the format becomes LINEAR16 here, so the server is
-   * told what will really be sent; the `fallback` event and `encoding` say so.
+   * An Opus connection (or one given `opus` options, which the part checks) loads the Opus part
+   * before its first `start_request`. Where the browser encodes (`OpusOptions.encoder`) but cannot,
+   * the format becomes LINEAR16 here, so the server is told what will really be sent; the
+   * `fallback` event and `encoding` say so.
    */
   async #prepareOpus(): Promise<void> {
-    if (!isOpus(this.#format) || this.#opus) return
-    const opus = await loadPart('Opus streaming', () => import('./opus.js'))
-    const fallback = await opus.opusFallback(this.#format, this.#options.opus, Boolean(this.#client.platform.captureMicrophone))
-    this.#opus = opus
+    const opus = isOpus(this.#format)
+    if (!opus && this.#options.opus === undefined) return
+    const part = await loadPart('Opus streaming', () => import('./opus.js'))
+    if (opus) this.#opus = part
+    const fallback = await part.prepareOpus(this.#format, this.#options, this.#client)
     if (!fallback) return
     this.#format = fallback.to
     this.#queue.limit = this.#bound()
-    this.#client.log('warn', `Opus fell back to LINEAR16 16 kHz: ${fallback.reason}`)
     this.deliver('fallback', fallback)
   }
 

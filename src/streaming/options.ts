@@ -3,20 +3,19 @@
 import { ValidationError } from '../errors.js'
 import { invalid } from '../http/check.js'
 import { durationMs } from '../utils/duration.js'
-import { bytesPerSecond, isOpus, isRawPcm, type AudioFormat } from './frames.js'
+import { bytesPerSecond, isRawPcm, type AudioFormat } from './frames.js'
 import { finite } from '../socket/backoff.js'
 import { MAX_FRAME } from './send-queue.js'
 import type { StreamingOptions } from './types.js'
 
 const ENCODINGS = ['LINEAR16', 'FLAC', 'MULAW', 'Opus', 'OPUS']
-const OPUS_RATES = [16000, 24000, 48000]
 
 type Test = (v: any) => unknown
 const strings: Test = (v) => Array.isArray(v) && v.every((x) => typeof x === 'string')
 /** Any object, arrays included (as the server sees them); not null. */
 const object: Test = (v) => typeof v === 'object' && v !== null
 
-/** The optional fields, in the order they are checked: names (space-separated; dotted is a path), what each must be, and the test. */
+/** The optional fields (`opus` ones: opus.ts, loaded only for Opus), in the order they are checked: names (space-separated; dotted is a path), what each must be, and the test. */
 const RULES: Array<[string, string, Test]> = [
   ['config.confidenceThreshold', 'a number from 0 to 1 (Symbl documents 0.5 to 1)', (v) => finite(v) && v >= 0 && v <= 1],
   ['insightTypes customVocabulary', 'an array of strings', strings],
@@ -31,9 +30,6 @@ const RULES: Array<[string, string, Test]> = [
   ['maxQueueSeconds highWaterMark maxResendBytes', 'a positive number', (v) => finite(v, true)],
   ['onQueueFull', "'wait', 'drop-oldest' or 'error'", (v) => ['wait', 'drop-oldest', 'error'].includes(v)],
   ['signal', 'an AbortSignal', (v) => v && typeof v.addEventListener === 'function'],
-  ['opus', 'an object such as { bitrate: 32000 }', (v) => object(v) && !Array.isArray(v)],
-  ['opus.encoder', "'browser' or 'app'", (v) => v === 'browser' || v === 'app'],
-  ['opus.bitrate', 'a whole number of bit/s from 6000 to 510000', (v) => Number.isInteger(v) && v >= 6000 && v <= 510_000],
   ['statsIntervalMs', 'a number of milliseconds from 100 to 2147483647', (v) => finite(v) && v >= 100 && v <= 2_147_483_647],
   ['microphone', 'true, or the options of sendAudioFromMic (an object)', (v) => typeof v === 'boolean' || (object(v) && !Array.isArray(v))],
   ['microphone.maxEarlySeconds', 'a number of seconds from 0 to 600', (v) => finite(v) && v <= 600],
@@ -93,7 +89,5 @@ export function checkFormat(format: AudioFormat, where: string): void {
   const rate = format.sampleRateHertz
   if (!(Number.isInteger(rate) && rate >= 8000 && rate <= 48000))
     invalid(`${where}.sampleRateHertz`, 'a whole number of Hz from 8000 to 48000', rate)
-  // Opus decodes at 8, 12, 16, 24 or 48 kHz; the contract takes Opus from 16000 to 48000 (6.2).
-  if (isOpus(format) && !OPUS_RATES.includes(rate))
-    invalid(`${where}.sampleRateHertz`, `for ${format.encoding} one of ${OPUS_RATES.join(', ')}`, rate)
+  // Opus's own rates are checked by opus.ts (checkOpusRate), loaded by every Opus connection before its start.
 }

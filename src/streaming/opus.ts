@@ -1,16 +1,40 @@
 // The Opus part of a streaming connection, loaded on first use (only by a connection whose encoding
-// is Opus), so a LINEAR16 page downloads none of it: the packet check of `sendAudio`, the encoder
-// check before `start_request` with its LINEAR16 fallback, and the microphone → Opus capture.
-import { opusUnsupported } from '../audio/opus-encoder.js'
-import { ConfigError, ValidationError } from '../errors.js'
+// is Opus, or that was given `opus` options to check), so a LINEAR16 page downloads none of it
+// (issue 14: 0 bytes of Opus on a page that never asks for it). Everything Opus lives here: the
+// `opus` options and the Opus rates checked, the encoder check before `start_request` with its
+// LINEAR16 fallback, the packet check of `sendAudio`, the 20 ms of a browser-encoded packet and
+// the microphone → Opus capture. The connection keeps only the dispatch: load this part before the
+// start, and call it where it is loaded (each function does nothing on a format that is not Opus).
+import type { SymblClient } from '../client.js'
+import type { MicrophoneHandle, MicrophoneOptions } from '../audio/types.js'
+import { captureOpus } from '../audio/opus-microphone.js'
+import { OPUS_FRAME_MS, opusUnsupported } from '../audio/opus-encoder.js'
+import { opusPacketMs } from '../audio/opus-packet.js'
+import { ConfigError, type SymblError, ValidationError } from '../errors.js'
+import { invalid } from '../http/check.js'
 import type { AudioFormat } from './frames.js'
-import type { EncodingFallback, OpusOptions } from './types.js'
+import type { EncodingFallback, OpusOptions, StreamingOptions } from './types.js'
 
-export { captureOpus } from '../audio/opus-microphone.js'
-export { opusPacketMs } from '../audio/opus-packet.js'
+// Nothing here is imported from the connection's own modules (frames.ts, options.ts, send-queue.ts):
+// a module shared by the connection and this part would be split by the bundler into a chunk of its
+// own, one more file for every page. So `isOpus` is frames.ts's one line again, and MAX_FRAME is passed.
+const isOpus = (format: AudioFormat): boolean => format.encoding === 'OPUS' || format.encoding === 'Opus'
 
 /** Default target bit rate: Symbl's web SDK's, and clear speech (8× less than LINEAR16 at 16 kHz). */
 export const DEFAULT_OPUS_BITRATE = 32_000
+
+/** Opus decodes at 8, 12, 16, 24 or 48 kHz; the contract takes Opus from 16000 to 48000 (6.2). */
+const OPUS_RATES = [16000, 24000, 48000]
+
+/** The `opus` options (the other options: options.ts), each named in the ValidationError of a bad value. */
+function checkOpusOptions(opus: unknown): void {
+  if (opus === undefined) return
+  if (typeof opus !== 'object' || opus === null || Array.isArray(opus)) invalid('opus', 'an object such as { bitrate: 32000 }', opus)
+  const { encoder, bitrate } = opus as OpusOptions
+  if (encoder !== undefined && encoder !== 'browser' && encoder !== 'app') invalid('opus.encoder', "'browser' or 'app'", encoder)
+  if (bitrate !== undefined && !(Number.isInteger(bitrate) && bitrate >= 6000 && bitrate <= 510_000))
+    invalid('opus.bitrate', 'a whole number of bit/s from 6000 to 510000', bitrate)
+}
 
 /** What a LINEAR16 fallback sends: 16 kHz, the rate speech recognition runs at (48 kHz PCM would triple the bytes for nothing). */
 const FALLBACK: AudioFormat = { encoding: 'LINEAR16', sampleRateHertz: 16_000 }
@@ -46,4 +70,54 @@ export async function opusFallback(
   if (opusEncoder(options, canCapture) === 'app') return undefined
   const reason = await opusUnsupported({ sampleRate: format.sampleRateHertz, bitrate: options?.bitrate ?? DEFAULT_OPUS_BITRATE })
   return reason === undefined ? undefined : { from: { ...format }, to: { ...FALLBACK }, reason }
+}
+
+/** An Opus format's rate is one Opus takes (`where`: the option's path for the error). Other encodings: nothing. */
+export function checkOpusRate(format: AudioFormat, where: string): void {
+  const rate = format.sampleRateHertz
+  if (isOpus(format) && !OPUS_RATES.includes(rate))
+    invalid(`${where}.sampleRateHertz`, `for ${format.encoding} one of ${OPUS_RATES.join(', ')}`, rate)
+}
+
+/**
+ * Before the first `start_request` (and before any socket): checks the `opus` options and the Opus
+ * rate, then on an Opus connection decides the fallback (see `opusFallback`), logged here; the
+ * connection switches its format and emits the `fallback` event.
+ */
+export async function prepareOpus(
+  format: AudioFormat,
+  options: StreamingOptions,
+  client: Pick<SymblClient, 'log' | 'platform'>,
+): Promise<EncodingFallback | undefined> {
+  checkOpusOptions(options.opus)
+  if (!isOpus(format)) return undefined
+  checkOpusRate(format, 'config.speechRecognition')
+  const fallback = await opusFallback(format, options.opus, Boolean(client.platform.captureMicrophone))
+  if (fallback) client.log('warn', `Opus fell back to LINEAR16 16 kHz: ${fallback.reason}`)
+  return fallback
+}
+
+/** `sendAudio` on an Opus connection: the buffer must be one packet (RFC 6716, checked) of at most `maxBytes`; its duration, from its TOC byte. */
+export function packetMs(bytes: Uint8Array, format: AudioFormat, maxBytes: number): number | undefined {
+  return isOpus(format) ? opusPacketMs(bytes, maxBytes) : undefined
+}
+
+/** How long a microphone chunk lasts on an Opus connection: the browser's encoder makes 20 ms packets. */
+export function chunkMs(format: AudioFormat): number | undefined {
+  return isOpus(format) ? OPUS_FRAME_MS : undefined
+}
+
+/**
+ * `sendAudioFromMic` on an Opus connection: the capture with the browser's encoder after it (at
+ * `opus.bitrate`), refused where the app encodes. Undefined for other formats (the plain capture).
+ */
+export function opusCapture(
+  format: AudioFormat,
+  options: OpusOptions | undefined,
+  capture: (options: MicrophoneOptions) => Promise<MicrophoneHandle>,
+  onError: (error: SymblError) => void,
+): ((options: MicrophoneOptions & { targetSampleRate: number }) => Promise<MicrophoneHandle>) | undefined {
+  if (!isOpus(format)) return undefined
+  checkMicrophone(options)
+  return (mic) => captureOpus(capture, mic, options?.bitrate ?? DEFAULT_OPUS_BITRATE, onError)
 }
