@@ -11,6 +11,9 @@ import { CONNECT } from './endpoint.js'
 import type { TelephonyApi } from './telephony-api.js'
 import type { PstnOptions, SipOptions, TelephonyStartResponse } from './types.js'
 
+// The rest of the telephony part (TelephonyApi loads this file only): stop and speaker events.
+export { pushSpeakerEvent, stopCall } from './call-requests.js'
+
 export async function dialPstn(api: TelephonyApi, options: PstnOptions): Promise<TelephonyConnection> {
   const request = check(options, 'startPstn', '{ phoneNumber: "14082924837" }')
   const { phoneNumber, dtmf } = options
