@@ -1,11 +1,11 @@
 import type { SymblClient } from '../client.js'
 import type { RequestOptions } from '../http/types.js'
-import { loadPart } from '../utils/load-part.js'
+import { partLoader } from '../utils/load-part.js'
 import type { TelephonyConnection } from './telephony-connection.js'
 import type { PstnOptions, SipOptions, SubscriptionOptions, TelephonySpeakerEvent, TelephonyStopResponse } from './types.js'
 
-/** The telephony code (dial.ts, which re-exports call-requests.ts), loaded on first use: one chunk, not in `new Symbl()`. */
-const telephonyPart = () => loadPart('telephony', () => import('./dial.js'))
+/** The telephony code (dial.ts, which re-exports call-requests.ts), loaded on first use and kept (pushSpeakerEvent is called often): one chunk, not in `new Symbl()`. */
+const telephonyPart = partLoader('telephony', () => import('./dial.js'))
 
 /** The Telephony API (contract 5): have Symbl dial a phone number or a SIP URI and listen to the call. */
 export class TelephonyApi {
