@@ -157,10 +157,11 @@ describe('captureMicrophone (fake device)', () => {
         expect(Math.abs(dominantFrequency(w, 16000, 50, 7000, 5) - 150)).toBeLessThanOrEqual(10)
         expect(Math.abs(rms(w) - 0.079)).toBeLessThan(0.004)
       }
-      // The loudest window holds the most of a beep (a window with only its edge is ruled by the click).
+      // A beep is there at its pitch: a sine fitted at 500 or 1500 Hz finds it in a loud window (a peak
+      // search can be ruled by the click of a beep's edge, or by a capture glitch under load).
+      const beepAt = (w: number[]) => Math.max(toneAmplitude(w, 500, 16000), toneAmplitude(w, 1500, 16000))
       expect(beeps.length).toBeGreaterThan(0)
-      const loudest = beeps.reduce((a, b) => (rms(b) > rms(a) ? b : a))
-      expect([500, 1500]).toContain(Math.round(dominantFrequency(loudest, 16000, 50, 7000, 5) / 100) * 100)
+      expect(Math.max(...beeps.map(beepAt))).toBeGreaterThan(0.2)
     } else {
       // Chromium's default fake device: a 400 Hz beep every 0.5 s, silence between (unless
       // FAKE_AUDIO_FILE gave it a file to play). Find the loud chunks and check their pitch.
