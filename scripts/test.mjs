@@ -1,12 +1,13 @@
 // `npm test`: every check the project has, with one closing line `N passed, N failed`.
-//   1. lint (Biome: formatting, lint rules, import cycles), build (all four bundles + types), type check,
+//   1. lint (Biome: formatting, lint rules, import cycles), build (all five bundles + types), type check,
 //      publint --strict, attw --pack
 //   2. vitest: Node tests and the real-browser tests (Chromium, Firefox ESR, and WebKitGTK, Safari's
 //      engine, on an Xvfb display the test setup starts) on this Node, each test retried once; tests
 //      that passed only on the retry are listed at the end
 //   3. the consumers (scripts/test-consumers.mjs): the packed tarball installed into the apps of
-//      test/consumers/ (Vite, webpack, Rollup, esbuild, Node ESM and CommonJS), built and run against the
-//      emulator; each consumer counts as one test
+//      test/consumers/ (Vite, webpack, Rollup, esbuild, Next.js, a strict-CSP page, Node ESM and CommonJS,
+//      Bun, Deno, workerd, the TypeScript matrix), built and run against the emulator; browser pages in
+//      Chromium and Firefox; each consumer counts as one test
 //   4. the Node test project again on Node 22 and 24 (the `node` package from the npm registry)
 // SYMBL_TEST_NODE_VERSIONS="" skips step 4; SYMBL_TEST_BROWSERS=chromium,webkit limits the browsers.
 import { spawnSync } from 'node:child_process'
@@ -119,7 +120,7 @@ check('attw --pack', 'npx', ['attw', '--pack', '.'])
 function consumers() {
   const out = 'test-results/consumers.json'
   rmSync(out, { force: true })
-  console.log('\n=== consumers (the packed tarball in Vite, webpack, Rollup, esbuild and Node apps)')
+  console.log('\n=== consumers (the packed tarball where users build it: bundlers, Next.js, a strict-CSP page, Node, Bun, Deno, workerd, TypeScript)')
   const r = spawnSync('node', ['scripts/test-consumers.mjs'], { stdio: 'inherit' })
   if (!existsSync(out)) {
     results.failed++
