@@ -120,7 +120,9 @@ check('attw --pack', 'npx', ['attw', '--pack', '.'])
 function consumers() {
   const out = 'test-results/consumers.json'
   rmSync(out, { force: true })
-  console.log('\n=== consumers (the packed tarball where users build it: bundlers, Next.js, a strict-CSP page, Node, Bun, Deno, workerd, TypeScript)')
+  console.log(
+    '\n=== consumers (the packed tarball where users build it: bundlers, Next.js, a strict-CSP page, Node, Bun, Deno, workerd, TypeScript)',
+  )
   const r = spawnSync('node', ['scripts/test-consumers.mjs'], { stdio: 'inherit' })
   if (!existsSync(out)) {
     results.failed++
