@@ -6,7 +6,7 @@
 // with the bytes between passing the footer CRC-16; at the end of the stream the rest is the last
 // frame if its CRC-16 holds. Metadata blocks (`fLaC` + STREAMINFO...) are skipped.
 
-const MAX_FRAME = 1024 * 1024 // far above any real frame (65535 samples x 8 channels x 32 bits is 2 MiB, never used)
+export const MAX_FRAME = 1024 * 1024 // far above any real frame (65535 samples x 8 channels x 32 bits is 2 MiB, never used)
 
 const CRC8 = new Uint8Array(256)
 const CRC16 = new Uint16Array(256)
@@ -65,14 +65,33 @@ export class FlacFrameSplitter {
   private crc = 0
   /** The first header after `start` whose CRC-16 did not close the frame (a header-like pattern in the data, or a damaged frame). */
   private missed = -1
-  private metadataChecked = false
+  /** The metadata at the start: not looked at yet, being skipped, or past. */
+  private metadata: 'unknown' | 'blocks' | 'done' = 'unknown'
+  /** Bytes of the current metadata block still to skip, and whether it is the last block. */
+  private metadataLeft = 0
+  private lastBlock = false
+  /** `buf` is a view of the first bytes of this store, which grows by doubling (see push). */
+  private store = new Uint8Array(0)
 
-  /** Takes the next chunk; returns the frames it completed. */
+  /** Bytes held: a frame in progress (up to MAX_FRAME) and what a message brought; metadata is not kept. */
+  get buffered(): number {
+    return this.buf.length
+  }
+
+  /**
+   * Takes the next chunk; returns the frames it completed. The chunk is appended in place: copying
+   * the whole buffer for every message made small messages quadratic (1 MiB of frame in progress
+   * copied per byte sent).
+   */
   push(chunk: Uint8Array): Uint8Array[] {
-    const merged = new Uint8Array(this.buf.length + chunk.length)
-    merged.set(this.buf)
-    merged.set(chunk, this.buf.length)
-    this.buf = merged
+    const length = this.buf.length + chunk.length
+    if (length > this.store.length) {
+      const grown = new Uint8Array(Math.max(length, this.store.length * 2, 64 * 1024))
+      grown.set(this.buf)
+      this.store = grown
+    }
+    this.store.set(chunk, this.buf.length)
+    this.buf = this.store.subarray(0, length)
     return this.split(false)
   }
 
@@ -85,19 +104,15 @@ export class FlacFrameSplitter {
       else this.skipped += frame.length
     } else if (this.start >= 0) this.skipped += this.buf.length - this.start
     this.buf = new Uint8Array(0)
+    this.store = this.buf
     this.start = -1
     return frames
   }
 
   private split(ending: boolean): Uint8Array[] {
     const frames: Uint8Array[] = []
+    if (this.metadata !== 'done' && !this.skipMetadata()) return frames // more bytes needed
     const b = this.buf
-    if (!this.metadataChecked) {
-      const skip = metadataLength(b)
-      if (skip < 0) return frames // more bytes needed
-      this.metadataChecked = true
-      this.scan = skip
-    }
     for (;;) {
       if (this.start < 0) {
         // Syncing: the first valid header from `scan`.
@@ -162,11 +177,52 @@ export class FlacFrameSplitter {
     this.scan = at + 2
   }
 
+  /**
+   * `fLaC` and its metadata blocks skipped as they arrive (their bytes are dropped, not kept): true once
+   * past them, false while more bytes are needed. Waiting for all of the metadata in the buffer let a
+   * stream of endless non-last blocks grow it without bound, re-read from its start on every message.
+   */
+  private skipMetadata(): boolean {
+    if (this.metadata === 'unknown') {
+      const b = this.buf
+      if (b.length < 4) return false
+      const flac = b[0] === 0x66 && b[1] === 0x4c && b[2] === 0x61 && b[3] === 0x43
+      this.metadata = flac ? 'blocks' : 'done'
+      if (!flac) return true
+      this.drop(4)
+    }
+    for (;;) {
+      if (this.metadataLeft > 0) {
+        const skip = Math.min(this.metadataLeft, this.buf.length)
+        this.metadataLeft -= skip
+        this.drop(skip)
+        if (this.metadataLeft > 0) return false
+      }
+      if (this.lastBlock) {
+        this.metadata = 'done'
+        this.scan = 0
+        return true
+      }
+      const b = this.buf
+      if (b.length < 4) return false
+      this.lastBlock = (b[0] & 0x80) !== 0
+      this.metadataLeft = (b[1] << 16) | (b[2] << 8) | b[3]
+      this.drop(4)
+    }
+  }
+
+  /** Drops the first `n` bytes of the buffer (before any frame: only while skipping metadata). */
+  private drop(n: number): void {
+    this.store.copyWithin(0, n, this.buf.length)
+    this.buf = this.store.subarray(0, this.buf.length - n)
+  }
+
   /** Drops what no frame needs any more, keeping positions relative. */
   private compact(frames: Uint8Array[]): Uint8Array[] {
     const keep = this.start >= 0 ? this.start : Math.max(0, this.scan - 1)
     if (keep > 0) {
-      this.buf = this.buf.slice(keep)
+      this.store.copyWithin(0, keep, this.buf.length)
+      this.buf = this.store.subarray(0, this.buf.length - keep)
       this.scan -= keep
       if (this.start >= 0) {
         this.start -= keep
@@ -175,19 +231,6 @@ export class FlacFrameSplitter {
       }
     }
     return frames
-  }
-}
-
-/** Bytes of `fLaC` and its metadata blocks at the start (0 without them), -1 when more are needed. */
-function metadataLength(b: Uint8Array): number {
-  if (b.length < 4) return -1
-  if (b[0] !== 0x66 || b[1] !== 0x4c || b[2] !== 0x61 || b[3] !== 0x43) return 0
-  let at = 4
-  for (;;) {
-    if (at + 4 > b.length) return -1
-    const last = b[at] & 0x80
-    at += 4 + ((b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3])
-    if (last) return at <= b.length ? at : -1
   }
 }
 
