@@ -1,0 +1,84 @@
+// The `symbl` command line given hostile surroundings (the probe after issue 11): a reader that goes
+// away, odd arguments, a server that quotes what it was sent. The built binary (`node
+// dist/node/cli.js`, built by `npm test` first) against a real emulator or a small server of its own.
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js'
+
+const ROOT = resolve(import.meta.dirname, '../../..')
+const CLI = resolve(ROOT, 'dist/node/cli.js')
+const SECRET = 'cli-hostile-secret-7d1e'
+
+let emulator: RunningEmulator
+let dir: string
+
+function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: dir,
+    NO_COLOR: '1',
+    SYMBL_BASE_URL: emulator.url,
+    SYMBL_APP_ID: 'cli-hostile-app',
+    SYMBL_APP_SECRET: SECRET,
+    ...extra,
+  } as NodeJS.ProcessEnv
+}
+
+/** A bash pipeline (async: the emulator runs in this process); its stdout. */
+function pipeline(script: string): Promise<string> {
+  const child = spawn('bash', ['-c', script], { cwd: dir, env: env(), stdio: ['ignore', 'pipe', 'inherit'] })
+  let stdout = ''
+  child.stdout.on('data', (c: Buffer) => (stdout += c))
+  return new Promise((done) => child.on('close', () => done(stdout)))
+}
+
+beforeAll(async () => {
+  if (!existsSync(CLI)) throw new Error('The CLI tests run dist/node/cli.js: run `npm run build` first')
+  dir = mkdtempSync(join(tmpdir(), 'symbl-cli-hostile-'))
+  emulator = await startEmulator({ jobDelayMs: 0 })
+})
+
+afterAll(async () => {
+  await emulator?.close()
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
+
+describe('symbl | head -1', () => {
+  it('a reader that goes away ends the command quietly (status 0), without an EPIPE stack trace', async () => {
+    const token = await (
+      await fetch(`${emulator.url}/oauth2/token:generate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'application', appId: 'cli-hostile-app', appSecret: SECRET }),
+      })
+    ).json()
+    // More than a pipe holds (64 KiB), so the writes after `head` exits fail.
+    const messages = Array.from({ length: 3000 }, (_, i) => ({
+      payload: { content: `Line ${i} of the meeting notes.` },
+      from: { name: 'Ann' },
+    }))
+    const posted = await fetch(`${emulator.url}/v1/process/text`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${(token as { accessToken: string }).accessToken}` },
+      body: JSON.stringify({ messages }),
+    })
+    const { conversationId } = (await posted.json()) as { conversationId: string }
+    await emulator.core.idle()
+    const errors = join(dir, 'stderr.txt')
+    const shell = await pipeline(
+      `"${process.execPath}" "${CLI}" conversation ${conversationId} messages 2>"${errors}" | head -1; echo "status \${PIPESTATUS[0]}"`,
+    )
+    const lines = shell.trim().split('\n')
+    expect(lines[0]).toContain('Line 0 of the meeting notes.')
+    expect(lines.at(-1)).toBe('status 0')
+    expect(readFileSync(errors, 'utf8')).toBe('')
+    // With stderr going away too (2>&1 | head -1), a failing command keeps its own status.
+    const failing = await pipeline(
+      `"${process.execPath}" "${CLI}" conversation 404 messages 2>&1 | head -c 0; echo "status \${PIPESTATUS[0]}"`,
+    )
+    expect(failing.trim()).toBe('status 1')
+  })
+})
