@@ -28,6 +28,10 @@ export function createLog(logger: Logger | undefined, secrets: () => Array<strin
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}(?:\.[A-Za-z0-9_-]*){0,2}/g
 const BEARER = /\b(Bearer|Basic)(\s+)[^\s"',;\\]+/gi
 const SECRET_PARAM = /([?&](?:access_token|token|appSecret|app_secret|api_key|apikey)=)[^&#\s"]*/gi
+// The password of a URL's user info (`https://user:PASSWORD@host/…`): a media URL given to processUrl
+// may carry one, and a server that quotes the request body put it into the error (found by the probe
+// after issue 11). Matched from `://` only, so the scan stays linear.
+const URL_PASSWORD = /(:\/\/[^\s/?#@:"'<>]*:)[^\s/?#@"'<>]*@/g
 /** A secret's name: `accessToken`, `app_secret`, `x-api-key`, `password`, `authorization`… */
 const SECRET_KEY = /^(?:[\w-]*(?:token|secret|password|api[_-]?key)|authorization)$/i
 // `"accessToken": "…"`, `appSecret=…`, `x-api-key: …` in text (JSON values included).
@@ -48,6 +52,7 @@ const PIECE = 8
 export function redact(text: string, secrets: Array<string | undefined> = []): string {
   let out = hidePieces(text, secrets)
   out = out.replace(JWT, '[redacted-token]').replace(BEARER, '$1$2[redacted]').replace(SECRET_PARAM, '$1[redacted]')
+  out = out.replace(URL_PASSWORD, '$1[redacted]@')
   out = out.replace(SECRET_FIELD, (all, key: string, sep: string, value: string) =>
     value.startsWith('[redacted') ? all : `${key}${sep}[redacted]`,
   )

@@ -3,6 +3,8 @@
 // dist/node/cli.js`, built by `npm test` first) against a real emulator or a small server of its own.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -33,6 +35,15 @@ function pipeline(script: string): Promise<string> {
   let stdout = ''
   child.stdout.on('data', (c: Buffer) => (stdout += c))
   return new Promise((done) => child.on('close', () => done(stdout)))
+}
+
+function run(args: string[], extra?: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env: env(extra), stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (c: Buffer) => (stdout += c))
+  child.stderr.on('data', (c: Buffer) => (stderr += c))
+  return new Promise((done) => child.on('close', (code) => done({ code, stdout, stderr })))
 }
 
 beforeAll(async () => {
@@ -80,5 +91,33 @@ describe('symbl | head -1', () => {
       `"${process.execPath}" "${CLI}" conversation 404 messages 2>&1 | head -c 0; echo "status \${PIPESTATUS[0]}"`,
     )
     expect(failing.trim()).toBe('status 1')
+  })
+})
+
+describe('symbl process <url with a password>', () => {
+  it('the password never reaches the output, even when the server quotes the request in its error', async () => {
+    // A server that answers tokens, then quotes each request's body in a 400.
+    const server = createServer((req, res) => {
+      let body = ''
+      req.on('data', (c: Buffer) => (body += c))
+      req.on('end', () => {
+        res.writeHead(req.url?.includes('oauth2') ? 200 : 400, { 'content-type': 'application/json' })
+        res.end(
+          JSON.stringify(req.url?.includes('oauth2') ? { accessToken: 'opaque', expiresIn: 3600 } : { message: `bad request: ${body}` }),
+        )
+      })
+    })
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening))
+    try {
+      const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      for (const args of [[], ['--verbose'], ['--json']]) {
+        const r = await run(['process', 'https://ann:Pa55-media-url@media.example.com/calls/a.wav', '--base-url', baseUrl, ...args])
+        expect(r.code).toBe(1)
+        expect(r.stderr).toContain('https://ann:[redacted]@media.example.com/calls/a.wav')
+        expect(r.stderr + r.stdout).not.toContain('Pa55-media-url')
+      }
+    } finally {
+      server.close()
+    }
   })
 })
