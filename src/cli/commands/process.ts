@@ -45,7 +45,8 @@ export async function run(ctx: Context, args: string[]): Promise<void> {
   const progress = jobProgress(out)
   // Named after the file by default: a list of conversations then says which recording each is
   // (the API's own default is the conversationId).
-  const name = values.name ?? (/^https?:\/\//i.test(input) ? basename(new URL(input).pathname) || undefined : basename(input))
+  const url = /^https?:\/\//i.test(input) ? mediaUrl(input) : undefined
+  const name = values.name ?? (url ? basename(url.pathname) || undefined : basename(input))
   const parameters: MediaParameters = {
     ...(name !== undefined ? { name } : {}),
     ...(speakers !== undefined ? { enableSpeakerDiarization: true, diarizationSpeakerCount: speakers } : {}),
@@ -53,8 +54,8 @@ export async function run(ctx: Context, args: string[]): Promise<void> {
   const common = { signal, wait, onStatus: progress.onStatus }
   let conversation: Conversation
   try {
-    if (/^https?:\/\//i.test(input)) {
-      const api = VIDEO.has(extname(new URL(input).pathname).toLowerCase()) ? symbl.video : symbl.audio
+    if (url) {
+      const api = VIDEO.has(extname(url.pathname).toLowerCase()) ? symbl.video : symbl.audio
       conversation = await api.processUrl({ url: input }, { ...common, parameters })
     } else if (extname(input).toLowerCase() === '.json') {
       if (speakers !== undefined) throw new UsageError('--speakers is for recordings; a text conversation names its speakers in "from"')
@@ -139,4 +140,19 @@ async function readTextPayload(path: string): Promise<TextPayload> {
   if (!payload || typeof payload !== 'object' || !Array.isArray((payload as { messages?: unknown }).messages))
     throw new UsageError(`${path} must hold {"messages": [{"payload": {"content": "…"}, "from": {"name": "…"}}]}`)
   return payload as TextPayload
+}
+
+/**
+ * The recording's URL; one that does not parse is a usage error naming the argument (it was "symbl:
+ * Invalid URL", exit 1). The argument is quoted without its user info, which may hold a password.
+ */
+function mediaUrl(input: string): URL {
+  try {
+    return new URL(input)
+  } catch {
+    const shown = input.replace(/^([a-z]+:\/\/)[^/?#]*@/i, '$1…@')
+    throw new UsageError(
+      `"${shown}" is not a valid URL: give the recording's full http(s) address, e.g. https://example.com/call.wav (spaces as %20)`,
+    )
+  }
 }

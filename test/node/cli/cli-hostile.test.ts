@@ -121,3 +121,19 @@ describe('symbl process <url with a password>', () => {
     }
   })
 })
+
+describe('symbl process <a URL that does not parse>', () => {
+  it('is a usage error (status 2) naming the argument, without its user info', async () => {
+    for (const [input, shown] of [
+      ['http://[', 'http://['],
+      ['https://a b/c.wav', 'https://a b/c.wav'],
+      ['https://ann:Pa55-bad-url@[x/a.wav', 'https://…@[x/a.wav'],
+    ]) {
+      const r = await run(['process', input as string])
+      expect(r.code, r.stderr).toBe(2)
+      expect(r.stderr).toBe(
+        `symbl: "${shown}" is not a valid URL: give the recording's full http(s) address, e.g. https://example.com/call.wav (spaces as %20)\n`,
+      )
+    }
+  })
+})
