@@ -64,7 +64,7 @@ describe('metadata is validated before it is stored', () => {
     expect(Object.keys((await api(emu, tok, 'GET', `/v1/conversations/${other}`)).body.metadata)).toEqual(['one'])
   })
 
-  it('PUT /speakers refuses an oversized event and keeps at most MAX_SPEAKER_EVENTS', async () => {
+  it('PUT /speakers refuses an oversized event and more than MAX_SPEAKER_EVENTS at once, and keeps at most MAX_SPEAKER_EVENTS', async () => {
     const id = await textConversation()
     const huge = await api(emu, tok, 'PUT', `/v1/conversations/${id}/speakers`, {
       speakerEvents: [{ type: 'started_speaking', user: { name: 'x'.repeat(10_000) } }],
@@ -76,7 +76,13 @@ describe('metadata is validated before it is stored', () => {
       user: { id: `u${i}`, name: 'Ann' },
       offset: { seconds: i, nanos: 0 },
     }))
-    expect((await api(emu, tok, 'PUT', `/v1/conversations/${id}/speakers`, { speakerEvents: events })).status).toBe(200)
+    // One PUT of more than the limit is refused (only the latest would be kept: it would drop its own first events).
+    const tooMany = await api(emu, tok, 'PUT', `/v1/conversations/${id}/speakers`, { speakerEvents: events })
+    expect(tooMany.status).toBe(400)
+    expect(tooMany.body.message).toMatch(new RegExp(`${MAX_SPEAKER_EVENTS}`))
+    // Over several PUTs, the latest MAX_SPEAKER_EVENTS are kept.
+    for (const part of [events.slice(0, MAX_SPEAKER_EVENTS), events.slice(MAX_SPEAKER_EVENTS)])
+      expect((await api(emu, tok, 'PUT', `/v1/conversations/${id}/speakers`, { speakerEvents: part })).status).toBe(200)
     const kept = emu.core.store.get(id)!.speakerEvents as Array<{ user: { id: string } }>
     expect(kept).toHaveLength(MAX_SPEAKER_EVENTS)
     expect(kept.at(-1)!.user.id).toBe(`u${MAX_SPEAKER_EVENTS + 49}`)
