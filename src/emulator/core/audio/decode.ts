@@ -19,12 +19,15 @@ export type DecodedFormat = 'mp3' | 'flac' | 'ogg-vorbis' | 'ogg-opus'
 interface WasmDecoder {
   ready: Promise<void>
   decode(data: Uint8Array): Decoded | Promise<Decoded>
+  /** Whether input already taken waits to be decoded (a decoder that bounds each call's output). */
+  backlog?: () => boolean
   flush?: () => Promise<Decoded>
   free(): void
 }
 
 /** Bytes handed to the decoder at once (the WASM heap holds one slice, not the upload). */
 const SLICE = 32 * 1024
+const EMPTY = new Uint8Array(0)
 
 export type PcmSink = (samples: Float32Array, sampleRate: number) => void
 
@@ -49,7 +52,15 @@ export class CompressedDecoder {
     if (this.error) return
     try {
       const d = await this.decoder
-      for (let at = 0; at < chunk.length; at += SLICE) this.take(await d.decode(chunk.subarray(at, at + SLICE)))
+      for (let at = 0; at < chunk.length; at += SLICE) {
+        this.take(await d.decode(chunk.subarray(at, at + SLICE)))
+        // A few bytes can hold minutes of audio (Ogg Opus: 2-byte packets of 120 ms): such a decoder
+        // hands it out in bounded parts, with a turn of the event loop between them.
+        while (d.backlog?.()) {
+          await new Promise((next) => setTimeout(next, 0))
+          this.take(await d.decode(EMPTY))
+        }
+      }
     } catch (e) {
       this.fail(e)
     }
@@ -75,6 +86,10 @@ export class CompressedDecoder {
 
   private take(out: Decoded): void {
     const { channelData, samplesDecoded, sampleRate } = out
+    if (out.timedOnly) {
+      this.sampleRate = sampleRate
+      this.samples += out.timedOnly
+    }
     if (!samplesDecoded || !channelData.length) return
     this.sampleRate = sampleRate
     this.samples += samplesDecoded

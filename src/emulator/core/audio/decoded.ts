@@ -4,6 +4,8 @@ export interface Decoded {
   channelData: Float32Array[]
   samplesDecoded: number
   sampleRate: number
+  /** Samples after `channelData` that count in the duration but were not decoded (past a decoder's bound; ogg-opus.ts). */
+  timedOnly?: number
 }
 
 /** The mean of the channels (the segmenter needs one signal; the channels' levels are kept). */

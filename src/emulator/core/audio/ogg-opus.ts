@@ -13,6 +13,15 @@ import { OggPacketReader, type OggPacket } from './ogg-pages.js'
 import { checkOpusPacket } from './opus-packets.js'
 
 const RATE = 48000
+/**
+ * Two bounds, as a few bytes can stand for minutes of audio (a 2-byte packet is 120 ms of concealment;
+ * a 100 KB file of them was 68 minutes, decoded in one 3.5 s block at 730 MB): one decode call hands
+ * out at most a minute (the rest waits as a backlog, decode.ts takes it in further calls), and past
+ * four hours of decoded audio per upload (the voice frames' bound, voice.ts) the packets are only
+ * timed from their TOC bytes, not decoded, so the duration stays exact and the work bounded.
+ */
+const MAX_CALL_SAMPLES = 60 * RATE
+export const MAX_DECODED_SECONDS = 4 * 3600
 
 interface OpusHead {
   channels: number
@@ -70,17 +79,31 @@ export async function createOggOpusDecoder() {
     position = 0
   }
 
-  /** The samples of one audio packet that belong to the stream (pre-skip and end trimmed), mono. */
-  function audio(packet: OggPacket): Float32Array | undefined {
-    if (!decoder || !head || 'problem' in checkOpusPacket(packet.data)) return undefined
-    const out = decoder.decodeFrame(packet.data)
-    if (out.errors.length || !out.samplesDecoded) return undefined
+  /** Samples decoded in this upload (all logical streams), against MAX_DECODED_SECONDS. */
+  let decodedTotal = 0
+  /** Packets taken but not decoded yet (a call's output is bounded). */
+  let queue: OggPacket[] = []
+
+  /**
+   * The samples of one audio packet that belong to the stream (pre-skip and end trimmed): mono, or
+   * past MAX_DECODED_SECONDS only their number (timed from the TOC byte, not decoded).
+   */
+  function audio(packet: OggPacket): Float32Array | number | undefined {
+    const check = checkOpusPacket(packet.data)
+    if (!decoder || !head || 'problem' in check) return undefined
+    const timedOnly = decodedTotal >= MAX_DECODED_SECONDS * RATE
+    const out = timedOnly ? undefined : decoder.decodeFrame(packet.data)
+    if (out?.errors.length) return undefined
+    const count = out ? out.samplesDecoded : Math.round((check.ms * RATE) / 1000)
+    if (!count) return undefined
     const from = position
-    position += out.samplesDecoded
+    position += count
     const keepFrom = Math.max(0, head.preSkip - from)
     // The end-of-stream page's granule position is the stream's last sample (RFC 7845 4.5).
-    const keepTo = packet.last && packet.granule >= 0 ? Math.min(out.samplesDecoded, packet.granule - from) : out.samplesDecoded
+    const keepTo = packet.last && packet.granule >= 0 ? Math.min(count, packet.granule - from) : count
     if (keepTo <= keepFrom) return undefined
+    if (!out) return keepTo - keepFrom
+    decodedTotal += keepTo - keepFrom
     const mono = mixToMono(out.channelData, out.samplesDecoded).slice(keepFrom, keepTo)
     if (head.gain !== 1) for (let i = 0; i < mono.length; i++) mono[i] *= head.gain
     return mono
@@ -88,16 +111,26 @@ export async function createOggOpusDecoder() {
 
   async function decodePackets(packets: OggPacket[]): Promise<Decoded> {
     const parts: Float32Array[] = []
-    for (const packet of packets) {
+    let decoded = 0
+    let timedOnly = 0
+    queue = queue.length ? queue.concat(packets) : packets
+    let next = 0
+    for (; next < queue.length && decoded < MAX_CALL_SAMPLES; next++) {
+      const packet = queue[next] as OggPacket
       if (packet.first) await start(packet)
       else if (!head) throw new Error('Not an Ogg Opus stream: no OpusHead before the audio.')
       else if (tagsPending)
         tagsPending = false // OpusTags: nothing the emulator uses
       else {
         const samples = audio(packet)
-        if (samples) parts.push(samples)
+        if (typeof samples === 'number') timedOnly += samples
+        else if (samples) {
+          parts.push(samples)
+          decoded += samples.length
+        }
       }
     }
+    queue = queue.slice(next)
     const length = parts.reduce((n, p) => n + p.length, 0)
     const mono = new Float32Array(length)
     let at = 0
@@ -105,12 +138,13 @@ export async function createOggOpusDecoder() {
       mono.set(p, at)
       at += p.length
     }
-    return { channelData: [mono], samplesDecoded: length, sampleRate: RATE }
+    return { channelData: [mono], samplesDecoded: length, sampleRate: RATE, ...(timedOnly ? { timedOnly } : {}) }
   }
 
   return {
     ready: Promise.resolve(),
-    decode: (data: Uint8Array) => decodePackets(reader.push(data)),
+    decode: (data: Uint8Array) => decodePackets(data.length ? reader.push(data) : []),
+    backlog: () => queue.length > 0,
     flush: async (): Promise<Decoded> => {
       if (!head) throw new Error('Not an Ogg Opus stream: no OpusHead found.')
       return { channelData: [], samplesDecoded: 0, sampleRate: RATE }
