@@ -63,7 +63,9 @@ export class Faults {
 
   /** Add latency (ms) before answering matching requests, until `clear()`. */
   addLatency(rule: LatencyRule | number): this {
-    this.latencies.push(typeof rule === 'number' ? { ms: rule } : rule)
+    const latency = typeof rule === 'object' && rule !== null ? rule : { ms: rule }
+    checkMs('addLatency', latency?.ms)
+    this.latencies.push(latency)
     return this
   }
 
@@ -86,8 +88,7 @@ export class Faults {
    * handshake. One rule is consumed per handshake (the first armed that matches).
    */
   delayHandshakes(ms: number, rule: SocketFaultRule = {}): this {
-    if (!Number.isFinite(ms) || ms < 0)
-      throw new RangeError(`delayHandshakes(ms): ms must be a finite number of milliseconds >= 0 (got ${String(ms)})`)
+    checkMs('delayHandshakes', ms)
     const times = rule.times ?? 1
     if (!Number.isInteger(times) || times < 1)
       throw new RangeError(`delayHandshakes(ms, { times }): times must be a positive integer (got ${String(times)})`)
@@ -169,4 +170,16 @@ export class Faults {
     if (hit.left <= 0) list.splice(i, 1)
     return hit.rule
   }
+}
+
+/**
+ * The longest delay a timer can wait: Node (and browsers) fire a longer setTimeout after 1 ms, so
+ * delayHandshakes(3e9) held nothing and addLatency(Infinity) added none (found by the probe after
+ * issue 11).
+ */
+export const MAX_DELAY_MS = 2 ** 31 - 1
+
+function checkMs(method: string, ms: unknown): void {
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > MAX_DELAY_MS)
+    throw new RangeError(`${method}(ms): ms must be a finite number of milliseconds from 0 to ${MAX_DELAY_MS} (got ${String(ms)})`)
 }

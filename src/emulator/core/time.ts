@@ -49,7 +49,8 @@ export class Timers {
   sleep(ms: number): Promise<void> {
     if (ms <= 0) return Promise.resolve()
     return new Promise((resolve, reject) => {
-      const handle = this.set(ms, resolve)
+      // Several latencies add up: past the timer's 2^31 - 1 ms limit setTimeout would fire at once.
+      const handle = this.set(Math.min(ms, 2 ** 31 - 1), resolve)
       this.pending.set(handle, () => reject(new TimersDisposed()))
     })
   }
