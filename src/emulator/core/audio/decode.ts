@@ -27,13 +27,28 @@ interface WasmDecoder {
 
 /** Bytes handed to the decoder at once (the WASM heap holds one slice, not the upload). */
 const SLICE = 32 * 1024
+/**
+ * A few bytes can stand for a lot of audio (a FLAC frame of one constant value is 14 bytes for 65 535
+ * samples: a 20 KB upload was 1.7 hours, decoded in one 1.5 s event-loop block at 535 MB). The first
+ * slice is small, and each next one is sized from the samples per byte seen so far so that a step
+ * yields about MAX_STEP_SAMPLES (never under MIN_SLICE bytes); a step that yields many seconds is
+ * followed by a turn of the event loop.
+ */
+const FIRST_SLICE = 512
+const MIN_SLICE = 512
+const MAX_STEP_SAMPLES = 60 * 48000
+const YIELD_AFTER_SAMPLES = 10 * 48000
 const EMPTY = new Uint8Array(0)
 
 export type PcmSink = (samples: Float32Array, sampleRate: number) => void
 
+const nextTurn = () => new Promise((next) => setTimeout(next, 0))
+
 export class CompressedDecoder {
   /** Decoded sample frames (per channel) and their rate: the exact duration. */
   samples = 0
+  /** Bytes of the next decode step (see FIRST_SLICE). */
+  private slice = FIRST_SLICE
   sampleRate = 0
   error: string | undefined
   private decoder: Promise<WasmDecoder>
@@ -52,12 +67,17 @@ export class CompressedDecoder {
     if (this.error) return
     try {
       const d = await this.decoder
-      for (let at = 0; at < chunk.length; at += SLICE) {
-        this.take(await d.decode(chunk.subarray(at, at + SLICE)))
-        // A few bytes can hold minutes of audio (Ogg Opus: 2-byte packets of 120 ms): such a decoder
-        // hands it out in bounded parts, with a turn of the event loop between them.
+      for (let at = 0; at < chunk.length; ) {
+        const part = chunk.subarray(at, at + this.slice)
+        at += part.length
+        const out = await d.decode(part)
+        this.take(out)
+        const perByte = out.samplesDecoded / part.length
+        this.slice = Math.max(MIN_SLICE, Math.min(SLICE, perByte > 0 ? Math.floor(MAX_STEP_SAMPLES / perByte) : SLICE))
+        if (out.samplesDecoded > YIELD_AFTER_SAMPLES) await nextTurn()
+        // Ogg Opus bounds each call itself (2-byte packets of 120 ms) and hands out the rest later.
         while (d.backlog?.()) {
-          await new Promise((next) => setTimeout(next, 0))
+          await nextTurn()
           this.take(await d.decode(EMPTY))
         }
       }
