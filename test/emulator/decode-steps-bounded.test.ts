@@ -4,7 +4,7 @@
 // (the slice shrinks with the samples per byte seen), with a turn of the event loop after a large one.
 
 import { describe, expect, it } from 'vitest'
-import { CompressedDecoder } from '../../src/emulator/core/audio/decode.js'
+import { CompressedDecoder, MAX_DECODED_SECONDS } from '../../src/emulator/core/audio/decode.js'
 
 const CRC8 = new Uint8Array(256)
 const CRC16 = new Uint16Array(256)
@@ -56,5 +56,21 @@ describe('CompressedDecoder steps', () => {
     expect(calls.length).toBeGreaterThan(20)
     // At most a minute at 48 kHz per step, give or take one slice's worth of frames at the smallest slice.
     expect(Math.max(...calls)).toBeLessThanOrEqual(60 * 48000 + Math.ceil(512 / 14) * 65535)
+  })
+
+  it('past MAX_DECODED_SECONDS a FLAC upload is timed from its frame headers, not decoded, to the exact length', async () => {
+    const frames = Math.ceil((MAX_DECODED_SECONDS * 16000 * 1.15) / 65535)
+    let decoded = 0
+    const decoder = new CompressedDecoder('flac', (samples) => {
+      decoded += samples.length
+    })
+    const file = flacBomb(frames)
+    for (let at = 0; at < file.length; at += 8192) await decoder.push(file.subarray(at, at + 8192))
+    await decoder.finish()
+    expect(decoder.samples).toBe(frames * 65535)
+    expect(decoder.durationSeconds).toBeCloseTo((frames * 65535) / 16000, 6)
+    // Decoding stopped within a step of the bound.
+    expect(decoded).toBeGreaterThanOrEqual(MAX_DECODED_SECONDS * 16000)
+    expect(decoded).toBeLessThan(MAX_DECODED_SECONDS * 16000 + 4 * 60 * 48000)
   })
 })

@@ -6,6 +6,7 @@
 
 import { type Decoded, mixToMono } from './decoded.js'
 import { createFlacDecoder } from './flac-decoder.js'
+import { FlacFrameSplitter, flacBlockSize } from './flac-frames.js'
 import { createOggOpusDecoder } from './ogg-opus.js'
 
 // Ogg Opus: our demuxer in front of `opus-decoder` (ogg-opus.ts), not `ogg-opus-decoder` (18 MB).
@@ -42,6 +43,9 @@ const EMPTY = new Uint8Array(0)
 
 export type PcmSink = (samples: Float32Array, sampleRate: number) => void
 
+/** Audio decoded per FLAC upload at most (the voice frames' bound too, voice.ts); see `frames` below. */
+export const MAX_DECODED_SECONDS = 4 * 3600
+
 const nextTurn = () => new Promise((next) => setTimeout(next, 0))
 
 export class CompressedDecoder {
@@ -49,6 +53,13 @@ export class CompressedDecoder {
   samples = 0
   /** Bytes of the next decode step (see FIRST_SLICE). */
   private slice = FIRST_SLICE
+  /**
+   * FLAC: the frames, split alongside the decoder (CRC-checked, cheap), and their samples by header.
+   * Decoding stops after MAX_DECODED_SECONDS: past that, 14-byte frames of 65 535 samples would cost
+   * hours of CPU for a 1 GiB upload; the duration then comes from the frame headers.
+   */
+  private frames?: FlacFrameSplitter
+  private framedSamples = 0
   sampleRate = 0
   error: string | undefined
   private decoder: Promise<WasmDecoder>
@@ -57,6 +68,7 @@ export class CompressedDecoder {
     readonly kind: DecodedFormat,
     private readonly sink: PcmSink,
   ) {
+    if (kind === 'flac') this.frames = new FlacFrameSplitter()
     this.decoder = load(kind).then(async (d) => {
       await d.ready
       return d
@@ -67,7 +79,10 @@ export class CompressedDecoder {
     if (this.error) return
     try {
       const d = await this.decoder
+      if (this.frames) for (const frame of this.frames.push(chunk)) this.framedSamples += flacBlockSize(frame)
       for (let at = 0; at < chunk.length; ) {
+        // FLAC past MAX_DECODED_SECONDS: the rest is timed from its frame headers only.
+        if (this.frames && this.sampleRate && this.samples >= MAX_DECODED_SECONDS * this.sampleRate) return
         const part = chunk.subarray(at, at + this.slice)
         at += part.length
         const out = await d.decode(part)
@@ -91,6 +106,12 @@ export class CompressedDecoder {
       const d = await this.decoder
       if (!this.error && d.flush) this.take(await d.flush())
       d.free()
+      if (this.frames) {
+        for (const frame of this.frames.end()) this.framedSamples += flacBlockSize(frame)
+        // Past the bound the frames' headers count what was not decoded.
+        if (this.sampleRate && this.samples >= MAX_DECODED_SECONDS * this.sampleRate)
+          this.samples = Math.max(this.samples, this.framedSamples)
+      }
     } catch (e) {
       this.fail(e)
     }

@@ -53,6 +53,19 @@ export function flacHeaderLength(b: Uint8Array, at: number): number {
   return crc === b[at + length] ? length + 1 : 0
 }
 
+/** Samples in a frame (`frame` starts with a header that passed flacHeaderLength), from its block size code. */
+export function flacBlockSize(frame: Uint8Array): number {
+  const code = (frame[2] as number) >> 4
+  if (code === 1) return 192
+  if (code <= 5) return 576 << (code - 2)
+  if (code >= 8) return 256 << (code - 8)
+  // 6 and 7: the size - 1 follows the coded frame number (1 to 7 bytes, UTF-8-like).
+  const lead = frame[4] as number
+  const numberBytes = lead < 0x80 ? 1 : lead >= 0xfe ? 7 : lead >= 0xfc ? 6 : lead >= 0xf8 ? 5 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2
+  const at = 4 + numberBytes
+  return code === 6 ? (frame[at] as number) + 1 : (((frame[at] as number) << 8) | (frame[at + 1] as number)) + 1
+}
+
 export class FlacFrameSplitter {
   /** Bytes skipped while looking for a frame (not FLAC, or a damaged frame). */
   skipped = 0
