@@ -36,9 +36,27 @@ export async function run(ctx: Context, args: string[]): Promise<void> {
   const series = messages.length ? speakerSentiment(messages) : []
   if (chart !== undefined) {
     const title = `Sentiment over time: conversation ${id}`
-    await writeFile(chart, kind === '.svg' ? svgChart(series) : htmlChart(series, title))
+    try {
+      await writeFile(chart, kind === '.svg' ? svgChart(series) : htmlChart(series, title))
+    } catch (e) {
+      // Node's own words ("ENOENT: no such file or directory, open …", status 1) said neither what
+      // failed nor what to do: the path is the user's to fix (status 2).
+      const code = (e as { code?: string }).code
+      const why =
+        code === 'ENOENT'
+          ? 'its folder does not exist'
+          : code === 'EISDIR'
+            ? 'it is a folder'
+            : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+              ? 'writing there is not allowed'
+              : (e as Error).message
+      throw new UsageError(`cannot write the chart to ${chart}: ${why}; give --chart a file path in a folder you can write to`)
+    }
     if (out.json) out.printJson({ conversationId: id, chart, series })
-    else out.print(`Wrote ${chart} (${series.length} speaker${series.length === 1 ? '' : 's'}, ${messages.length} messages).`)
+    else
+      out.print(
+        `Wrote ${chart} (${series.length} speaker${series.length === 1 ? '' : 's'}, ${messages.length} message${messages.length === 1 ? '' : 's'}).`,
+      )
     return
   }
   if (out.json) return out.printJson({ conversationId: id, series })

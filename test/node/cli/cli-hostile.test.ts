@@ -2,7 +2,7 @@
 // away, odd arguments, a server that quotes what it was sent. The built binary (`node
 // dist/node/cli.js`, built by `npm test` first) against a real emulator or a small server of its own.
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -135,5 +135,27 @@ describe('symbl process <a URL that does not parse>', () => {
         `symbl: "${shown}" is not a valid URL: give the recording's full http(s) address, e.g. https://example.com/call.wav (spaces as %20)\n`,
       )
     }
+  })
+})
+
+describe('symbl sentiment --chart <a path that cannot be written>', () => {
+  it("says what is wrong with the path (status 2), not Node's ENOENT/EISDIR line", async () => {
+    const text = join(dir, 'one.json')
+    await import('node:fs/promises').then((fs) =>
+      fs.writeFile(text, JSON.stringify({ messages: [{ payload: { content: 'I love it.' }, from: { name: 'Ann' } }] })),
+    )
+    const processed = await run(['process', text, '--json'])
+    const { conversationId } = JSON.parse(processed.stdout) as { conversationId: string }
+    mkdirSync(join(dir, 'folder.svg'))
+    for (const [chart, why] of [
+      [join(dir, 'missing', 'x.svg'), 'its folder does not exist'],
+      [join(dir, 'folder.svg'), 'it is a folder'],
+    ]) {
+      const r = await run(['sentiment', conversationId, '--chart', chart as string])
+      expect(r.code).toBe(2)
+      expect(r.stderr).toBe(`symbl: cannot write the chart to ${chart}: ${why}; give --chart a file path in a folder you can write to\n`)
+    }
+    const written = await run(['sentiment', conversationId, '--chart', join(dir, 'ok.svg')])
+    expect(written.stdout).toBe(`Wrote ${join(dir, 'ok.svg')} (1 speaker, 1 message).\n`)
   })
 })
