@@ -312,11 +312,18 @@ describe('audio', () => {
     await connection.stop()
   })
 
-  it('refuses what is not audio, and float samples for LINEAR16', async () => {
+  it('refuses what is not audio, float samples for LINEAR16, and a transferred (detached) buffer', async () => {
     const connection = await client(server).streaming.startConnection()
     await expect(connection.sendAudio('abc' as never)).rejects.toThrow(ValidationError)
     await expect(connection.sendAudio(null as never)).rejects.toThrow(/got null/)
     await expect(connection.sendAudio(new Float32Array(4))).rejects.toThrow(/float samples/)
+    // A buffer transferred to a worker (detached): a ValidationError, not a bare TypeError.
+    const moved = new Int16Array(4)
+    structuredClone(moved.buffer, { transfer: [moved.buffer] })
+    await expect(connection.sendAudio(moved)).rejects.toThrow(/transferred \(detached\)/)
+    const gone = new ArrayBuffer(8)
+    structuredClone(gone, { transfer: [gone] })
+    await expect(connection.sendAudio(gone)).rejects.toThrow(ValidationError)
     await connection.stop()
     await expect(connection.sendAudio(new Uint8Array(2))).rejects.toThrow(/after stop\(\)/)
   })

@@ -162,6 +162,9 @@ describe('an Opus connection on Node (app-encoded packets)', () => {
     const connection = await client(server).streaming.startConnection(opusStart())
     await expect(connection.sendAudio(new Uint8Array(0))).rejects.toThrow(/empty \(R1/)
     await expect(connection.sendAudio(new Uint8Array(9000).fill(CELT_20, 0, 1))).rejects.toThrow(ValidationError)
+    // PCM samples sent by mistake (a zero Float32Array parses as a valid SILK packet): refused by type.
+    for (const samples of [new Float32Array(3), new Float64Array(3), new Int16Array(320), new Int32Array(3)])
+      await expect(connection.sendAudio(samples)).rejects.toThrow(/takes one raw Opus packet as bytes/)
     await connection.sendAudio(packet(1))
     await connection.stop()
     expect(server.last.frameSizes).toEqual([packet(1).length])
