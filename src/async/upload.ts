@@ -131,7 +131,7 @@ export async function upload<T>(client: SymblClient, options: UploadOptions): Pr
     try {
       if (http.config.log.enabled)
         http.config.log('debug', `${method} ${safeUrl(url)} (upload${source.size === undefined ? '' : `, ${source.size} bytes`})`)
-      return (await readBody(await http.authorized(signal, attempt))) as T
+      return (await readBody(await http.authorized(signal, attempt), { what: `${method} ${safeUrl(url)}`, stallMs: timeout, signal })) as T
     } catch (error) {
       const delay = source.reopen && retries < retry.limit ? resendDelay(error, retries, retry) : undefined
       if (delay === undefined) throw error

@@ -109,7 +109,14 @@ export class HttpClient {
 
   async request<T>(options: HttpRequest): Promise<T> {
     const response = await this.send(options)
-    return (await readBody(response)) as T
+    const url = this.url(options.path, options.query)
+    const timeout = options.timeout ?? this.config.timeout
+    try {
+      return (await readBody(response, { what: `${options.method} ${safeUrl(url)}`, stallMs: timeout, signal: options.signal })) as T
+    } catch (error) {
+      // A connection reset in the middle of the body is a NetworkError like one before it.
+      throw await this.fail(error, options.method, url, options.signal, timeout)
+    }
   }
 
   /** Sends the request and returns the successful Response (body unread). */

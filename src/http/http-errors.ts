@@ -12,7 +12,12 @@ import { retryAfterMs } from './retry-rules.js'
 export async function httpErrorFrom(response: Response, method: string, url: string, secrets: string[]): Promise<HttpError> {
   let body: unknown
   try {
-    body = redactValue(await readBody(response), secrets)
+    // Only quoted (and cut) in the error: the first MiB is plenty, and a body that stops arriving
+    // must not hold the error back for long.
+    body = redactValue(
+      await readBody(response, { maxBytes: 1024 * 1024, truncate: true, stallMs: 10_000, what: `${method} ${url}` }),
+      secrets,
+    )
   } catch {
     body = undefined
   }
