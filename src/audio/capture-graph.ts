@@ -82,16 +82,46 @@ export async function buildGraph(stream: MediaStream, options: GraphOptions): Pr
   }
 }
 
-/** Lets go of a graph: its nodes, its context, and (when the stream is not reused) its tracks. */
+/** The most a teardown waits for the disconnected graph to render silence before closing its context. */
+const QUIET_MAX_MS = 100
+/** Render quanta (128 frames each) the context renders after the disconnect before it is closed. */
+const QUIET_QUANTA = 3
+
+/**
+ * Lets go of a graph: its nodes, its context, and (when the stream is not reused) its tracks.
+ *
+ * The order matters in WebKit (WebKitGTK 2.50, and Safari shares the WebCore side): closing a context
+ * whose worklet still feeds the destination could crash the web process. The render quantum in flight
+ * on the AudioWorklet thread when close() stops the destination calls back into the destination it
+ * just stopped when the destination's input was audible (a worklet's output always counts as audible,
+ * even all zeros), and dereferences null there (`AudioDestinationGStreamer::notifyIsPlaying`, reached
+ * from `webKitWebAudioSrcRenderAndPushFrames` after `callRenderCallback`). So the graph is first cut off
+ * from the destination and closed only after a few render quanta of silence; the tracks are stopped at
+ * once (capture is released synchronously), and the port is closed last, never while it may render.
+ */
 export async function closeGraph(graph: CaptureGraph, stopTracks: boolean): Promise<void> {
-  graph.node.port.onmessage = null
-  graph.node.onprocessorerror = null
-  graph.context.onstatechange = null
-  graph.node.port.close()
-  graph.source.disconnect()
-  graph.node.disconnect()
+  const { context, node, source } = graph
+  node.port.onmessage = null
+  node.onprocessorerror = null
+  context.onstatechange = null
+  source.disconnect()
+  node.disconnect()
   if (stopTracks) graph.stream.getTracks().forEach((t) => t.stop())
-  if (graph.context.state !== 'closed') await graph.context.close().catch(() => {})
+  if (context.state !== 'closed') {
+    await renderedQuanta(context, QUIET_QUANTA)
+    await context.close().catch(() => {})
+  }
+  node.port.close()
+}
+
+/** Waits until a running context has rendered `quanta` more render quanta (a suspended one renders none: no wait). */
+async function renderedQuanta(context: AudioContext, quanta: number): Promise<void> {
+  const start = context.currentTime
+  const span = (quanta * 128) / context.sampleRate
+  const deadline = performance.now() + QUIET_MAX_MS
+  while (context.state === 'running' && context.currentTime - start < span && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
 }
 
 function createContext(rate: number | undefined): AudioContext {
