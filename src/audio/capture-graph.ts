@@ -91,7 +91,7 @@ const QUIET_QUANTA = 3
  * Lets go of a graph: its nodes, its context, and (when the stream is not reused) its tracks.
  *
  * The order matters in WebKit (WebKitGTK 2.50, and Safari shares the WebCore side): closing a context
- * whose worklet still feeds the destination could crash the web process. The render quantum in flight
+ * whose worklet still feeds the destination could crash WebKit's web process: the render quantum in flight
  * on the AudioWorklet thread when close() stops the destination calls back into the destination it
  * just stopped when the destination's input was audible (a worklet's output always counts as audible,
  * even all zeros), and dereferences null there (`AudioDestinationGStreamer::notifyIsPlaying`, reached
