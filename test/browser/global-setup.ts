@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net'
 import type { TestProject } from 'vitest/node'
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js'
 import { createTokenHandler, REJECTED_TOKEN_HEADER, toNodeListener } from '../../src/node.js'
-import { dominantFrequency, rms, toneAmplitude } from '../node/audio-measure.js'
+import { dominantFrequency, rms, steadyToneAmplitude } from '../node/audio-measure.js'
 import { FakeServer, type StreamSocket } from '../node/streaming/fake-server.js'
 import { opusReceived } from './opus-received.js'
 
@@ -107,7 +107,7 @@ export function analyse(
     blocks,
     longestLoudMs: (best.length * 1000) / rate,
     dominantHz,
-    amplitude: stretch.length ? toneAmplitude(stretch, dominantHz, rate) : 0,
+    amplitude: stretch.length ? steadyToneAmplitude(stretch, dominantHz, rate) : 0,
     rms: rms(stretch),
   }
 }

@@ -3,7 +3,7 @@
 // stream): each packet with libopus (opus-decoder, WASM), the sessions' packets for the browser to
 // compare with what it sent, and the pitch and level of the longest stretch of sound.
 import { OpusDecoder, type OpusDecoderSampleRate } from 'opus-decoder'
-import { dominantFrequency, rms, toneAmplitude } from '../node/audio-measure.js'
+import { dominantFrequency, rms, steadyToneAmplitude } from '../node/audio-measure.js'
 
 export interface OpusReceived {
   /** Per session (socket), its packets in arrival order, base64. */
@@ -73,7 +73,7 @@ function measure(x: Float32Array, rate: number): Pick<OpusReceived, 'longestLoud
   return {
     longestLoudMs: (best.length * 1000) / rate,
     dominantHz,
-    amplitude: stretch.length ? toneAmplitude(stretch, dominantHz, rate) : 0,
+    amplitude: stretch.length ? steadyToneAmplitude(stretch, dominantHz, rate) : 0,
     longestQuietMs: (quiet.length * 1000) / rate,
   }
 }

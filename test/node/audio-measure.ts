@@ -39,6 +39,20 @@ export function toneAmplitude(x: ArrayLike<number>, freq: number, rate: number):
 }
 
 /**
+ * The tone's amplitude as the median over 20 ms windows: a capture glitch (a dropped or repeated
+ * buffer under load, seen in WebKit's and Chromium's fake capture) spoils the fit of the windows it
+ * falls in, not the level of the whole stretch.
+ */
+export function steadyToneAmplitude(x: Float32Array, freq: number, rate: number): number {
+  const size = Math.round(rate / 50)
+  const levels: number[] = []
+  for (let at = 0; at + size <= x.length; at += size) levels.push(toneAmplitude(x.subarray(at, at + size), freq, rate))
+  if (levels.length === 0) return toneAmplitude(x, freq, rate)
+  levels.sort((p, q) => p - q)
+  return levels[Math.floor(levels.length / 2)]
+}
+
+/**
  * Everything that is not the tone at `freq`, in dB relative to that tone: fit the tone, subtract it,
  * take the RMS of what is left (images, aliases, noise). A single-frequency fit would leak between
  * two strong tones, so images are measured this way.
