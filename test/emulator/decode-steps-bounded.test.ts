@@ -5,19 +5,7 @@
 
 import { describe, expect, it } from 'vitest'
 import { CompressedDecoder, MAX_DECODED_SECONDS } from '../../src/emulator/core/audio/decode.js'
-
-const CRC8 = new Uint8Array(256)
-const CRC16 = new Uint16Array(256)
-for (let i = 0; i < 256; i++) {
-  let c8 = i
-  let c16 = i << 8
-  for (let b = 0; b < 8; b++) {
-    c8 = c8 & 0x80 ? ((c8 << 1) ^ 0x07) & 0xff : (c8 << 1) & 0xff
-    c16 = c16 & 0x8000 ? ((c16 << 1) ^ 0x8005) & 0xffff : (c16 << 1) & 0xffff
-  }
-  CRC8[i] = c8
-  CRC16[i] = c16
-}
+import { flacCrc16, flacCrc8 } from '../../src/emulator/core/audio/flac-frames.js'
 
 const utf8 = (n: number): number[] =>
   n < 0x80 ? [n] : n < 0x800 ? [0xc0 | (n >> 6), 0x80 | (n & 63)] : [0xe0 | (n >> 12), 0x80 | ((n >> 6) & 63), 0x80 | (n & 63)]
@@ -25,11 +13,8 @@ const utf8 = (n: number): number[] =>
 /** A FLAC frame of 65 535 samples of one constant value (16 kHz, mono, 16 bits). */
 function constantFrame(index: number): number[] {
   const header = [0xff, 0xf8, (7 << 4) | 5, 0x08, ...utf8(index), 0xff, 0xfe]
-  let c8 = 0
-  for (const b of header) c8 = CRC8[c8 ^ b] as number
-  const frame = [...header, c8, 0x00, 0x00, 0x00]
-  let c16 = 0
-  for (const b of frame) c16 = ((c16 << 8) & 0xffff) ^ (CRC16[(c16 >> 8) ^ b] as number)
+  const frame = [...header, flacCrc8(Uint8Array.from(header)), 0x00, 0x00, 0x00]
+  const c16 = flacCrc16(Uint8Array.from(frame))
   return [...frame, c16 >> 8, c16 & 0xff]
 }
 

@@ -48,9 +48,7 @@ export function flacHeaderLength(b: Uint8Array, at: number): number {
   else if (rateBits === 0x0d || rateBits === 0x0e) length += 2
   if (at + length + 1 > b.length) return -1
   for (let i = 1; i <= extra; i++) if ((b[at + 4 + i] & 0xc0) !== 0x80) return 0
-  let crc = 0
-  for (let i = 0; i < length; i++) crc = CRC8[crc ^ b[at + i]]
-  return crc === b[at + length] ? length + 1 : 0
+  return flacCrc8(b, at, at + length) === b[at + length] ? length + 1 : 0
 }
 
 /** Samples in a frame (`frame` starts with a header that passed flacHeaderLength), from its block size code. */
@@ -254,3 +252,13 @@ function crc16From(crc: number, b: Uint8Array, from: number, to: number): number
 }
 
 const crc16 = (b: Uint8Array, from: number, to: number): number => crc16From(0, b, from, to)
+
+/** A frame header's CRC-8 (polynomial 0x07) over `b[from, to)`, as the header's last byte holds it. */
+export function flacCrc8(b: Uint8Array, from = 0, to = b.length): number {
+  let crc = 0
+  for (let i = from; i < to; i++) crc = CRC8[crc ^ b[i]]
+  return crc
+}
+
+/** A frame's CRC-16 (polynomial 0x8005) over `b[from, to)`, as its last two bytes hold it. */
+export const flacCrc16 = (b: Uint8Array, from = 0, to = b.length): number => crc16From(0, b, from, to)
