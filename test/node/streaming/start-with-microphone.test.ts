@@ -14,6 +14,8 @@ import { client } from './helpers.js'
 
 let server: FakeServer
 afterEach(async () => {
+  // A spy left on StreamingConnection.prototype.start by a failed test would wrap itself on the retry.
+  vi.restoreAllMocks()
   await server.close()
 })
 
@@ -152,7 +154,9 @@ describe('startConnection({ microphone })', () => {
     const conv = server.conv(started.connectionId)
     expect(conv.check.problems).toEqual([])
     expect(conv.check.next).toBe(mic.words) // all of it, the flushed partial chunk included
-    expect(mic.words).toBeGreaterThan(20 * WORDS_PER_CHUNK)
+    // Everything was captured before the socket opened (the stop came from the open listener): early audio.
+    // How much depends on how often a loaded machine runs the fake's 20 ms timer, so only "several chunks".
+    expect(mic.words).toBeGreaterThan(2 * WORDS_PER_CHUNK)
     // The stop_request came after the last audio frame.
     expect(bytesAtStop).toBe(mic.words * 4)
     const texts = server.last.texts.map((t) => (t as { type?: string }).type)
