@@ -13,7 +13,7 @@ import { bundleChunks } from './_bundle.js'
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 /** The page: a token from the query (its server would hand it out), captions on, the microphone, stop. */
-const APP = `import { Symbl } from 'symbl-sdk'
+export const LIVE_PAGE = `import { Symbl } from 'symbl-sdk'
 const query = new URLSearchParams(location.search)
 const symbl = new Symbl({ baseUrl: query.get('api'), accessToken: query.get('token') })
 const connection = await symbl.streaming.startConnection({ insightTypes: ['question', 'action_item'] })
@@ -30,7 +30,7 @@ export interface PageLoad {
 }
 
 export async function measureLivePage(): Promise<PageLoad> {
-  const chunks = await bundleChunks(APP.replace(/^/, ''))
+  const chunks = await bundleChunks(LIVE_PAGE)
   const byName = new Map(chunks.map((c) => [`/${c.fileName}`, c.code]))
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
