@@ -70,6 +70,7 @@ export class SymblClient {
         // Looked up on each call so test interceptors that patch the global are seen.
         fetch: userFetch ?? ((input, init) => globalThis.fetch(input, init)),
         fetchInjected: userFetch !== undefined,
+        enforcesCors: platform.enforcesCors,
         tokens: undefined,
         log: createLog(undefined, () => []),
       },

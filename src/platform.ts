@@ -33,6 +33,11 @@ export interface Platform {
    */
   readonly streamsRequestBodies: boolean
   /**
+   * Whether the runtime's requests are subject to CORS (a page or a Web Worker: an unreachable
+   * server and a refused cross-origin answer look the same there, so a network error mentions both).
+   */
+  readonly enforcesCors: boolean
+  /**
    * Opens a socket carrying the token the way the runtime allows (contract 2.2): a handshake
    * header on Node, the subprotocol (or `access_token` query) in browsers.
    */

@@ -34,6 +34,8 @@ export interface HttpConfig {
   fetch: typeof fetch
   /** Whether `fetch` is the user's (the `fetch` option) rather than the runtime's: uploads then go through it too. */
   fetchInjected: boolean
+  /** The platform's `enforcesCors`: a network error then also names CORS as a possible cause. */
+  enforcesCors: boolean
   tokens: TokenSource | undefined
   log: Log
 }
@@ -188,7 +190,7 @@ export class HttpClient {
     const detail = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error))
     const hidden = this.hidden()
     return new NetworkError(
-      `Could not reach ${safeUrl(url)} (${redact(detail, hidden)}). Check \`baseUrl\` and the network${typeof document === 'undefined' ? '' : " (in a browser also CORS: the server must allow this page's origin)"}`,
+      `Could not reach ${safeUrl(url)} (${redact(detail, hidden)}). Check \`baseUrl\` and the network${this.config.enforcesCors ? " (in a browser also CORS: the server must allow this page's origin)" : ''}`,
       redactError(error, hidden),
     )
   }

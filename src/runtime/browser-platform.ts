@@ -12,6 +12,7 @@ export const browserPlatform: Platform = {
   name: 'browser',
   seesHandshakeStatus: false,
   streamsRequestBodies: false,
+  enforcesCors: true,
   async openWebSocket(url: string, token: string, impl: WebSocketConstructor | undefined): Promise<WebSocketLike> {
     const WS = impl ?? (globalThis.WebSocket as unknown as WebSocketConstructor | undefined)
     if (!WS) throw new ConfigError('This environment has no WebSocket; pass one as the `WebSocket` option')

@@ -15,6 +15,7 @@ export function bunPlatform(node: Platform): Platform {
     // and by test/consumers/bun), which refusedStatus reads: a failure without a status is not the token.
     seesHandshakeStatus: true,
     streamsRequestBodies: true,
+    enforcesCors: false,
     async openWebSocket(url: string, token: string, impl: WebSocketConstructor | undefined): Promise<WebSocketLike> {
       if (impl) return openInjected(impl, url, token)
       const WS = globalThis.WebSocket as unknown as new (url: string, options: { headers: Record<string, string> }) => WebSocketLike

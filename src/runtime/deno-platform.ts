@@ -16,6 +16,7 @@ export function denoPlatform(node: Platform): Platform {
     // and by test/consumers/deno), which refusedStatus reads: a failure without a status is not the token.
     seesHandshakeStatus: true,
     streamsRequestBodies: true,
+    enforcesCors: false,
     async openWebSocket(url: string, token: string, impl: WebSocketConstructor | undefined): Promise<WebSocketLike> {
       const WS = impl ?? (globalThis.WebSocket as unknown as WebSocketConstructor | undefined)
       if (!WS) throw new ConfigError('This Deno has no WebSocket; pass one as the `WebSocket` option')

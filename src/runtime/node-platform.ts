@@ -14,6 +14,7 @@ const node: Platform = {
   name: 'node',
   seesHandshakeStatus: true,
   streamsRequestBodies: true,
+  enforcesCors: false,
   async openWebSocket(url: string, token: string, impl: WebSocketConstructor | undefined): Promise<WebSocketLike> {
     if (impl) return openInjected(impl, url, token)
     wsModule ??= import('isomorphic-ws').then((m) => (m.default ?? m) as unknown as WebSocketConstructor)

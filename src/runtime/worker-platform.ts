@@ -21,6 +21,7 @@ export const workerPlatform: Platform = {
   // (Vercel Edge) are unchecked: there, as in a browser, a socket closed before it opened may have been the token.
   seesHandshakeStatus: isCloudflareWorkers(),
   streamsRequestBodies: true,
+  enforcesCors: false,
   async openWebSocket(url: string, token: string, impl: WebSocketConstructor | undefined): Promise<WebSocketLike> {
     const WS = impl ?? (globalThis.WebSocket as unknown as WebSocketConstructor | undefined)
     if (!WS) throw new ConfigError('This runtime has no WebSocket; pass one as the `WebSocket` option')

@@ -260,6 +260,8 @@ describe(`errors in ${browser}`, () => {
     expect(rest).toBeInstanceOf(NetworkError)
     expect((rest as Error).message).toContain(closedUrl)
     expect((rest as Error).message).toMatch(/Check `baseUrl` and the network/)
+    // A page cannot tell an unreachable server from a refused cross-origin answer: the platform's enforcesCors.
+    expect((rest as Error).message).toMatch(/also CORS: the server must allow this page's origin/)
     // An upload goes through XMLHttpRequest, not fetch: the same error.
     const upload = await symbl.audio.processFile(new File([WAV], 'a.wav'), { ...POLL }).catch((e: unknown) => e)
     expect(upload).toBeInstanceOf(NetworkError)

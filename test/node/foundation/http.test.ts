@@ -217,7 +217,22 @@ describe('retries', () => {
     const error = await get(client({ retry: { limit: 2, baseDelayMs: 1 } })).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(NetworkError)
     expect((error as Error).message).toMatch(/Could not reach https:\/\/api\.symbl\.test\/v1\/conversations\/1/)
+    // No CORS on a server: the hint is for pages only (Platform.enforcesCors), whatever globals exist.
+    expect((error as Error).message).not.toMatch(/CORS/)
     expect(hits).toBe(3)
+  })
+
+  it('names CORS only on a platform that enforces it, not when a DOM shim defines document on Node (jsdom, happy-dom)', async () => {
+    tokenRoute()
+    server.use(http.get(`${BASE}/v1/conversations/:id`, () => HttpResponse.error()))
+    vi.stubGlobal('document', {})
+    try {
+      const error = await get(client({ retry: 0 })).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(NetworkError)
+      expect((error as Error).message).not.toMatch(/CORS/)
+    } finally {
+      vi.unstubAllGlobals()
+    }
   })
 
   it('retry: 0 disables retries', async () => {
