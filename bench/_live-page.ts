@@ -6,11 +6,9 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { gzipSync } from 'node:zlib'
-import { chromium } from 'playwright-core'
+import { launchChromium } from './_chromium.js'
 import { startEmulator } from '../src/emulator/index.js'
 import { bundleChunks } from './_bundle.js'
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 /** The page: a token from the query (its server would hand it out), captions on, the microphone, stop. */
 export const LIVE_PAGE = `import { Symbl } from 'symbl-sdk'
@@ -45,16 +43,7 @@ export async function measureLivePage(): Promise<PageLoad> {
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   const emu = await startEmulator({ port: 0 })
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  })
+  const browser = await launchChromium()
   try {
     const tokenAnswer = await fetch(`${emu.url}/oauth2/token:generate`, {
       method: 'POST',

@@ -15,11 +15,10 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { chromium } from 'playwright-core'
+import { launchChromium } from './_chromium.js'
 import { FakeServer } from '../test/node/streaming/fake-server.js'
 import { bundleChunks, kb } from './_bundle.js'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const CAPTURE_MS = 10_000
 
 /** The page: `mode` linear16 streams LINEAR16 only; `both` streams LINEAR16 and Opus from the same microphone at once. */
@@ -103,17 +102,7 @@ async function run(): Promise<void> {
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r))
   const origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`
   const server = await FakeServer.start({ checkCounter: false })
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${wav}`,
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  })
+  const browser = await launchChromium(wav)
   const page = async (mode: 'linear16' | 'both', ms: number): Promise<PageRun> => {
     const context = await browser.newContext({ permissions: ['microphone'] })
     const tab = await context.newPage()
