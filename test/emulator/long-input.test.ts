@@ -5,7 +5,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findDates } from '../../src/emulator/core/analysis/dates.js'
-import { chunks, NLP_BUDGET_CHARS, REF_WINDOW_CHARS } from '../../src/emulator/core/analysis/entities.js'
+import { chunks, extractEntities, NLP_BUDGET_CHARS, REF_WINDOW_CHARS } from '../../src/emulator/core/analysis/entities.js'
+import type { StoredMessage } from '../../src/emulator/core/types.js'
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js'
 import { api, token } from './helpers.js'
 
@@ -27,6 +28,20 @@ describe('bounded analysis helpers', () => {
     expect(found).toHaveLength(50_000)
     expect(found[1]).toEqual({ text: 'tomorrow', offset: 6, value: '2024-01-02' })
     expect(new Set(found.map((f) => f.offset)).size).toBe(50_000)
+  })
+
+  // Each name position used to be compared with every person found before it in the message: 40 000
+  // took 5 s, so these 200 000 ran past the test timeout (a 1 MB message blocked the emulator 15 s).
+  it('people in name positions: 200,000 in one 3 MB message, and one inside a member name is not a person of its own', () => {
+    const text = `${'thanks Xavier. '.repeat(200_000)}${'with Ann and Bo. '.repeat(1000)}`
+    const message: StoredMessage = { id: 'm1', text, from: { id: 's1', name: 'Jane' }, startMs: 0, endMs: 1000, origin: 'text' }
+    const entities = extractEntities([message], [], ['Ann and Bo'])
+    const people = new Map(entities.filter((e) => e.type === 'person').map((e) => [e.value, e.messageRefs]))
+    expect([...people.keys()].sort()).toEqual(['Ann and Bo', 'Xavier'])
+    expect(people.get('Xavier')).toHaveLength(200_000)
+    expect(people.get('Ann and Bo')).toHaveLength(1000)
+    const last = people.get('Xavier')!.at(-1)!
+    expect(last.text.slice(last.offset).startsWith('Xavier')).toBe(true)
   })
 })
 
