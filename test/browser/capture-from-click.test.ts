@@ -12,6 +12,7 @@ import { server } from 'vitest/browser'
 import type { CaptureEvent } from '../../src/audio/types.js'
 import { Symbl, type StreamingConnection } from '../../src/browser.js'
 import type { DroppedInfo } from '../../src/streaming/types.js'
+import { concat } from '../fixtures/concat.js'
 
 const { url: emulatorUrl, tokenUrl: tokenBase, controlUrl } = inject('symblEmulator')
 const { url: fakeUrl } = inject('symblServer')
@@ -46,16 +47,6 @@ afterEach(() => {
   vi.restoreAllMocks()
   for (const c of connections.splice(0)) if (c.state !== 'closed') c.close()
 })
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
-}
 
 /** Binary frames handed to any WebSocket from now on (what the server receives, in order). */
 function recordSends(): { frames: Uint8Array[]; openedAt: () => number } {
@@ -100,8 +91,8 @@ describe('capture from the click', () => {
     expect(sends.openedAt() - firstChunkAt).toBeGreaterThan(1500)
     await sleep(800)
     await connection.stop()
-    const sent = concat(sends.frames)
-    const source = concat(captured)
+    const sent = concat(sends.frames, Uint8Array)
+    const source = concat(captured, Uint8Array)
     // Within one chunk (20 ms = 640 bytes), and in practice exact: the last partial chunk is flushed before stop_request.
     expect(Math.abs(sent.length - source.length)).toBeLessThanOrEqual(640)
     const n = Math.min(sent.length, source.length)
@@ -177,7 +168,7 @@ describe('capture that survives the device', () => {
     await connection.stop()
     // The silence sent for the gap is in the stream: captured chunks plus the gap, no more.
     const gapBytes = Math.round((recovered.gapMs * 16_000) / 1000) * 2
-    expect(concat(sends.frames).length).toBe(concat(captured).length + gapBytes)
+    expect(concat(sends.frames, Uint8Array).length).toBe(concat(captured, Uint8Array).length + gapBytes)
     expect(mic.track.readyState).toBe('ended')
   })
 

@@ -4,6 +4,7 @@
 // compare with what it sent, and the pitch and level of the longest stretch of sound.
 import { OpusDecoder, type OpusDecoderSampleRate } from 'opus-decoder'
 import { dominantFrequency, rms, steadyToneAmplitude } from '../node/audio-measure.js'
+import { concat } from '../fixtures/concat.js'
 
 export interface OpusReceived {
   /** Per session (socket), its packets in arrival order, base64. */
@@ -37,7 +38,7 @@ export async function opusReceived(sessions: Buffer[][], rate: number): Promise<
     }
     decoder.free()
     decodedSamples.push(counts)
-    if (index === 0) first = concat(parts)
+    if (index === 0) first = concat(parts, Float32Array)
   }
   return {
     sessions: sessions.map((s) => s.map((p) => p.toString('base64'))),
@@ -45,16 +46,6 @@ export async function opusReceived(sessions: Buffer[][], rate: number): Promise<
     decodeErrors,
     ...measure(first, rate),
   }
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
 }
 
 /**

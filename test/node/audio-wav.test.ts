@@ -8,6 +8,7 @@ import { pcmToLinear16 } from '../../src/audio/pcm-stream.js'
 import { decodeWav, openWav, WavDecoder } from '../../src/audio/wav.js'
 import { ValidationError } from '../../src/errors.js'
 import { tone, toneAmplitude } from './audio-measure.js'
+import { concat } from '../fixtures/concat.js'
 
 // ---- A small WAV writer, so every header variant is built exactly ----
 
@@ -76,24 +77,14 @@ function makeWav(spec: WavSpec): Uint8Array {
     dataChunk,
     ...(spec.after ?? []),
   ]
-  const body = concat([new TextEncoder().encode('WAVE'), ...parts])
-  return concat([new TextEncoder().encode('RIFF'), u32(body.length), body])
+  const body = concat([new TextEncoder().encode('WAVE'), ...parts], Uint8Array)
+  return concat([new TextEncoder().encode('RIFF'), u32(body.length), body], Uint8Array)
 }
 
 function u32(v: number): Uint8Array {
   const b = new Uint8Array(4)
   new DataView(b.buffer).setUint32(0, v, true)
   return b
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let o = 0
-  for (const p of parts) {
-    out.set(p, o)
-    o += p.length
-  }
-  return out
 }
 
 function* pieces(bytes: Uint8Array, size: (i: number) => number): Generator<Uint8Array> {
@@ -121,7 +112,7 @@ function joinFloat(parts: Float32Array[]): Float32Array {
 }
 
 function int16Of(chunks: Uint8Array[]): Int16Array {
-  const bytes = concat(chunks)
+  const bytes = concat(chunks, Uint8Array)
   return new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2)
 }
 
@@ -319,12 +310,10 @@ describe('WAV errors', () => {
 
   it('invalid headers', async () => {
     expect(await reason(() => decodeWav(makeWav({ channels: 0, samples: ramp })))).toBe('invalid')
-    const dataFirst = concat([
-      new TextEncoder().encode('RIFF'),
-      u32(12),
-      new TextEncoder().encode('WAVE'),
-      chunk('data', new Uint8Array(4)),
-    ])
+    const dataFirst = concat(
+      [new TextEncoder().encode('RIFF'), u32(12), new TextEncoder().encode('WAVE'), chunk('data', new Uint8Array(4))],
+      Uint8Array,
+    )
     expect(await reason(() => decodeWav(dataFirst))).toBe('invalid')
   })
 })
