@@ -34,8 +34,10 @@ const SECRET_PARAM = /([?&](?:access_token|token|appSecret|app_secret|api_key|ap
 const URL_PASSWORD = /(:\/\/[^\s/?#@:"'<>]*:)[^\s/?#@"'<>]*@/g
 /** A secret's name: `accessToken`, `app_secret`, `x-api-key`, `password`, `authorization`… */
 const SECRET_KEY = /^(?:[\w-]*(?:token|secret|password|api[_-]?key)|authorization)$/i
-// `"accessToken": "…"`, `appSecret=…`, `x-api-key: …` in text (JSON values included).
-const SECRET_FIELD = /\b([\w-]*(?:token|secret|password|api[_-]?key)|authorization)("?\s*[:=]\s*"?)([^\s"',;&}\\]+)/gi
+// `"accessToken": "…"`, `appSecret=…`, `x-api-key: …` in text (JSON values included). Matched from
+// the name's last word (the rest of the key stays as it is): a `[\w-]*` prefix before it backtracked
+// over every word start, quadratic on `a-a-a-…` (a 1 MiB error body of it held the caller ~10 min).
+const SECRET_FIELD = /((?:token|secret|password|api[_-]?key)|\bauthorization)("?\s*[:=]\s*"?)([^\s"',;&}\\]+)/gi
 // Runs of base64url or hex of 20 characters or more, as opaque tokens and keys are. UUIDs (job and
 // connection ids) and runs without both a letter and a digit (words, numeric ids) are kept.
 const RUN = /[A-Za-z0-9_-]{20,}/g
@@ -87,7 +89,9 @@ function hidePieces(text: string, secrets: Array<string | undefined>): string {
 /** `redact` for a parsed JSON value (a response body, a frame, log meta): every string inside, and the value of any secret-named key. */
 export function redactValue<T>(value: T, secrets: Array<string | undefined> = [], depth = 0): T {
   if (typeof value === 'string') return redact(value, secrets) as T
-  if (!value || typeof value !== 'object' || depth > 20) return value
+  if (!value || typeof value !== 'object') return value
+  // Not walked further, so not kept: returned as it was, a token nested deeper reached HttpError.body.
+  if (depth > 20) return '[not kept: nested more than 20 levels]' as T
   if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets, depth + 1)) as T
   const out: Record<string, unknown> = {}
   for (const [key, v] of Object.entries(value)) {

@@ -119,6 +119,8 @@ describe('a server that is not Symbl (your own token endpoint) answering with to
     { status: 400, body: JSON.stringify({ message: `Already issued ${token}` }) },
     { status: 405, body: `Use GET or POST. Authorization: Bearer ${token}`, type: 'text/plain' },
     { status: 500, body: `{"accessToken": "${token}"`, type: 'text/plain' },
+    // Deeper than redaction walks: that part of the body was kept as it came, token included.
+    { status: 400, body: `${'{"a":'.repeat(30)}{"message":"issued ${token}"}${'}'.repeat(30)}` },
   ]
 
   for (const [kind, token] of Object.entries(tokens)) {
@@ -148,6 +150,17 @@ describe('a server that is not Symbl (your own token endpoint) answering with to
       }
     })
   }
+
+  // Redaction's secret-field pattern backtracked over every word start: quadratic on `a-a-a-…`, so
+  // this body (a server's, or a proxy's error page) held the failing call for minutes.
+  it('an error body of 512 KiB made to be slow to redact still fails the call with its status and the token hidden', async () => {
+    const symbl = new Symbl({ baseUrl: base, accessToken: 'the-real-token', retry: 0 })
+    answer = { status: 400, body: `${'a-'.repeat(256 * 1024)} key: ${opaque}`, type: 'text/plain' }
+    const error = await symbl.conversations.getMessages('123').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(HttpError)
+    expect((error as HttpError).status).toBe(400)
+    expect(leakedPiece(exposed(error), opaque)).toBeUndefined()
+  })
 })
 
 describe('errors of the runtime or of a fetch wrapper that carry the request (its headers hold the token)', () => {
