@@ -46,8 +46,8 @@ export async function opusUnsupported(settings: OpusEncoderSettings): Promise<st
 
 /**
  * Encodes LINEAR16 chunks (Int16 mono at `sampleRate`, any length) into 20 ms Opus packets, each
- * handed to `onPacket` as a fresh ArrayBuffer, in order. `flush()` encodes what is left (the encoder
- * pads the last partial frame with silence) and resolves once every packet has been handed over.
+ * handed to `onPacket` as a fresh ArrayBuffer, in order. `flush()` encodes what is left (the last partial
+ * frame completed with silence) and resolves once every packet has been handed over.
  */
 export class OpusEncoder {
   readonly #encoder: AudioEncoder
@@ -74,6 +74,10 @@ export class OpusEncoder {
 
   /** Queues one LINEAR16 chunk (the microphone's byte order is little-endian, as every browser's host). */
   encode(pcm: ArrayBuffer): void {
+    this.#encode(pcm)
+  }
+
+  #encode(pcm: ArrayBuffer): void {
     if (this.#failed || this.#encoder.state !== 'configured') return
     const frames = pcm.byteLength >> 1
     if (!frames) return
@@ -95,13 +99,16 @@ export class OpusEncoder {
 
   /**
    * Encodes the rest and waits for its packets; rejects with the encoder's error if it failed.
-   * Chromium and Firefox complete the last partial frame with silence and flush the encoder's
-   * 6.5 ms lookahead; WebKit (2.50) drops the partial frame, under 20 ms. Padding it here would
-   * add a frame of silence in the other two (their flush pads again), so the end is left to the
-   * encoder: the stream ends within one frame of the capture everywhere.
+   * The last partial frame is completed with silence here, not left to the encoder: WebKit (2.50)
+   * drops a partial frame at flush (up to 20 ms of the end of the speech lost), while Chromium and
+   * Firefox pad it themselves. Padding here costs them at most one more frame of silence (their
+   * 6.5 ms lookahead may no longer fit in the padded frame): silence after the end, nothing lost.
    */
   async flush(): Promise<void> {
     if (this.#failed) throw this.#failed
+    const frame = (this.#rate * OPUS_FRAME_MS) / 1000
+    const rest = this.#samples % frame
+    if (rest) this.#encode(new ArrayBuffer((frame - rest) * 2))
     if (this.#encoder.state === 'configured') await this.#encoder.flush()
   }
 
