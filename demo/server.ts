@@ -62,13 +62,29 @@ export const LIVE_SCRIPT = [
   },
 ]
 
+/** The path of a request target, or undefined when it does not parse. */
+function pathOf(target: string | undefined): string | undefined {
+  try {
+    return new URL(target ?? '/', 'http://localhost').pathname
+  } catch {
+    return undefined
+  }
+}
+
 export async function startDemoServer(options: DemoServerOptions): Promise<RunningDemoServer> {
   const config: DemoConfig = { baseUrl: options.baseUrl, mode: options.mode, liveIdPrefix: LIVE_ID_PREFIX }
   // The SDK's helper: gets and caches a token with the app credentials, answers { accessToken, expiresIn }.
   const tokenListener = toNodeListener(createTokenHandler({ appId: options.appId, appSecret: options.appSecret, baseUrl: options.baseUrl }))
 
   const server: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname
+    // A target that is no URL (`//x:99999999/`, `http://[::1`) made new URL throw in this listener,
+    // which ended the demo (issue 11, item 1's class): it gets a 400 instead.
+    const path = pathOf(req.url)
+    if (path === undefined) {
+      res.writeHead(400, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ message: 'Bad request: the request target is not a valid URL' }))
+      return
+    }
     if (path === '/symbl-token') return tokenListener(req, res)
     if (path === '/demo-config') {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
