@@ -20,7 +20,10 @@ export async function fetchJobStatus(client: SymblClient, jobId: string, options
     signal: options.signal,
     timeout: options.timeout,
   })
-  if (typeof body?.status !== 'string')
+  // A status is a word (contract: scheduled, in_progress, completed, failed; a later one is kept).
+  // Anything else is server text that would reach JobError's message and `status` unredacted
+  // ("last status: …"): a server that is not Symbl may answer a token there.
+  if (typeof body?.status !== 'string' || !/^[A-Za-z_-]{1,64}$/.test(body.status))
     throw new SymblError('http', `GET /v1/job/${jobId} answered without a status: ${client.http.excerpt(body, 100)}`)
   return body.status
 }

@@ -163,6 +163,38 @@ describe('a server that is not Symbl (your own token endpoint) answering with to
   })
 })
 
+describe('a job status that is not a status word (item 8, the job-status path)', () => {
+  it("a token answered as a job's status reaches neither the JobError nor onStatus", async () => {
+    const token = fakeJwt({ sub: 'someone', exp: 4_000_000_000 }).replace(/sig$/, 'c2lnbmF0dXJlLXZhbHVlLWxvbmc')
+    const server = createServer((req, res) => {
+      req.resume()
+      const body = req.url?.startsWith('/v1/job/') ? { id: 'job-1', status: token } : { conversationId: '123', jobId: 'job-1' }
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)))
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    try {
+      const symbl = new Symbl({
+        baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        accessToken: 'the-real-token',
+        retry: 0,
+      })
+      const statuses: string[] = []
+      const error = await symbl.text
+        .process(
+          { messages: [{ payload: { content: 'hi' } }] },
+          { waitTimeout: 200, pollInterval: { initialMs: 1 }, onStatus: (s: string) => statuses.push(s) },
+        )
+        .catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(SymblError)
+      expect((error as SymblError).message).toMatch(/answered without a status/)
+      expect(leakedPiece(exposed(error), token)).toBeUndefined()
+      expect(leakedPiece(statuses.join(' '), token)).toBeUndefined()
+    } finally {
+      await new Promise((r) => server.close(r))
+    }
+  })
+})
+
 describe('errors of the runtime or of a fetch wrapper that carry the request (its headers hold the token)', () => {
   it('a NetworkError keeps neither the Request, its options nor its headers in its cause chain; the code stays', async () => {
     const TOKEN = 'opaque-Token-Value-12345'
