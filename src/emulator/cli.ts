@@ -59,8 +59,8 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port must be an integer from 0 to 65535 (got "${values.port}")`)
   const jobDelayMs = values['job-delay'] !== undefined ? Number(values['job-delay']) : undefined
-  if (jobDelayMs !== undefined && !(jobDelayMs >= 0))
-    throw new UsageError(`--job-delay must be a number of milliseconds >= 0 (got "${values['job-delay']}")`)
+  if (jobDelayMs !== undefined && !(jobDelayMs >= 0 && jobDelayMs <= 2_147_483_647))
+    throw new UsageError(`--job-delay must be a number of milliseconds from 0 to 2147483647 (got "${values['job-delay']}")`)
   const maxJobs = values['max-jobs'] !== undefined ? Number(values['max-jobs']) : undefined
   if (maxJobs !== undefined && !(Number.isInteger(maxJobs) && maxJobs >= 1))
     throw new UsageError(`--max-jobs must be a positive integer (got "${values['max-jobs']}")`)

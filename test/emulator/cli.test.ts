@@ -60,4 +60,10 @@ describe('symbl-emulator CLI', () => {
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/--port must be an integer/)
   })
+
+  it('a --job-delay a timer cannot wait is a usage error naming the range (issue 11, item 15)', async () => {
+    const r = await run(['--port', '0', '--job-delay', '3e9'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/--job-delay must be a number of milliseconds from 0 to 2147483647 \(got "3e9"\)/)
+  })
 })

@@ -4,6 +4,7 @@
 // RangeError naming the range, and a sum of latencies waits the longest a timer can.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { EmulatorCore } from '../../src/emulator/core/core.js'
 import { MAX_DELAY_MS } from '../../src/emulator/core/faults.js'
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js'
 
@@ -40,5 +41,21 @@ describe('fault durations', () => {
       (e: Error) => e.name,
     )
     expect(answer).toBe('TimeoutError')
+  })
+})
+
+// The same for the emulator's own duration options (issue 11, item 15): a jobDelayMs of NaN or '5'
+// made every job complete at once, silently, and 3e9 or Infinity waited 24.8 days instead.
+describe('emulator duration options', () => {
+  it.each([
+    ['jobDelayMs', [MAX_DELAY_MS + 1, 3e9, Number.POSITIVE_INFINITY, Number.NaN, -1, '5'], [0, MAX_DELAY_MS]],
+    ['tokenLifetimeSeconds', [0, -1, Number.NaN, Number.POSITIVE_INFINITY, MAX_DELAY_MS + 1, '60'], [1, 0.5, MAX_DELAY_MS]],
+  ])('%s out of range is a RangeError naming the option and the range', async (name, bad, good) => {
+    for (const value of bad)
+      expect(() => new EmulatorCore({ [name]: value }), String(value)).toThrow(
+        new RegExp(`^${name} must be a number of .*${MAX_DELAY_MS} \\(got `),
+      )
+    for (const value of good) expect(() => new EmulatorCore({ [name]: value }), String(value)).not.toThrow()
+    await expect(startEmulator({ [name]: bad[0] })).rejects.toThrow(RangeError)
   })
 })

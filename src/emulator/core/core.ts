@@ -2,7 +2,7 @@
 // server, msw handlers) only translate their transport to `handle()` and `openSocket()`.
 // No node: imports here, so the msw front can also run it in a browser.
 
-import { Faults } from './faults.js'
+import { Faults, MAX_DELAY_MS } from './faults.js'
 import { handleRequest, type CoreRequest, type CoreResponse } from './http.js'
 import { Jobs } from './jobs.js'
 import { LiveStreams } from './live-registry.js'
@@ -18,7 +18,7 @@ import { TokenIssuer } from './tokens.js'
 import type { Job, PreloadedMessage, TrackerSpec } from './types.js'
 
 export interface EmulatorCoreOptions {
-  /** ms spent in each of `scheduled` and `in_progress` (default 200). */
+  /** ms spent in each of `scheduled` and `in_progress`, 0 to 2^31 - 1 (default 200). */
   jobDelayMs?: number
   /** Unfinished jobs allowed at once; beyond: 429 (default 10000). */
   maxConcurrentJobs?: number
@@ -30,7 +30,7 @@ export interface EmulatorCoreOptions {
   maxJsonBytes?: number
   /** Upload limit in bytes for audio/video files (default 1 GiB); beyond: 413. */
   maxUploadBytes?: number
-  /** Token lifetime in seconds (default 86400). */
+  /** Token lifetime in seconds, above 0 and at most 2^31 - 1 (default 86400). */
   tokenLifetimeSeconds?: number
   /** Live tokens kept (default 10000); beyond, the oldest is forgotten (401 until the app asks again). */
   maxTokens?: number
@@ -74,6 +74,7 @@ export class EmulatorCore {
   private inflight = new AbortController()
 
   constructor(readonly options: EmulatorCoreOptions = {}) {
+    checkDurations(options)
     this.store = new Store({ maxConversations: options.maxConversations })
     this.tokens = new TokenIssuer({
       lifetimeSeconds: options.tokenLifetimeSeconds,
@@ -204,6 +205,24 @@ export class EmulatorCore {
       if (this.webhookChains.get(job.id) === next) this.webhookChains.delete(job.id)
     })
   }
+}
+
+/**
+ * The duration options, checked as the fault durations are (issue 11, item 15): a jobDelayMs of NaN
+ * or '5' became a timer of NaN ms, so every job completed at once, silently; 3e9 or Infinity waited
+ * the longest a timer can instead of what was asked.
+ */
+function checkDurations(options: EmulatorCoreOptions): void {
+  const { jobDelayMs, tokenLifetimeSeconds } = options
+  if (jobDelayMs !== undefined && !(typeof jobDelayMs === 'number' && jobDelayMs >= 0 && jobDelayMs <= MAX_DELAY_MS))
+    throw new RangeError(`jobDelayMs must be a number of milliseconds from 0 to ${MAX_DELAY_MS} (got ${String(jobDelayMs)})`)
+  if (
+    tokenLifetimeSeconds !== undefined &&
+    !(typeof tokenLifetimeSeconds === 'number' && tokenLifetimeSeconds > 0 && tokenLifetimeSeconds <= MAX_DELAY_MS)
+  )
+    throw new RangeError(
+      `tokenLifetimeSeconds must be a number of seconds above 0, at most ${MAX_DELAY_MS} (got ${String(tokenLifetimeSeconds)})`,
+    )
 }
 
 function validateTrackers(list: unknown): TrackerSpec[] {
