@@ -4,6 +4,7 @@
 import { ConnectionError, ValidationError } from '../errors.js'
 import { invalid, isObject } from '../http/check.js'
 import { requestOptions } from '../http/request-options.js'
+import { redactValue } from '../logger.js'
 import type { RequestOptions } from '../http/types.js'
 import { checkSubscriptionOptions } from './subscription.js'
 import { TelephonyConnection } from './telephony-connection.js'
@@ -77,7 +78,10 @@ async function start(
     timeout: request.timeout,
   })
   if (!response || typeof response.connectionId !== 'string') {
-    throw new ConnectionError('The telephony start answer has no connectionId', { details: response })
+    // The answer is server text: kept redacted, as every other body an error carries.
+    throw new ConnectionError('The telephony start answer has no connectionId', {
+      details: redactValue(response, api.client.http.hidden()),
+    })
   }
   return new TelephonyConnection(api.client, api, response, api.socketOptions)
 }

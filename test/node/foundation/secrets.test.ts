@@ -124,7 +124,7 @@ describe('a server that is not Symbl (your own token endpoint) answering with to
   ]
 
   for (const [kind, token] of Object.entries(tokens)) {
-    it(`no piece of a ${kind} token it sends back reaches the error (text job, upload, job status)`, async () => {
+    it(`no piece of a ${kind} token it sends back reaches the error (text job, upload, job status, telephony start)`, async () => {
       const symbl = new Symbl({ baseUrl: base, accessToken: 'the-real-token', retry: 0 })
       for (const a of answers(token)) {
         answer = a
@@ -133,6 +133,8 @@ describe('a server that is not Symbl (your own token endpoint) answering with to
           () => symbl.audio.processFile(new Uint8Array(64), { wait: false, contentType: 'audio/wav' }),
           () => symbl.conversations.getMessages('123'),
           () => new Conversation(symbl, { conversationId: '123', jobId: '456' }).wait({ pollInterval: { initialMs: 1 } }),
+          // A 200 without connectionId: the answer was kept as the ConnectionError's details as it came.
+          () => symbl.telephony.startPstn({ phoneNumber: '14082924837' }),
         ]
         for (const call of calls) {
           const error = await call().then(
