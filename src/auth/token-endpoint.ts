@@ -95,16 +95,25 @@ async function answer<Req extends IncomingMessage, Res extends ServerResponse>(
   const controller = new AbortController()
   res.on('close', () => controller.abort())
   let response: Response
+  let body: Buffer
   try {
     response = await respond(handler, options, req, res, controller.signal, log)
+    // A handler other than ours may return something else, or a body that fails while read: the
+    // request still gets an answer (a throw here was swallowed below and left the client hanging).
+    if (!(response instanceof Response))
+      throw new TypeError(
+        // Its type only: the value itself may be a token.
+        `the handler returned ${response === null ? 'null' : typeof response}, not a Response`,
+      )
+    body = Buffer.from(await response.arrayBuffer())
   } catch (error) {
     log('error', `token endpoint: the handler failed: ${describe(error)}`)
     response = json(500, FAILED)
+    body = Buffer.from(await response.arrayBuffer())
   }
   // Nobody to answer, or the app's authorize already did (a redirect to the login page).
   if (res.destroyed || res.writableEnded) return
   if (res.headersSent) return void res.end()
-  const body = Buffer.from(await response.arrayBuffer())
   try {
     // A length, not chunked: the answer is whole, and a kept-alive connection can carry the next request.
     res.writeHead(response.status, { ...Object.fromEntries(response.headers), 'content-length': String(body.byteLength) })

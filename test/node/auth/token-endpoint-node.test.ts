@@ -143,6 +143,29 @@ describe('toNodeListener on node:http', () => {
     }
   })
 
+  it("a handler of the app's own that returns no Response, or a body that fails, still gets the request an answer (a 500)", async () => {
+    const failingBody = new ReadableStream({
+      pull(controller) {
+        controller.error(new Error('body source failed'))
+      },
+    })
+    const handlers = [
+      // A token string where a Response belongs: the answer and the log must not show it.
+      async () => 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXRoYXQtaXMtbG9uZw' as unknown as Response,
+      async () => undefined as unknown as Response,
+      async () => new Response(failingBody, { status: 200 }),
+    ]
+    for (const handler of handlers) {
+      const port = await listen(toNodeListener(handler))
+      const answer = await raw(port, get())
+      expect(answer.status).toBe(500)
+      expect(JSON.parse(answer.body)).toEqual({ message: 'The token endpoint failed; see the server log' })
+      expect(answer.body).not.toContain('eyJ')
+      // The server keeps serving.
+      expect((await raw(port, get())).status).toBe(500)
+    }
+  })
+
   it('authorize must say true or false: anything else refuses the request (fails closed) and is logged', async () => {
     const lines: string[] = []
     const port = await endpoint(
