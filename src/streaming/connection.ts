@@ -127,7 +127,8 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     this.#reconnect = reconnectPolicy(options.reconnect)
     this.#keepAlive = keepAlivePolicy(options.keepAlive)
     this.#highWater = options.highWaterMark ?? 256 * 1024
-    this.#queue = new SendQueue(this.#bound(), options.onQueueFull ?? 'wait')
+    const bound = queueBound(options, format)
+    this.#queue = new SendQueue(bound.bytes, options.onQueueFull ?? 'wait', bound.ms)
     this.#tail = new ResendTail(options.resendTailMs ?? 2000, options.maxResendBytes ?? 8 * 1024 * 1024, this.#keepAlive !== undefined)
     if (options.events) this.subscribe(options.events)
   }
@@ -325,7 +326,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     const { record, done } = this.#modifies.add(previous, format, timeout ?? this.#options.stopTimeoutMs ?? 30_000)
     this.#queue.offerText(modifyRequest(format), previous, record)
     this.#format = format
-    this.#queue.limit = this.#bound()
+    this.#rebound()
     this.#pump()
     return abortable(done, signal)
   }
@@ -624,7 +625,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     const fallback = await part.prepareOpus(this.#format, this.#options, this.#client)
     if (!fallback) return
     this.#format = fallback.to
-    this.#queue.limit = this.#bound()
+    this.#rebound()
     this.deliver('fallback', fallback)
   }
 
@@ -799,7 +800,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     const m = this.#modifies.answered(error)
     if (error && m && this.#format === m.format) {
       this.#format = m.previous
-      this.#queue.limit = this.#bound()
+      this.#rebound()
     }
   }
 
@@ -993,8 +994,11 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
     this.deliver('close', { code, reason })
   }
 
-  #bound(): number {
-    return queueBound(this.#options, this.#format)
+  /** The queue's bounds for the format now in effect (bytes, or ms for Opus: options.ts `queueBound`). */
+  #rebound(): void {
+    const bound = queueBound(this.#options, this.#format)
+    this.#queue.limit = bound.bytes
+    this.#queue.limitMs = bound.ms
   }
 }
 

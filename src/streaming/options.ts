@@ -3,7 +3,7 @@
 import { ValidationError } from '../errors.js'
 import { invalid } from '../http/check.js'
 import { durationMs } from '../utils/duration.js'
-import { bytesPerSecond, isRawPcm, type AudioFormat } from './frames.js'
+import { bytesPerSecond, isOpus, isRawPcm, type AudioFormat } from './frames.js'
 import { finite } from '../socket/backoff.js'
 import { MAX_FRAME } from './send-queue.js'
 import type { StreamingOptions } from './types.js'
@@ -65,18 +65,37 @@ export function checkOptions(options: StreamingOptions): { id: string; format: A
   return { id, format }
 }
 
-/** The send queue's bound in bytes: `maxQueueSeconds` (default 10) of audio in `format`. */
-export function queueBound(options: StreamingOptions, format: AudioFormat): number {
-  return Math.ceil((options.maxQueueSeconds ?? 10) * bytesPerSecond(format))
+/** The longest Opus packet, in ms (RFC 6716 section 3.2.5: at most 120 ms of audio). */
+const OPUS_PACKET_MAX_MS = 120
+
+/**
+ * The send queue's bounds (send-queue.ts says why two): `maxQueueSeconds` (default 10) of audio in
+ * `format`, in bytes for raw PCM and FLAC (as 16-bit PCM at the declared rate for FLAC), in ms for
+ * Opus, whose packets carry their duration. The other bound is Infinity.
+ */
+export function queueBound(options: StreamingOptions, format: AudioFormat): { bytes: number; ms: number } {
+  const seconds = options.maxQueueSeconds ?? 10
+  // To the µs: 2.01 * 1000 is 2009.9999999999998, which would refuse the packet that ends exactly at 2010 ms.
+  if (isOpus(format)) return { bytes: Number.POSITIVE_INFINITY, ms: Math.round(seconds * 1e6) / 1e3 }
+  return { bytes: Math.ceil(seconds * bytesPerSecond(format)), ms: Number.POSITIVE_INFINITY }
 }
 
 /**
  * `drop-oldest` keeps the queue exactly within its bound: raw PCM (LINEAR16, MULAW) can lose its
- * oldest bytes anywhere, even inside the newest frame, but a compressed frame (FLAC, Opus) cannot be
- * cut, so with a compressed encoding the bound must hold one whole frame (MAX_FRAME bytes).
+ * oldest bytes anywhere, even inside the newest frame, but a compressed frame cannot be cut, so the
+ * bound must hold one whole frame: for FLAC one of MAX_FRAME bytes, for Opus the longest packet.
  */
 export function checkQueueBound(options: StreamingOptions, format: AudioFormat, where: string): void {
-  if (options.onQueueFull !== 'drop-oldest' || isRawPcm(format) || queueBound(options, format) >= MAX_FRAME) return
+  if (options.onQueueFull !== 'drop-oldest' || isRawPcm(format)) return
+  const bound = queueBound(options, format)
+  if (isOpus(format)) {
+    if (bound.ms >= OPUS_PACKET_MAX_MS) return
+    throw new ValidationError(
+      `${where}: maxQueueSeconds must be at least ${OPUS_PACKET_MAX_MS / 1000} with onQueueFull 'drop-oldest' and ${format.encoding}, ` +
+        `so that the queue holds one whole Opus packet (up to ${OPUS_PACKET_MAX_MS} ms, RFC 6716; packets cannot be cut), got ${options.maxQueueSeconds}`,
+    )
+  }
+  if (bound.bytes >= MAX_FRAME) return
   const minimum = Math.ceil((MAX_FRAME / bytesPerSecond(format)) * 1000) / 1000
   throw new ValidationError(
     `${where}: maxQueueSeconds must be at least ${minimum} with onQueueFull 'drop-oldest' and ${format.encoding} at ${format.sampleRateHertz} Hz, ` +

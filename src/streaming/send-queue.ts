@@ -55,8 +55,23 @@ export class SendQueue {
   droppedBytes = 0
   /** The audio dropped, in ms (each frame's own duration: an Opus packet's is not its bytes'). For `stats()`. */
   droppedMs = 0
-  /** The bound, in bytes; the connection recomputes it when the format changes. */
+  // Two bounds, set by the connection from `maxQueueSeconds` for the format in effect (options.ts
+  // `queueBound`, recomputed when the format changes). Raw PCM and FLAC are bounded in bytes (`limit`):
+  // raw PCM's bytes are its time, exact to the sample, and the queue cuts PCM anywhere. An Opus
+  // packet's bytes say nothing of its time (32 kbit/s is 4000 bytes a second, a 24th of 16-bit PCM at
+  // 48 kHz), but each one carries its duration (`ms`, from its TOC byte): Opus is bounded in ms
+  // (`limitMs`), with no byte bound, since a packet (at most MAX_FRAME bytes, at least 2.5 ms) cannot
+  // make the time bound hold unbounded memory. The bound not in use is Infinity. Each counts all the
+  // audio queued whatever its format, so after a modify() the audio of the old format still queued
+  // counts against the new bound: by its time (each item's own) under an Opus bound, by its bytes
+  // under a byte bound (as all audio did before; Opus packets queued before a switch to LINEAR16 so
+  // weigh little, and the queue holds them on top of about `maxQueueSeconds` of PCM until they go out).
+  /** The bound in bytes (raw PCM, FLAC), Infinity on an Opus connection. */
   limit: number
+  /** The bound in ms of audio (Opus), Infinity for other encodings. */
+  limitMs: number
+  /** Audio queued, in ms: each packet's own duration plus the other audio's from its bytes, kept as items come and go (no scan per offer). */
+  #ms = 0
   readonly #policy: QueueFullPolicy
   #items: QueueItem[] = []
   #head = 0
@@ -64,8 +79,9 @@ export class SendQueue {
   #drained: Array<{ resolve: () => void; reject: (e: unknown) => void }> = []
   #positionMs = 0
 
-  constructor(limit: number, policy: QueueFullPolicy) {
+  constructor(limit: number, policy: QueueFullPolicy, limitMs = Number.POSITIVE_INFINITY) {
     this.limit = limit
+    this.limitMs = limitMs
     this.#policy = policy
   }
 
@@ -105,8 +121,15 @@ export class SendQueue {
       this.#items = this.#items.slice(this.#head)
       this.#head = 0
     }
-    this.bytes -= item.len
+    this.#take(item)
     return item
+  }
+
+  /** An item leaves the queue (sent or dropped): its bytes and its time come off the counters. */
+  #take(item: QueueItem): void {
+    this.bytes -= item.len
+    // An empty queue restarts the time count at 0, so PCM's fractional ms cannot drift over a long stream.
+    this.#ms = this.bytes ? this.#ms - durationMs(item) : 0
   }
 
   /** Puts already-sent items back in front (the resend tail after a reconnect). */
@@ -114,14 +137,16 @@ export class SendQueue {
     if (!items.length) return
     this.#items = items.concat(this.#items.slice(this.#head))
     this.#head = 0
-    for (const item of items) this.bytes += item.len
+    for (const item of items) {
+      this.bytes += item.len
+      this.#ms += durationMs(item)
+    }
     this.maxBytes = Math.max(this.maxBytes, this.bytes)
   }
 
   /** Audio queued and waiting to be queued, in ms (the duration of each packet, not an estimate from bytes, for Opus). */
   queuedMs(): number {
-    let ms = 0
-    for (let i = this.#head; i < this.#items.length; i++) ms += durationMs(this.#items[i])
+    let ms = this.#ms
     for (const w of this.#waiters) if (typeof w.data !== 'string') ms += durationMs({ len: w.data.length, format: w.format, ms: w.ms })
     return ms
   }
@@ -132,11 +157,16 @@ export class SendQueue {
    */
   offer(bytes: Uint8Array, format: AudioFormat, ms?: number): Promise<void> {
     // Only the `wait` policy ever has waiters (control frames wait only behind waiting audio).
-    if (this.#waiters.length || this.bytes + bytes.length > this.limit) {
+    if (this.#waiters.length || !this.#fits(bytes.length, format, ms)) {
       if (this.#policy === 'error') {
+        // Said in the unit of the bound that is full: seconds for Opus, bytes for the others.
+        const [queued, bound] =
+          this.limitMs < Number.POSITIVE_INFINITY
+            ? [`${seconds(this.#ms)} s of audio`, `${seconds(this.limitMs)} s`]
+            : [`${this.bytes} bytes`, `${this.limit} bytes`]
         return Promise.reject(
           new QueueFullError(
-            `The send queue is full (${this.bytes} bytes queued, bound ${this.limit}); wait for connection.drain() or raise maxQueueSeconds`,
+            `The send queue is full (${queued} queued, bound ${bound} from maxQueueSeconds); wait for connection.drain() or raise maxQueueSeconds`,
           ),
         )
       }
@@ -150,14 +180,15 @@ export class SendQueue {
     this.#push(bytes, format, ms)
     // drop-oldest (when the audio fitted, nothing is over the bound). Control frames keep their place
     // (and never stop the dropping: a modify_request at the head must not let the queue grow unbounded).
-    while (this.bytes > this.limit) {
+    while (this.#over()) {
       let i = this.#head
       while (i < this.#items.length && typeof this.#items[i].data === 'string') i++
       if (i >= this.#items.length) break
       if (i === this.#items.length - 1) {
         // The newest frame alone is over a bound smaller than a frame. The bound is exact: raw PCM
         // loses its oldest bytes (whole samples). Compressed frames cannot be cut; the connection
-        // refuses a drop-oldest bound under one frame (MAX_FRAME) for them, so this is not reached.
+        // refuses a drop-oldest bound under one frame for them (MAX_FRAME bytes for FLAC, 120 ms, the
+        // longest packet, for Opus: options.ts checkQueueBound), so this is not reached.
         this.#trimNewest(this.#items[i])
         break
       }
@@ -165,7 +196,7 @@ export class SendQueue {
       if (i === this.#head) item = this.shift()!
       else {
         ;[item] = this.#items.splice(i, 1)
-        this.bytes -= item.len
+        this.#take(item)
       }
       this.droppedBytes += item.len
       this.droppedMs += durationMs(item)
@@ -184,12 +215,14 @@ export class SendQueue {
   admit(): void {
     for (let w: Waiter | undefined; (w = this.#waiters[0]); ) {
       const { data, format } = w
-      const room = this.limit - this.bytes
       if (typeof data === 'string') {
         this.#items.push({ data, len: 0, format, startMs: this.#positionMs, sentAt: 0, control: w.control })
-      } else if (data.length <= room || (!this.bytes && !isRawPcm(format))) {
+      } else if (this.#fits(data.length, format, w.ms) || (!this.bytes && !isRawPcm(format))) {
+        // A compressed frame or an Opus packet is never cut: it waits for room for all of it, and
+        // goes into a queue without audio even if it is over the bound (else it would wait forever).
         this.#push(data, format, w.ms)
       } else {
+        const room = this.#room(format)
         if (room > 0 && isRawPcm(format)) {
           // Raw PCM may be cut anywhere: take what fits, so the queue never exceeds its bound.
           this.#push(data.subarray(0, room), format)
@@ -227,18 +260,38 @@ export class SendQueue {
     }
   }
 
-  /** Drops the oldest bytes of a raw PCM frame, in whole samples, until the queue is within its bound. */
+  /** Whether `len` bytes of audio (lasting `ms` if a packet) fit under both bounds. */
+  #fits(len: number, format: AudioFormat, ms: number | undefined): boolean {
+    return this.bytes + len <= this.limit && this.#ms + durationMs({ len, format, ms }) <= this.limitMs
+  }
+
+  /** Over either bound. */
+  #over(): boolean {
+    return this.bytes > this.limit || this.#ms > this.limitMs
+  }
+
+  /** Bytes of raw PCM in `format` that fit now, under both bounds (the time one in whole samples). */
+  #room(format: AudioFormat): number {
+    const sample = format.encoding === 'MULAW' ? 1 : 2
+    const byTime = Math.floor(((this.limitMs - this.#ms) * bytesPerSecond(format)) / 1000 / sample) * sample
+    return Math.min(this.limit - this.bytes, byTime)
+  }
+
+  /** Drops the oldest bytes of a raw PCM frame, in whole samples, until the queue is within its bounds. */
   #trimNewest(item: QueueItem): void {
     if (!isRawPcm(item.format) || typeof item.data === 'string') return
     const sample = item.format.encoding === 'MULAW' ? 1 : 2
-    const cut = Math.min(item.len, Math.ceil((this.bytes - this.limit) / sample) * sample)
+    const rate = bytesPerSecond(item.format)
+    const over = Math.max(this.bytes - this.limit, Math.ceil(((this.#ms - this.limitMs) * rate) / 1000))
+    const cut = Math.min(item.len, Math.ceil(over / sample) * sample)
     // Moved within the frame's own buffer, so later PCM can still be appended to it.
     item.data.copyWithin(0, cut, item.len)
     item.len -= cut
-    item.startMs += (cut * 1000) / bytesPerSecond(item.format)
+    item.startMs += (cut * 1000) / rate
     this.bytes -= cut
+    this.#ms = this.bytes ? this.#ms - (cut * 1000) / rate : 0
     this.droppedBytes += cut
-    this.droppedMs += (cut * 1000) / bytesPerSecond(item.format)
+    this.droppedMs += (cut * 1000) / rate
     // A bound under one sample keeps nothing: no empty frame may reach the socket.
     if (!item.len && this.#items[this.#items.length - 1] === item) this.#items.pop()
   }
@@ -254,6 +307,7 @@ export class SendQueue {
       // One packet, one frame: never merged with another, never split (the connection checked it fits).
       this.#items.push({ data: bytes.slice(), len: bytes.length, format, startMs: this.#positionMs, sentAt: 0, ms })
       this.bytes += bytes.length
+      this.#ms += ms
       this.#positionMs += ms
       return
     }
@@ -277,6 +331,10 @@ export class SendQueue {
       buf.set(bytes.subarray(off, off + n), at)
       this.bytes += n
     }
+    this.#ms += (bytes.length * 1000) / rate
     this.#positionMs += (bytes.length * 1000) / rate
   }
 }
+
+/** Ms as seconds for a message, to the ms. */
+const seconds = (ms: number): number => Math.round(ms) / 1000

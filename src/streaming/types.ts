@@ -83,17 +83,19 @@ export interface StreamingOptions extends RequestOptions {
    */
   stopTimeoutMs?: number | undefined
   /** Bound of the send queue, in seconds of audio at the current format. Audio sent while the socket is down waits here.
-   * Compressed encodings (Opus, FLAC) are bounded in bytes as if they were 16-bit PCM at the declared rate, so the queue
-   * holds more seconds of them (Opus at 32 kbit/s and 48 kHz: 24 times more); `bufferedSeconds` and `stats()` count
-   * each Opus packet's own duration.
+   * LINEAR16 and MULAW are bounded exactly (to the sample). Opus is bounded in seconds too, by each packet's own duration
+   * (from its TOC byte, whatever its bit rate), the same durations `bufferedSeconds` and `stats()` count. FLAC, whose
+   * frames do not say how long they last, is bounded in bytes as if it were 16-bit PCM at the declared rate, so the queue
+   * holds more seconds of it.
    * @default 10
    */
   maxQueueSeconds?: number | undefined
   /** What `sendAudio` does when the queue is full: `wait` (its promise resolves once the audio fits),
-   * `drop-oldest` (never waits; the oldest queued audio is dropped and counted in `stats.droppedBytes`; the bound is exact,
-   * even under one 8192-byte frame, for LINEAR16 and MULAW, while compressed encodings need `maxQueueSeconds` to hold one
-   * whole frame, else `startConnection` and `modify` throw a `ValidationError` naming the minimum),
-   * `error` (rejects with `QueueFullError`, nothing is queued).
+   * `drop-oldest` (never waits; the oldest queued audio is dropped and counted in `stats().droppedBytes` and
+   * `droppedSeconds`; the bound is exact, even under one 8192-byte frame, for LINEAR16 and MULAW; Opus loses its oldest
+   * whole packets, so `maxQueueSeconds` must hold the longest one, 0.12 s, and FLAC one whole 8192-byte frame, else
+   * `startConnection` and `modify` throw a `ValidationError` naming the minimum),
+   * `error` (rejects with `QueueFullError` saying what is queued and the bound, in seconds for Opus; nothing is queued).
    * @default 'wait'
    */
   onQueueFull?: QueueFullPolicy | undefined

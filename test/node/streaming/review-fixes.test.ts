@@ -217,7 +217,7 @@ describe('drop-oldest bound smaller than one frame', () => {
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ValidationError)
     expect((error as Error).message).toMatch(
-      /maxQueueSeconds must be at least 0\.256 with onQueueFull 'drop-oldest' and OPUS at 16000 Hz.*one whole 8192-byte frame.*got 0\.1/,
+      /maxQueueSeconds must be at least 0\.12 with onQueueFull 'drop-oldest' and OPUS, .*one whole Opus packet \(up to 120 ms.*got 0\.1/,
     )
     expect(server.handshakes).toEqual([])
     // Other policies, and a bound of one frame, are fine.
