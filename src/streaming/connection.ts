@@ -309,6 +309,7 @@ export class StreamingConnection extends ReplayEmitter<StreamingEvents> {
       if (isOpus(format) && !this.#opus)
         throw new ValidationError(`modify() cannot switch to Opus: start the connection with encoding ${format.encoding}`)
       this.#opus?.checkOpusRate(format, 'modify')
+      this.#opus?.checkOpusQueue(this.#options, format, 'modify')
       const changed = format.sampleRateHertz !== previous.sampleRateHertz || format.encoding !== previous.encoding
       if (changed && (this.#mic || this.#micOpening || this.#sources > 0)) {
         // The microphone and file/stream senders resample (and encode) to the format they started

@@ -65,9 +65,6 @@ export function checkOptions(options: StreamingOptions): { id: string; format: A
   return { id, format }
 }
 
-/** The longest Opus packet, in ms (RFC 6716 section 3.2.5: at most 120 ms of audio). */
-const OPUS_PACKET_MAX_MS = 120
-
 /**
  * The send queue's bounds (send-queue.ts says why two): `maxQueueSeconds` (default 10) of audio in
  * `format`, in bytes for raw PCM and FLAC (as 16-bit PCM at the declared rate for FLAC), in ms for
@@ -82,20 +79,12 @@ export function queueBound(options: StreamingOptions, format: AudioFormat): { by
 
 /**
  * `drop-oldest` keeps the queue exactly within its bound: raw PCM (LINEAR16, MULAW) can lose its
- * oldest bytes anywhere, even inside the newest frame, but a compressed frame cannot be cut, so the
- * bound must hold one whole frame: for FLAC one of MAX_FRAME bytes, for Opus the longest packet.
+ * oldest bytes anywhere, even inside the newest frame, but a compressed frame cannot be cut, so with
+ * FLAC the bound must hold one whole frame (MAX_FRAME bytes). Opus, bounded in time (no byte bound,
+ * so it passes here), must hold the longest packet: opus.ts `checkOpusQueue`, in the Opus part.
  */
 export function checkQueueBound(options: StreamingOptions, format: AudioFormat, where: string): void {
-  if (options.onQueueFull !== 'drop-oldest' || isRawPcm(format)) return
-  const bound = queueBound(options, format)
-  if (isOpus(format)) {
-    if (bound.ms >= OPUS_PACKET_MAX_MS) return
-    throw new ValidationError(
-      `${where}: maxQueueSeconds must be at least ${OPUS_PACKET_MAX_MS / 1000} with onQueueFull 'drop-oldest' and ${format.encoding}, ` +
-        `so that the queue holds one whole Opus packet (up to ${OPUS_PACKET_MAX_MS} ms, RFC 6716; packets cannot be cut), got ${options.maxQueueSeconds}`,
-    )
-  }
-  if (bound.bytes >= MAX_FRAME) return
+  if (options.onQueueFull !== 'drop-oldest' || isRawPcm(format) || queueBound(options, format).bytes >= MAX_FRAME) return
   const minimum = Math.ceil((MAX_FRAME / bytesPerSecond(format)) * 1000) / 1000
   throw new ValidationError(
     `${where}: maxQueueSeconds must be at least ${minimum} with onQueueFull 'drop-oldest' and ${format.encoding} at ${format.sampleRateHertz} Hz, ` +

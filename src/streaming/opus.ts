@@ -92,9 +92,25 @@ export async function prepareOpus(
   checkOpusOptions(options.opus)
   if (!isOpus(format)) return undefined
   checkOpusRate(format, 'config.speechRecognition')
+  checkOpusQueue(options, format, 'startConnection')
   const fallback = await opusFallback(format, options.opus, Boolean(client.platform.captureMicrophone))
   if (fallback) client.log('warn', `Opus fell back to LINEAR16 16 kHz: ${fallback.reason}`)
   return fallback
+}
+
+/** The longest Opus packet, in seconds (RFC 6716 section 3.2.5: at most 120 ms of audio in one packet). */
+const PACKET_MAX_SECONDS = 0.12
+
+/**
+ * `onQueueFull: 'drop-oldest'` drops whole packets, never a part of one: on an Opus connection the
+ * queue's time bound must hold the longest packet (the other encodings: options.ts checkQueueBound).
+ */
+export function checkOpusQueue(options: StreamingOptions, format: AudioFormat, where: string): void {
+  if (!isOpus(format) || options.onQueueFull !== 'drop-oldest' || (options.maxQueueSeconds ?? 10) >= PACKET_MAX_SECONDS) return
+  throw new ValidationError(
+    `${where}: maxQueueSeconds must be at least ${PACKET_MAX_SECONDS} with onQueueFull 'drop-oldest' and ${format.encoding}, ` +
+      `so that the queue holds one whole Opus packet (up to 120 ms, RFC 6716; packets cannot be cut), got ${options.maxQueueSeconds}`,
+  )
 }
 
 /** `sendAudio` on an Opus connection: the buffer must be one packet (RFC 6716, checked) of at most `maxBytes`; its duration, from its TOC byte. */
