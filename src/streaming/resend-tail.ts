@@ -26,6 +26,11 @@ export class ResendTail {
     readonly acks: boolean,
   ) {}
 
+  /** Audio in the tail, in ms (each item's own duration: an Opus packet's is not its bytes'). */
+  get ms(): number {
+    return this.#ms
+  }
+
   /** Audio in the tail that no `__PONG__` has acknowledged yet. */
   get unackedMs(): number {
     return this.#ms - this.#ackedMs

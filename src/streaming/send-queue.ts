@@ -101,11 +101,17 @@ export class SendQueue {
     return n
   }
 
-  /** Queued audio bytes that were sent before (a requeued resend tail). */
-  sentBytes(): number {
-    let n = 0
-    for (let i = this.#head; i < this.#items.length; i++) if (this.#items[i].sentAt) n += this.#items[i].len
-    return n
+  /** Queued audio that was sent before (a requeued resend tail): its bytes and its duration. */
+  sent(): { bytes: number; ms: number } {
+    let bytes = 0
+    let ms = 0
+    for (let i = this.#head; i < this.#items.length; i++) {
+      const item = this.#items[i]
+      if (!item.sentAt || !item.len) continue
+      bytes += item.len
+      ms += durationMs(item)
+    }
+    return { bytes, ms }
   }
 
   peek(): QueueItem | undefined {

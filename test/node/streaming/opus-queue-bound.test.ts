@@ -6,12 +6,12 @@ import WebSocket from 'ws'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { opusPacketMs } from '../../../src/audio/opus-packet.js'
 import { ValidationError } from '../../../src/errors.js'
-import { QueueFullError } from '../../../src/streaming/errors.js'
+import { AudioNotDeliveredError, QueueFullError } from '../../../src/streaming/errors.js'
 import type { AudioFormat } from '../../../src/streaming/frames.js'
 import { MAX_FRAME, SendQueue } from '../../../src/streaming/send-queue.js'
 import type { StreamingOptions } from '../../../src/streaming/types.js'
 import { FakeServer } from './fake-server.js'
-import { client, until } from './helpers.js'
+import { client, next, until } from './helpers.js'
 
 /** TOC bytes (RFC 6716 3.1): config 31 CELT fullband 20 ms, code 0; config 3 SILK 60 ms, code 0; the same, code 1 (two frames: 120 ms). */
 const TOC: Record<number, number> = { 20: 31 << 3, 60: 3 << 3, 120: (3 << 3) | 1 }
@@ -219,5 +219,34 @@ describe('drop-oldest on Opus needs room for the longest packet (120 ms)', () =>
     await connection.stop()
     await until(() => received.length > 0, 'the packet at the server')
     expect(received).toEqual([2])
+  })
+})
+
+describe('an Opus connection reports lost audio in its own time', () => {
+  it('gives up reconnecting: undeliveredMs and unconfirmedMs are the packets’ durations, not their bytes read as PCM', async () => {
+    // Delays long enough that every packet below is queued before the last attempt fails.
+    const connection = await start({
+      reconnect: { maxAttempts: 2, initialDelayMs: 100, maxDelayMs: 100 },
+      resendTailMs: 200,
+      maxQueueSeconds: 5,
+    })
+    const errors: unknown[] = []
+    connection.on('error', (e) => errors.push(e))
+    const closed = next(connection, 'close')
+    for (let i = 0; i < 10; i++) await connection.sendAudio(packet(i, 20)) // 200 ms sent: the resend tail
+    await connection.drain()
+    server.refuse.push(503, 503, 503)
+    const reconnecting = next(connection, 'reconnecting')
+    server.drop(server.last)
+    await reconnecting
+    for (let i = 10; i < 25; i++) await connection.sendAudio(packet(i, 60)) // 900 ms never delivered
+    await closed
+    const error = errors[0] as AudioNotDeliveredError
+    expect(error).toBeInstanceOf(AudioNotDeliveredError)
+    expect(error.undeliveredBytes).toBe(15 * 41)
+    // Before: 615 bytes over 48 kHz 16-bit PCM's 96 000 bytes/s, 6.4 ms.
+    expect(error.undeliveredMs).toBeCloseTo(900, 6)
+    expect(error.unconfirmedBytes).toBe(10 * 41)
+    expect(error.unconfirmedMs).toBeCloseTo(200, 6)
   })
 })
