@@ -4,7 +4,13 @@
 // tests do not time anything: the inputs below would run far past the test timeout with quadratic work.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MAX_SCORED_CHARS, MAX_SENTENCE_CHARS, sentimentOf } from '../../src/emulator/core/analysis/sentiment.js'
+import {
+  averageSentiment,
+  MAX_SCORED_CHARS,
+  MAX_SENTENCE_CHARS,
+  sentimentOf,
+  topicSentiment,
+} from '../../src/emulator/core/analysis/sentiment.js'
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js'
 import { api, token } from './helpers.js'
 
@@ -58,5 +64,39 @@ describe('GET …/messages?sentiment=true of adversarial long messages', () => {
     expect(messages.body.messages).toHaveLength(2)
     expect(messages.body.messages[0].sentiment.suggested).toBe('neutral')
     expect((await api(emu, tok, 'GET', '/v1/conversations')).status).toBe(200)
+  })
+})
+
+describe('sentiment scores are remembered', () => {
+  it('scores a text once: the next request for the same message does no VADER work, and gets its own copy', async () => {
+    const { default: vader } = await import('vader-sentiment')
+    const analyzer = vader.SentimentIntensityAnalyzer as { polarity_scores: (t: string) => { compound: number } }
+    const original = analyzer.polarity_scores
+    let calls = 0
+    analyzer.polarity_scores = (t: string) => (calls++, original(t))
+    try {
+      const text = `${'The rollout went really well and the team is happy. '.repeat(400)}${Math.random()}`
+      const first = sentimentOf(text)
+      expect(calls).toBeGreaterThan(0)
+      const scored = calls
+      const again = sentimentOf(text)
+      expect(calls).toBe(scored) // before: every GET …?sentiment=true scored every message again
+      expect(again).toEqual(first)
+      again.polarity.score = 99
+      expect(sentimentOf(text).polarity.score).toBe(first.polarity.score)
+    } finally {
+      analyzer.polarity_scores = original
+    }
+  })
+
+  it('topicSentiment averages the messages a topic names, as the per-message scores do', () => {
+    const messages = [
+      { id: 'a', text: 'This is really frustrating.' },
+      { id: 'b', text: 'Thank you so much, that is wonderful!' },
+      { id: 'c', text: 'The meeting is at noon.' },
+    ]
+    const expected = averageSentiment([sentimentOf(messages[0]!.text), sentimentOf(messages[1]!.text)])
+    expect(topicSentiment(messages, ['b', 'a', 'x'])).toEqual(expected)
+    expect(topicSentiment(messages, [])).toEqual(averageSentiment([]))
   })
 })

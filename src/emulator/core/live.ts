@@ -5,7 +5,7 @@
 
 import { analyse, insightContext, memberNames } from './analysis/index.js'
 import { extractEntities } from './analysis/entities.js'
-import { averageSentiment, sentimentOf } from './analysis/sentiment.js'
+import { topicSentiment } from './analysis/sentiment.js'
 import { insightsOf } from './analysis/insights.js'
 import { extractTopics } from './analysis/topics.js'
 import { matchTrackers } from './analysis/trackers.js'
@@ -252,9 +252,7 @@ export class LiveStream {
         topics: fresh.map((t) =>
           streamTopicView(t, {
             messageIndex: c.messages.length - 1,
-            ...(this.config.sentiment
-              ? { sentiment: averageSentiment(c.messages.filter((m) => t.messageIds.includes(m.id)).map((m) => sentimentOf(m.text))) }
-              : {}),
+            ...(this.config.sentiment ? { sentiment: topicSentiment(c.messages, t.messageIds) } : {}),
           }),
         ),
       })

@@ -34,7 +34,47 @@ export const QUESTION_WEIGHT = 0.5
  * outweigh a strong sentence of the other sign.
  */
 export function sentimentOf(text: string): SentimentValue {
-  const sentences = sentencesOf(text.length > MAX_SCORED_CHARS ? text.slice(0, MAX_SCORED_CHARS) : text)
+  const scored = text.length > MAX_SCORED_CHARS ? text.slice(0, MAX_SCORED_CHARS) : text
+  const known = scores.get(scored)
+  if (known) return copy(known)
+  const value = score(scored)
+  remember(scored, value)
+  return copy(value)
+}
+
+/**
+ * Scores already computed, by the text scored: `?sentiment=true` on every read of a large
+ * conversation (GET …/messages, topics, the call score) scored every message again, about 1.5 ms
+ * per KB (a 20 MB conversation: seconds per request). Bounded by the characters of the texts kept,
+ * oldest forgotten first.
+ */
+const scores = new Map<string, SentimentValue>()
+const MAX_REMEMBERED_CHARS = 16 * 1024 * 1024
+let rememberedChars = 0
+
+function remember(text: string, value: SentimentValue): void {
+  if (text.length > MAX_REMEMBERED_CHARS) return
+  scores.set(text, value)
+  rememberedChars += text.length
+  for (const [oldest] of scores) {
+    if (rememberedChars <= MAX_REMEMBERED_CHARS) break
+    scores.delete(oldest)
+    rememberedChars -= oldest.length
+  }
+}
+
+// Answers are JSON-serialised views: each caller gets its own object, so none can change the one kept.
+const copy = (v: SentimentValue): SentimentValue => ({ polarity: { score: v.polarity.score }, suggested: v.suggested })
+
+/** The mean sentiment of the messages a topic refers to (topics answered with `sentiment=true`, REST and live). */
+export function topicSentiment(messages: readonly { id: string; text: string }[], messageIds: readonly string[]): SentimentValue {
+  // A set, not messageIds.includes per message: topics × messages × ids on a large conversation.
+  const ids = new Set(messageIds)
+  return averageSentiment(messages.filter((m) => ids.has(m.id)).map((m) => sentimentOf(m.text)))
+}
+
+function score(text: string): SentimentValue {
+  const sentences = sentencesOf(text)
   const scores = sentences.map(sentenceScore)
   // VADER's "but" rule across sentences: a sentence opening with a contrast ("But…", "However,…")
   // weighs 1.5 and the one before it 0.5.

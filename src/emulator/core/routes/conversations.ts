@@ -2,7 +2,7 @@
 // per revision. Before the job completes, data is partial (what is published so far) and summary is 404.
 
 import { analyse, invalidateAnalysis } from '../analysis/index.js'
-import { averageSentiment, sentimentOf } from '../analysis/sentiment.js'
+import { topicSentiment } from '../analysis/sentiment.js'
 import { parentOf } from '../analysis/topics.js'
 import { formatTranscript } from '../analysis/transcript.js'
 import type { EmulatorCore } from '../core.js'
@@ -162,9 +162,7 @@ export const conversationRoutes: Route[] = [
         type: 'topic',
         score: t.score,
         messageIds: t.messageIds,
-        ...(withSentiment
-          ? { sentiment: averageSentiment(c.messages.filter((m) => t.messageIds.includes(m.id)).map((m) => sentimentOf(m.text))) }
-          : {}),
+        ...(withSentiment ? { sentiment: topicSentiment(c.messages, t.messageIds) } : {}),
         ...(withParents ? { parentRefs: ((p) => (p ? [{ type: 'topic', text: p.text }] : []))(parentOf(t, topics)) } : {}),
       })),
     }
