@@ -24,6 +24,8 @@ document.title = 'stopped ' + conversation.conversationId`
 export interface PageLoad {
   files: Array<{ name: string; min: number; gzip: number }>
   gzip: number
+  /** The same files gzipped as one (what splitting into chunks costs in compression). */
+  oneFileGzip: number
   conversationId: string
 }
 
@@ -54,9 +56,11 @@ export async function measureLivePage(): Promise<PageLoad> {
     const context = await browser.newContext({ permissions: ['microphone'] })
     const page = await context.newPage()
     const files: PageLoad['files'] = []
+    const bodies: Buffer[] = []
     page.on('response', async (response) => {
       if (!response.url().endsWith('.js')) return
       const body = await response.body()
+      bodies.push(body)
       files.push({ name: new URL(response.url()).pathname.slice(1), min: body.length, gzip: gzipSync(body, { level: 9 }).length })
     })
     const errors: string[] = []
@@ -69,7 +73,8 @@ export async function measureLivePage(): Promise<PageLoad> {
         throw new Error(`the live page did not stop within 30 s${errors.length ? `: ${errors.join('; ')}` : ''}`)
       })
     const conversationId = (await page.title()).replace('stopped ', '')
-    return { files, gzip: files.reduce((n, f) => n + f.gzip, 0), conversationId }
+    const oneFileGzip = gzipSync(Buffer.concat(bodies), { level: 9 }).length
+    return { files, gzip: files.reduce((n, f) => n + f.gzip, 0), oneFileGzip, conversationId }
   } finally {
     await browser.close()
     await emu.close()

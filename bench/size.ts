@@ -54,6 +54,7 @@ console.log(
         .join(', ')}`
     : `  live-captions page: not measured (${liveError}); needs Debian's chromium (apt-get install -y chromium) or CHROMIUM_PATH`,
 )
+if (live) console.log(`  the same files gzipped as one:                 ${kb(live.oneFileGzip)} (what splitting into chunks costs)`)
 if (live) {
   // Issue 14: the Opus path (the WebCodecs encoder wrapper, the packet checks) is a chunk of its own.
   const opus = live.files.filter((f) => /opus/i.test(f.name)).reduce((n, f) => n + f.gzip, 0)
