@@ -101,16 +101,6 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   return out
 }
 
-function joinFloat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0))
-  let o = 0
-  for (const p of parts) {
-    out.set(p, o)
-    o += p.length
-  }
-  return out
-}
-
 function int16Of(chunks: Uint8Array[]): Int16Array {
   const bytes = concat(chunks, Uint8Array)
   return new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2)
@@ -179,7 +169,7 @@ describe('WAV formats', () => {
     const parts: Float32Array[] = []
     for (const b of pieces(bytes, () => 1)) parts.push(d.push(b))
     d.end()
-    expect(joinFloat(parts)).toEqual(whole)
+    expect(concat(parts, Float32Array)).toEqual(whole)
   })
 
   it('reads a streamed WAV whose header leaves the length open (0 or 0xFFFFFFFF)', () => {

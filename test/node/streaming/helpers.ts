@@ -1,3 +1,4 @@
+import WebSocket from 'ws'
 import { Symbl } from '../../../src/node.js'
 import type { StreamingConnection } from '../../../src/streaming/connection.js'
 import type { StreamingEvents } from '../../../src/streaming/types.js'
@@ -25,3 +26,18 @@ export async function until(check: () => boolean, what = 'condition', capMs = 10
 }
 
 export const tick = () => new Promise((r) => setTimeout(r, 0))
+
+/**
+ * A client socket class that looks congested while `hold.on` is set (bufferedAmount 1 GiB), so the
+ * connection's queue keeps what is given to it: pass `{ WebSocket: hold.Socket }` to the client.
+ */
+export function heldSocket(): { Socket: typeof WebSocket; on: boolean } {
+  const state = { Socket: class HeldSocket extends WebSocket {}, on: false }
+  const real = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'bufferedAmount')!.get!
+  Object.defineProperty(state.Socket.prototype, 'bufferedAmount', {
+    get(this: WebSocket) {
+      return state.on ? 1 << 30 : (real.call(this) as number)
+    },
+  })
+  return state
+}

@@ -2,7 +2,6 @@
 // TOC byte), not bytes sized as for 16-bit PCM (which held about 24 times more seconds of Opus at
 // 32 kbit/s, 48 kHz): every onQueueFull policy with packets of 20, 60 and 120 ms while the socket is
 // held, a modify between Opus and LINEAR16 with both in the queue, and the 0.12 s drop-oldest minimum.
-import WebSocket from 'ws'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { opusPacketMs } from '../../../src/audio/opus-packet.js'
 import { ValidationError } from '../../../src/errors.js'
@@ -11,7 +10,7 @@ import type { AudioFormat } from '../../../src/streaming/frames.js'
 import { MAX_FRAME, SendQueue } from '../../../src/streaming/send-queue.js'
 import type { StreamingOptions } from '../../../src/streaming/types.js'
 import { FakeServer } from './fake-server.js'
-import { client, next, until } from './helpers.js'
+import { client, next, until, heldSocket } from './helpers.js'
 
 /** TOC bytes (RFC 6716 3.1): config 31 CELT fullband 20 ms, code 0; config 3 SILK 60 ms, code 0; the same, code 1 (two frames: 120 ms). */
 const TOC: Record<number, number> = { 20: 31 << 3, 60: 3 << 3, 120: (3 << 3) | 1 }
@@ -25,21 +24,14 @@ function packet(index: number, ms: number): Uint8Array {
 }
 const indexOf = (frame: Uint8Array): number => new DataView(frame.buffer, frame.byteOffset).getUint32(1)
 
-/** A client socket that looks congested while `held` is set, so the queue keeps what is given to it. */
-let held = false
-class HeldSocket extends WebSocket {}
-const real = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'bufferedAmount')!.get!
-Object.defineProperty(HeldSocket.prototype, 'bufferedAmount', {
-  get(this: WebSocket) {
-    return held ? 1 << 30 : (real.call(this) as number)
-  },
-})
+/** A client socket that looks congested while `hold.on` is set, so the queue keeps what is given to it. */
+const hold = heldSocket()
 
 let server: FakeServer
 /** What the server received, in order: a packet's index (or `pcm:<bytes>`), or a text frame's type. */
 let received: Array<number | string>
 beforeEach(async () => {
-  held = false
+  hold.on = false
   received = []
   server = await FakeServer.start({ checkCounter: false })
   server.behaviour.onAudio = (_s, _c, frame) => received.push(frame.length === 41 ? indexOf(frame) : `pcm:${frame.length}`)
@@ -54,7 +46,7 @@ afterEach(async () => {
 
 const OPUS_48K = { encoding: 'OPUS' as const, sampleRateHertz: 48000 }
 const start = (extra: StreamingOptions) =>
-  client(server, { WebSocket: HeldSocket }).streaming.startConnection({
+  client(server, { WebSocket: hold.Socket }).streaming.startConnection({
     config: { speechRecognition: OPUS_48K },
     keepAlive: false,
     maxQueueSeconds: 1,
@@ -68,7 +60,7 @@ describe('an Opus send queue is bounded in seconds of audio', () => {
     async (ms) => {
       expect(opusPacketMs(packet(7, ms), MAX_FRAME)).toBe(ms) // the test packet lasts what it says (TOC byte, RFC 6716)
       const connection = await start({ onQueueFull: 'drop-oldest' })
-      held = true
+      hold.on = true
       const total = 3000 / ms // 3 s of audio
       const kept = Math.floor(1000 / ms) // 50, 16, 8 packets
       for (let i = 0; i < total; i++) {
@@ -80,7 +72,7 @@ describe('an Opus send queue is bounded in seconds of audio', () => {
       expect(stats.droppedSeconds).toBeCloseTo(((total - kept) * ms) / 1000, 9)
       expect(stats.droppedBytes).toBe((total - kept) * 41)
       expect(stats.maxQueuedBytes).toBe(kept * 41)
-      held = false
+      hold.on = false
       await connection.stop()
       expect(received).toEqual(range(total - kept, total))
     },
@@ -88,7 +80,7 @@ describe('an Opus send queue is bounded in seconds of audio', () => {
 
   it.each([20, 60, 120])('error with %i ms packets rejects with a QueueFullError in seconds once 1 s is queued', async (ms) => {
     const connection = await start({ onQueueFull: 'error' })
-    held = true
+    hold.on = true
     const fit = Math.floor(1000 / ms)
     let accepted = 0
     let error: unknown
@@ -104,14 +96,14 @@ describe('an Opus send queue is bounded in seconds of audio', () => {
       `The send queue is full (${queued} s of audio queued, bound 1 s from maxQueueSeconds); wait for connection.drain() or raise maxQueueSeconds`,
     )
     expect(connection.bufferedSeconds).toBe(queued)
-    held = false
+    hold.on = false
     await connection.stop()
     expect(received).toEqual(range(0, fit))
   })
 
   it.each([20, 60, 120])('wait with %i ms packets resolves a sendAudio only once its packet fits in 1 s, in order', async (ms) => {
     const connection = await start({ onQueueFull: 'wait' })
-    held = true
+    hold.on = true
     const total = 3000 / ms
     const fit = Math.floor(1000 / ms)
     const resolved: number[] = []
@@ -121,7 +113,7 @@ describe('an Opus send queue is bounded in seconds of audio', () => {
     expect(resolved).toEqual(range(0, fit))
     expect(connection.bufferedSeconds).toBeCloseTo(3, 9) // queued and waiting
     expect(connection.stats().maxQueuedBytes).toBe(fit * 41)
-    held = false
+    hold.on = false
     await Promise.all(sends)
     expect(resolved).toEqual(range(0, total))
     await connection.stop()
@@ -151,7 +143,7 @@ describe('an Opus send queue is bounded in seconds of audio', () => {
 describe('a modify between Opus and LINEAR16 with both in the queue', () => {
   it('counts each format by its own time: Opus packets by their duration, PCM by its bytes, each bound applied to all', async () => {
     const connection = await start({ onQueueFull: 'drop-oldest' })
-    held = true
+    hold.on = true
     // 2 s of 20 ms packets under the 1 s Opus bound: the newest 50 stay.
     for (let i = 0; i < 100; i++) await connection.sendAudio(packet(i, 20))
     expect(connection.bufferedSeconds).toBe(1)
@@ -175,7 +167,7 @@ describe('a modify between Opus and LINEAR16 with both in the queue', () => {
     expect(stats.droppedSeconds).toBe(3.5) // 2 s of Opus and 1.5 s of PCM given, of which...
     expect(stats.droppedSeconds + stats.bufferedSeconds).toBe(4.5) // ...everything is dropped or buffered
     expect(stats.droppedBytes).toBe(100 * 41 + 48_000)
-    held = false
+    hold.on = false
     await Promise.all([toPcm, toOpus])
     await connection.stop()
     expect(received).toEqual(['modify:LINEAR16', 'modify:OPUS', ...range(100, 150)])
@@ -211,11 +203,11 @@ describe('drop-oldest on Opus needs room for the longest packet (120 ms)', () =>
       maxQueueSeconds: 0.12,
       config: { speechRecognition: { encoding: 'OPUS', sampleRateHertz: 16000 } },
     })
-    held = true
+    hold.on = true
     for (let i = 0; i < 3; i++) await connection.sendAudio(packet(i, 120))
     expect(connection.bufferedSeconds).toBe(0.12)
     expect(connection.stats().droppedSeconds).toBe(0.24)
-    held = false
+    hold.on = false
     await connection.stop()
     await until(() => received.length > 0, 'the packet at the server')
     expect(received).toEqual([2])

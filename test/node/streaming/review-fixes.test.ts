@@ -1,13 +1,12 @@
 // Start deadline over the token, drain() after a close, modify() across a reconnect, and the exact
 // drop-oldest bound.
-import WebSocket from 'ws'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ConnectionError, TimeoutError, ValidationError } from '../../../src/errors.js'
 import { AudioNotDeliveredError } from '../../../src/streaming/errors.js'
 import type { AudioFormat } from '../../../src/streaming/frames.js'
 import { MAX_FRAME, SendQueue } from '../../../src/streaming/send-queue.js'
 import { counterAudio, FakeServer } from './fake-server.js'
-import { client, next, until } from './helpers.js'
+import { client, next, until, heldSocket } from './helpers.js'
 
 let server: FakeServer
 beforeEach(async () => {
@@ -28,17 +27,10 @@ function outcome(promise: Promise<unknown>, ms = 300): Promise<string> {
   ])
 }
 
-/** A client socket that looks congested while `held` is set, so the queue keeps what is given to it. */
-let held = false
-class HeldSocket extends WebSocket {}
-const real = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'bufferedAmount')!.get!
-Object.defineProperty(HeldSocket.prototype, 'bufferedAmount', {
-  get(this: WebSocket) {
-    return held ? 1 << 30 : (real.call(this) as number)
-  },
-})
+/** A client socket that looks congested while `hold.on` is set, so the queue keeps what is given to it. */
+const hold = heldSocket()
 beforeEach(() => {
-  held = false
+  hold.on = false
 })
 
 const PCM: AudioFormat = { encoding: 'LINEAR16', sampleRateHertz: 16000 }
@@ -79,8 +71,8 @@ describe('startTimeoutMs covers the token', () => {
 
 describe('drain() after a close', () => {
   it('settles after a clean close while a modify_request is still queued: it resolves, no audio being left', async () => {
-    const connection = await client(server, { WebSocket: HeldSocket }).streaming.startConnection({ keepAlive: false })
-    held = true
+    const connection = await client(server, { WebSocket: hold.Socket }).streaming.startConnection({ keepAlive: false })
+    hold.on = true
     const modified = connection.modify({ sampleRateHertz: 8000 }).catch((e: unknown) => e)
     const early = connection.drain()
     const closed = next(connection, 'close')
@@ -93,8 +85,8 @@ describe('drain() after a close', () => {
   })
 
   it('rejects with the failure when audio is left unsent, and resolves after close() discarded it on purpose', async () => {
-    const a = await client(server, { WebSocket: HeldSocket }).streaming.startConnection({ keepAlive: false, reconnect: false })
-    held = true
+    const a = await client(server, { WebSocket: hold.Socket }).streaming.startConnection({ keepAlive: false, reconnect: false })
+    hold.on = true
     void a.sendAudio(new Uint8Array(3200))
     const early = a.drain()
     const closed = next(a, 'close')
@@ -103,7 +95,7 @@ describe('drain() after a close', () => {
     expect(await outcome(early)).toMatch(/^rejected: AudioNotDeliveredError: .*3200 bytes \(100 ms\) of audio were not delivered/)
     await expect(a.drain()).rejects.toBeInstanceOf(AudioNotDeliveredError)
 
-    const b = await client(server, { WebSocket: HeldSocket }).streaming.startConnection({ keepAlive: false })
+    const b = await client(server, { WebSocket: hold.Socket }).streaming.startConnection({ keepAlive: false })
     void b.sendAudio(new Uint8Array(3200))
     const before = b.drain()
     b.close()
@@ -193,17 +185,17 @@ describe('drop-oldest bound smaller than one frame', () => {
 
   it('a connection never queues more than maxQueueSeconds, even below one 8192-byte frame', async () => {
     server.behaviour.checkCounter = false
-    const connection = await client(server, { WebSocket: HeldSocket }).streaming.startConnection({
+    const connection = await client(server, { WebSocket: hold.Socket }).streaming.startConnection({
       onQueueFull: 'drop-oldest',
       maxQueueSeconds: 0.1,
       keepAlive: false,
     })
-    held = true
+    hold.on = true
     for (let i = 0; i < 20; i++) await connection.sendAudio(counterAudio(i * 2048, 2048)) // 8192 bytes each
     const bound = 0.1 * 32_000
     expect(connection.stats().maxQueuedBytes).toBeLessThanOrEqual(bound)
     expect(connection.bufferedSeconds).toBeLessThanOrEqual(0.1)
-    held = false
+    hold.on = false
     await connection.stop()
     expect(server.last.audioBytes).toBe(bound)
     expect(server.last.audioBytes + connection.stats().droppedBytes).toBe(20 * 8192)
