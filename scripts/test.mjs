@@ -137,7 +137,7 @@ const missing = missingBrowsers.map(
 if (!has('sox')) missing.push('sox: the tests on WAV files made by sox did not run; install: apt-get install -y sox libsox-fmt-all')
 if (!has('espeak-ng'))
   missing.push('espeak-ng: the demo e2e speaks synthetic syllables instead of speech; install: apt-get install -y espeak-ng')
-// Named again in the closing line (issue 11, item 24): the one line a reader of a long run sees.
+// Named again next to the closing line (issue 11, item 24): the lines a reader of a long run sees.
 const missingNames = missing.map((m) => m.split(/[ :]/)[0])
 
 // First and fast: formatting, lint rules and import cycles (Biome; `npm run format` fixes most).
@@ -210,7 +210,10 @@ if (failedTests.length) console.log(`\nFailed tests:\n${failedTests.map((t) => `
 if (failures.length) console.log(`\nFailed: ${failures.join('; ')}`)
 if (skippedTests.length) console.log(`\nSkipped tests:\n${skippedTests.map((t) => `  ${t}`).join('\n')}`)
 if (missing.length) console.log(`\nNot run, because a tool is missing:\n${missing.map((m) => `  ${m}`).join('\n')}`)
+// The last line stays plain (`N passed, N failed[, N skipped]`: what CI reads), so what was missing is
+// named on the line just above it.
+if (missingNames.length) console.log(`\nMissing: ${missingNames.join(', ')} (the tests that need them did not run: see above)`)
 console.log(
-  `\n${results.passed} passed, ${results.failed} failed${results.skipped ? `, ${results.skipped} skipped` : ''}${missingNames.length ? ` (missing: ${missingNames.join(', ')}; see above)` : ''}`,
+  `${missingNames.length ? '' : '\n'}${results.passed} passed, ${results.failed} failed${results.skipped ? `, ${results.skipped} skipped` : ''}`,
 )
 process.exit(results.failed > 0 ? 1 : 0)
