@@ -194,7 +194,7 @@ export class SendQueue {
         // The newest frame alone is over a bound smaller than a frame. The bound is exact: raw PCM
         // loses its oldest bytes (whole samples). Compressed frames cannot be cut; the connection
         // refuses a drop-oldest bound under one frame for them (MAX_FRAME bytes for FLAC, 120 ms, the
-        // longest packet, for Opus: options.ts checkQueueBound), so this is not reached.
+        // longest packet, for Opus: options.ts checkQueueBound and opus.ts checkOpusQueue), so this is not reached.
         this.#trimNewest(this.#items[i])
         break
       }
