@@ -110,11 +110,14 @@ export class HttpClient {
   }
 
   async request<T>(options: HttpRequest): Promise<T> {
-    const response = await this.send(options)
+    if (options.signal?.aborted) throw abortReason(options.signal)
+    // Built once for the request and its body's messages (each build and safe form costs a URL parse).
     const url = this.url(options.path, options.query)
+    const response = await this.#send(options, url)
     const timeout = options.timeout ?? this.config.timeout
     try {
-      return (await readBody(response, { what: `${options.method} ${safeUrl(url)}`, stallMs: timeout, signal: options.signal })) as T
+      const what = () => `${options.method} ${safeUrl(url)}`
+      return (await readBody(response, { what, stallMs: timeout, signal: options.signal })) as T
     } catch (error) {
       // A connection reset in the middle of the body is a NetworkError like one before it.
       throw await this.fail(error, options.method, url, options.signal, timeout)
@@ -125,7 +128,10 @@ export class HttpClient {
   async send(options: HttpRequest): Promise<Response> {
     // A signal aborted before the call: nothing is sent (not even a token request).
     if (options.signal?.aborted) throw abortReason(options.signal)
-    const url = this.url(options.path, options.query)
+    return this.#send(options, this.url(options.path, options.query))
+  }
+
+  async #send(options: HttpRequest, url: string): Promise<Response> {
     const idempotent = options.idempotent ?? options.method !== 'POST'
     // Checked here, not by ky: a body JSON cannot encode (a circular reference) would fail as a "network" error.
     if (options.json !== undefined) toJson(`The body of ${options.method} ${options.path}`, options.json)

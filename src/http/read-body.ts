@@ -8,8 +8,12 @@ import { SymblError, TimeoutError } from '../errors.js'
 export const MAX_BODY_BYTES = 64 * 1024 * 1024
 
 export interface ReadBodyOptions {
-  /** What the answer answers, for messages: `GET https://…/v1/…` (already safe to show). */
-  what?: string | undefined
+  /**
+   * What the answer answers, for messages: `GET https://…/v1/…` (already safe to show). A function is
+   * called only when a message needs it: making the URL safe to show costs a URL parse, which every
+   * successful request would pay for nothing.
+   */
+  what?: string | (() => string) | undefined
   /** No byte for this long: a TimeoutError. The whole body may take at most ten times as long (five minutes at least). */
   stallMs?: number | false | undefined
   /** Above this: an error (or, with `truncate`, the text so far). */
@@ -38,80 +42,99 @@ async function readText(response: Response, options: ReadBodyOptions): Promise<s
   const body = response.body
   if (!body) return response.text()
   const max = options.maxBytes ?? MAX_BODY_BYTES
-  const what = options.what ?? 'The request'
+  const what = typeof options.what === 'function' ? options.what : () => (options.what as string | undefined) ?? 'The request'
   const stall = typeof options.stallMs === 'number' && Number.isFinite(options.stallMs) ? options.stallMs : undefined
-  // A body that keeps trickling never stalls: the whole of it gets ten stall periods, five minutes at least.
-  const total = stall === undefined ? undefined : Math.max(10 * stall, 300_000)
-  const limits = stall === undefined || total === undefined ? undefined : { stall, total, deadline: Date.now() + total }
   const reader = body.getReader()
-  const decoder = new TextDecoder()
-  let text = ''
+  // One watchdog for the whole body, not a timer and an abort listener per chunk: every request pays
+  // for this (the per-chunk version put the SDK's layers above +10 % of ky's cost on a 14 KB answer).
+  const guard = stall !== undefined || options.signal ? watch(stall, options.signal, what) : undefined
+  const chunks: Uint8Array[] = []
   let size = 0
   try {
     for (;;) {
-      const { done, value } = await nextChunk(reader, limits, options.signal, what)
-      if (done) return text + decoder.decode()
+      const { done, value } = guard ? await Promise.race([reader.read(), guard.failed]) : await reader.read()
+      if (done) break
+      guard?.progress()
       size += value.byteLength
       if (size > max) {
-        if (options.truncate) return text + decoder.decode(value.subarray(0, value.byteLength - (size - max)))
+        if (options.truncate) {
+          chunks.push(value.subarray(0, value.byteLength - (size - max)))
+          break
+        }
         throw new SymblError(
           'http',
-          `${what}: the answer is larger than ${max / 1024 / 1024} MiB, more than any Symbl answer; reading stopped. Check \`baseUrl\`: does it point at the Symbl API?`,
+          `${what()}: the answer is larger than ${max / 1024 / 1024} MiB, more than any Symbl answer; reading stopped. Check \`baseUrl\`: does it point at the Symbl API?`,
         )
       }
-      text += decoder.decode(value, { stream: true })
+      chunks.push(value)
     }
   } finally {
+    guard?.stop()
     // Stops the download (and frees the connection) when reading ends early; harmless when done.
     reader.cancel().catch(() => {})
   }
+  return new TextDecoder().decode(chunks.length === 1 ? chunks[0] : join(chunks, Math.min(size, max)))
 }
 
-/** The next chunk, or a TimeoutError after `stall` ms without one (or past the deadline), or the signal's abort. */
-function nextChunk(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  limits: { stall: number; total: number; deadline: number } | undefined,
+function join(chunks: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size)
+  let at = 0
+  for (const c of chunks) {
+    out.set(c, at)
+    at += c.byteLength
+  }
+  return out
+}
+
+/**
+ * Rejects `failed` after `stall` ms without `progress()`, past ten stall periods in all (five
+ * minutes at least: a body that keeps trickling never stalls), or when `signal` aborts.
+ */
+function watch(
+  stall: number | undefined,
   signal: AbortSignal | undefined,
-  what: string,
-): Promise<ReadableStreamReadResult<Uint8Array>> {
-  if (signal?.aborted) return Promise.reject(signal.reason)
-  if (!limits && !signal) return reader.read()
-  return new Promise((resolve, reject) => {
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const settle = () => {
-      if (timer !== undefined) clearTimeout(timer)
-      signal?.removeEventListener('abort', onAbort)
-    }
-    const onAbort = () => {
-      settle()
-      reject(signal?.reason)
-    }
-    if (limits) {
-      const left = Math.max(0, limits.deadline - Date.now())
-      timer = setTimeout(
-        () => {
-          settle()
-          reject(
-            new TimeoutError(
-              left < limits.stall
-                ? `${what}: the answer was still arriving after ${limits.total / 1000} s (ten times the timeout, five minutes at least), too slowly to finish. Check the server`
-                : `${what}: the answer stopped arriving for ${limits.stall} ms. Raise the \`timeout\` option or check the server`,
-            ),
-          )
-        },
-        Math.min(limits.stall, left),
-      )
-    }
-    signal?.addEventListener('abort', onAbort, { once: true })
-    reader.read().then(
-      (result) => {
-        settle()
-        resolve(result)
-      },
-      (error: unknown) => {
-        settle()
-        reject(error)
-      },
-    )
+  what: () => string,
+): { failed: Promise<never>; progress: () => void; stop: () => void } {
+  let fail: (error: unknown) => void = () => {}
+  const failed = new Promise<never>((_, reject) => {
+    fail = reject
   })
+  // Raced on every read; nobody may be listening when it rejects (the read loop has ended).
+  failed.catch(() => {})
+  const onAbort = () => fail(signal?.reason)
+  if (signal?.aborted) onAbort()
+  else signal?.addEventListener('abort', onAbort, { once: true })
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let last = Date.now()
+  if (stall !== undefined) {
+    const total = Math.max(10 * stall, 300_000)
+    const deadline = last + total
+    const check = () => {
+      const now = Date.now()
+      if (now >= deadline) {
+        return fail(
+          new TimeoutError(
+            `${what()}: the answer was still arriving after ${total / 1000} s (ten times the timeout, five minutes at least), too slowly to finish. Check the server`,
+          ),
+        )
+      }
+      if (now - last >= stall) {
+        return fail(
+          new TimeoutError(`${what()}: the answer stopped arriving for ${stall} ms. Raise the \`timeout\` option or check the server`),
+        )
+      }
+      timer = setTimeout(check, Math.min(stall - (now - last), deadline - now))
+    }
+    timer = setTimeout(check, Math.min(stall, total))
+  }
+  return {
+    failed,
+    progress: () => {
+      last = Date.now()
+    },
+    stop: () => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
+    },
+  }
 }
