@@ -3,14 +3,15 @@
 // memory grew to 24 GB against a server streaming an endless body).
 import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { HttpError, NetworkError, SymblError, TimeoutError } from '../../../src/errors.js'
-import { MAX_BODY_BYTES } from '../../../src/http/read-body.js'
+import { MAX_BODY_BYTES, readBody } from '../../../src/http/read-body.js'
 import { Symbl } from '../../../src/node.js'
 
 let server: Server | undefined
 afterEach(async () => {
-  server?.closeAllConnections()
+  if (!server) return
+  server.closeAllConnections()
   await new Promise((resolve) => server?.close(resolve))
   server = undefined
 })
@@ -97,5 +98,67 @@ describe('reading an answer is bounded', () => {
     const call = client(url).conversations.getMessages(ID, { signal: controller.signal })
     setTimeout(() => controller.abort(new Error('user left')), 100)
     await expect(call).rejects.toThrow('user left')
+  })
+})
+
+describe('readBody watchdog (fake timers: the bounds are minutes long)', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  /** A body that sends one byte every `everyMs`, `count` times (forever by default), then nothing. */
+  function drip(everyMs: number, count = Number.POSITIVE_INFINITY): Response {
+    let sent = 0
+    let cancelled = false
+    const body = new ReadableStream<Uint8Array>({
+      pull: (controller) =>
+        sent >= count
+          ? new Promise<void>(() => {})
+          : new Promise<void>((resolve) =>
+              setTimeout(() => {
+                sent++
+                // The reader may have cancelled meanwhile (it gave up): a closed stream takes nothing.
+                if (!cancelled) controller.enqueue(new Uint8Array([0x20]))
+                resolve()
+              }, everyMs),
+            ),
+      cancel: () => {
+        cancelled = true
+      },
+    })
+    return new Response(body, { headers: { 'content-type': 'application/json' } })
+  }
+
+  /** Advances the fake clock in 1 s steps (each timer's promise work runs between them). */
+  async function advance(ms: number): Promise<void> {
+    for (let t = 0; t < ms; t += 1000) await vi.advanceTimersByTimeAsync(Math.min(1000, ms - t))
+  }
+
+  const settled = (p: Promise<unknown>) =>
+    p.then(
+      () => 'resolved',
+      (e: unknown) => e,
+    )
+
+  it('a body that keeps trickling gets ten timeouts in all (five minutes at least), then a TimeoutError saying so', async () => {
+    vi.useFakeTimers()
+    const outcome = settled(readBody(drip(500), { what: () => 'GET https://api.test/x', stallMs: 1000 }))
+    await advance(299_000)
+    expect(await Promise.race([outcome, 'pending'])).toBe('pending') // a byte every 500 ms: never a stall
+    await advance(2_000)
+    const error = await outcome
+    expect(error).toBeInstanceOf(TimeoutError)
+    expect((error as Error).message).toMatch(/^GET https:\/\/api\.test\/x: the answer was still arriving after 300 s/)
+  })
+
+  it('a pause longer than the timeout after some bytes is a stall, measured from the last byte', async () => {
+    vi.useFakeTimers()
+    const outcome = settled(readBody(drip(400, 3), { stallMs: 1000 }))
+    await vi.advanceTimersByTimeAsync(2_150) // the last byte at 1 200 ms: no stall before 2 200 ms
+    expect(await Promise.race([outcome, 'pending'])).toBe('pending')
+    await vi.advanceTimersByTimeAsync(100)
+    const error = await outcome
+    expect(error).toBeInstanceOf(TimeoutError)
+    expect((error as Error).message).toMatch(/^The request: the answer stopped arriving for 1000 ms/)
   })
 })
