@@ -42,9 +42,9 @@ export class ResamplerCore {
   /** True when coefficients are interpolated between tables (only for unusual rate pairs). */
   declare readonly interpolated: boolean
 
-  declare private readonly table: Float32Array
+  declare private readonly table: Float64Array
   declare private readonly tableRows: number
-  declare private buf: Float32Array
+  declare private buf: Float64Array
   declare private bufLen: number
   /** Absolute input index of buf[0]. */
   declare private bufStart: number
@@ -95,7 +95,7 @@ export class ResamplerCore {
     const rows = this.interpolated ? 512 : this.up
     this.tableRows = rows
     const rowCount = this.interpolated ? rows + 1 : rows
-    const table = new Float32Array(rowCount * taps)
+    const table = new Float64Array(rowCount * taps)
 
     const besselI0 = (x: number): number => {
       // Power series; converges fast for the beta values used here (< 15).
@@ -130,7 +130,7 @@ export class ResamplerCore {
     }
     this.table = table
 
-    this.buf = new Float32Array(taps * 2 + 4096)
+    this.buf = new Float64Array(taps * 2 + 4096)
     this.scratch = new Float32Array(0)
     this.bufLen = 0
     this.bufStart = 0
@@ -243,7 +243,7 @@ export class ResamplerCore {
 
   private append(input: Float32Array): void {
     if (this.bufLen + input.length > this.buf.length) {
-      const grown = new Float32Array(Math.max(this.buf.length * 2, this.bufLen + input.length))
+      const grown = new Float64Array(Math.max(this.buf.length * 2, this.bufLen + input.length))
       grown.set(this.buf.subarray(0, this.bufLen))
       this.buf = grown
     }
@@ -269,22 +269,69 @@ export class ResamplerCore {
     let phase = this.phase
     let n = start
     let made = 0
+    if (symmetric) {
+      // Integer ratio: the single row is symmetric about tap half - 1 (the last tap is 0), so pairs of
+      // inputs share one multiply; and two outputs (`down` input samples apart) are computed at once, so
+      // each coefficient is loaded once for both and the sums run side by side. 48 kHz -> 16 kHz on one
+      // core: ~400x real time one output at a time, ~570-620x this way (bench/resampler.ts).
+      const end0 = half + half - 2
+      for (; pos + down <= lastPos && made + 2 <= limit; pos += 2 * down, made += 2) {
+        const a0 = pos - half + 1 - bufStart
+        const a1 = a0 + down
+        const mid = half - 1
+        let p0 = buf[a0 + mid] * table[mid]
+        let q0 = buf[a1 + mid] * table[mid]
+        let p1 = 0
+        let q1 = 0
+        let p2 = 0
+        let q2 = 0
+        let p3 = 0
+        let q3 = 0
+        let i = 0
+        for (; i < half - 4; i += 4) {
+          const c0 = table[i]
+          const c1 = table[i + 1]
+          const c2 = table[i + 2]
+          const c3 = table[i + 3]
+          const b = end0 - i
+          p0 += (buf[a0 + i] + buf[a0 + b]) * c0
+          q0 += (buf[a1 + i] + buf[a1 + b]) * c0
+          p1 += (buf[a0 + i + 1] + buf[a0 + b - 1]) * c1
+          q1 += (buf[a1 + i + 1] + buf[a1 + b - 1]) * c1
+          p2 += (buf[a0 + i + 2] + buf[a0 + b - 2]) * c2
+          q2 += (buf[a1 + i + 2] + buf[a1 + b - 2]) * c2
+          p3 += (buf[a0 + i + 3] + buf[a0 + b - 3]) * c3
+          q3 += (buf[a1 + i + 3] + buf[a1 + b - 3]) * c3
+        }
+        for (; i < half - 1; i++) {
+          p0 += (buf[a0 + i] + buf[a0 + end0 - i]) * table[i]
+          q0 += (buf[a1 + i] + buf[a1 + end0 - i]) * table[i]
+        }
+        out[n++] = p0 + p1 + (p2 + p3)
+        out[n++] = q0 + q1 + (q2 + q3)
+      }
+    }
     while (pos <= lastPos && made < limit) {
       const base = pos - half + 1 - bufStart
       let acc: number
       if (symmetric) {
-        // Integer ratio: the single row is symmetric about tap half - 1 (the last tap is 0), so
-        // pairs of inputs share one multiply. Worth ~25% in the 48 kHz -> 16 kHz case.
-        const mid = base + half - 1
-        let s0 = buf[mid] * table[half - 1]
-        let s1 = 0
+        // The last output of a drain, when no pair is left for the loop above: the same sums in the
+        // same order, so the output does not depend on how the input was cut into blocks.
+        const end0 = half + half - 2
+        let p0 = buf[base + half - 1] * table[half - 1]
+        let p1 = 0
+        let p2 = 0
+        let p3 = 0
         let i = 0
-        for (; i < half - 2; i += 2) {
-          s0 += (buf[base + i] + buf[mid + half - 1 - i]) * table[i]
-          s1 += (buf[base + i + 1] + buf[mid + half - 2 - i]) * table[i + 1]
+        for (; i < half - 4; i += 4) {
+          const b = end0 - i
+          p0 += (buf[base + i] + buf[base + b]) * table[i]
+          p1 += (buf[base + i + 1] + buf[base + b - 1]) * table[i + 1]
+          p2 += (buf[base + i + 2] + buf[base + b - 2]) * table[i + 2]
+          p3 += (buf[base + i + 3] + buf[base + b - 3]) * table[i + 3]
         }
-        for (; i < half - 1; i++) s0 += (buf[base + i] + buf[mid + half - 1 - i]) * table[i]
-        acc = s0 + s1
+        for (; i < half - 1; i++) p0 += (buf[base + i] + buf[base + end0 - i]) * table[i]
+        acc = p0 + p1 + (p2 + p3)
       } else if (!interpolated) {
         const c = phase * taps
         // Four partial sums: shorter dependency chains, about 1.5x faster in V8.
