@@ -10,23 +10,15 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import WebSocket from 'ws'
 import { afterAll, describe, expect, it } from 'vitest'
-import { parseTranscripts, readTranscripts, TranscriptsFileError } from '../../src/emulator/transcripts-file.js'
-import { pcm, wav } from './helpers.js'
+import { parseTranscripts, readTranscripts } from '../../src/emulator/transcripts-file.js'
+import { pcm, transcriptsError, wav } from './helpers.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'emu-transcripts-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-const error = (fn: () => unknown): TranscriptsFileError => {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof TranscriptsFileError) return e
-    throw e
-  }
-  throw new Error('no error thrown')
-}
+const error = transcriptsError
 
 describe('transcripts files', () => {
   it('groups JSON Lines by key in file order, with speakers, times and once', () => {

@@ -5,11 +5,10 @@
 // the nearest centre) and the count is 1–100 as in start_request. The tests time nothing: before, the
 // 40 000-segment case ran for minutes.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { diarize, MAX_CLUSTERED_SEGMENTS } from '../../src/emulator/core/audio/diarize.js'
 import type { VoiceFrames } from '../../src/emulator/core/audio/voice.js'
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js'
-import { api, pcm, token, wav } from './helpers.js'
+import { api, pcm, sharedEmulator, wav } from './helpers.js'
 
 /** Frames every 32 ms; segment i (0.4 s every 0.7 s) spoken by voices[i % voices.length]. */
 function recording(segments: number, voices: Array<[number, number, number]>) {
@@ -60,13 +59,7 @@ describe('diarize on long recordings', () => {
 })
 
 describe('diarizationSpeakerCount on uploads', () => {
-  let emu: RunningEmulator
-  let tok: string
-  beforeAll(async () => {
-    emu = await startEmulator({ jobDelayMs: 0 })
-    tok = await token(emu)
-  })
-  afterAll(() => emu.close())
+  const shared = sharedEmulator()
 
   it('answers 400 above 100 (as start_request does), 201 at 100', async () => {
     const body = wav(pcm(16000, [[0.5, 0.5]]), 16000)
@@ -75,9 +68,16 @@ describe('diarizationSpeakerCount on uploads', () => {
       [1_000_000, 400],
       [100, 201],
     ] as const) {
-      const r = await api(emu, tok, 'POST', `/v1/process/audio?enableSpeakerDiarization=true&diarizationSpeakerCount=${count}`, body, {
-        'content-type': 'audio/wav',
-      })
+      const r = await api(
+        shared.emu,
+        shared.tok,
+        'POST',
+        `/v1/process/audio?enableSpeakerDiarization=true&diarizationSpeakerCount=${count}`,
+        body,
+        {
+          'content-type': 'audio/wav',
+        },
+      )
       expect(r.status, String(count)).toBe(status)
       if (status === 400) expect(r.body.message).toBe('"diarizationSpeakerCount" must be an integer from 1 to 100')
     }

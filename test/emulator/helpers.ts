@@ -2,7 +2,9 @@
 // that records frames.
 
 import WebSocket from 'ws'
-import type { RunningEmulator } from '../../src/emulator/index.js'
+import { afterAll, beforeAll } from 'vitest'
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js'
+import { TranscriptsFileError } from '../../src/emulator/transcripts-file.js'
 
 export async function token(emu: RunningEmulator, appId = 'app', appSecret = 'secret'): Promise<string> {
   const res = await fetch(`${emu.url}/oauth2/token:generate`, {
@@ -120,3 +122,28 @@ export function connect(url: string, options: WebSocket.ClientOptions & { protoc
 }
 
 export const lifecycle = (f: any): string | undefined => (f?.type === 'message' ? f.message?.type : f?.type)
+
+/**
+ * One emulator (jobs complete at once) and an app token for the tests of the enclosing `describe`
+ * (or file), closed after them: read `shared.emu` and `shared.tok` inside the tests.
+ */
+export function sharedEmulator(): { emu: RunningEmulator; tok: string } {
+  const shared = {} as { emu: RunningEmulator; tok: string }
+  beforeAll(async () => {
+    shared.emu = await startEmulator({ jobDelayMs: 0 })
+    shared.tok = await token(shared.emu)
+  })
+  afterAll(() => shared.emu.close())
+  return shared
+}
+
+/** The TranscriptsFileError `read` throws (any other error, or none, fails the test). */
+export function transcriptsError(read: () => unknown): TranscriptsFileError {
+  try {
+    read()
+  } catch (e) {
+    if (e instanceof TranscriptsFileError) return e
+    throw e
+  }
+  throw new Error('no error thrown')
+}

@@ -5,10 +5,9 @@
 // and past MAX_DECODED_SECONDS packets are timed from their TOC byte, not decoded. Nothing is timed
 // here: the tests check the bounds and that the duration stays exact.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createOggOpusDecoder, MAX_DECODED_SECONDS } from '../../src/emulator/core/audio/ogg-opus.js'
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js'
-import { api, token, waitJob } from './helpers.js'
+import { api, sharedEmulator, waitJob } from './helpers.js'
 
 const CRC = new Uint32Array(256)
 for (let i = 0; i < 256; i++) {
@@ -85,21 +84,15 @@ describe('createOggOpusDecoder', () => {
 })
 
 describe('an Ogg Opus upload of more than MAX_DECODED_SECONDS', () => {
-  let emu: RunningEmulator
-  let tok: string
-  beforeAll(async () => {
-    emu = await startEmulator({ jobDelayMs: 0 })
-    tok = await token(emu)
-  })
-  afterAll(() => emu.close())
+  const shared = sharedEmulator()
 
   it('completes with its exact duration (the rest timed, not decoded)', { timeout: 120_000 }, async () => {
     const { file, samples } = bomb(Math.ceil((MAX_DECODED_SECONDS * 1.2) / (255 * 0.12)))
     expect(samples / 48000).toBeGreaterThan(MAX_DECODED_SECONDS)
-    const r = await api(emu, tok, 'POST', '/v1/process/audio', file, { 'content-type': 'audio/ogg' })
+    const r = await api(shared.emu, shared.tok, 'POST', '/v1/process/audio', file, { 'content-type': 'audio/ogg' })
     expect(r.status).toBe(201)
-    expect(await waitJob(emu, tok, r.body.jobId)).toContain('completed')
-    const audio = emu.core.store.get(r.body.conversationId)?.audio[0]
+    expect(await waitJob(shared.emu, shared.tok, r.body.jobId)).toContain('completed')
+    const audio = shared.emu.core.store.get(r.body.conversationId)?.audio[0]
     expect(audio?.durationSeconds).toBeCloseTo(samples / 48000, 3)
   })
 })

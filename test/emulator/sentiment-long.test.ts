@@ -3,7 +3,7 @@
 // into "but"s made vader-sentiment's "but" rule quadratic (100 KB: seconds; 1 MB: many minutes). The
 // tests do not time anything: the inputs below would run far past the test timeout with quadratic work.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   averageSentiment,
   MAX_SCORED_CHARS,
@@ -11,8 +11,7 @@ import {
   sentimentOf,
   topicSentiment,
 } from '../../src/emulator/core/analysis/sentiment.js'
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js'
-import { api, token } from './helpers.js'
+import { api, sharedEmulator } from './helpers.js'
 
 describe('sentimentOf on long adversarial text', () => {
   it('scores "although" followed by a million spaces', () => {
@@ -42,28 +41,22 @@ describe('sentimentOf on long adversarial text', () => {
 })
 
 describe('GET …/messages?sentiment=true of adversarial long messages', () => {
-  let emu: RunningEmulator
-  let tok: string
-  beforeAll(async () => {
-    emu = await startEmulator({ jobDelayMs: 0 })
-    tok = await token(emu)
-  })
-  afterAll(() => emu.close())
+  const shared = sharedEmulator()
 
   it('answers, then answers the next request', async () => {
-    const r = await api(emu, tok, 'POST', '/v1/process/text', {
+    const r = await api(shared.emu, shared.tok, 'POST', '/v1/process/text', {
       messages: [
         { payload: { content: `Although${' '.repeat(1_000_000)}fine` }, from: { name: 'Ann' } },
         { payload: { content: `${'x, '.repeat(600_000)}although x` }, from: { name: 'Bob' } },
       ],
     })
     expect(r.status).toBe(201)
-    await emu.core.idle()
-    const messages = await api(emu, tok, 'GET', `/v1/conversations/${r.body.conversationId}/messages?sentiment=true`)
+    await shared.emu.core.idle()
+    const messages = await api(shared.emu, shared.tok, 'GET', `/v1/conversations/${r.body.conversationId}/messages?sentiment=true`)
     expect(messages.status).toBe(200)
     expect(messages.body.messages).toHaveLength(2)
     expect(messages.body.messages[0].sentiment.suggested).toBe('neutral')
-    expect((await api(emu, tok, 'GET', '/v1/conversations')).status).toBe(200)
+    expect((await api(shared.emu, shared.tok, 'GET', '/v1/conversations')).status).toBe(200)
   })
 })
 

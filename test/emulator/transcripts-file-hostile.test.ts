@@ -9,20 +9,13 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { readTranscripts, TranscriptsFileError } from '../../src/emulator/transcripts-file.js'
+import { readTranscripts } from '../../src/emulator/transcripts-file.js'
+import { transcriptsError } from './helpers.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'emu-transcripts-hostile-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-const error = (fn: () => unknown): TranscriptsFileError => {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof TranscriptsFileError) return e
-    throw e
-  }
-  throw new Error('no error thrown')
-}
+const error = transcriptsError
 
 describe('readTranscripts on what is not a transcripts file', () => {
   it('a FIFO is refused (it blocked the start forever)', () => {
