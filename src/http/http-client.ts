@@ -110,6 +110,7 @@ export class HttpClient {
   }
 
   async request<T>(options: HttpRequest): Promise<T> {
+    // A signal aborted before the call: nothing is sent (not even a token request).
     if (options.signal?.aborted) throw abortReason(options.signal)
     // Built once for the request and its body's messages (each build and safe form costs a URL parse).
     const url = this.url(options.path, options.query)
@@ -125,12 +126,6 @@ export class HttpClient {
   }
 
   /** Sends the request and returns the successful Response (body unread). */
-  async send(options: HttpRequest): Promise<Response> {
-    // A signal aborted before the call: nothing is sent (not even a token request).
-    if (options.signal?.aborted) throw abortReason(options.signal)
-    return this.#send(options, this.url(options.path, options.query))
-  }
-
   async #send(options: HttpRequest, url: string): Promise<Response> {
     const idempotent = options.idempotent ?? options.method !== 'POST'
     // Checked here, not by ky: a body JSON cannot encode (a circular reference) would fail as a "network" error.
